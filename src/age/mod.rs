@@ -1,0 +1,249 @@
+//! An age v1 implementation: X25519 recipients, STREAM payload and ASCII armor.
+//!
+//! It follows the C2SP age specification and is checked against the CCTV test kit. Both
+//! directions are push-based state machines that do no I/O and hold at most one 64 KiB chunk,
+//! plus a one-call API for small files.
+
+mod armor;
+mod b64;
+mod bech32;
+mod file_key;
+mod header;
+mod stream;
+mod x25519;
+
+use rand_core::{OsRng, RngCore};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+use file_key::FileKey;
+use header::Header;
+use stream::{StreamDecryptor, StreamEncryptor, NONCE_SIZE};
+
+pub use armor::{BEGIN as ARMOR_BEGIN, END as ARMOR_END};
+pub use header::Stanza;
+pub use stream::CHUNK_SIZE;
+pub use x25519::{Identity, Recipient};
+
+/// Encrypts an age file to a set of X25519 recipients, one pushed piece at a time.
+pub struct Encryptor {
+    armor: Option<armor::ArmorEncoder>,
+    stream: StreamEncryptor,
+    scratch: Vec<u8>,
+}
+
+impl Encryptor {
+    /// Writes the header (and the armor's first line) to `out`.
+    pub fn new(recipients: &[Recipient], armored: bool, out: &mut Vec<u8>) -> Result<Self> {
+        if recipients.is_empty() {
+            return Err(Error::InvalidInput("at least one recipient is needed"));
+        }
+        let file_key = FileKey::generate();
+        let stanzas = recipients
+            .iter()
+            .map(|r| r.wrap(&file_key))
+            .collect::<Result<Vec<_>>>()?;
+        let mut nonce = [0u8; NONCE_SIZE];
+        OsRng.fill_bytes(&mut nonce);
+        let mut head = Vec::new();
+        Header::encode(&stanzas, &file_key, &mut head);
+        let stream = StreamEncryptor::new(&file_key, nonce, &mut head);
+        let armor = armored.then(|| armor::ArmorEncoder::new(out));
+        let mut encryptor = Encryptor {
+            armor,
+            stream,
+            scratch: Vec::new(),
+        };
+        encryptor.emit(&head, out);
+        Ok(encryptor)
+    }
+
+    /// Encrypts the next piece of plaintext.
+    pub fn push(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<()> {
+        if self.armor.is_none() {
+            return self.stream.push(data, out);
+        }
+        let mut scratch = core::mem::take(&mut self.scratch);
+        self.stream.push(data, &mut scratch)?;
+        self.emit(&scratch, out);
+        scratch.clear();
+        self.scratch = scratch;
+        Ok(())
+    }
+
+    /// Encrypts the final chunk and closes the armor.
+    pub fn finish(mut self, out: &mut Vec<u8>) -> Result<()> {
+        let mut scratch = core::mem::take(&mut self.scratch);
+        self.stream.finish(&mut scratch)?;
+        match self.armor {
+            Some(mut armor) => {
+                armor.push(&scratch, out);
+                armor.finish(out);
+            }
+            None => out.extend_from_slice(&scratch),
+        }
+        Ok(())
+    }
+
+    fn emit(&mut self, bytes: &[u8], out: &mut Vec<u8>) {
+        match &mut self.armor {
+            Some(armor) => armor.push(bytes, out),
+            None => out.extend_from_slice(bytes),
+        }
+    }
+}
+
+/// How the input is framed: not yet known, binary, or armored.
+enum Framing {
+    Undecided(Vec<u8>),
+    Binary,
+    Armored(armor::ArmorDecoder),
+}
+
+/// Where the decryptor is in the binary file.
+enum Stage {
+    Header(Vec<u8>),
+    Nonce(FileKey, Vec<u8>),
+    Payload(StreamDecryptor),
+}
+
+/// Decrypts an age file, armored or not, one pushed piece at a time.
+///
+/// Plaintext is released chunk by chunk, each only after its authentication tag verified; the
+/// caller learns that the file was complete only when [`Decryptor::finish`] succeeds.
+pub struct Decryptor<'a> {
+    identities: &'a [Identity],
+    framing: Framing,
+    stage: Stage,
+    stanza_count: usize,
+}
+
+impl<'a> Decryptor<'a> {
+    /// A decryptor that tries each of `identities` on the header's stanzas.
+    pub fn new(identities: &'a [Identity]) -> Self {
+        Decryptor {
+            identities,
+            framing: Framing::Undecided(Vec::new()),
+            stage: Stage::Header(Vec::new()),
+            stanza_count: 0,
+        }
+    }
+
+    /// The number of recipient stanzas, once the header is parsed (0 before).
+    pub fn stanza_count(&self) -> usize {
+        self.stanza_count
+    }
+
+    /// Feeds the next piece of the file; authenticated plaintext is appended to `out`.
+    pub fn push(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<()> {
+        self.push_framed(data, false, out)
+    }
+
+    /// Ends the input: checks that the file was complete and opens the final chunk.
+    pub fn finish(mut self, out: &mut Vec<u8>) -> Result<()> {
+        self.push_framed(&[], true, out)?;
+        if let Framing::Armored(decoder) = core::mem::replace(&mut self.framing, Framing::Binary) {
+            let mut binary = Vec::new();
+            decoder.finish(&mut binary)?;
+            self.push_binary(&binary, out)?;
+        }
+        match self.stage {
+            Stage::Header(buf) if buf.is_empty() => Err(Error::HeaderTruncated),
+            Stage::Header(_) => Err(Error::HeaderTruncated),
+            Stage::Nonce(..) => Err(Error::Header("payload nonce is missing or short")),
+            Stage::Payload(stream) => stream.finish(out),
+        }
+    }
+
+    fn push_framed(&mut self, data: &[u8], at_eof: bool, out: &mut Vec<u8>) -> Result<()> {
+        if let Framing::Undecided(buf) = &mut self.framing {
+            buf.extend_from_slice(data);
+            let Some(armored) = armor::looks_armored(buf, at_eof) else {
+                return Ok(());
+            };
+            let seen = core::mem::take(buf);
+            self.framing = if armored {
+                Framing::Armored(armor::ArmorDecoder::new())
+            } else {
+                Framing::Binary
+            };
+            return self.push_framed(&seen, at_eof, out);
+        }
+        match &mut self.framing {
+            Framing::Armored(decoder) => {
+                let mut binary = Zeroizing::new(Vec::new());
+                decoder.push(data, &mut binary)?;
+                self.push_binary(&binary, out)
+            }
+            _ => self.push_binary(data, out),
+        }
+    }
+
+    fn push_binary(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<()> {
+        match &mut self.stage {
+            Stage::Header(buf) => {
+                buf.extend_from_slice(data);
+                let Some((header, len)) = Header::parse(buf)? else {
+                    return Ok(());
+                };
+                let rest = buf.split_off(len);
+                let file_key = self.unwrap_file_key(&header)?;
+                header.verify_mac(&file_key)?;
+                self.stanza_count = header.stanzas.len();
+                self.stage = Stage::Nonce(file_key, Vec::with_capacity(NONCE_SIZE));
+                self.push_binary(&rest, out)
+            }
+            Stage::Nonce(file_key, buf) => {
+                let take = (NONCE_SIZE - buf.len()).min(data.len());
+                let (head, rest) = data.split_at(take);
+                buf.extend_from_slice(head);
+                let Ok(nonce) = <[u8; NONCE_SIZE]>::try_from(buf.as_slice()) else {
+                    return Ok(());
+                };
+                self.stage = Stage::Payload(StreamDecryptor::new(file_key, &nonce));
+                self.push_binary(rest, out)
+            }
+            Stage::Payload(stream) => stream.push(data, out),
+        }
+    }
+
+    /// Finds the file key: every X25519 stanza must be well-formed, and one must open.
+    fn unwrap_file_key(&self, header: &Header) -> Result<FileKey> {
+        // An scrypt stanza must stand alone (C2SP age "scrypt recipient stanza").
+        if header.stanzas.len() > 1
+            && header
+                .stanzas
+                .iter()
+                .any(|s| s.args.first().is_some_and(|t| t == "scrypt"))
+        {
+            return Err(Error::Header("an scrypt stanza must be the only stanza"));
+        }
+        let mut found = None;
+        for stanza in &header.stanzas {
+            for identity in self.identities {
+                if let Some(key) = identity.unwrap(stanza)? {
+                    found.get_or_insert(key);
+                }
+            }
+        }
+        found.ok_or(Error::NoMatch)
+    }
+}
+
+/// Encrypts `plaintext` to `recipients` in one call.
+pub fn encrypt(recipients: &[Recipient], plaintext: &[u8], armored: bool) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(plaintext.len() + 512);
+    let mut encryptor = Encryptor::new(recipients, armored, &mut out)?;
+    encryptor.push(plaintext, &mut out)?;
+    encryptor.finish(&mut out)?;
+    Ok(out)
+}
+
+/// Decrypts a whole age file in one call; nothing is returned unless all of it verifies.
+pub fn decrypt(identities: &[Identity], file: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    let mut out = Zeroizing::new(Vec::with_capacity(file.len()));
+    let mut decryptor = Decryptor::new(identities);
+    decryptor.push(file, &mut out)?;
+    decryptor.finish(&mut out)?;
+    Ok(out)
+}

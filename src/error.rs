@@ -1,0 +1,95 @@
+//! The one error type of the library.
+//!
+//! Variants say what the user needs to know and no more: a decryption failure does not tell
+//! which byte or which check went wrong beyond the class of the problem. Messages never carry
+//! secrets.
+
+use core::fmt;
+
+/// Everything that can go wrong when parsing, sealing, opening or decrypting.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The ASCII armor is not strict PEM (SPEC §2.4).
+    Armor(&'static str),
+    /// The input is not a well-formed age v1 header (SPEC §2.1).
+    Header(&'static str),
+    /// The input ended before the age header was complete.
+    HeaderTruncated,
+    /// None of the given identities can unwrap the file key.
+    NoMatch,
+    /// The header MAC does not verify: the header was changed.
+    HeaderMac,
+    /// A payload chunk failed authentication: the file was changed.
+    PayloadTampered,
+    /// The payload ended before its final chunk: the file was cut short.
+    PayloadTruncated,
+    /// The signature over the manifest does not verify.
+    BadSignature,
+    /// The signed manifest does not list the reader among its recipients.
+    NotForYou,
+    /// The envelope is validly signed, but by another key than the expected sender.
+    UnexpectedSender,
+    /// A decrypted payload, manifest, card, key or identity file is malformed.
+    Malformed(&'static str),
+    /// The input asks for more work or memory than the library allows.
+    LimitExceeded(&'static str),
+    /// The caller passed invalid arguments (for example a name with a line break).
+    InvalidInput(&'static str),
+}
+
+impl Error {
+    /// A stable, machine-readable code for the error class, used by the CLI and the JS API.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Armor(_) | Error::Header(_) | Error::Malformed(_) => "MALFORMED",
+            Error::HeaderTruncated | Error::PayloadTruncated => "TRUNCATED",
+            Error::NoMatch => "WRONG_KEY",
+            Error::HeaderMac | Error::PayloadTampered => "TAMPERED",
+            Error::BadSignature => "BAD_SIGNATURE",
+            Error::NotForYou => "NOT_FOR_YOU",
+            Error::UnexpectedSender => "UNEXPECTED_SENDER",
+            Error::LimitExceeded(_) => "LIMIT_EXCEEDED",
+            Error::InvalidInput(_) => "INVALID_INPUT",
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Armor(why) => write!(f, "invalid ASCII armor: {why}"),
+            Error::Header(why) => write!(f, "not a valid age v1 file: {why}"),
+            Error::HeaderTruncated => {
+                f.write_str("the file is truncated: its header is incomplete")
+            }
+            Error::NoMatch => {
+                f.write_str("no identity matches: this file was not encrypted to your key")
+            }
+            Error::HeaderMac => {
+                f.write_str("the file was tampered with: its header MAC does not verify")
+            }
+            Error::PayloadTampered => {
+                f.write_str("the file was tampered with: a payload chunk does not verify")
+            }
+            Error::PayloadTruncated => {
+                f.write_str("the file is truncated: its final chunk is missing")
+            }
+            Error::BadSignature => f.write_str("the sender's signature does not verify"),
+            Error::NotForYou => f.write_str(
+                "the signed invoice is not addressed to you: it was forwarded by someone else",
+            ),
+            Error::UnexpectedSender => {
+                f.write_str("the invoice is signed by a different key than the expected sender")
+            }
+            Error::Malformed(why) => write!(f, "malformed input: {why}"),
+            Error::LimitExceeded(why) => write!(f, "limit exceeded: {why}"),
+            Error::InvalidInput(why) => write!(f, "invalid input: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The library's result type.
+pub type Result<T> = core::result::Result<T, Error>;
