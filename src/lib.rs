@@ -7,6 +7,19 @@
 #![forbid(unsafe_code)]
 
 pub mod age;
+mod card;
 mod error;
+mod identity;
+mod manifest;
+mod open;
+mod payload;
+mod seal;
+mod wire;
 
+pub use card::{Card, Fingerprint};
 pub use error::{Error, Result};
+pub use identity::{age_identities_from_text, Identity};
+pub use manifest::{DocumentEntry, Manifest};
+pub use open::{open, Opened, Opener};
+pub use payload::DocumentSink;
+pub use seal::{seal, Document, DocumentInfo, Sealer};

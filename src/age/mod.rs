@@ -6,7 +6,7 @@
 
 mod armor;
 mod b64;
-mod bech32;
+pub(crate) mod bech32;
 mod file_key;
 mod header;
 mod stream;
@@ -116,6 +116,7 @@ pub struct Decryptor<'a> {
     framing: Framing,
     stage: Stage,
     stanza_count: usize,
+    matched: Option<Recipient>,
 }
 
 impl<'a> Decryptor<'a> {
@@ -126,7 +127,13 @@ impl<'a> Decryptor<'a> {
             framing: Framing::Undecided(Vec::new()),
             stage: Stage::Header(Vec::new()),
             stanza_count: 0,
+            matched: None,
         }
+    }
+
+    /// The recipient of the identity that unwrapped the file key, once the header is parsed.
+    pub fn matched_recipient(&self) -> Option<Recipient> {
+        self.matched
     }
 
     /// The number of recipient stanzas, once the header is parsed (0 before).
@@ -187,8 +194,9 @@ impl<'a> Decryptor<'a> {
                     return Ok(());
                 };
                 let rest = buf.split_off(len);
-                let file_key = self.unwrap_file_key(&header)?;
+                let (file_key, matched) = self.unwrap_file_key(&header)?;
                 header.verify_mac(&file_key)?;
+                self.matched = Some(matched);
                 self.stanza_count = header.stanzas.len();
                 self.stage = Stage::Nonce(file_key, Vec::with_capacity(NONCE_SIZE));
                 self.push_binary(&rest, out)
@@ -208,7 +216,7 @@ impl<'a> Decryptor<'a> {
     }
 
     /// Finds the file key: every X25519 stanza must be well-formed, and one must open.
-    fn unwrap_file_key(&self, header: &Header) -> Result<FileKey> {
+    fn unwrap_file_key(&self, header: &Header) -> Result<(FileKey, Recipient)> {
         // An scrypt stanza must stand alone (C2SP age "scrypt recipient stanza").
         if header.stanzas.len() > 1
             && header
@@ -222,7 +230,7 @@ impl<'a> Decryptor<'a> {
         for stanza in &header.stanzas {
             for identity in self.identities {
                 if let Some(key) = identity.unwrap(stanza)? {
-                    found.get_or_insert(key);
+                    found.get_or_insert((key, identity.to_recipient()));
                 }
             }
         }

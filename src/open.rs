@@ -1,0 +1,377 @@
+//! Opening: decrypt, then verify everything before anything is trusted (SPEC §4.2).
+
+use ed25519_dalek::Signature;
+
+use crate::age::{self, Decryptor};
+use crate::card::Fingerprint;
+use crate::error::{Error, Result};
+use crate::manifest::Manifest;
+use crate::payload::{DocumentSink, PayloadParser};
+use crate::seal::Document;
+
+/// Opens an envelope pushed in pieces, with memory bounded by one chunk plus the manifest.
+///
+/// Document bytes go to a [`DocumentSink`] as they are decrypted; they are verified only
+/// when [`Opener::finish`] succeeds.
+pub struct Opener<'a> {
+    decryptor: Decryptor<'a>,
+    parser: PayloadParser,
+    plain: Vec<u8>,
+}
+
+impl<'a> Opener<'a> {
+    /// An opener that reads with any of `identities`.
+    pub fn new(identities: &'a [age::Identity]) -> Self {
+        Opener {
+            decryptor: Decryptor::new(identities),
+            parser: PayloadParser::new(),
+            plain: Vec::new(),
+        }
+    }
+
+    /// Feeds the next piece of the envelope.
+    pub fn push(&mut self, data: &[u8], sink: &mut impl DocumentSink) -> Result<()> {
+        self.plain.clear();
+        self.decryptor.push(data, &mut self.plain)?;
+        self.parser.push(&self.plain, sink)
+    }
+
+    /// Ends the input and runs every check, in this order: the header MAC and every STREAM
+    /// chunk (done while decrypting, the last one here), the signature, the expected sender,
+    /// the reader's place among the signed recipients, and every document hash.
+    pub fn finish(
+        mut self,
+        sink: &mut impl DocumentSink,
+        expect_sender: Option<&Fingerprint>,
+    ) -> Result<Manifest> {
+        self.plain.clear();
+        let reader = self.decryptor.matched_recipient();
+        let stanzas = self.decryptor.stanza_count();
+        self.decryptor.finish(&mut self.plain)?;
+        self.parser.push(&self.plain, sink)?;
+        self.parser.finish()?;
+        let manifest = Manifest::from_bytes(&self.parser.manifest)?;
+        let signature: Signature = self
+            .parser
+            .signature
+            .ok_or(Error::Malformed("missing signature"))?;
+        manifest
+            .sender
+            .verifying_key()
+            .verify_strict(&self.parser.manifest, &signature)
+            .map_err(|_| Error::BadSignature)?;
+        if expect_sender.is_some_and(|fp| *fp != manifest.sender.fingerprint()) {
+            return Err(Error::UnexpectedSender);
+        }
+        if !reader.is_some_and(|r| manifest.recipients.contains(&r)) {
+            return Err(Error::NotForYou);
+        }
+        if stanzas != manifest.recipients.len() {
+            return Err(Error::Malformed(
+                "the envelope's recipients differ from the signed list",
+            ));
+        }
+        let declared = manifest.documents.iter().map(|d| (d.size, d.sha256));
+        if self.parser.seen.len() != manifest.documents.len()
+            || !declared.eq(self.parser.seen.iter().copied())
+        {
+            return Err(Error::Malformed(
+                "a document does not match its signed hash",
+            ));
+        }
+        Ok(manifest)
+    }
+}
+
+/// An opened, fully verified envelope.
+#[derive(Debug)]
+pub struct Opened {
+    /// The verified manifest: sender card, recipients, invoice id, issue time, documents.
+    pub manifest: Manifest,
+    /// The documents, in order; the first is the invoice.
+    pub documents: Vec<Document>,
+}
+
+/// Collects documents in memory for [`open`].
+#[derive(Default)]
+struct Collect(Vec<Vec<u8>>);
+
+impl DocumentSink for Collect {
+    fn begin(&mut self, _index: usize, _size: u64) {
+        self.0.push(Vec::new());
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        if let Some(doc) = self.0.last_mut() {
+            doc.extend_from_slice(bytes);
+        }
+    }
+}
+
+/// Opens a whole envelope in one call; nothing is returned unless every check passes.
+pub fn open(
+    identities: &[age::Identity],
+    envelope: &[u8],
+    expect_sender: Option<&Fingerprint>,
+) -> Result<Opened> {
+    let mut sink = Collect::default();
+    let mut opener = Opener::new(identities);
+    opener.push(envelope, &mut sink)?;
+    let manifest = opener.finish(&mut sink, expect_sender)?;
+    let documents = manifest
+        .documents
+        .iter()
+        .zip(sink.0)
+        .map(|(entry, data)| Document {
+            name: entry.name.clone(),
+            media_type: entry.media_type.clone(),
+            data,
+        })
+        .collect();
+    Ok(Opened {
+        manifest,
+        documents,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+    use crate::identity::Identity;
+    use crate::seal::seal;
+
+    struct Parties {
+        sender: Identity,
+        client: Identity,
+        other: Identity,
+    }
+
+    fn parties() -> Parties {
+        Parties {
+            sender: Identity::generate("Acme GmbH").unwrap(),
+            client: Identity::generate("Client AG").unwrap(),
+            other: Identity::generate("Mallory").unwrap(),
+        }
+    }
+
+    fn docs() -> Vec<Document> {
+        vec![
+            Document {
+                name: "invoice.xml".into(),
+                media_type: "application/xml".into(),
+                data: b"<Invoice>IBAN DE89370400440532013000</Invoice>".to_vec(),
+            },
+            Document {
+                name: "empty.txt".into(),
+                media_type: "text/plain".into(),
+                data: vec![],
+            },
+            Document {
+                name: "terms.pdf".into(),
+                media_type: "application/pdf".into(),
+                data: vec![0x25; 70_000],
+            },
+        ]
+    }
+
+    fn ids(who: &Identity) -> Vec<age::Identity> {
+        vec![who.age_identity().clone()]
+    }
+
+    #[test]
+    fn client_and_sender_open_what_was_sealed() {
+        let p = parties();
+        for armored in [false, true] {
+            let env = seal(
+                &p.sender,
+                &[p.client.recipient()],
+                "INV-1",
+                1_795_000_000,
+                &docs(),
+                armored,
+            )
+            .unwrap();
+            for reader in [&p.client, &p.sender] {
+                let opened = open(&ids(reader), &env, Some(&p.sender.fingerprint())).unwrap();
+                assert_eq!(opened.documents, docs());
+                assert_eq!(opened.manifest.invoice_id, "INV-1");
+                assert_eq!(opened.manifest.issued_at, 1_795_000_000);
+                assert_eq!(opened.manifest.sender, *p.sender.card());
+                assert_eq!(
+                    opened.manifest.recipients,
+                    vec![p.client.recipient(), p.sender.recipient()]
+                );
+            }
+            assert_eq!(
+                open(&ids(&p.other), &env, None).unwrap_err(),
+                Error::NoMatch
+            );
+        }
+    }
+
+    #[test]
+    fn every_flipped_bit_is_rejected() {
+        let p = parties();
+        let small = vec![Document {
+            name: "i.xml".into(),
+            media_type: "application/xml".into(),
+            data: b"<a/>".to_vec(),
+        }];
+        let env = seal(
+            &p.sender,
+            &[p.client.recipient()],
+            "INV-2",
+            1,
+            &small,
+            false,
+        )
+        .unwrap();
+        let reader = ids(&p.client);
+        for i in 0..env.len() * 8 {
+            let mut bad = env.clone();
+            bad[i / 8] ^= 1 << (i % 8);
+            assert!(
+                open(&reader, &bad, None).is_err(),
+                "bit {i} flipped was accepted"
+            );
+        }
+    }
+
+    #[test]
+    fn every_truncation_is_rejected() {
+        let p = parties();
+        let env = seal(
+            &p.sender,
+            &[p.client.recipient()],
+            "INV-3",
+            1,
+            &docs(),
+            false,
+        )
+        .unwrap();
+        let reader = ids(&p.client);
+        for len in (0..env.len()).step_by(97).chain(env.len() - 20..env.len()) {
+            assert!(
+                open(&reader, &env[..len], None).is_err(),
+                "truncated to {len} was accepted"
+            );
+        }
+        let err = open(&reader, &env[..env.len() - 1], None).unwrap_err();
+        assert_eq!(err.code(), "TAMPERED");
+    }
+
+    #[test]
+    fn unexpected_sender_is_rejected() {
+        let p = parties();
+        let env = seal(
+            &p.sender,
+            &[p.client.recipient()],
+            "INV-4",
+            1,
+            &docs(),
+            false,
+        )
+        .unwrap();
+        let err = open(&ids(&p.client), &env, Some(&p.other.fingerprint())).unwrap_err();
+        assert_eq!(err, Error::UnexpectedSender);
+    }
+
+    /// Re-encrypts an envelope's payload (as a recipient can) after `edit` changes it.
+    fn rewrap(
+        env: &[u8],
+        reader: &Identity,
+        to: &[age::Recipient],
+        edit: impl FnOnce(&mut Vec<u8>),
+    ) -> Vec<u8> {
+        let mut payload = age::decrypt(&ids(reader), env).unwrap().to_vec();
+        edit(&mut payload);
+        age::encrypt(to, &payload, false).unwrap()
+    }
+
+    #[test]
+    fn forwarded_genuine_invoice_is_not_for_the_new_reader() {
+        let p = parties();
+        let env = seal(
+            &p.sender,
+            &[p.client.recipient()],
+            "INV-5",
+            1,
+            &docs(),
+            false,
+        )
+        .unwrap();
+        // The client re-sends the genuine signed payload to someone else, as if addressed to them.
+        let forwarded = rewrap(
+            &env,
+            &p.client,
+            &[p.other.recipient(), p.sender.recipient()],
+            |_| {},
+        );
+        assert_eq!(
+            open(&ids(&p.other), &forwarded, None).unwrap_err(),
+            Error::NotForYou
+        );
+        // Adding a stanza for someone else to a genuine envelope is refused too.
+        let widened = rewrap(
+            &env,
+            &p.client,
+            &[
+                p.client.recipient(),
+                p.sender.recipient(),
+                p.other.recipient(),
+            ],
+            |_| {},
+        );
+        assert!(open(&ids(&p.client), &widened, None).is_err());
+    }
+
+    #[test]
+    fn forged_signature_and_swapped_document_are_rejected() {
+        let p = parties();
+        let env = seal(
+            &p.sender,
+            &[p.client.recipient()],
+            "INV-6",
+            1,
+            &docs(),
+            false,
+        )
+        .unwrap();
+        let to = [p.client.recipient(), p.sender.recipient()];
+        let bad_sig = rewrap(&env, &p.client, &to, |pl| {
+            let n = pl.len();
+            pl[n - 1] ^= 1;
+        });
+        assert_eq!(
+            open(&ids(&p.client), &bad_sig, None).unwrap_err(),
+            Error::BadSignature
+        );
+        let iban_changed = rewrap(&env, &p.client, &to, |pl| {
+            let at = pl.windows(4).position(|w| w == b"DE89").unwrap();
+            pl[at + 2] = b'0';
+        });
+        let err = open(&ids(&p.client), &iban_changed, None).unwrap_err();
+        assert_eq!(
+            err,
+            Error::Malformed("a document does not match its signed hash")
+        );
+        let trailing = rewrap(&env, &p.client, &to, |pl| pl.push(0));
+        assert!(open(&ids(&p.client), &trailing, None).is_err());
+    }
+
+    #[test]
+    fn a_plain_age_file_is_not_an_invoice() {
+        let p = parties();
+        let env = age::encrypt(
+            &[p.client.recipient()],
+            b"hello, this is a plain age file and no invoice",
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            open(&ids(&p.client), &env, None).unwrap_err(),
+            Error::Malformed("not a sealbill payload")
+        );
+    }
+}

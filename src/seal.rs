@@ -1,0 +1,210 @@
+//! Sealing: sign the manifest, then encrypt the payload in an age envelope (SPEC §3.7, §4.1).
+
+use sha2::{Digest, Sha256};
+
+use crate::age::{self, Recipient};
+use crate::error::{Error, Result};
+use crate::identity::Identity;
+use crate::manifest::{check_document, DocumentEntry, Manifest, MAX_DOCUMENTS};
+use crate::payload::{MAGIC, MAX_MANIFEST_LEN};
+
+/// A document to seal or an opened document: bytes, media type and file name.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Document {
+    /// A plain file name, such as `invoice.xml`.
+    pub name: String,
+    /// The media type, such as `application/xml`.
+    pub media_type: String,
+    /// The content.
+    pub data: Vec<u8>,
+}
+
+impl core::fmt::Debug for Document {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "Document({:?}, {}, {} bytes)",
+            self.name,
+            self.media_type,
+            self.data.len()
+        )
+    }
+}
+
+/// A document announced before its bytes are streamed in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocumentInfo {
+    /// A plain file name.
+    pub name: String,
+    /// The media type.
+    pub media_type: String,
+    /// The exact number of bytes that will be pushed.
+    pub size: u64,
+}
+
+/// Seals an invoice and its attachments, streaming: memory stays at about one 64 KiB chunk.
+///
+/// Push the documents' bytes in order with [`Sealer::push`], then call [`Sealer::finish`].
+pub struct Sealer<'a> {
+    sender: &'a Identity,
+    encryptor: age::Encryptor,
+    manifest: Manifest,
+    /// Index of the document being written.
+    current: usize,
+    /// Bytes still expected for the current document.
+    remaining: u64,
+    hasher: Sha256,
+}
+
+impl<'a> Sealer<'a> {
+    /// Starts an envelope from `sender` to `recipients` (the sender's own recipient is always
+    /// added) and writes its header to `out`.
+    pub fn new(
+        sender: &'a Identity,
+        recipients: &[Recipient],
+        invoice_id: &str,
+        issued_at: u64,
+        documents: Vec<DocumentInfo>,
+        armored: bool,
+        out: &mut Vec<u8>,
+    ) -> Result<Sealer<'a>> {
+        let mut all = Vec::with_capacity(recipients.len() + 1);
+        for r in recipients
+            .iter()
+            .chain(core::iter::once(&sender.recipient()))
+        {
+            if !all.contains(r) {
+                all.push(*r);
+            }
+        }
+        if documents.is_empty() || documents.len() > MAX_DOCUMENTS {
+            return Err(Error::InvalidInput("an envelope carries 1 to 64 documents"));
+        }
+        let manifest = Manifest {
+            sender: sender.card().clone(),
+            recipients: all,
+            invoice_id: invoice_id.to_owned(),
+            issued_at,
+            documents: documents
+                .into_iter()
+                .map(|d| DocumentEntry {
+                    name: d.name,
+                    media_type: d.media_type,
+                    size: d.size,
+                    sha256: [0; 32],
+                })
+                .collect(),
+        };
+        manifest.check()?;
+        let mut encryptor = age::Encryptor::new(&manifest.recipients, armored, out)?;
+        encryptor.push(MAGIC, out)?;
+        // check() bounds the document count to 64.
+        encryptor.push(&(manifest.documents.len() as u16).to_be_bytes(), out)?;
+        let mut sealer = Sealer {
+            sender,
+            encryptor,
+            manifest,
+            current: 0,
+            remaining: 0,
+            hasher: Sha256::new(),
+        };
+        sealer.start_document(out)?;
+        Ok(sealer)
+    }
+
+    fn start_document(&mut self, out: &mut Vec<u8>) -> Result<()> {
+        let size = self
+            .manifest
+            .documents
+            .get(self.current)
+            .map_or(0, |d| d.size);
+        self.remaining = size;
+        self.encryptor.push(&size.to_be_bytes(), out)
+    }
+
+    /// Closes the current document; starts the next one if there is one.
+    fn end_document(&mut self, out: &mut Vec<u8>) -> Result<()> {
+        if let Some(doc) = self.manifest.documents.get_mut(self.current) {
+            doc.sha256 = core::mem::take(&mut self.hasher).finalize().into();
+        }
+        self.current += 1;
+        if self.current < self.manifest.documents.len() {
+            self.start_document(out)?;
+        }
+        Ok(())
+    }
+
+    /// Encrypts the next bytes of the documents, in order.
+    pub fn push(&mut self, mut data: &[u8], out: &mut Vec<u8>) -> Result<()> {
+        while !data.is_empty() {
+            if self.current == self.manifest.documents.len() {
+                return Err(Error::InvalidInput("more document bytes than announced"));
+            }
+            if self.remaining == 0 {
+                self.end_document(out)?;
+                continue;
+            }
+            let take = usize::try_from(self.remaining)
+                .unwrap_or(usize::MAX)
+                .min(data.len());
+            let (head, tail) = data.split_at(take);
+            self.hasher.update(head);
+            self.encryptor.push(head, out)?;
+            self.remaining -= take as u64;
+            data = tail;
+        }
+        Ok(())
+    }
+
+    /// Signs the manifest, appends it with the signature, and closes the envelope.
+    pub fn finish(mut self, out: &mut Vec<u8>) -> Result<()> {
+        while self.current < self.manifest.documents.len() {
+            if self.remaining != 0 {
+                return Err(Error::InvalidInput("fewer document bytes than announced"));
+            }
+            self.end_document(out)?;
+        }
+        let manifest = self.manifest.to_bytes()?;
+        let len = u32::try_from(manifest.len())
+            .ok()
+            .filter(|&n| n as usize <= MAX_MANIFEST_LEN)
+            .ok_or(Error::LimitExceeded("manifest too large"))?;
+        let signature = self.sender.sign(&manifest);
+        self.encryptor.push(&len.to_be_bytes(), out)?;
+        self.encryptor.push(&manifest, out)?;
+        self.encryptor.push(&signature.to_bytes(), out)?;
+        self.encryptor.finish(out)
+    }
+}
+
+/// Seals documents in one call (the simple path for ordinary invoices).
+pub fn seal(
+    sender: &Identity,
+    recipients: &[Recipient],
+    invoice_id: &str,
+    issued_at: u64,
+    documents: &[Document],
+    armored: bool,
+) -> Result<Vec<u8>> {
+    let infos = documents
+        .iter()
+        .map(|d| {
+            check_document(&d.name, &d.media_type)?;
+            Ok(DocumentInfo {
+                name: d.name.clone(),
+                media_type: d.media_type.clone(),
+                size: d.data.len() as u64,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let total: usize = documents.iter().map(|d| d.data.len()).sum();
+    let mut out = Vec::with_capacity(total + total / 1000 + 2048);
+    let mut sealer = Sealer::new(
+        sender, recipients, invoice_id, issued_at, infos, armored, &mut out,
+    )?;
+    for d in documents {
+        sealer.push(&d.data, &mut out)?;
+    }
+    sealer.finish(&mut out)?;
+    Ok(out)
+}

@@ -1,0 +1,145 @@
+//! Known-answer tests for the cryptographic primitives sealbill depends on: X25519
+//! (RFC 7748), ChaCha20-Poly1305 (RFC 8439), Ed25519 (RFC 8032) and Argon2id (RFC 9106).
+//!
+//! The vectors live in `tests/vectors/kat/*.txt`, copied from the RFCs. Format: `#` lines
+//! are comments, blank lines separate cases, and each case is a set of `name = value`
+//! lines; values are hex, except the decimal counts and parameters each file names.
+
+#![allow(missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use argon2::{Algorithm, Argon2, AssociatedData, Params, ParamsBuilder, Version};
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{ChaCha20Poly1305, Nonce};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use x25519_dalek::{x25519, PublicKey, StaticSecret};
+
+/// The cases of `tests/vectors/kat/<file>`, each a map from name to (trimmed) value.
+fn cases(file: &str) -> Vec<HashMap<String, String>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/kat").join(file);
+    let text = std::fs::read_to_string(path).expect("read the vector file");
+    let mut cases = vec![];
+    let mut case = HashMap::new();
+    // The trailing "" ends the last case even without a final blank line.
+    for line in text.lines().map(str::trim).chain([""]) {
+        if line.is_empty() {
+            if !case.is_empty() {
+                cases.push(std::mem::take(&mut case));
+            }
+        } else if !line.starts_with('#') {
+            let (name, value) = line.split_once('=').expect("a `name = value` line");
+            let old = case.insert(name.trim().to_owned(), value.trim().to_owned());
+            assert!(old.is_none(), "{file}: `{}` given twice in a case", name.trim());
+        }
+    }
+    cases
+}
+
+/// RFC 7748 §5.2 (X25519 and the iterated vector) and §6.1 (Diffie-Hellman).
+#[test]
+fn rfc7748_x25519() {
+    let cases = cases("rfc7748-x25519.txt");
+    for case in &cases {
+        let h = |name: &str| -> [u8; 32] { hex::decode(&case[name]).unwrap().try_into().unwrap() };
+        if case.contains_key("alice_private") {
+            let alice = StaticSecret::from(h("alice_private"));
+            let bob = StaticSecret::from(h("bob_private"));
+            let (alice_public, bob_public) = (PublicKey::from(&alice), PublicKey::from(&bob));
+            assert_eq!(alice_public.to_bytes(), h("alice_public"));
+            assert_eq!(bob_public.to_bytes(), h("bob_public"));
+            assert_eq!(alice.diffie_hellman(&bob_public).to_bytes(), h("shared"));
+            assert_eq!(bob.diffie_hellman(&alice_public).to_bytes(), h("shared"));
+        } else if let Some(iterations) = case.get("iterations") {
+            let (mut k, mut u) = (h("k"), h("u"));
+            for _ in 0..iterations.parse::<u32>().unwrap() {
+                (k, u) = (x25519(k, u), k);
+            }
+            assert_eq!(k, h("output"), "after {iterations} iterations");
+        } else {
+            assert_eq!(x25519(h("scalar"), h("u")), h("output"));
+        }
+    }
+    assert!(!cases.is_empty(), "no X25519 cases");
+}
+
+/// RFC 8439 §2.8.2 and Appendix A.5: seal, open, and reject a flipped tag bit.
+#[test]
+fn rfc8439_chacha20poly1305() {
+    let cases = cases("rfc8439-chacha20poly1305.txt");
+    for case in &cases {
+        let h = |name: &str| hex::decode(&case[name]).unwrap();
+        let cipher = ChaCha20Poly1305::new_from_slice(&h("key")).unwrap();
+        let nonce = h("nonce");
+        let nonce = Nonce::from_slice(&nonce);
+        let (aad, plaintext) = (h("aad"), h("plaintext"));
+        let sealed = [h("ciphertext"), h("tag")].concat();
+
+        let msg = Payload { msg: &plaintext, aad: &aad };
+        assert_eq!(cipher.encrypt(nonce, msg).unwrap(), sealed);
+        let msg = Payload { msg: &sealed, aad: &aad };
+        assert_eq!(cipher.decrypt(nonce, msg).unwrap(), plaintext);
+
+        let mut forged = sealed.clone();
+        *forged.last_mut().unwrap() ^= 0x01;
+        let msg = Payload { msg: &forged, aad: &aad };
+        assert!(cipher.decrypt(nonce, msg).is_err(), "a flipped tag bit was accepted");
+    }
+    assert!(!cases.is_empty(), "no ChaCha20-Poly1305 cases");
+}
+
+/// RFC 8032 §7.1: key derivation and deterministic signing give the published values,
+/// `verify_strict` accepts them and rejects a changed message.
+#[test]
+fn rfc8032_ed25519() {
+    let cases = cases("rfc8032-ed25519.txt");
+    for case in &cases {
+        let h = |name: &str| hex::decode(&case[name]).unwrap();
+        let (public_key, message, signature) = (h("public_key"), h("message"), h("signature"));
+        let signing = SigningKey::from_bytes(&h("secret_key").try_into().unwrap());
+        assert_eq!(signing.verifying_key().to_bytes()[..], public_key);
+        assert_eq!(signing.sign(&message).to_bytes()[..], signature);
+
+        let verifying = VerifyingKey::from_bytes(&public_key.try_into().unwrap()).unwrap();
+        let signature = Signature::from_slice(&signature).unwrap();
+        verifying.verify_strict(&message, &signature).unwrap();
+
+        // Flip the first bit of the message; TEST 1's message is empty, so grow it instead.
+        let mut changed = message;
+        match changed.first_mut() {
+            Some(byte) => *byte ^= 0x01,
+            None => changed.push(0x00),
+        }
+        assert!(verifying.verify_strict(&changed, &signature).is_err());
+    }
+    assert!(!cases.is_empty(), "no Ed25519 cases");
+}
+
+/// RFC 9106 §5.3: Argon2id with a secret and associated data.
+#[test]
+fn rfc9106_argon2id() {
+    let cases = cases("rfc9106-argon2id.txt");
+    for case in &cases {
+        let h = |name: &str| hex::decode(&case[name]).unwrap();
+        let n = |name: &str| case[name].parse::<u32>().unwrap();
+        let tag_length = usize::try_from(n("tag_length")).unwrap();
+        let params: Params = ParamsBuilder::new()
+            .m_cost(n("m_cost"))
+            .t_cost(n("t_cost"))
+            .p_cost(n("p_cost"))
+            .output_len(tag_length)
+            .data(AssociatedData::new(&h("associated_data")).unwrap())
+            .build()
+            .unwrap();
+        let version = Version::try_from(n("version")).unwrap();
+        let secret = h("secret");
+        let argon2 = Argon2::new_with_secret(&secret, Algorithm::Argon2id, version, params).unwrap();
+
+        let mut tag = vec![0; tag_length];
+        argon2.hash_password_into(&h("password"), &h("salt"), &mut tag).unwrap();
+        assert_eq!(tag, h("tag"));
+    }
+    assert!(!cases.is_empty(), "no Argon2id cases");
+}
