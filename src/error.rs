@@ -69,11 +69,11 @@ impl fmt::Display for Error {
             Error::HeaderMac => {
                 f.write_str("the file was tampered with: its header MAC does not verify")
             }
-            Error::PayloadTampered => {
-                f.write_str("the file was tampered with: a payload chunk does not verify")
-            }
+            Error::PayloadTampered => f.write_str(
+                "the file is damaged: a payload chunk does not verify (cut short or tampered with)",
+            ),
             Error::PayloadTruncated => {
-                f.write_str("the file is truncated: its final chunk is missing")
+                f.write_str("the file is truncated: it ends before its final chunk")
             }
             Error::BadSignature => f.write_str("the sender's signature does not verify"),
             Error::NotForYou => f.write_str(

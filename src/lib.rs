@@ -16,7 +16,7 @@ mod payload;
 mod seal;
 mod wire;
 
-pub use card::{Card, Fingerprint};
+pub use card::{Card, Fingerprint, CARD_TEXT_PREFIX};
 pub use error::{Error, Result};
 pub use identity::{age_identities_from_text, Identity};
 pub use manifest::{DocumentEntry, Manifest};

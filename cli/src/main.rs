@@ -1,1 +1,326 @@
-fn main() {}
+//! `sealbill`: create identities, seal invoices, open and verify them, and decrypt any age
+//! file, for scripts and long-term archives.
+
+mod failure;
+mod inputs;
+mod staging;
+mod timefmt;
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use sealbill::{age, DocumentInfo, Fingerprint, Identity, Opener, Sealer};
+
+use failure::Failure;
+
+/// Bytes read from an input at a time: one age STREAM chunk.
+const PIECE: usize = 64 * 1024;
+
+#[derive(Parser)]
+#[command(
+    name = "sealbill",
+    version,
+    about = "End-to-end encrypted, signed invoices in age v1 envelopes"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new identity file and print its public card and fingerprint.
+    Keygen {
+        /// Display name on the public card (your business name).
+        #[arg(long, default_value = "sealbill user")]
+        name: String,
+        /// Where to write the identity file (it is never overwritten).
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Print the public card of an identity file.
+    Card {
+        /// The identity file.
+        #[arg(short, long)]
+        identity: PathBuf,
+    },
+    /// Sign an invoice (and attachments) and encrypt it to recipients and to yourself.
+    Seal {
+        /// Your sealbill identity file.
+        #[arg(short, long)]
+        identity: PathBuf,
+        /// A recipient: an age1… key, a sealbill-card:… card, or a file holding either.
+        #[arg(long = "to", required = true)]
+        to: Vec<String>,
+        /// A file to attach after the invoice (repeatable).
+        #[arg(long)]
+        attach: Vec<PathBuf>,
+        /// Write ASCII armor instead of binary.
+        #[arg(short, long)]
+        armor: bool,
+        /// The invoice id (default: the invoice file name without its extension).
+        #[arg(long)]
+        id: Option<String>,
+        /// The invoice document, usually UBL XML.
+        invoice: PathBuf,
+        /// Where to write the envelope.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Decrypt and verify an envelope, and write its documents into a directory.
+    Open {
+        /// Your identity file (sealbill or plain age).
+        #[arg(short, long)]
+        identity: PathBuf,
+        /// Refuse the envelope unless this fingerprint signed it.
+        #[arg(long, value_name = "FINGERPRINT")]
+        expect_sender: Option<String>,
+        /// The envelope.
+        file: PathBuf,
+        /// The directory for the documents (created if needed; files are never overwritten).
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Decrypt any age v1 file with X25519 recipients, like `age -d -i`.
+    Decrypt {
+        /// An identity file: sealbill, or plain age `AGE-SECRET-KEY-1…` lines (repeatable).
+        #[arg(short, long, required = true)]
+        identity: Vec<PathBuf>,
+        /// Write the plaintext to this file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// The age file (default: standard input).
+        input: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse().command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("sealbill: {failure}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> Result<(), Failure> {
+    match command {
+        Command::Keygen { name, output } => keygen(&name, &output),
+        Command::Card { identity } => {
+            let identity = inputs::read_identity(&identity)?;
+            print_card(&identity);
+            Ok(())
+        }
+        Command::Seal {
+            identity,
+            to,
+            attach,
+            armor,
+            id,
+            invoice,
+            output,
+        } => seal(&identity, &to, &attach, armor, id, &invoice, &output),
+        Command::Open {
+            identity,
+            expect_sender,
+            file,
+            output,
+        } => open(&identity, expect_sender, &file, &output),
+        Command::Decrypt {
+            identity,
+            output,
+            input,
+        } => decrypt(&identity, output.as_deref(), input.as_deref()),
+    }
+}
+
+fn print_card(identity: &Identity) {
+    println!("name: {}", identity.name());
+    println!("fingerprint: {}", identity.fingerprint());
+    println!("recipient: {}", identity.recipient());
+    println!("card: {}", identity.card().to_text());
+}
+
+fn keygen(name: &str, output: &Path) -> Result<(), Failure> {
+    let identity = Identity::generate(name)?;
+    staging::write_new_secret(output, identity.to_text().as_bytes())?;
+    eprintln!(
+        "Wrote identity to {}. Keep it secret and back it up.",
+        output.display()
+    );
+    print_card(&identity);
+    Ok(())
+}
+
+fn seal(
+    identity: &Path,
+    to: &[String],
+    attach: &[PathBuf],
+    armor: bool,
+    id: Option<String>,
+    invoice: &Path,
+    output: &Path,
+) -> Result<(), Failure> {
+    let sender = inputs::read_identity(identity)?;
+    let recipients = to
+        .iter()
+        .map(|r| inputs::parse_recipient(r))
+        .collect::<Result<Vec<_>, _>>()?;
+    let paths: Vec<&Path> = core::iter::once(invoice)
+        .chain(attach.iter().map(PathBuf::as_path))
+        .collect();
+    let mut files = Vec::with_capacity(paths.len());
+    let mut infos = Vec::with_capacity(paths.len());
+    for path in &paths {
+        let file = File::open(path).map_err(|e| Failure::io("cannot read", path, &e))?;
+        let size = file
+            .metadata()
+            .map_err(|e| Failure::io("cannot read", path, &e))?
+            .len();
+        infos.push(DocumentInfo {
+            name: inputs::file_name(path)?,
+            media_type: inputs::media_type(path).into(),
+            size,
+        });
+        files.push(file);
+    }
+    let invoice_id = match id {
+        Some(id) => id,
+        None => invoice
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    };
+    let mut staged = staging::Staged::create(output)?;
+    let mut out = Vec::with_capacity(2 * PIECE);
+    let mut sealer = Sealer::new(
+        &sender,
+        &recipients,
+        &invoice_id,
+        timefmt::now(),
+        infos,
+        armor,
+        &mut out,
+    )?;
+    let mut buf = vec![0u8; PIECE];
+    for (file, path) in files.iter_mut().zip(&paths) {
+        loop {
+            let n = file
+                .read(&mut buf)
+                .map_err(|e| Failure::io("cannot read", path, &e))?;
+            let Some(piece) = buf.get(..n).filter(|p| !p.is_empty()) else {
+                break;
+            };
+            sealer.push(piece, &mut out)?;
+            staged.write(&out)?;
+            out.clear();
+        }
+    }
+    sealer.finish(&mut out)?;
+    staged.write(&out)?;
+    staged.commit()?;
+    eprintln!(
+        "Sealed {invoice_id} for {} recipient(s) plus yourself into {}",
+        recipients.len(),
+        output.display()
+    );
+    Ok(())
+}
+
+fn open(
+    identity: &Path,
+    expect_sender: Option<String>,
+    file: &Path,
+    output: &Path,
+) -> Result<(), Failure> {
+    let identities = inputs::read_age_identities(identity)?;
+    let expected = expect_sender
+        .map(|fp| fp.parse::<Fingerprint>())
+        .transpose()?;
+    let mut input = File::open(file).map_err(|e| Failure::io("cannot read", file, &e))?;
+    let mut sink = staging::DocumentFiles::new(output)?;
+    let mut opener = Opener::new(&identities);
+    let mut buf = vec![0u8; PIECE];
+    loop {
+        let n = input
+            .read(&mut buf)
+            .map_err(|e| Failure::io("cannot read", file, &e))?;
+        let Some(piece) = buf.get(..n).filter(|p| !p.is_empty()) else {
+            break;
+        };
+        opener.push(piece, &mut sink)?;
+        sink.check()?;
+    }
+    let manifest = opener.finish(&mut sink, expected.as_ref())?;
+    let written = sink.commit(&manifest)?;
+    let sender = &manifest.sender;
+    println!(
+        "verified: invoice {} from {}",
+        manifest.invoice_id,
+        sender.name()
+    );
+    println!("fingerprint: {}", sender.fingerprint());
+    println!("issued: {}", timefmt::rfc3339(manifest.issued_at));
+    for path in written {
+        println!("wrote: {}", path.display());
+    }
+    if expected.is_none() {
+        eprintln!(
+            "note: the sender was not pinned. Compare the fingerprint with the sender on the phone, \
+             then pass --expect-sender next time."
+        );
+    }
+    Ok(())
+}
+
+fn decrypt(
+    identity: &[PathBuf],
+    output: Option<&Path>,
+    input: Option<&Path>,
+) -> Result<(), Failure> {
+    let mut identities = Vec::new();
+    for path in identity {
+        identities.extend(inputs::read_age_identities(path)?);
+    }
+    let mut reader: Box<dyn Read> = match input {
+        Some(path) => Box::new(File::open(path).map_err(|e| Failure::io("cannot read", path, &e))?),
+        None => Box::new(std::io::stdin().lock()),
+    };
+    let mut staged = output.map(staging::Staged::create).transpose()?;
+    let stdout = std::io::stdout();
+    let mut stdout = stdout.lock();
+    let mut emit = |bytes: &[u8]| -> Result<(), Failure> {
+        match &mut staged {
+            Some(staged) => staged.write(bytes),
+            None => stdout
+                .write_all(bytes)
+                .map_err(|e| Failure::io("cannot write", Path::new("stdout"), &e)),
+        }
+    };
+    let mut decryptor = age::Decryptor::new(&identities);
+    let mut buf = vec![0u8; PIECE];
+    let mut out = zeroize::Zeroizing::new(Vec::with_capacity(2 * PIECE));
+    loop {
+        let n = reader
+            .read(&mut buf)
+            .map_err(|e| Failure::io("cannot read", Path::new("input"), &e))?;
+        let Some(piece) = buf.get(..n).filter(|p| !p.is_empty()) else {
+            break;
+        };
+        decryptor.push(piece, &mut out)?;
+        emit(&out)?;
+        out.clear();
+    }
+    decryptor.finish(&mut out)?;
+    emit(&out)?;
+    if let Some(staged) = staged {
+        staged.commit()?;
+    }
+    stdout
+        .flush()
+        .map_err(|e| Failure::io("cannot write", Path::new("stdout"), &e))
+}

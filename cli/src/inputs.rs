@@ -1,0 +1,101 @@
+//! Reading identities, recipients and document names from the command line and files.
+
+use std::path::Path;
+
+use sealbill::age::{Identity as AgeIdentity, Recipient};
+use sealbill::{age_identities_from_text, Card, Identity};
+use zeroize::Zeroizing;
+
+use crate::failure::Failure;
+
+/// The largest identity or card file read.
+const MAX_KEY_FILE: u64 = 64 * 1024;
+
+fn read_small(path: &Path) -> Result<Zeroizing<String>, Failure> {
+    let len = std::fs::metadata(path)
+        .map_err(|e| Failure::io("cannot read", path, &e))?
+        .len();
+    if len > MAX_KEY_FILE {
+        return Err(Failure::new(format!(
+            "{} is too large for a key file",
+            path.display()
+        )));
+    }
+    let bytes =
+        Zeroizing::new(std::fs::read(path).map_err(|e| Failure::io("cannot read", path, &e))?);
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| Failure::new(format!("{} is not UTF-8 text", path.display())))?;
+    Ok(Zeroizing::new(text.to_owned()))
+}
+
+fn unreadable(path: &Path, err: sealbill::Error) -> Failure {
+    Failure::new(format!(
+        "unreadable identity file {}: {err}",
+        path.display()
+    ))
+}
+
+/// Reads a sealbill identity file.
+pub fn read_identity(path: &Path) -> Result<Identity, Failure> {
+    Identity::from_text(&read_small(path)?).map_err(|e| unreadable(path, e))
+}
+
+/// Reads the age identities of a sealbill or plain age identity file.
+pub fn read_age_identities(path: &Path) -> Result<Vec<AgeIdentity>, Failure> {
+    age_identities_from_text(&read_small(path)?).map_err(|e| unreadable(path, e))
+}
+
+/// A recipient from an `age1…` key, a `sealbill-card:…` card, or a file holding one of them.
+pub fn parse_recipient(arg: &str) -> Result<Recipient, Failure> {
+    let text = if arg.starts_with("age1") || arg.starts_with(sealbill::CARD_TEXT_PREFIX) {
+        Zeroizing::new(arg.to_owned())
+    } else if Path::new(arg).is_file() {
+        // A card or recipient file, such as the output of `sealbill card`: take the first
+        // word that is a card, else the first that is an age1 recipient.
+        let text = read_small(Path::new(arg))?;
+        let word = text
+            .split_whitespace()
+            .find(|w| w.starts_with(sealbill::CARD_TEXT_PREFIX))
+            .or_else(|| text.split_whitespace().find(|w| w.starts_with("age1")))
+            .unwrap_or_default()
+            .to_owned();
+        Zeroizing::new(word)
+    } else {
+        return Err(Failure::new(format!(
+            "{arg}: not an age1 recipient, a sealbill card, or a file"
+        )));
+    };
+    let parsed = if text.starts_with(sealbill::CARD_TEXT_PREFIX) {
+        Card::from_text(&text).map(|c| c.recipient())
+    } else {
+        text.parse::<Recipient>()
+    };
+    parsed.map_err(|e| Failure::new(format!("invalid recipient {arg}: {e}")))
+}
+
+/// The document name of a file: its final path component.
+pub fn file_name(path: &Path) -> Result<String, Failure> {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .map(str::to_owned)
+        .ok_or_else(|| Failure::new(format!("{}: the file name must be UTF-8", path.display())))
+}
+
+/// The media type of a document, from its extension.
+pub fn media_type(path: &Path) -> &'static str {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "xml" => "application/xml",
+        "pdf" => "application/pdf",
+        "json" => "application/json",
+        "txt" => "text/plain",
+        "csv" => "text/csv",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        _ => "application/octet-stream",
+    }
+}

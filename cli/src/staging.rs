@@ -1,0 +1,160 @@
+//! Outputs that appear only when complete: a temporary file renamed into place on success
+//! and removed on failure, so no half-written or unverified file is ever left behind.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use sealbill::{DocumentSink, Manifest};
+
+use crate::failure::Failure;
+
+fn temp_path(dir: &Path, tag: &str) -> PathBuf {
+    dir.join(format!(".sealbill-{}-{tag}.part", std::process::id()))
+}
+
+fn create_new(path: &Path, secret: bool) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    if secret {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    #[cfg(not(unix))]
+    let _ = secret;
+    options.open(path)
+}
+
+/// Writes a new secret file (mode 0600 on Unix); refuses to overwrite.
+pub fn write_new_secret(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let mut file = create_new(path, true).map_err(|e| Failure::io("cannot create", path, &e))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| Failure::io("cannot write", path, &e))
+}
+
+/// A file written under a temporary name, renamed to its target by [`Staged::commit`].
+pub struct Staged {
+    temp: PathBuf,
+    target: PathBuf,
+    file: Option<BufWriter<File>>,
+}
+
+impl Staged {
+    /// Starts writing `target`.
+    pub fn create(target: &Path) -> Result<Staged, Failure> {
+        let dir = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temp = temp_path(dir, &name);
+        let file = create_new(&temp, false).map_err(|e| Failure::io("cannot create", &temp, &e))?;
+        Ok(Staged {
+            temp,
+            target: target.to_owned(),
+            file: Some(BufWriter::new(file)),
+        })
+    }
+
+    /// Appends bytes.
+    pub fn write(&mut self, bytes: &[u8]) -> Result<(), Failure> {
+        match &mut self.file {
+            Some(file) => file
+                .write_all(bytes)
+                .map_err(|e| Failure::io("cannot write", &self.temp, &e)),
+            None => Ok(()),
+        }
+    }
+
+    /// Flushes, syncs and renames the file into place.
+    pub fn commit(mut self) -> Result<(), Failure> {
+        if let Some(file) = self.file.take() {
+            let file = file
+                .into_inner()
+                .map_err(|e| Failure::io("cannot write", &self.temp, e.error()))?;
+            file.sync_all()
+                .map_err(|e| Failure::io("cannot write", &self.temp, &e))?;
+        }
+        std::fs::rename(&self.temp, &self.target)
+            .map_err(|e| Failure::io("cannot create", &self.target, &e))
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if self.file.is_some() || self.temp.exists() {
+            self.file = None;
+            let _ = std::fs::remove_file(&self.temp);
+        }
+    }
+}
+
+/// Receives an envelope's documents into staged files of a directory; they get their signed
+/// names only after the envelope is verified.
+pub struct DocumentFiles {
+    dir: PathBuf,
+    staged: Vec<Staged>,
+    error: Option<Failure>,
+}
+
+impl DocumentFiles {
+    /// Stages documents into `dir`, created if needed.
+    pub fn new(dir: &Path) -> Result<DocumentFiles, Failure> {
+        std::fs::create_dir_all(dir).map_err(|e| Failure::io("cannot create", dir, &e))?;
+        Ok(DocumentFiles {
+            dir: dir.to_owned(),
+            staged: Vec::new(),
+            error: None,
+        })
+    }
+
+    /// Reports the first write error, if any.
+    pub fn check(&mut self) -> Result<(), Failure> {
+        self.error.take().map_or(Ok(()), Err)
+    }
+
+    /// Renames every staged document to its verified name; refuses to overwrite.
+    pub fn commit(mut self, manifest: &Manifest) -> Result<Vec<PathBuf>, Failure> {
+        self.check()?;
+        let targets: Vec<PathBuf> = manifest
+            .documents
+            .iter()
+            .map(|d| self.dir.join(&d.name))
+            .collect();
+        if let Some(existing) = targets.iter().find(|t| t.exists()) {
+            return Err(Failure::new(format!(
+                "{} already exists; choose an empty directory",
+                existing.display()
+            )));
+        }
+        for (mut staged, target) in self.staged.drain(..).zip(&targets) {
+            staged.target.clone_from(target);
+            staged.commit()?;
+        }
+        Ok(targets)
+    }
+}
+
+impl DocumentSink for DocumentFiles {
+    fn begin(&mut self, index: usize, _size: u64) {
+        match Staged::create(&temp_path(&self.dir, &format!("doc{index}"))) {
+            Ok(staged) => self.staged.push(staged),
+            Err(e) => {
+                self.error.get_or_insert(e);
+            }
+        }
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        if let Some(staged) = self.staged.last_mut() {
+            if let Err(e) = staged.write(bytes) {
+                self.error.get_or_insert(e);
+            }
+        }
+    }
+}
