@@ -1,3 +1,4 @@
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
 //! Runs every X25519 and armor vector of the CCTV age test kit (npm `cctv-age`, copied to
 //! `tests/vectors/cctv/` by `tests/interop/cctv-export.mjs`) through the streaming decryptor.
 

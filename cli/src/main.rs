@@ -1,6 +1,8 @@
 //! `sealbill`: create identities, seal invoices, open and verify them, and decrypt any age
 //! file, for scripts and long-term archives.
 
+#![forbid(unsafe_code)]
+
 mod failure;
 mod inputs;
 mod staging;

@@ -72,12 +72,12 @@ pub(crate) fn encode(hrp: &str, data: &[u8]) -> Zeroizing<String> {
     let mut out = Zeroizing::new(String::with_capacity(hrp.len() + 1 + words.len() + 6));
     out.push_str(hrp);
     out.push('1');
+    let symbol = |w: u32| char::from(CHARSET.get((w & 31) as usize).copied().unwrap_or(b'q'));
     for &w in words.iter() {
-        out.push(char::from(CHARSET[usize::from(w & 31)]));
+        out.push(symbol(u32::from(w)));
     }
     for i in 0..6 {
-        let w = (checksum >> (5 * (5 - i))) & 31;
-        out.push(char::from(CHARSET[w as usize]));
+        out.push(symbol(checksum >> (5 * (5 - i))));
     }
     out
 }

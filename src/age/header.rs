@@ -43,7 +43,9 @@ fn header_mac(file_key: &FileKey, input: &[u8]) -> Hmac<Sha256> {
     // HMAC zero-pads keys shorter than the 64-byte block (RFC 2104 §2), so padding here gives
     // the same MAC while using the infallible fixed-size constructor.
     let mut block = zeroize::Zeroizing::new([0u8; 64]);
-    block[..32].copy_from_slice(key.as_ref());
+    for (b, k) in block.iter_mut().zip(key.iter()) {
+        *b = *k;
+    }
     let mut mac = <Hmac<Sha256> as hmac::digest::KeyInit>::new(&(*block).into());
     mac.update(input);
     mac
@@ -66,7 +68,7 @@ impl Header {
         let Some(first) = lines.next() else {
             return incomplete(buf, VERSION_LINE);
         };
-        if first != &VERSION_LINE[..VERSION_LINE.len() - 1] {
+        if Some(first) != VERSION_LINE.strip_suffix(b"\n") {
             return Err(if first.starts_with(VERSION_PREFIX) {
                 Error::Header("unsupported version")
             } else {

@@ -108,13 +108,11 @@ impl StreamDecryptor {
     /// it is the last one.
     pub(crate) fn push(&mut self, mut data: &[u8], out: &mut Vec<u8>) -> Result<()> {
         while !data.is_empty() {
-            if self.buf.len() == CHUNK_SIZE + TAG_SIZE {
-                if self.open_chunk(false, out).is_err() {
-                    // A full final chunk followed by more data: release the authentic final
-                    // chunk, then refuse the rest.
-                    self.open_chunk(true, out)?;
-                    return Err(Error::PayloadTampered);
-                }
+            // A full chunk with more data after it: normally a non-final chunk. If it is an
+            // authentic final chunk instead, release it, then refuse the data after it.
+            if self.buf.len() == CHUNK_SIZE + TAG_SIZE && self.open_chunk(false, out).is_err() {
+                self.open_chunk(true, out)?;
+                return Err(Error::PayloadTampered);
             }
             let take = (CHUNK_SIZE + TAG_SIZE - self.buf.len()).min(data.len());
             let (head, tail) = data.split_at(take);
