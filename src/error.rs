@@ -14,7 +14,7 @@ pub enum Error {
     Armor(&'static str),
     /// The input is not a well-formed age v1 header (SPEC §2.1).
     Header(&'static str),
-    /// The input ended before the age header was complete.
+    /// The input ended before the payload started (inside the header or the payload nonce).
     HeaderTruncated,
     /// None of the given identities can unwrap the file key.
     NoMatch,
@@ -61,7 +61,7 @@ impl fmt::Display for Error {
             Error::Armor(why) => write!(f, "invalid ASCII armor: {why}"),
             Error::Header(why) => write!(f, "not a valid age v1 file: {why}"),
             Error::HeaderTruncated => {
-                f.write_str("the file is truncated: its header is incomplete")
+                f.write_str("the file is truncated: it ends before its payload starts")
             }
             Error::NoMatch => {
                 f.write_str("no identity matches: this file was not encrypted to your key")

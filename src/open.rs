@@ -218,23 +218,25 @@ mod tests {
             media_type: "application/xml".into(),
             data: b"<a/>".to_vec(),
         }];
-        let env = seal(
-            &p.sender,
-            &[p.client.recipient()],
-            "INV-2",
-            1,
-            &small,
-            false,
-        )
-        .unwrap();
         let reader = ids(&p.client);
-        for i in 0..env.len() * 8 {
-            let mut bad = env.clone();
-            bad[i / 8] ^= 1 << (i % 8);
-            assert!(
-                open(&reader, &bad, None).is_err(),
-                "bit {i} flipped was accepted"
-            );
+        for armored in [false, true] {
+            let env = seal(
+                &p.sender,
+                &[p.client.recipient()],
+                "INV-2",
+                1,
+                &small,
+                armored,
+            )
+            .unwrap();
+            for i in 0..env.len() * 8 {
+                let mut bad = env.clone();
+                bad[i / 8] ^= 1 << (i % 8);
+                assert!(
+                    open(&reader, &bad, None).is_err(),
+                    "bit {i} flipped was accepted (armored: {armored})"
+                );
+            }
         }
     }
 

@@ -32,8 +32,9 @@ pub(crate) fn looks_armored(buf: &[u8], at_eof: bool) -> Option<bool> {
     }
 }
 
+/// The whitespace allowed around the block: space, tab, CR and LF only.
 fn is_whitespace(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r')
 }
 
 /// Encodes a binary age file as armor, line by line.

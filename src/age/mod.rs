@@ -155,9 +155,7 @@ impl<'a> Decryptor<'a> {
             self.push_binary(&binary, out)?;
         }
         match self.stage {
-            Stage::Header(buf) if buf.is_empty() => Err(Error::HeaderTruncated),
-            Stage::Header(_) => Err(Error::HeaderTruncated),
-            Stage::Nonce(..) => Err(Error::Header("payload nonce is missing or short")),
+            Stage::Header(_) | Stage::Nonce(..) => Err(Error::HeaderTruncated),
             Stage::Payload(stream) => stream.finish(out),
         }
     }

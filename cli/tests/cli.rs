@@ -1,0 +1,593 @@
+//! Black-box tests of the `sealbill` binary: keygen, card, seal, open and decrypt.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+
+use std::cell::Cell;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+const INVOICE: &[u8] = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\">\n\
+  <ID>INV-2024-0042</ID>\n  <IssueDate>2024-05-01</IssueDate>\n</Invoice>\n";
+const INVOICE_ID: &str = "INV-2024-0042";
+const SENDER_NAME: &str = "Acme GmbH";
+const ARMOR_BEGIN: &[u8] = b"-----BEGIN AGE ENCRYPTED FILE-----";
+const PAYLOAD_MAGIC: &[u8] = b"sealbill/payload/v1\n";
+
+/// Runs the binary with `args`, feeding `stdin` (or nothing).
+fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sealbill"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or_default()).unwrap();
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+/// Runs the binary, asserts success and returns its stdout.
+fn succeed(args: &[&str], stdin: Option<&[u8]>) -> Vec<u8> {
+    let out = run(args, stdin);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// Runs the binary, asserts success and returns its stdout as text.
+fn ok(args: &[&str]) -> String {
+    String::from_utf8(succeed(args, None)).unwrap()
+}
+
+/// Asserts exit status 1, empty stdout, and exactly one stderr line `sealbill: …` that
+/// contains one of `needles` (an error code such as `[TAMPERED]`, a path, or words).
+fn assert_fails(out: &Output, needles: &[&str]) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    assert!(out.stdout.is_empty(), "stdout: {:?}", out.stdout);
+    assert_eq!(stderr.lines().count(), 1, "stderr: {stderr}");
+    assert!(stderr.starts_with("sealbill: "), "stderr: {stderr}");
+    assert!(
+        needles.iter().any(|n| stderr.contains(n)),
+        "none of {needles:?} in {stderr}"
+    );
+}
+
+/// The names in a directory, sorted; none if it does not exist.
+fn entries(dir: &Path) -> Vec<String> {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = read
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
+}
+
+/// A directory under the system temp dir, removed on drop.
+struct TempDir {
+    root: PathBuf,
+    next: Cell<usize>,
+}
+
+impl TempDir {
+    fn new() -> TempDir {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let root = std::env::temp_dir().join(format!("sealbill-cli-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&root).unwrap();
+        TempDir {
+            root,
+            next: Cell::new(0),
+        }
+    }
+
+    /// A path inside the directory, as text for the command line.
+    fn path(&self, name: &str) -> String {
+        self.root.join(name).to_str().unwrap().to_owned()
+    }
+
+    /// A new file name, `prefix` and a number.
+    fn unique(&self, prefix: &str) -> String {
+        let n = self.next.get();
+        self.next.set(n + 1);
+        format!("{prefix}{n}")
+    }
+
+    /// A new, not yet existing, path.
+    fn fresh(&self, prefix: &str) -> String {
+        self.path(&self.unique(prefix))
+    }
+
+    /// Writes `bytes` to a file in the directory and returns its path.
+    fn write(&self, name: &str, bytes: &[u8]) -> String {
+        let path = self.path(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+/// Pseudo-random bytes (SplitMix64, seeded from the clock and the process id).
+fn random_bytes(len: usize) -> Vec<u8> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    let mut state = nanos ^ u64::from(std::process::id()).rotate_left(32);
+    let mut out = Vec::with_capacity(len + 8);
+    while out.len() < len {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        out.extend_from_slice(&(z ^ (z >> 31)).to_le_bytes());
+    }
+    out.truncate(len);
+    out
+}
+
+/// The value of a `key: value` line.
+fn field(stdout: &str, key: &str) -> String {
+    let prefix = format!("{key}: ");
+    let value = stdout.lines().find_map(|l| l.strip_prefix(&prefix));
+    assert!(value.is_some(), "no {key} line in {stdout}");
+    value.unwrap().to_owned()
+}
+
+/// An identity made by `sealbill keygen`.
+struct Party {
+    file: String,
+    fingerprint: String,
+    keygen_stdout: String,
+}
+
+impl Party {
+    fn new(tmp: &TempDir, name: &str) -> Party {
+        let file = tmp.path(&format!("{name}.identity"));
+        let keygen_stdout = ok(&["keygen", "--name", name, "-o", &file]);
+        Party {
+            fingerprint: field(&keygen_stdout, "fingerprint"),
+            file,
+            keygen_stdout,
+        }
+    }
+
+    /// The library view of the identity file.
+    fn library(&self) -> sealbill::Identity {
+        sealbill::Identity::from_text(&std::fs::read_to_string(&self.file).unwrap()).unwrap()
+    }
+}
+
+/// A sender, a client, a third party, and an envelope from the sender to the client.
+struct World {
+    tmp: TempDir,
+    sender: Party,
+    client: Party,
+    third: Party,
+    attachment: Vec<u8>,
+    envelope: String,
+}
+
+impl World {
+    fn new(armor: bool) -> World {
+        let tmp = TempDir::new();
+        let sender = Party::new(&tmp, SENDER_NAME);
+        let client = Party::new(&tmp, "Client AG");
+        let third = Party::new(&tmp, "Eve");
+        let card = tmp.write("client.card", client.keygen_stdout.as_bytes());
+        let invoice = tmp.write("invoice.xml", INVOICE);
+        let attachment = random_bytes(200 * 1024);
+        let attach = tmp.write("attachment.bin", &attachment);
+        let envelope = tmp.path("invoice.age");
+        let mut args = vec![
+            "seal",
+            "-i",
+            &sender.file,
+            "--to",
+            &card,
+            "--attach",
+            &attach,
+            "--id",
+            INVOICE_ID,
+            &invoice,
+            "-o",
+            &envelope,
+        ];
+        if armor {
+            args.push("--armor");
+        }
+        ok(&args);
+        World {
+            tmp,
+            sender,
+            client,
+            third,
+            attachment,
+            envelope,
+        }
+    }
+
+    fn envelope_bytes(&self) -> Vec<u8> {
+        std::fs::read(&self.envelope).unwrap()
+    }
+
+    /// Opens `file` as `who` into a fresh directory, expects success, checks the documents.
+    fn open_ok(&self, who: &Party, file: &str) -> String {
+        let dir = self.tmp.fresh("out");
+        let stdout = ok(&[
+            "open",
+            "-i",
+            &who.file,
+            "--expect-sender",
+            &self.sender.fingerprint,
+            file,
+            "-o",
+            &dir,
+        ]);
+        let dir = Path::new(&dir);
+        assert_eq!(entries(dir), ["attachment.bin", "invoice.xml"]);
+        assert_eq!(std::fs::read(dir.join("invoice.xml")).unwrap(), INVOICE);
+        assert_eq!(
+            std::fs::read(dir.join("attachment.bin")).unwrap(),
+            self.attachment
+        );
+        stdout
+    }
+
+    /// Opens `file` as `who` (with `extra` options) into a fresh directory and expects a
+    /// failure naming `needles`, with nothing left in the directory.
+    fn open_fails(&self, who: &str, extra: &[&str], file: &str, needles: &[&str]) {
+        let dir = self.tmp.fresh("out");
+        let mut args = vec!["open", "-i", who];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&[file, "-o", &dir]);
+        assert_fails(&run(&args, None), needles);
+        assert_eq!(entries(Path::new(&dir)), Vec::<String>::new());
+    }
+
+    /// Decrypts `file` as `who` into a file of a fresh directory and expects a failure naming
+    /// `needles`, with nothing left in the directory.
+    fn decrypt_fails(&self, who: &str, file: &str, needles: &[&str]) {
+        let dir = self.tmp.fresh("plain");
+        std::fs::create_dir(&dir).unwrap();
+        let out = format!("{dir}/plain.bin");
+        assert_fails(
+            &run(&["decrypt", "-i", who, "-o", &out, file], None),
+            needles,
+        );
+        assert_eq!(entries(Path::new(&dir)), Vec::<String>::new());
+    }
+
+    /// Both `open` and `decrypt` of the age file `bytes`, as the client, fail with one of
+    /// `needles`.
+    fn client_fails(&self, bytes: &[u8], needles: &[&str]) {
+        let file = self.tmp.write(&self.tmp.unique("bad"), bytes);
+        self.open_fails(&self.client.file, &[], &file, needles);
+        self.decrypt_fails(&self.client.file, &file, needles);
+    }
+
+    /// The client's view of the decrypted payload of the genuine envelope.
+    fn payload(&self) -> Vec<u8> {
+        let client = self.client.library();
+        let plain = sealbill::age::decrypt(
+            std::slice::from_ref(client.age_identity()),
+            &self.envelope_bytes(),
+        )
+        .unwrap();
+        plain.to_vec()
+    }
+
+    /// Writes an age file of `plaintext` encrypted to `recipients`.
+    fn reencrypt(&self, recipients: &[&Party], plaintext: &[u8]) -> String {
+        let recipients: Vec<_> = recipients.iter().map(|p| p.library().recipient()).collect();
+        let bytes = sealbill::age::encrypt(&recipients, plaintext, false).unwrap();
+        self.tmp.write(&self.tmp.unique("forged"), &bytes)
+    }
+}
+
+fn check_round_trip(armor: bool) {
+    let world = World::new(armor);
+    let bytes = world.envelope_bytes();
+    assert_eq!(bytes.starts_with(ARMOR_BEGIN), armor);
+    for who in [&world.client, &world.sender] {
+        let stdout = world.open_ok(who, &world.envelope);
+        assert!(stdout.contains(INVOICE_ID), "{stdout}");
+        assert!(stdout.contains(SENDER_NAME), "{stdout}");
+        assert!(stdout.contains(&world.sender.fingerprint), "{stdout}");
+    }
+}
+
+#[test]
+fn round_trip_binary() {
+    check_round_trip(false);
+}
+
+#[test]
+fn round_trip_armored() {
+    check_round_trip(true);
+}
+
+#[test]
+fn card_prints_the_keygen_lines() {
+    let tmp = TempDir::new();
+    let party = Party::new(&tmp, SENDER_NAME);
+    let keys: Vec<&str> = party
+        .keygen_stdout
+        .lines()
+        .map(|l| l.split_once(": ").unwrap().0)
+        .collect();
+    assert_eq!(keys, ["name", "fingerprint", "recipient", "card"]);
+    assert_eq!(field(&party.keygen_stdout, "name"), SENDER_NAME);
+    assert!(field(&party.keygen_stdout, "recipient").starts_with("age1"));
+    assert!(field(&party.keygen_stdout, "card").starts_with(sealbill::CARD_TEXT_PREFIX));
+    assert_eq!(ok(&["card", "-i", &party.file]), party.keygen_stdout);
+}
+
+#[test]
+fn decrypt_envelope_from_file_and_stdin() {
+    let world = World::new(false);
+    let from_file = succeed(
+        &["decrypt", "-i", &world.client.file, &world.envelope],
+        None,
+    );
+    assert!(from_file.starts_with(PAYLOAD_MAGIC));
+    assert_eq!(from_file, world.payload());
+    let from_stdin = succeed(
+        &["decrypt", "-i", &world.client.file],
+        Some(&world.envelope_bytes()),
+    );
+    assert_eq!(from_stdin, from_file);
+}
+
+#[test]
+fn decrypt_with_plain_age_identity_file() {
+    let tmp = TempDir::new();
+    let id = sealbill::age::Identity::generate();
+    let other = sealbill::age::Identity::generate();
+    let key_file = tmp.write(
+        "keys.txt",
+        format!(
+            "# created: 2024-05-01T12:00:00Z\n# public key: {}\n\n{}\n\n# another\n{}\n",
+            id.to_recipient(),
+            other.to_bech32().as_str(),
+            id.to_bech32().as_str(),
+        )
+        .as_bytes(),
+    );
+    let plaintext = random_bytes(100_000);
+    for armored in [false, true] {
+        let bytes = sealbill::age::encrypt(&[id.to_recipient()], &plaintext, armored).unwrap();
+        assert_eq!(bytes.starts_with(ARMOR_BEGIN), armored);
+        let file = tmp.write(&format!("plain-{armored}.age"), &bytes);
+        assert_eq!(
+            succeed(&["decrypt", "-i", &key_file, &file], None),
+            plaintext
+        );
+        assert_eq!(
+            succeed(&["decrypt", "-i", &key_file], Some(&bytes)),
+            plaintext
+        );
+        let target = tmp.path(&format!("plain-{armored}.bin"));
+        ok(&["decrypt", "-i", &key_file, "-o", &target, &file]);
+        assert_eq!(std::fs::read(&target).unwrap(), plaintext);
+    }
+}
+
+#[test]
+fn wrong_key() {
+    let world = World::new(false);
+    let needles = &["[WRONG_KEY]"];
+    world.open_fails(&world.third.file, &[], &world.envelope, needles);
+    world.decrypt_fails(&world.third.file, &world.envelope, needles);
+}
+
+#[test]
+fn tampered_payload() {
+    let world = World::new(false);
+    let mut bytes = world.envelope_bytes();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    world.client_fails(&bytes, &["[TAMPERED]"]);
+}
+
+/// The length of the binary age header, through the newline after the MAC.
+fn header_len(bytes: &[u8]) -> usize {
+    let mac = bytes.windows(4).position(|w| w == b"--- ").unwrap();
+    mac + bytes[mac..].iter().position(|b| *b == b'\n').unwrap() + 1
+}
+
+#[test]
+fn tampered_header() {
+    let world = World::new(false);
+    let bytes = world.envelope_bytes();
+    // Header lines: the version, the client's stanza (arguments, body), the sender's stanza
+    // (the sender's recipient comes last), and the MAC. One character three quarters into
+    // the line (inside its base64, never its last character) becomes another base64 one.
+    let lines = [
+        "[MALFORMED]",
+        "[WRONG_KEY]",
+        "[WRONG_KEY]",
+        "[TAMPERED]",
+        "[TAMPERED]",
+        "[TAMPERED]",
+    ];
+    let mut start = 0;
+    for code in lines {
+        let len = bytes[start..].iter().position(|b| *b == b'\n').unwrap();
+        let at = start + len * 3 / 4;
+        let mut bad = bytes.clone();
+        bad[at] = if bad[at] == b'A' { b'B' } else { b'A' };
+        world.client_fails(&bad, &[code]);
+        start += len + 1;
+    }
+    assert_eq!(start, header_len(&bytes));
+}
+
+#[test]
+fn truncated_envelope() {
+    let world = World::new(false);
+    let bytes = world.envelope_bytes();
+    let header = header_len(&bytes);
+    let first_chunk_end = header + 16 + sealbill::age::CHUNK_SIZE + 16;
+    for (len, code) in [
+        (0, "[TRUNCATED]"),
+        (header / 2, "[TRUNCATED]"),
+        (header - 1, "[TRUNCATED]"),
+        (header + 16, "[TRUNCATED]"),
+        (first_chunk_end, "[TRUNCATED]"),
+        (first_chunk_end + 100, "[TAMPERED]"),
+        (bytes.len() / 2, "[TAMPERED]"),
+        (bytes.len() - 1, "[TAMPERED]"),
+    ] {
+        world.client_fails(&bytes[..len], &[code]);
+    }
+}
+
+#[test]
+fn truncated_inside_the_payload_nonce() {
+    let world = World::new(false);
+    let bytes = world.envelope_bytes();
+    let header = header_len(&bytes);
+    for len in [header, header + 8, header + 15] {
+        world.client_fails(&bytes[..len], &["[TRUNCATED]"]);
+    }
+}
+
+#[test]
+fn not_an_age_file() {
+    let world = World::new(false);
+    world.client_fails(b"Just some notes, not encrypted.\n", &["[MALFORMED]"]);
+}
+
+#[test]
+fn unreadable_identity_files() {
+    let world = World::new(false);
+    let text = std::fs::read_to_string(&world.client.file).unwrap();
+    let key_line = text.lines().last().unwrap();
+    let mut flipped = key_line.to_owned();
+    flipped.replace_range(30..31, if &key_line[30..31] == "Q" { "P" } else { "Q" });
+    let age_key = sealbill::age::Identity::generate().to_bech32();
+    let cases = [
+        world.tmp.write("garbage.identity", b"hello, world\n"),
+        world.tmp.path("missing.identity"),
+        world.tmp.write(
+            "corrupted.identity",
+            text.replace(key_line, &flipped).as_bytes(),
+        ),
+        world.tmp.write(
+            "corrupted-age.txt",
+            format!("# created\n{}\n", &age_key[..age_key.len() - 1]).as_bytes(),
+        ),
+    ];
+    let invoice = world.tmp.path("invoice.xml");
+    let recipient = field(&world.client.keygen_stdout, "recipient");
+    for bad in &cases {
+        let needles = &[bad.as_str()];
+        world.open_fails(bad, &[], &world.envelope, needles);
+        world.decrypt_fails(bad, &world.envelope, needles);
+        assert_fails(&run(&["card", "-i", bad], None), needles);
+        let sealed = world.tmp.fresh("sealed");
+        let seal = [
+            "seal", "-i", bad, "--to", &recipient, &invoice, "-o", &sealed,
+        ];
+        assert_fails(&run(&seal, None), needles);
+        assert!(!Path::new(&sealed).exists());
+    }
+}
+
+#[test]
+fn unexpected_sender() {
+    let world = World::new(false);
+    let pin = ["--expect-sender", world.client.fingerprint.as_str()];
+    world.open_fails(
+        &world.client.file,
+        &pin,
+        &world.envelope,
+        &["[UNEXPECTED_SENDER]"],
+    );
+}
+
+#[test]
+fn malformed_fingerprint() {
+    let world = World::new(false);
+    let too_short = &world.sender.fingerprint[..world.sender.fingerprint.len() - 1];
+    for bad in ["12345", "not a fingerprint", too_short] {
+        let pin = ["--expect-sender", bad];
+        world.open_fails(&world.client.file, &pin, &world.envelope, &["[MALFORMED]"]);
+    }
+}
+
+#[test]
+fn bad_signature() {
+    let world = World::new(false);
+    let mut payload = world.payload();
+    *payload.last_mut().unwrap() ^= 0x01;
+    let forged = world.reencrypt(&[&world.client, &world.sender], &payload);
+    world.open_fails(&world.client.file, &[], &forged, &["[BAD_SIGNATURE]"]);
+}
+
+#[test]
+fn not_for_you() {
+    let world = World::new(false);
+    let forwarded = world.reencrypt(&[&world.third, &world.sender], &world.payload());
+    world.open_fails(&world.third.file, &[], &forwarded, &["[NOT_FOR_YOU]"]);
+}
+
+#[test]
+fn open_never_overwrites() {
+    let world = World::new(false);
+    let dir = world.tmp.fresh("out");
+    std::fs::create_dir(&dir).unwrap();
+    let existing = Path::new(&dir).join("invoice.xml");
+    std::fs::write(&existing, b"mine").unwrap();
+    let out = run(
+        &[
+            "open",
+            "-i",
+            &world.client.file,
+            &world.envelope,
+            "-o",
+            &dir,
+        ],
+        None,
+    );
+    assert_fails(&out, &["already exists"]);
+    assert_eq!(std::fs::read(&existing).unwrap(), b"mine");
+    assert_eq!(entries(Path::new(&dir)), ["invoice.xml"]);
+}
+
+#[test]
+fn keygen_never_overwrites_and_is_private() {
+    let tmp = TempDir::new();
+    let party = Party::new(&tmp, SENDER_NAME);
+    let before = std::fs::read(&party.file).unwrap();
+    let out = run(&["keygen", "--name", "Other", "-o", &party.file], None);
+    assert_fails(&out, &[party.file.as_str()]);
+    assert_eq!(std::fs::read(&party.file).unwrap(), before);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&party.file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}

@@ -1,0 +1,143 @@
+//! Feeds mutated envelopes and random bytes to every parser: each must return an error (or,
+//! for an unchanged input, succeed) and never panic, whatever the input and however it is
+//! split into pieces.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use sealbill::age::{self, Recipient};
+use sealbill::{
+    age_identities_from_text, open, seal, Card, Document, DocumentSink, Fingerprint, Identity,
+    Opener,
+};
+
+/// A small deterministic generator, so that failures reproduce.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn bytes(&mut self, n: usize) -> Vec<u8> {
+        (0..n).map(|_| self.next() as u8).collect()
+    }
+}
+
+fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
+    let mut out = input.to_vec();
+    for _ in 0..1 + rng.below(3) {
+        if out.is_empty() {
+            out.push(rng.next() as u8);
+        }
+        let at = rng.below(out.len());
+        match rng.below(5) {
+            0 => out[at] ^= 1 << rng.below(8),
+            1 => out[at] = rng.next() as u8,
+            2 => out.truncate(at),
+            3 => {
+                let n = 1 + rng.below(70_000);
+                let junk = rng.bytes(n);
+                out.splice(at..at, junk);
+            }
+            _ => {
+                let end = (at + rng.below(200)).min(out.len());
+                let copy = out[at..end].to_vec();
+                out.splice(at..at, copy);
+            }
+        }
+    }
+    out
+}
+
+struct Discard;
+
+impl DocumentSink for Discard {
+    fn begin(&mut self, _index: usize, _size: u64) {}
+    fn write(&mut self, _bytes: &[u8]) {}
+}
+
+#[test]
+fn mutated_envelopes_are_errors_not_panics() {
+    let mut rng = Rng(0x5ea1_b111 ^ 0x1234_5678_9abc_def0);
+    let sender = Identity::generate("Acme GmbH").unwrap();
+    let client = Identity::generate("Client AG").unwrap();
+    let readers = vec![client.age_identity().clone()];
+    let docs = vec![
+        Document {
+            name: "i.xml".into(),
+            media_type: "application/xml".into(),
+            data: b"<a/>".to_vec(),
+        },
+        Document {
+            name: "scan.pdf".into(),
+            media_type: "application/pdf".into(),
+            data: rng.bytes(70_000),
+        },
+    ];
+    let mut rejected = 0;
+    for armored in [false, true] {
+        let env = seal(&sender, &[client.recipient()], "INV-9", 9, &docs, armored).unwrap();
+        for _ in 0..300 {
+            let bad = mutate(&mut rng, &env);
+            let whole = open(&readers, &bad, None);
+            let mut opener = Opener::new(&readers);
+            let mut rest: &[u8] = &bad;
+            let mut streamed = Ok(());
+            while !rest.is_empty() && streamed.is_ok() {
+                let (piece, tail) = rest.split_at(1 + rng.below(rest.len().min(100_000)));
+                streamed = opener.push(piece, &mut Discard);
+                rest = tail;
+            }
+            let streamed = streamed.and_then(|()| opener.finish(&mut Discard, None).map(|_| ()));
+            assert_eq!(whole.is_ok(), streamed.is_ok());
+            if whole.is_ok() {
+                assert_eq!(
+                    whole.unwrap().documents,
+                    docs,
+                    "a changed envelope opened to other documents"
+                );
+            } else {
+                rejected += 1;
+            }
+        }
+    }
+    assert!(
+        rejected > 500,
+        "only {rejected} of 600 mutations were rejected"
+    );
+}
+
+#[test]
+fn random_bytes_into_every_parser() {
+    let mut rng = Rng(0xdead_beef_cafe_f00d);
+    let identity = Identity::generate("Acme").unwrap();
+    let card = identity.card().to_bytes();
+    let text = identity.to_text().to_string();
+    let readers = vec![identity.age_identity().clone()];
+    for _ in 0..2000 {
+        let len = rng.below(300);
+        let junk = rng.bytes(len);
+        let junk_text = String::from_utf8_lossy(&junk).into_owned();
+        let _ = Card::from_bytes(&junk);
+        let _ = Card::from_bytes(&mutate(&mut rng, &card));
+        let _ = Card::from_text(&junk_text);
+        let _ = Identity::from_text(&junk_text);
+        let mutated = String::from_utf8_lossy(&mutate(&mut rng, text.as_bytes())).into_owned();
+        let _ = Identity::from_text(&mutated);
+        let _ = age_identities_from_text(&mutated);
+        let _ = junk_text.parse::<Recipient>();
+        let _ = junk_text.parse::<Fingerprint>();
+        let _ = age::Identity::from_bech32(&junk_text);
+        let _ = age::decrypt(&readers, &junk);
+        let mut armored = b"-----BEGIN AGE ENCRYPTED FILE-----\n".to_vec();
+        armored.extend_from_slice(&junk);
+        let _ = age::decrypt(&readers, &armored);
+    }
+}
