@@ -1,5 +1,6 @@
 //! Reading identities, recipients and document names from the command line and files.
 
+use std::io::Read;
 use std::path::Path;
 
 use sealbill::age::{Identity as AgeIdentity, Recipient};
@@ -7,6 +8,27 @@ use sealbill::{age_identities_from_text, Card, Identity};
 use zeroize::Zeroizing;
 
 use crate::failure::Failure;
+
+/// Bytes read from an input at a time: one age STREAM chunk.
+pub const PIECE: usize = 64 * 1024;
+
+/// Reads `reader` to its end in pieces of up to [`PIECE`] bytes, passing each to `f`.
+pub fn for_each_piece(
+    reader: &mut impl Read,
+    name: &Path,
+    mut f: impl FnMut(&[u8]) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let mut buf = vec![0u8; PIECE];
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Failure::io("cannot read", name, &e)),
+        };
+        f(buf.get(..n).unwrap_or_default())?;
+    }
+}
 
 /// The largest identity or card file read.
 const MAX_KEY_FILE: u64 = 64 * 1024;

@@ -18,8 +18,8 @@ use sealbill::{age, DocumentInfo, Fingerprint, Identity, Opener, Sealer};
 
 use failure::Failure;
 
-/// Bytes read from an input at a time: one age STREAM chunk.
-const PIECE: usize = 64 * 1024;
+/// Output buffers hold about two age STREAM chunks.
+const PIECE: usize = inputs::PIECE;
 
 #[derive(Parser)]
 #[command(
@@ -208,19 +208,13 @@ fn seal(
         armor,
         &mut out,
     )?;
-    let mut buf = vec![0u8; PIECE];
     for (file, path) in files.iter_mut().zip(&paths) {
-        loop {
-            let n = file
-                .read(&mut buf)
-                .map_err(|e| Failure::io("cannot read", path, &e))?;
-            let Some(piece) = buf.get(..n).filter(|p| !p.is_empty()) else {
-                break;
-            };
+        inputs::for_each_piece(file, path, |piece| {
             sealer.push(piece, &mut out)?;
             staged.write(&out)?;
             out.clear();
-        }
+            Ok(())
+        })?;
     }
     sealer.finish(&mut out)?;
     staged.write(&out)?;
@@ -246,17 +240,10 @@ fn open(
     let mut input = File::open(file).map_err(|e| Failure::io("cannot read", file, &e))?;
     let mut sink = staging::DocumentFiles::new(output)?;
     let mut opener = Opener::new(&identities);
-    let mut buf = vec![0u8; PIECE];
-    loop {
-        let n = input
-            .read(&mut buf)
-            .map_err(|e| Failure::io("cannot read", file, &e))?;
-        let Some(piece) = buf.get(..n).filter(|p| !p.is_empty()) else {
-            break;
-        };
+    inputs::for_each_piece(&mut input, file, |piece| {
         opener.push(piece, &mut sink)?;
-        sink.check()?;
-    }
+        sink.check()
+    })?;
     let manifest = opener.finish(&mut sink, expected.as_ref())?;
     let written = sink.commit(&manifest)?;
     let sender = &manifest.sender;
@@ -304,19 +291,14 @@ fn decrypt(
         }
     };
     let mut decryptor = age::Decryptor::new(&identities);
-    let mut buf = vec![0u8; PIECE];
     let mut out = zeroize::Zeroizing::new(Vec::with_capacity(2 * PIECE));
-    loop {
-        let n = reader
-            .read(&mut buf)
-            .map_err(|e| Failure::io("cannot read", Path::new("input"), &e))?;
-        let Some(piece) = buf.get(..n).filter(|p| !p.is_empty()) else {
-            break;
-        };
+    let name = input.unwrap_or(Path::new("standard input"));
+    inputs::for_each_piece(&mut reader, name, |piece| {
         decryptor.push(piece, &mut out)?;
         emit(&out)?;
         out.clear();
-    }
+        Ok(())
+    })?;
     decryptor.finish(&mut out)?;
     emit(&out)?;
     if let Some(staged) = staged {
