@@ -137,6 +137,17 @@ impl Card {
     }
 }
 
+/// A recipient written as a sealbill card (`sealbill-card:…`, whose self-signature is
+/// checked) or as a plain age recipient (`age1…`).
+pub fn parse_recipient(text: &str) -> Result<Recipient> {
+    let text = text.trim();
+    if text.starts_with(CARD_TEXT_PREFIX) {
+        Card::from_text(text).map(|c| c.recipient())
+    } else {
+        text.parse()
+    }
+}
+
 /// The bytes a card's signature covers: everything before the signature.
 fn to_be_signed(name: &str, key: &VerifyingKey, recipient: &Recipient) -> Result<Vec<u8>> {
     let mut w = Writer::default();

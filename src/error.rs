@@ -34,6 +34,8 @@ pub enum Error {
     Malformed(&'static str),
     /// The input asks for more work or memory than the library allows.
     LimitExceeded(&'static str),
+    /// The passphrase does not unlock the keystore or link (or the blob was altered).
+    BadPassphrase,
     /// The caller passed invalid arguments (for example a name with a line break).
     InvalidInput(&'static str),
 }
@@ -50,6 +52,7 @@ impl Error {
             Error::NotForYou => "NOT_FOR_YOU",
             Error::UnexpectedSender => "UNEXPECTED_SENDER",
             Error::LimitExceeded(_) => "LIMIT_EXCEEDED",
+            Error::BadPassphrase => "BAD_PASSPHRASE",
             Error::InvalidInput(_) => "INVALID_INPUT",
         }
     }
@@ -84,6 +87,7 @@ impl fmt::Display for Error {
             }
             Error::Malformed(why) => write!(f, "malformed input: {why}"),
             Error::LimitExceeded(why) => write!(f, "limit exceeded: {why}"),
+            Error::BadPassphrase => f.write_str("wrong passphrase (or the locked key was altered)"),
             Error::InvalidInput(why) => write!(f, "invalid input: {why}"),
         }
     }

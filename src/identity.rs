@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use ed25519_dalek::{Signature, Signer, SigningKey};
+use ed25519_dalek::{Signer, SigningKey};
 use hkdf::Hkdf;
 use rand_core::{OsRng, RngCore};
 use sha2::Sha256;
@@ -91,8 +91,8 @@ impl Identity {
         &self.seed
     }
 
-    pub(crate) fn sign(&self, message: &[u8]) -> Signature {
-        self.signing.sign(message)
+    pub(crate) fn signing_key(&self) -> &SigningKey {
+        &self.signing
     }
 
     /// The identity file text (SPEC §3.5). It holds the secret seed: keep it private.

@@ -10,15 +10,22 @@ pub mod age;
 mod card;
 mod error;
 mod identity;
+mod kdf;
+mod keystore;
+mod link;
 mod manifest;
 mod open;
 mod payload;
 mod seal;
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+pub mod wasm;
 mod wire;
 
-pub use card::{Card, Fingerprint, CARD_TEXT_PREFIX};
+pub use card::{parse_recipient, Card, Fingerprint, CARD_TEXT_PREFIX};
 pub use error::{Error, Result};
 pub use identity::{age_identities_from_text, Identity};
+pub use kdf::{KdfParams, MAX_WORK_KIB};
+pub use link::{LinkSecret, LINK_KDF};
 pub use manifest::{DocumentEntry, Manifest};
 pub use open::{open, Opened, Opener};
 pub use payload::DocumentSink;

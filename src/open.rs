@@ -1,5 +1,7 @@
 //! Opening: decrypt, then verify everything before anything is trusted (SPEC §4.2).
 
+use std::borrow::Cow;
+
 use ed25519_dalek::Signature;
 
 use crate::age::{self, Decryptor};
@@ -20,8 +22,8 @@ pub struct Opener<'a> {
 }
 
 impl<'a> Opener<'a> {
-    /// An opener that reads with any of `identities`.
-    pub fn new(identities: &'a [age::Identity]) -> Self {
+    /// An opener that reads with any of `identities`, borrowed or owned.
+    pub fn new(identities: impl Into<Cow<'a, [age::Identity]>>) -> Self {
         Opener {
             decryptor: Decryptor::new(identities),
             parser: PayloadParser::new(),

@@ -1,5 +1,6 @@
 //! Sealing: sign the manifest, then encrypt the payload in an age envelope (SPEC §3.7, §4.1).
 
+use ed25519_dalek::{Signer, SigningKey};
 use sha2::{Digest, Sha256};
 
 use crate::age::{self, Recipient};
@@ -45,8 +46,9 @@ pub struct DocumentInfo {
 /// Seals an invoice and its attachments, streaming: memory stays at about one 64 KiB chunk.
 ///
 /// Push the documents' bytes in order with [`Sealer::push`], then call [`Sealer::finish`].
-pub struct Sealer<'a> {
-    sender: &'a Identity,
+pub struct Sealer {
+    /// A copy of the sender's signing key (zeroized on drop), so the sealer owns its state.
+    signing: SigningKey,
     encryptor: age::Encryptor,
     manifest: Manifest,
     /// Index of the document being written.
@@ -56,18 +58,18 @@ pub struct Sealer<'a> {
     hasher: Sha256,
 }
 
-impl<'a> Sealer<'a> {
+impl Sealer {
     /// Starts an envelope from `sender` to `recipients` (the sender's own recipient is always
     /// added) and writes its header to `out`.
     pub fn new(
-        sender: &'a Identity,
+        sender: &Identity,
         recipients: &[Recipient],
         invoice_id: &str,
         issued_at: u64,
         documents: Vec<DocumentInfo>,
         armored: bool,
         out: &mut Vec<u8>,
-    ) -> Result<Sealer<'a>> {
+    ) -> Result<Sealer> {
         let mut all = Vec::with_capacity(recipients.len() + 1);
         for r in recipients
             .iter()
@@ -101,7 +103,7 @@ impl<'a> Sealer<'a> {
         // check() bounds the document count to 64.
         encryptor.push(&(manifest.documents.len() as u16).to_be_bytes(), out)?;
         let mut sealer = Sealer {
-            sender,
+            signing: sender.signing_key().clone(),
             encryptor,
             manifest,
             current: 0,
@@ -169,7 +171,7 @@ impl<'a> Sealer<'a> {
             .ok()
             .filter(|&n| n as usize <= MAX_MANIFEST_LEN)
             .ok_or(Error::LimitExceeded("manifest too large"))?;
-        let signature = self.sender.sign(&manifest);
+        let signature = self.signing.sign(&manifest);
         self.encryptor.push(&len.to_be_bytes(), out)?;
         self.encryptor.push(&manifest, out)?;
         self.encryptor.push(&signature.to_bytes(), out)?;

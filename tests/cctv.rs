@@ -1,9 +1,9 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::indexing_slicing)]
-//! Runs every X25519 and armor vector of the CCTV age test kit (npm `cctv-age`, copied to
-//! `tests/vectors/cctv/` by `tests/interop/cctv-export.mjs`) through the streaming decryptor.
+//! Runs every X25519 and armor vector of the CCTV age test kit (npm `cctv-age`, bundled into
+//! `tests/vectors/cctv-age.bundle` by `tests/interop/cctv-export.mjs`) through the streaming
+//! decryptor, natively and, under wasm-bindgen-test, in the wasm build (Node and Chromium).
 
 use std::io::Read;
-use std::path::Path;
 
 use sealbill::age::{Decryptor, Identity};
 use sealbill::Error;
@@ -16,8 +16,31 @@ struct Vector {
     file: Vec<u8>,
 }
 
-fn load(path: &Path) -> Vector {
-    let raw = std::fs::read(path).expect("read vector");
+/// The bundle: `<name>\n<length>\n<bytes>\n` per vector.
+const BUNDLE: &[u8] = include_bytes!("vectors/cctv-age.bundle");
+
+fn line(rest: &mut &'static [u8]) -> &'static str {
+    let end = rest.iter().position(|&b| b == b'\n').expect("bundle line");
+    let (head, tail) = rest.split_at(end);
+    *rest = &tail[1..];
+    std::str::from_utf8(head).expect("bundle text")
+}
+
+fn bundle() -> Vec<(&'static str, &'static [u8])> {
+    let mut rest = BUNDLE;
+    let mut out = Vec::new();
+    while !rest.is_empty() {
+        let name = line(&mut rest);
+        let len: usize = line(&mut rest).parse().expect("bundle length");
+        let (bytes, tail) = rest.split_at(len);
+        assert_eq!(tail.first(), Some(&b'\n'), "bundle framing after {name}");
+        rest = &tail[1..];
+        out.push((name, bytes));
+    }
+    out
+}
+
+fn load(raw: &[u8]) -> Vector {
     let split = raw
         .windows(2)
         .position(|w| w == b"\n\n")
@@ -83,27 +106,17 @@ fn run(v: &Vector, piece: usize) -> (Result<(), Error>, Vec<u8>) {
     (r, out)
 }
 
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn cctv_x25519_and_armor_vectors() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/cctv");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .expect("vector dir")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    paths.sort();
+    let vectors = bundle();
     assert!(
-        paths.len() >= 90,
-        "expected the CCTV vectors in {}",
-        dir.display()
+        vectors.len() >= 90,
+        "expected the CCTV vectors in the bundle"
     );
     let mut failures = Vec::new();
-    for path in &paths {
-        let v = load(path);
-        let name = path
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
+    for (name, raw) in vectors {
+        let v = load(raw);
         for piece in [usize::MAX, 4099, 1] {
             if piece == 1 && v.file.len() > 70_000 {
                 continue;

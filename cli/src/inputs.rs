@@ -4,7 +4,7 @@ use std::io::Read;
 use std::path::Path;
 
 use sealbill::age::{Identity as AgeIdentity, Recipient};
-use sealbill::{age_identities_from_text, Card, Identity};
+use sealbill::{age_identities_from_text, Identity};
 use zeroize::Zeroizing;
 
 use crate::failure::Failure;
@@ -87,12 +87,8 @@ pub fn parse_recipient(arg: &str) -> Result<Recipient, Failure> {
             "{arg}: not an age1 recipient, a sealbill card, or a file"
         )));
     };
-    let parsed = if text.starts_with(sealbill::CARD_TEXT_PREFIX) {
-        Card::from_text(&text).map(|c| c.recipient())
-    } else {
-        text.parse::<Recipient>()
-    };
-    parsed.map_err(|e| Failure::new(format!("invalid recipient {arg}: {e}")))
+    sealbill::parse_recipient(&text)
+        .map_err(|e| Failure::new(format!("invalid recipient {arg}: {e}")))
 }
 
 /// The document name of a file: its final path component.

@@ -30,9 +30,11 @@ fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.unwrap_or_default()).unwrap();
-    drop(input);
+    // The pipe closes when `input` goes out of scope, ending the child's stdin.
+    {
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(stdin.unwrap_or_default()).unwrap();
+    }
     child.wait_with_output().unwrap()
 }
 

@@ -12,6 +12,8 @@ mod header;
 mod stream;
 mod x25519;
 
+use std::borrow::Cow;
+
 use rand_core::{OsRng, RngCore};
 use zeroize::Zeroizing;
 
@@ -112,7 +114,7 @@ enum Stage {
 /// Plaintext is released chunk by chunk, each only after its authentication tag verified; the
 /// caller learns that the file was complete only when [`Decryptor::finish`] succeeds.
 pub struct Decryptor<'a> {
-    identities: &'a [Identity],
+    identities: Cow<'a, [Identity]>,
     framing: Framing,
     stage: Stage,
     stanza_count: usize,
@@ -120,10 +122,11 @@ pub struct Decryptor<'a> {
 }
 
 impl<'a> Decryptor<'a> {
-    /// A decryptor that tries each of `identities` on the header's stanzas.
-    pub fn new(identities: &'a [Identity]) -> Self {
+    /// A decryptor that tries each of `identities` on the header's stanzas. It borrows them,
+    /// or owns them (a `Vec`) when it must outlive the caller, as in the JS bindings.
+    pub fn new(identities: impl Into<Cow<'a, [Identity]>>) -> Self {
         Decryptor {
-            identities,
+            identities: identities.into(),
             framing: Framing::Undecided(Vec::new()),
             stage: Stage::Header(Vec::new()),
             stanza_count: 0,
@@ -226,7 +229,7 @@ impl<'a> Decryptor<'a> {
         }
         let mut found = None;
         for stanza in &header.stanzas {
-            for identity in self.identities {
+            for identity in self.identities.iter() {
                 if let Some(key) = identity.unwrap(stanza)? {
                     found.get_or_insert((key, identity.to_recipient()));
                 }

@@ -1,13 +1,15 @@
 // Copies the CCTV age vectors that apply to sealbill (X25519 identities and ASCII armor;
-// not scrypt or hybrid post-quantum) from the npm package `cctv-age` into
-// tests/vectors/cctv/, one file per vector, byte for byte.
-// `node cctv-export.mjs --check` fails if the committed copy differs from the package.
-import { readdirSync, readFileSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
+// not scrypt or hybrid post-quantum) from the npm package `cctv-age` into one bundle file,
+// tests/vectors/cctv-age.bundle, byte for byte. The bundle lets the same test suite embed the
+// vectors natively and in wasm, where there is no file system. Each vector is written as
+//   <name>\n<length in decimal>\n<bytes>\n
+// in name order. `node cctv-export.mjs --check` fails if the bundle differs from the package.
+import { readFileSync, writeFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as cctv from "cctv-age";
 
-const dir = join(dirname(fileURLToPath(import.meta.url)), "..", "vectors", "cctv");
+const bundlePath = join(dirname(fileURLToPath(import.meta.url)), "..", "vectors", "cctv-age.bundle");
 const check = process.argv.includes("--check");
 
 function applies(bytes) {
@@ -18,25 +20,27 @@ function applies(bytes) {
   return passphrases.length === 0 && identities.every((l) => l.startsWith("identity: AGE-SECRET-KEY-1"));
 }
 
-const wanted = Object.entries(cctv).filter(([name, bytes]) => name !== "default" && applies(bytes));
+const wanted = Object.entries(cctv)
+  .filter(([name, bytes]) => name !== "default" && applies(bytes))
+  .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+const parts = [];
+for (const [name, bytes] of wanted) {
+  parts.push(Buffer.from(`${name}\n${bytes.length}\n`), Buffer.from(bytes), Buffer.from("\n"));
+}
+const bundle = Buffer.concat(parts);
 if (check) {
-  const have = new Set(readdirSync(dir));
-  let bad = 0;
-  for (const [name, bytes] of wanted) {
-    if (!have.delete(name) || Buffer.compare(readFileSync(join(dir, name)), Buffer.from(bytes)) !== 0) {
-      console.error(`differs from cctv-age: ${name}`);
-      bad++;
-    }
+  let committed;
+  try {
+    committed = readFileSync(bundlePath);
+  } catch {
+    committed = Buffer.alloc(0);
   }
-  for (const extra of have) {
-    console.error(`not in cctv-age: ${extra}`);
-    bad++;
+  if (Buffer.compare(committed, bundle) !== 0) {
+    console.error(`${bundlePath} differs from cctv-age: run node tests/interop/cctv-export.mjs`);
+    process.exit(1);
   }
-  if (bad) process.exit(1);
   console.log(`cctv: ${wanted.length} vectors match the cctv-age package`);
 } else {
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  for (const [name, bytes] of wanted) writeFileSync(join(dir, name), bytes);
-  console.log(`cctv: wrote ${wanted.length} vectors to ${dir}`);
+  writeFileSync(bundlePath, bundle);
+  console.log(`cctv: wrote ${wanted.length} vectors to ${bundlePath}`);
 }

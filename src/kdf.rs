@@ -1,0 +1,140 @@
+//! Passphrase stretching with Argon2id (RFC 9106), shared by the keystore and passphrase links
+//! (SPEC §5.1).
+
+use argon2::{Algorithm, Argon2, Params, Version};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+
+/// Argon2id cost parameters, as stored in a keystore blob.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KdfParams {
+    /// Memory in KiB.
+    pub memory_kib: u32,
+    /// Number of passes.
+    pub iterations: u32,
+    /// Number of lanes.
+    pub parallelism: u32,
+}
+
+impl KdfParams {
+    /// RFC 9106's second recommended option: 64 MiB, 3 passes, 1 lane.
+    pub const DEFAULT: KdfParams = KdfParams {
+        memory_kib: 64 * 1024,
+        iterations: 3,
+        parallelism: 1,
+    };
+
+    /// The weakest accepted setting (OWASP's minimum for Argon2id: 19 MiB, 2 passes).
+    pub const MIN: KdfParams = KdfParams {
+        memory_kib: 19 * 1024,
+        iterations: 2,
+        parallelism: 1,
+    };
+
+    /// The costliest accepted setting, so a hostile blob cannot demand gigabytes or minutes:
+    /// 256 MiB, 8 passes (but see [`MAX_WORK_KIB`]), 4 lanes.
+    pub const MAX: KdfParams = KdfParams {
+        memory_kib: 256 * 1024,
+        iterations: 8,
+        parallelism: 4,
+    };
+
+    /// Fails with `LIMIT_EXCEEDED` unless every parameter lies between [`KdfParams::MIN`] and
+    /// [`KdfParams::MAX`] and memory × passes stays within [`MAX_WORK_KIB`].
+    pub fn check(&self) -> Result<()> {
+        let (min, max) = (KdfParams::MIN, KdfParams::MAX);
+        let in_range = (min.memory_kib..=max.memory_kib).contains(&self.memory_kib)
+            && (min.iterations..=max.iterations).contains(&self.iterations)
+            && (min.parallelism..=max.parallelism).contains(&self.parallelism)
+            && u64::from(self.memory_kib) * u64::from(self.iterations) <= MAX_WORK_KIB;
+        if in_range {
+            Ok(())
+        } else {
+            Err(Error::LimitExceeded(
+                "Argon2id parameters outside the accepted range (19-256 MiB, 2-8 passes, 1-4 lanes, at most 1 GiB of passes)",
+            ))
+        }
+    }
+}
+
+/// The largest memory × passes product accepted, in KiB: 256 MiB × 4 passes.
+pub const MAX_WORK_KIB: u64 = 256 * 1024 * 4;
+
+/// Stretches `passphrase` into a 32-byte key with Argon2id v1.3 after checking `params`.
+pub(crate) fn derive(
+    passphrase: &[u8],
+    salt: &[u8; 16],
+    params: &KdfParams,
+) -> Result<Zeroizing<[u8; 32]>> {
+    params.check()?;
+    if passphrase.is_empty() {
+        return Err(Error::InvalidInput("the passphrase is empty"));
+    }
+    let argon_params = Params::new(
+        params.memory_kib,
+        params.iterations,
+        params.parallelism,
+        Some(32),
+    )
+    .map_err(|_| Error::LimitExceeded("Argon2id parameters rejected"))?;
+    let mut key = Zeroizing::new([0u8; 32]);
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, argon_params)
+        .hash_password_into(passphrase, salt, key.as_mut())
+        .map_err(|_| Error::LimitExceeded("Argon2id could not run with these parameters"))?;
+    Ok(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_hold_at_the_edges() {
+        assert!(KdfParams::DEFAULT.check().is_ok());
+        assert!(KdfParams::MIN.check().is_ok());
+        let hostile = [
+            KdfParams {
+                memory_kib: 4 * 1024 * 1024,
+                ..KdfParams::DEFAULT
+            },
+            KdfParams {
+                iterations: 1_000_000,
+                ..KdfParams::DEFAULT
+            },
+            KdfParams {
+                parallelism: 64,
+                ..KdfParams::DEFAULT
+            },
+            KdfParams {
+                memory_kib: 8,
+                ..KdfParams::DEFAULT
+            },
+            KdfParams {
+                iterations: 0,
+                ..KdfParams::DEFAULT
+            },
+            KdfParams::MAX,
+        ];
+        for params in hostile {
+            assert!(
+                matches!(params.check(), Err(Error::LimitExceeded(_))),
+                "{params:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn same_input_same_key_and_empty_passphrase_refused() {
+        let salt = [7u8; 16];
+        let a = derive(b"correct horse", &salt, &KdfParams::MIN);
+        let b = derive(b"correct horse", &salt, &KdfParams::MIN);
+        let c = derive(b"correct horsf", &salt, &KdfParams::MIN);
+        assert_eq!(a.as_deref().ok(), b.as_deref().ok());
+        assert_ne!(a.as_deref().ok(), c.as_deref().ok());
+        assert_eq!(
+            derive(b"", &salt, &KdfParams::MIN).err(),
+            Some(Error::InvalidInput("the passphrase is empty"))
+        );
+    }
+}

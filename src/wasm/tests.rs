@@ -1,0 +1,464 @@
+//! The JS API under wasm-bindgen-test, in Node and in headless Chromium (scripts/test.sh).
+//! Each test calls the exported functions as JS would, with JS values, and checks the `code`
+//! of every error.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use js_sys::{Array, Object, JSON};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::convert::TryFromJsValue;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+use super::*;
+
+fn json<T: JsCast>(text: &str) -> T {
+    JSON::parse(text).expect("test JSON").unchecked_into()
+}
+
+fn get(value: &JsValue, key: &str) -> JsValue {
+    Reflect::get(value, &key.into()).expect("property")
+}
+
+fn docs(list: &[(&str, &str, &[u8])]) -> DocumentsJs {
+    let array = Array::new();
+    for (name, media_type, data) in list {
+        let doc = Object::new();
+        Reflect::set(&doc, &"name".into(), &(*name).into()).unwrap();
+        Reflect::set(&doc, &"mediaType".into(), &(*media_type).into()).unwrap();
+        Reflect::set(&doc, &"data".into(), &Uint8Array::from(*data)).unwrap();
+        array.push(&doc);
+    }
+    array.unchecked_into()
+}
+
+fn invoice() -> DocumentsJs {
+    docs(&[(
+        "invoice.xml",
+        "application/xml",
+        b"<Invoice>42.00 EUR</Invoice>",
+    )])
+}
+
+/// The `code` of a thrown SealbillError.
+fn code<T>(result: JsResult<T>) -> String {
+    match result {
+        Ok(_) => "OK".into(),
+        Err(e) => {
+            assert_eq!(
+                get(&e, "name").as_string().as_deref(),
+                Some("SealbillError")
+            );
+            get(&e, "code").as_string().expect("error code")
+        }
+    }
+}
+
+fn envelope(sealed: &SealedJs) -> Vec<u8> {
+    get(sealed, "envelope")
+        .dyn_into::<Uint8Array>()
+        .expect("envelope bytes")
+        .to_vec()
+}
+
+fn link(sealed: &SealedJs) -> JsLink {
+    JsLink::try_from_js_value(get(sealed, "link")).expect("a Link")
+}
+
+fn document_data(opened: &OpenedJs, index: u32) -> Vec<u8> {
+    let docs: Array = get(opened, "documents").unchecked_into();
+    get(&docs.get(index), "data")
+        .dyn_into::<Uint8Array>()
+        .expect("document data")
+        .to_vec()
+}
+
+fn seal_for(sender: &JsIdentity, recipients: &[String], extra: &str) -> SealedJs {
+    let options = format!(
+        r#"{{"invoiceId":"INV-1","recipients":{},"issuedAt":1700000000{extra}}}"#,
+        JSON::stringify(&recipients.iter().map(JsValue::from).collect::<Array>())
+            .unwrap()
+            .as_string()
+            .unwrap()
+    );
+    seal_js(sender, invoice(), json(&options)).expect("seal")
+}
+
+fn fast_kdf() -> Option<KdfOptionsJs> {
+    Some(json(r#"{"memoryKib":19456,"iterations":2}"#))
+}
+
+#[wasm_bindgen_test]
+fn seal_and_open_round_trip_with_cards_and_age_recipients() {
+    let sender = JsIdentity::generate("Acme GmbH").unwrap();
+    let client = JsIdentity::generate("Client SARL").unwrap();
+    let other = JsIdentity::generate("Accountant").unwrap();
+    let pdf = vec![7u8; 100_000];
+    let sealed = seal_js(
+        &sender,
+        docs(&[
+            ("invoice.xml", "application/xml", b"<Invoice/>"),
+            ("invoice.pdf", "application/pdf", &pdf),
+        ]),
+        json(&format!(
+            r#"{{"invoiceId":"INV-2026-0042","recipients":["{}","{}"],"armor":true}}"#,
+            client.card(),
+            other.recipient()
+        )),
+    )
+    .unwrap();
+    let bytes = envelope(&sealed);
+    assert!(bytes.starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----"));
+    assert!(get(&sealed, "link").is_undefined());
+
+    let pin = json(&format!(r#"{{"expectSender":"{}"}}"#, sender.fingerprint()));
+    for reader in [&client, &other, &sender] {
+        let opened = open_js(
+            reader,
+            &bytes,
+            Some(json(&format!(
+                r#"{{"expectSender":"{}"}}"#,
+                sender.fingerprint()
+            ))),
+        )
+        .unwrap();
+        assert_eq!(
+            get(&opened, "invoiceId").as_string().unwrap(),
+            "INV-2026-0042"
+        );
+        let from = get(&opened, "sender");
+        assert_eq!(get(&from, "name").as_string().unwrap(), "Acme GmbH");
+        assert_eq!(
+            get(&from, "fingerprint").as_string().unwrap(),
+            sender.fingerprint()
+        );
+        assert_eq!(Array::from(&get(&opened, "recipients")).length(), 3);
+        assert_eq!(document_data(&opened, 0), b"<Invoice/>");
+        assert_eq!(document_data(&opened, 1), pdf);
+    }
+    let outsider = JsIdentity::generate("Outsider").unwrap();
+    assert_eq!(code(open_js(&outsider, &bytes, Some(pin))), "WRONG_KEY");
+
+    // Any age tool reads the envelope: the payload is the signed container.
+    let payload = decrypt_age_js(&client, &bytes).unwrap();
+    assert!(payload.starts_with(b"sealbill/payload/v1\n"));
+    let info = inspect_card_js(&client.card()).unwrap();
+    assert_eq!(
+        get(&info, "fingerprint").as_string().unwrap(),
+        client.fingerprint()
+    );
+}
+
+#[wasm_bindgen_test]
+fn links_with_and_without_a_passphrase() {
+    let sender = JsIdentity::generate("Acme GmbH").unwrap();
+    let id = "q1w2e3r4t5y6u7i8o9p0aA";
+
+    let sealed = seal_for(&sender, &[], r#","link":true"#);
+    let url = link(&sealed).url("https://relay.example/o", id).unwrap();
+    let parsed = JsLink::parse(&url).unwrap();
+    assert_eq!(parsed.relay_id().as_deref(), Some(id));
+    assert!(!parsed.needs_passphrase());
+    let opened = open_link_js(&parsed, &envelope(&sealed), None).unwrap();
+    assert_eq!(document_data(&opened, 0), b"<Invoice>42.00 EUR</Invoice>");
+
+    // "Blåbær" with a precomposed å seals; the decomposed spelling opens (NFC).
+    let sealed = seal_for(
+        &sender,
+        &[],
+        r#","link":{"passphrase":"Bl\u00e5b\u00e6r fox"}"#,
+    );
+    let bytes = envelope(&sealed);
+    let parsed = JsLink::parse(&link(&sealed).url("https://r.example/", id).unwrap()).unwrap();
+    assert!(parsed.needs_passphrase());
+    assert_eq!(code(open_link_js(&parsed, &bytes, None)), "INVALID_INPUT");
+    let wrong = json(r#"{"passphrase":"Blabaer fox"}"#);
+    assert_eq!(
+        code(open_link_js(&parsed, &bytes, Some(wrong))),
+        "BAD_PASSPHRASE"
+    );
+    let right = json(r#"{"passphrase":"Bla\u030ab\u00e6r fox"}"#);
+    assert_eq!(code(open_link_js(&parsed, &bytes, Some(right))), "OK");
+
+    // A link opens only its own envelope.
+    let other = envelope(&seal_for(&sender, &[], r#","link":true"#));
+    let plain =
+        JsLink::parse(&link(&sealed_again(&sender)).url("https://r/", id).unwrap()).unwrap();
+    assert_eq!(code(open_link_js(&plain, &other, None)), "WRONG_KEY");
+}
+
+fn sealed_again(sender: &JsIdentity) -> SealedJs {
+    seal_for(sender, &[], r#","link":true"#)
+}
+
+/// Re-encrypts a (possibly altered) payload to `to`, as an attacker holding it could.
+fn reencrypt(payload: &[u8], to: &[&JsIdentity]) -> Vec<u8> {
+    let recipients: Vec<Recipient> = to.iter().map(|i| i.0.recipient()).collect();
+    age::encrypt(&recipients, payload, false).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn every_tampering_case_has_its_code() {
+    let sender = JsIdentity::generate("Acme GmbH").unwrap();
+    let client = JsIdentity::generate("Client SARL").unwrap();
+    let sealed = envelope(&seal_for(&sender, &[client.card()], ""));
+    assert_eq!(code(open_js(&client, &sealed, None)), "OK");
+
+    // One flipped bit in every byte: never opens.
+    for i in 0..sealed.len() {
+        let mut bad = sealed.clone();
+        bad[i] ^= 1 << (i % 8);
+        let got = code(open_js(&client, &bad, None));
+        assert!(
+            ["TAMPERED", "MALFORMED", "WRONG_KEY", "TRUNCATED"].contains(&got.as_str()),
+            "byte {i}: {got}"
+        );
+    }
+    // Every truncation: never opens.
+    for len in (0..sealed.len()).step_by(3) {
+        let got = code(open_js(&client, &sealed[..len], None));
+        assert!(
+            ["TRUNCATED", "TAMPERED", "MALFORMED"].contains(&got.as_str()),
+            "length {len}: {got}"
+        );
+    }
+    // A valid envelope that is not addressed to the reader in the signed list.
+    let payload = decrypt_age_js(&client, &sealed).unwrap();
+    let outsider = JsIdentity::generate("Outsider").unwrap();
+    let forwarded = reencrypt(&payload, &[&outsider]);
+    assert_eq!(code(open_js(&outsider, &forwarded, None)), "NOT_FOR_YOU");
+    // A changed signature.
+    let mut forged = payload.clone();
+    let last = forged.len() - 1;
+    forged[last] ^= 1;
+    let resealed = reencrypt(&forged, &[&client, &sender]);
+    assert_eq!(code(open_js(&client, &resealed, None)), "BAD_SIGNATURE");
+    // A valid signature by someone else than the pinned sender.
+    let pin = json(&format!(r#"{{"expectSender":"{}"}}"#, client.fingerprint()));
+    assert_eq!(
+        code(open_js(&client, &sealed, Some(pin))),
+        "UNEXPECTED_SENDER"
+    );
+}
+
+#[wasm_bindgen_test]
+fn keystore_lock_unlock_backup_and_hostile_blobs() {
+    let id = JsIdentity::generate("Acme GmbH").unwrap();
+    let blob = id.lock("correct horse".into(), fast_kdf()).unwrap();
+    let back = JsIdentity::unlock(&blob, "correct horse".into()).unwrap();
+    assert_eq!(back.card(), id.card());
+    assert_eq!(back.name(), "Acme GmbH");
+    assert_eq!(
+        code(JsIdentity::unlock(&blob, "wrong horse".into())),
+        "BAD_PASSPHRASE"
+    );
+    assert_eq!(
+        code(JsIdentity::unlock(&blob[..40], "correct horse".into())),
+        "MALFORMED"
+    );
+    assert_eq!(code(JsIdentity::unlock(&[], "x".into())), "MALFORMED");
+
+    // A hostile blob asking for 4 GiB and 2^32-1 passes is refused before any work.
+    let mut hostile = blob.clone();
+    let at = b"sealbill/keystore/v1\n".len();
+    hostile[at..at + 4].copy_from_slice(&(4u32 << 20).to_be_bytes());
+    hostile[at + 4..at + 8].copy_from_slice(&u32::MAX.to_be_bytes());
+    assert_eq!(
+        code(JsIdentity::unlock(&hostile, "correct horse".into())),
+        "LIMIT_EXCEEDED"
+    );
+    let weak = Some(json(r#"{"memoryKib":8}"#));
+    assert_eq!(code(id.lock("pw".into(), weak)), "LIMIT_EXCEEDED");
+    assert_eq!(code(id.lock("".into(), fast_kdf())), "INVALID_INPUT");
+    let typo = Some(json(r#"{"memory":65536}"#));
+    assert_eq!(code(id.lock("pw".into(), typo)), "INVALID_INPUT");
+
+    let backup = id.export_backup("backup words".into(), fast_kdf()).unwrap();
+    assert!(backup.contains(&id.fingerprint()));
+    let restored = JsIdentity::import_backup(&backup, "backup words".into()).unwrap();
+    assert_eq!(restored.recipient(), id.recipient());
+    assert_eq!(
+        code(JsIdentity::import_backup(&backup, "nope".into())),
+        "BAD_PASSPHRASE"
+    );
+    assert_eq!(
+        code(JsIdentity::import_backup("hello", "nope".into())),
+        "MALFORMED"
+    );
+}
+
+#[wasm_bindgen_test]
+fn keystore_default_parameters_work_in_wasm() {
+    let id = JsIdentity::generate("Acme GmbH").unwrap();
+    let blob = id.lock("correct horse".into(), None).unwrap();
+    let at = b"sealbill/keystore/v1\n".len();
+    assert_eq!(blob[at..at + 12], [0, 1, 0, 0, 0, 0, 0, 3, 0, 0, 0, 1]);
+    assert_eq!(
+        JsIdentity::unlock(&blob, "correct horse".into())
+            .unwrap()
+            .card(),
+        id.card()
+    );
+}
+
+#[wasm_bindgen_test]
+fn malformed_inputs_of_every_kind_are_errors_and_the_module_stays_usable() {
+    let sender = JsIdentity::generate("Acme GmbH").unwrap();
+    let client = JsIdentity::generate("Client SARL").unwrap();
+    for bad in [
+        &b""[..],
+        b"age",
+        b"age-encryption.org/v1\n",
+        &[0xff; 300],
+        b"-----BEGIN AGE",
+    ] {
+        let got = code(open_js(&client, bad, None));
+        assert!(["MALFORMED", "TRUNCATED"].contains(&got.as_str()), "{got}");
+        assert_ne!(code(decrypt_age_js(&client, bad)), "OK");
+    }
+    for bad in [
+        "",
+        "#",
+        "https://x/#abc",
+        "https://x/#aaaaaaaaaaaaaaaaaaaa.zzz",
+        "\u{0}",
+    ] {
+        assert_eq!(code(JsLink::parse(bad)), "MALFORMED", "{bad:?}");
+    }
+    for bad in ["", "sealbill-card:", "sealbill-card:AAAA", "age1", "🙂"] {
+        assert_ne!(code(inspect_card_js(bad)), "OK", "{bad:?}");
+    }
+    assert_eq!(code(JsIdentity::generate("")), "INVALID_INPUT");
+    assert_eq!(code(JsIdentity::generate("two\nlines")), "INVALID_INPUT");
+
+    let bad_options = [
+        "{}",
+        r#"{"invoiceId":7}"#,
+        r#"{"invoiceId":"A","recipients":"age1"}"#,
+        r#"{"invoiceId":"A","link":"yes"}"#,
+        r#"{"invoiceId":"A","issuedAt":-1}"#,
+        r#"{"invoiceId":"A","surprise":true}"#,
+        "null",
+        "[]",
+    ];
+    for options in bad_options {
+        assert_eq!(
+            code(seal_js(&sender, invoice(), json(options))),
+            "INVALID_INPUT",
+            "{options}"
+        );
+    }
+    let bad_recipient = json(r#"{"invoiceId":"A","recipients":["age1qqqq"]}"#);
+    assert_eq!(
+        code(seal_js(&sender, invoice(), bad_recipient)),
+        "MALFORMED"
+    );
+    for documents in [
+        "[]",
+        "{}",
+        r#"[{"name":"a"}]"#,
+        r#"[{"name":"../x","mediaType":"a/b","data":[1]}]"#,
+    ] {
+        assert_eq!(
+            code(seal_js(
+                &sender,
+                json(documents),
+                json(r#"{"invoiceId":"A"}"#)
+            )),
+            "INVALID_INPUT",
+            "{documents}"
+        );
+    }
+    let bad_pin = Some(json(r#"{"expectSender":"12345"}"#));
+    let good = envelope(&seal_for(&sender, &[client.card()], ""));
+    assert_eq!(code(open_js(&client, &good, bad_pin)), "MALFORMED");
+    let stray = Some(json(r#"{"expectedSender":"x"}"#));
+    assert_eq!(code(open_js(&client, &good, stray)), "INVALID_INPUT");
+
+    // After all of that, the module still seals and opens.
+    let again = envelope(&seal_for(&sender, &[client.card()], ""));
+    assert_eq!(code(open_js(&client, &again, None)), "OK");
+}
+
+/// Collects streamed document bytes per index through a real JS callback.
+struct Collector {
+    docs: std::rc::Rc<std::cell::RefCell<Vec<Vec<u8>>>>,
+    callback: Closure<dyn FnMut(u32, Uint8Array)>,
+}
+
+impl Collector {
+    fn new() -> Collector {
+        let docs = std::rc::Rc::new(std::cell::RefCell::new(Vec::<Vec<u8>>::new()));
+        let sink = docs.clone();
+        let callback = Closure::new(move |index: u32, bytes: Uint8Array| {
+            let mut docs = sink.borrow_mut();
+            while docs.len() <= index as usize {
+                docs.push(Vec::new());
+            }
+            docs[index as usize].extend(bytes.to_vec());
+        });
+        Collector { docs, callback }
+    }
+
+    fn function(&self) -> &Function {
+        self.callback.as_ref().unchecked_ref()
+    }
+}
+
+#[wasm_bindgen_test]
+fn streams_seal_and_open_in_pieces() {
+    let sender = JsIdentity::generate("Acme GmbH").unwrap();
+    let attachment: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    let announce = json(&format!(
+        r#"[{{"name":"invoice.xml","mediaType":"application/xml","size":10}},
+            {{"name":"scan.pdf","mediaType":"application/pdf","size":{}}}]"#,
+        attachment.len()
+    ));
+    let mut stream = SealStream::new(
+        &sender,
+        announce,
+        json(r#"{"invoiceId":"INV-9","link":true}"#),
+    )
+    .unwrap();
+    let link = stream.take_link().expect("a link");
+    assert!(stream.take_link().is_none());
+    let mut sealed = stream.push(b"<Invoice/>").unwrap();
+    for piece in attachment.chunks(10_000) {
+        sealed.extend(stream.push(piece).unwrap());
+    }
+    assert_eq!(stream.bytes_done(), stream.bytes_total());
+    sealed.extend(stream.finish().unwrap());
+    assert_eq!(code(stream.finish()), "INVALID_INPUT");
+
+    let collector = Collector::new();
+    let mut opener = OpenStream::with_link(&link, None).unwrap();
+    for piece in sealed.chunks(7_777) {
+        opener.push(piece, collector.function()).unwrap();
+    }
+    let opened = opener.finish(collector.function()).unwrap();
+    assert_eq!(get(&opened, "invoiceId").as_string().unwrap(), "INV-9");
+    let docs = collector.docs.borrow();
+    assert_eq!(docs[0], b"<Invoice/>");
+    assert_eq!(docs[1], attachment);
+
+    // A tampered stream fails, and the opener refuses to go on.
+    let mut bad = sealed.clone();
+    let mid = bad.len() / 2;
+    bad[mid] ^= 0x40;
+    let mut opener = OpenStream::with_link(&link, None).unwrap();
+    let sink = Collector::new();
+    let result = opener
+        .push(&bad, sink.function())
+        .and_then(|()| opener.finish(sink.function()).map(|_| ()));
+    assert_eq!(code(result), "TAMPERED");
+    assert_eq!(code(opener.push(b"more", sink.function())), "INVALID_INPUT");
+
+    // Pushing more than announced fails cleanly.
+    let mut stream = SealStream::new(
+        &sender,
+        json(r#"[{"name":"i.xml","mediaType":"application/xml","size":2}]"#),
+        json(r#"{"invoiceId":"X"}"#),
+    )
+    .unwrap();
+    assert_eq!(code(stream.push(b"abc")), "INVALID_INPUT");
+    assert_eq!(code(stream.finish()), "INVALID_INPUT");
+}
