@@ -4,6 +4,7 @@
 # for a client, and the client opens and verifies it.
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
+source scripts/pkg.sh
 
 say "building the sealbill CLI (release)"
 cargo build --release -p sealbill-cli --quiet

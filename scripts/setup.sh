@@ -12,11 +12,32 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
   rustup target add wasm32-unknown-unknown
 fi
 
-# The interop peers (typage) and the CCTV age vectors come from npm, pinned by the lock file.
-interop="$ROOT/tests/interop"
-stamp="$interop/node_modules/.sealbill-lock"
-if ! cmp -s "$interop/package-lock.json" "$stamp" 2>/dev/null; then
-  say "installing npm packages for the interop tests"
-  (cd "$interop" && npm ci --no-audit --no-fund --loglevel=error)
-  cp "$interop/package-lock.json" "$stamp"
+# wasm-bindgen's CLI must be exactly the version of the wasm-bindgen crate in Cargo.lock.
+# (No --locked: the registry mirror lacks some versions that the CLI's own lock file pins.)
+wb_version="$(grep -A1 '^name = "wasm-bindgen"$' "$ROOT/Cargo.lock" | sed -n 's/^version = "\(.*\)"$/\1/p')"
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wb_version" ] ||
+   ! command -v wasm-bindgen-test-runner >/dev/null; then
+  say "installing wasm-bindgen-cli $wb_version (takes a few minutes, once)"
+  cargo install wasm-bindgen-cli --version "$wb_version" --force
 fi
+
+# Headless Chromium and its driver, for the browser test suites (Debian packages).
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  say "installing chromium and chromium-driver"
+  sudo_=""
+  [ "$(id -u)" -eq 0 ] || sudo_="sudo"
+  $sudo_ apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# npm packages, pinned by each lock file, reinstalled only when the lock file changes.
+npm_ci() {
+  local dir="$1" stamp="$1/node_modules/.sealbill-lock"
+  if ! cmp -s "$dir/package-lock.json" "$stamp" 2>/dev/null; then
+    say "installing npm packages in ${dir#"$ROOT"/}"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$dir/package-lock.json" "$stamp"
+  fi
+}
+# The interop peers (typage) and the CCTV age vectors.
+npm_ci "$ROOT/tests/interop"

@@ -6,11 +6,12 @@ cd "$ROOT"
 say "cargo fmt --check"
 cargo fmt --all --check
 
-say "cargo clippy -D warnings"
+say "cargo clippy -D warnings (native, and the wasm32 bindings with their tests)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --locked --target wasm32-unknown-unknown -p sealbill --lib --tests -- -D warnings
 
-say "the library builds for wasm32-unknown-unknown"
-cargo build --locked -p sealbill --lib --target wasm32-unknown-unknown
+# The wasm32 release build of the library, as the npm package pkg/.
+source scripts/pkg.sh
 
 say "the committed CCTV vectors equal the cctv-age npm package"
 node tests/interop/cctv-export.mjs --check
@@ -18,5 +19,16 @@ node tests/interop/cctv-export.mjs --check
 say "native tests: unit, CCTV, known answers, interop with the age crate, CLI, streaming"
 cargo test --workspace --locked
 
-say "interop with typage (npm age-encryption) under Node"
+# The wasm suites: the JS API (src/wasm/tests.rs), the CCTV vectors and the known answers.
+wasm_suites=(--locked --target wasm32-unknown-unknown -p sealbill --lib --test cctv --test kat)
+say "wasm-bindgen-test suites in Node"
+cargo test "${wasm_suites[@]}"
+say "wasm-bindgen-test suites in headless Chromium"
+WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="$(command -v chromedriver)" cargo test "${wasm_suites[@]}"
+
+say "interop with typage (npm age-encryption) under Node: the CLI and the wasm module"
 SEALBILL_BIN="$ROOT/target/debug/sealbill" node --test tests/interop/
+
+say "the npm package in an app: plain ES modules in Node, and a Vite build in headless Chromium"
+npm_ci "$ROOT/examples/npm-app"
+(cd examples/npm-app && npx vite build --logLevel warn && node --test)

@@ -1,7 +1,8 @@
 //! Known-answer tests for the cryptographic primitives sealbill depends on: X25519
 //! (RFC 7748), ChaCha20-Poly1305 (RFC 8439), Ed25519 (RFC 8032) and Argon2id (RFC 9106).
 //!
-//! The vectors live in `tests/vectors/kat/*.txt`, copied from the RFCs. Format: `#` lines
+//! The vectors live in `tests/vectors/kat/*.txt`, copied from the RFCs, and are embedded so
+//! that the same suite runs natively and, under wasm-bindgen-test, in the wasm build. Format: `#` lines
 //! are comments, blank lines separate cases, and each case is a set of `name = value`
 //! lines; values are lowercase hex (outputs are compared as hex strings), except the
 //! decimal counts and parameters each file names.
@@ -9,7 +10,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use argon2::{Algorithm, Argon2, AssociatedData, Params, ParamsBuilder, Version};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -17,12 +17,32 @@ use chacha20poly1305::{ChaCha20Poly1305, Nonce};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use x25519_dalek::{x25519, PublicKey, StaticSecret};
 
+/// The vector files, by name.
+const FILES: &[(&str, &str)] = &[
+    (
+        "rfc7748-x25519.txt",
+        include_str!("vectors/kat/rfc7748-x25519.txt"),
+    ),
+    (
+        "rfc8439-chacha20poly1305.txt",
+        include_str!("vectors/kat/rfc8439-chacha20poly1305.txt"),
+    ),
+    (
+        "rfc8032-ed25519.txt",
+        include_str!("vectors/kat/rfc8032-ed25519.txt"),
+    ),
+    (
+        "rfc9106-argon2id.txt",
+        include_str!("vectors/kat/rfc9106-argon2id.txt"),
+    ),
+];
+
 /// The cases of `tests/vectors/kat/<file>`, each a map from name to (trimmed) value.
 fn cases(file: &str) -> Vec<HashMap<String, String>> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/vectors/kat")
-        .join(file);
-    let text = std::fs::read_to_string(path).expect("read the vector file");
+    let (_, text) = FILES
+        .iter()
+        .find(|(name, _)| *name == file)
+        .expect("a known vector file");
     let mut cases = vec![];
     let mut case = HashMap::new();
     // The trailing "" ends the last case even without a final blank line.
@@ -45,7 +65,8 @@ fn cases(file: &str) -> Vec<HashMap<String, String>> {
 }
 
 /// RFC 7748 §5.2 (X25519 and the iterated vector) and §6.1 (Diffie-Hellman).
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn rfc7748_x25519() {
     let cases = cases("rfc7748-x25519.txt");
     for case in &cases {
@@ -82,7 +103,8 @@ fn rfc7748_x25519() {
 }
 
 /// RFC 8439 §2.8.2 and Appendix A.5: seal, open, and reject a flipped tag bit.
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn rfc8439_chacha20poly1305() {
     let cases = cases("rfc8439-chacha20poly1305.txt");
     for case in &cases {
@@ -124,7 +146,8 @@ fn rfc8439_chacha20poly1305() {
 
 /// RFC 8032 §7.1: key derivation and deterministic signing give the published values,
 /// `verify_strict` accepts them and rejects a changed message.
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn rfc8032_ed25519() {
     let cases = cases("rfc8032-ed25519.txt");
     for case in &cases {
@@ -153,7 +176,8 @@ fn rfc8032_ed25519() {
 }
 
 /// RFC 9106 §5.3: Argon2id with a secret and associated data.
-#[test]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn rfc9106_argon2id() {
     let cases = cases("rfc9106-argon2id.txt");
     for case in &cases {
