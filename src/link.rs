@@ -1,5 +1,5 @@
 //! Links: a one-time age identity carried in a URL fragment, optionally bound to a
-//! passphrase (SPEC §6).
+//! passphrase (SPEC §5.3).
 //!
 //! The fragment is `<relay-id>.<base64url(version || secret)>`. Browsers never send a fragment
 //! to a server, so the relay sees the id it serves and nothing else.
