@@ -9,6 +9,7 @@ use crate::card::Fingerprint;
 use crate::error::{Error, Result};
 use crate::manifest::Manifest;
 use crate::payload::{DocumentSink, PayloadParser};
+use crate::proof::OpenProof;
 use crate::seal::Document;
 
 /// Opens an envelope pushed in pieces, with memory bounded by one chunk plus the manifest.
@@ -45,7 +46,7 @@ impl<'a> Opener<'a> {
         mut self,
         sink: &mut impl DocumentSink,
         expect_sender: Option<&Fingerprint>,
-    ) -> Result<Manifest> {
+    ) -> Result<Verified> {
         self.plain.clear();
         let reader = self.decryptor.matched_recipient();
         let stanzas = self.decryptor.stanza_count();
@@ -81,8 +82,20 @@ impl<'a> Opener<'a> {
                 "a document does not match its signed hash",
             ));
         }
-        Ok(manifest)
+        Ok(Verified {
+            manifest,
+            open_proof: OpenProof::of(&signature),
+        })
     }
+}
+
+/// What a streaming open yields once every check passed.
+#[derive(Debug)]
+pub struct Verified {
+    /// The verified manifest: sender card, recipients, invoice id, issue time, documents.
+    pub manifest: Manifest,
+    /// The proof that this reader decrypted the envelope (SPEC §5.4).
+    pub open_proof: OpenProof,
 }
 
 /// An opened, fully verified envelope.
@@ -90,6 +103,8 @@ impl<'a> Opener<'a> {
 pub struct Opened {
     /// The verified manifest: sender card, recipients, invoice id, issue time, documents.
     pub manifest: Manifest,
+    /// The proof that this reader decrypted the envelope (SPEC §5.4).
+    pub open_proof: OpenProof,
     /// The documents, in order; the first is the invoice.
     pub documents: Vec<Document>,
 }
@@ -119,7 +134,10 @@ pub fn open(
     let mut sink = Collect::default();
     let mut opener = Opener::new(identities);
     opener.push(envelope, &mut sink)?;
-    let manifest = opener.finish(&mut sink, expect_sender)?;
+    let Verified {
+        manifest,
+        open_proof,
+    } = opener.finish(&mut sink, expect_sender)?;
     let documents = manifest
         .documents
         .iter()
@@ -132,6 +150,7 @@ pub fn open(
         .collect();
     Ok(Opened {
         manifest,
+        open_proof,
         documents,
     })
 }
@@ -193,7 +212,8 @@ mod tests {
                 &docs(),
                 armored,
             )
-            .unwrap();
+            .unwrap()
+            .envelope;
             for reader in [&p.client, &p.sender] {
                 let opened = open(&ids(reader), &env, Some(&p.sender.fingerprint())).unwrap();
                 assert_eq!(opened.documents, docs());
@@ -230,7 +250,8 @@ mod tests {
                 &small,
                 armored,
             )
-            .unwrap();
+            .unwrap()
+            .envelope;
             for i in 0..env.len() * 8 {
                 let mut bad = env.clone();
                 bad[i / 8] ^= 1 << (i % 8);
@@ -253,7 +274,8 @@ mod tests {
             &docs(),
             false,
         )
-        .unwrap();
+        .unwrap()
+        .envelope;
         let reader = ids(&p.client);
         for len in (0..env.len()).step_by(97).chain(env.len() - 20..env.len()) {
             assert!(
@@ -276,7 +298,8 @@ mod tests {
             &docs(),
             false,
         )
-        .unwrap();
+        .unwrap()
+        .envelope;
         let err = open(&ids(&p.client), &env, Some(&p.other.fingerprint())).unwrap_err();
         assert_eq!(err, Error::UnexpectedSender);
     }
@@ -304,7 +327,8 @@ mod tests {
             &docs(),
             false,
         )
-        .unwrap();
+        .unwrap()
+        .envelope;
         // The client re-sends the genuine signed payload to someone else, as if addressed to them.
         let forwarded = rewrap(
             &env,
@@ -341,7 +365,8 @@ mod tests {
             &docs(),
             false,
         )
-        .unwrap();
+        .unwrap()
+        .envelope;
         let to = [p.client.recipient(), p.sender.recipient()];
         let bad_sig = rewrap(&env, &p.client, &to, |pl| {
             let n = pl.len();

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::identity::Identity;
 use crate::manifest::{check_document, DocumentEntry, Manifest, MAX_DOCUMENTS};
 use crate::payload::{MAGIC, MAX_MANIFEST_LEN};
+use crate::proof::OpenProof;
 
 /// A document to seal or an opened document: bytes, media type and file name.
 #[derive(Clone, PartialEq, Eq)]
@@ -158,8 +159,9 @@ impl Sealer {
         Ok(())
     }
 
-    /// Signs the manifest, appends it with the signature, and closes the envelope.
-    pub fn finish(mut self, out: &mut Vec<u8>) -> Result<()> {
+    /// Signs the manifest, appends it with the signature, and closes the envelope. Returns the
+    /// envelope's open proof, whose hash the relay keeps.
+    pub fn finish(mut self, out: &mut Vec<u8>) -> Result<OpenProof> {
         while self.current < self.manifest.documents.len() {
             if self.remaining != 0 {
                 return Err(Error::InvalidInput("fewer document bytes than announced"));
@@ -175,8 +177,18 @@ impl Sealer {
         self.encryptor.push(&len.to_be_bytes(), out)?;
         self.encryptor.push(&manifest, out)?;
         self.encryptor.push(&signature.to_bytes(), out)?;
-        self.encryptor.finish(out)
+        self.encryptor.finish(out)?;
+        Ok(OpenProof::of(&signature))
     }
+}
+
+/// A sealed envelope and its open proof.
+#[derive(Debug)]
+pub struct Sealed {
+    /// The age file.
+    pub envelope: Vec<u8>,
+    /// What a reader can show to prove it opened the envelope (SPEC §5.4).
+    pub open_proof: OpenProof,
 }
 
 /// Seals documents in one call (the simple path for ordinary invoices).
@@ -187,7 +199,7 @@ pub fn seal(
     issued_at: u64,
     documents: &[Document],
     armored: bool,
-) -> Result<Vec<u8>> {
+) -> Result<Sealed> {
     let infos = documents
         .iter()
         .map(|d| {
@@ -207,6 +219,9 @@ pub fn seal(
     for d in documents {
         sealer.push(&d.data, &mut out)?;
     }
-    sealer.finish(&mut out)?;
-    Ok(out)
+    let open_proof = sealer.finish(&mut out)?;
+    Ok(Sealed {
+        envelope: out,
+        open_proof,
+    })
 }

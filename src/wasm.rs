@@ -15,7 +15,7 @@ use crate::age::{self, Recipient};
 use crate::error::Error;
 use crate::{
     open, parse_recipient, seal, Card, Document, DocumentInfo, DocumentSink, Fingerprint, Identity,
-    KdfParams, LinkSecret, Manifest, Opener, Sealer,
+    KdfParams, LinkSecret, Manifest, OpenProof, Opener, Sealer,
 };
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -53,8 +53,11 @@ export interface OpenedDocument {
 export interface Opened {
   sender: Sender; invoiceId: string; issuedAt: number; recipients: string[];
   documents: OpenedDocument[];
+  /** Shown to the relay to count this open; only a reader of the envelope can know it. */
+  openProof: string;
 }
-export interface Sealed { envelope: Uint8Array; link?: Link; }
+/** `openProofHash` goes to the relay with the upload (burn after reading). */
+export interface Sealed { envelope: Uint8Array; openProofHash: string; link?: Link; }
 export interface CardInfo { name: string; fingerprint: string; recipient: string; }
 "#;
 
@@ -210,6 +213,13 @@ impl JsIdentity {
         self.0
             .export_backup(self::passphrase(passphrase).as_bytes(), &params)
             .map_err(js_error)
+    }
+
+    /// Signs a relay request: returns the `Sealbill-Signature` header value for `method`, the
+    /// request target (path and query) and the body, stamped with the current time.
+    #[wasm_bindgen(js_name = signRequest)]
+    pub fn sign_request(&self, method: &str, target: &str, body: &[u8]) -> JsResult<String> {
+        crate::sign_request(&self.0, method, target, now_seconds(), body).map_err(js_error)
     }
 
     /// Restores an identity from an `exportBackup` file.
@@ -398,7 +408,7 @@ pub fn seal_js(
         })
         .collect();
     let mut plan = SealPlan::new(options)?;
-    let envelope = seal(
+    let sealed = seal(
         &sender.0,
         &plan.recipients,
         &plan.options.invoice_id,
@@ -407,16 +417,18 @@ pub fn seal_js(
         plan.options.armor,
     )
     .map_err(js_error)?;
-    sealed_result(envelope, plan.take_link())
-}
-
-fn sealed_result(envelope: Vec<u8>, link: Option<JsLink>) -> JsResult<SealedJs> {
     let result = js_sys::Object::new();
     Reflect::set(
         &result,
         &"envelope".into(),
-        &Uint8Array::from(envelope.as_slice()),
+        &Uint8Array::from(sealed.envelope.as_slice()),
     )?;
+    Reflect::set(
+        &result,
+        &"openProofHash".into(),
+        &sealed.open_proof.hash_base64url().into(),
+    )?;
+    let link = plan.take_link();
     if let Some(link) = link {
         Reflect::set(&result, &"link".into(), &JsValue::from(link))?;
     }
@@ -477,7 +489,11 @@ pub fn open_js(
         expect.as_ref(),
     )
     .map_err(js_error)?;
-    opened_result(&opened.manifest, Some(&opened.documents))
+    opened_result(
+        &opened.manifest,
+        &opened.open_proof,
+        Some(&opened.documents),
+    )
 }
 
 /// Decrypts and verifies an envelope with a link (and its passphrase, if it has one).
@@ -491,7 +507,11 @@ pub fn open_link_js(
     let identities = link_identities(link, pass.as_ref())?;
     let opened = open(&identities, envelope, expect.as_ref())
         .map_err(|e| js_error(link.secret.explain(e)))?;
-    opened_result(&opened.manifest, Some(&opened.documents))
+    opened_result(
+        &opened.manifest,
+        &opened.open_proof,
+        Some(&opened.documents),
+    )
 }
 
 /// Decrypts any age v1 file with X25519 stanzas to this identity, like `age -d`. No
@@ -529,6 +549,7 @@ struct OpenedOut<'a> {
     issued_at: u64,
     recipients: Vec<String>,
     documents: Vec<DocumentOut<'a>>,
+    open_proof: String,
 }
 
 #[derive(Serialize)]
@@ -550,7 +571,11 @@ struct DocumentOut<'a> {
     data: Option<&'a serde_bytes::Bytes>,
 }
 
-fn opened_result(manifest: &Manifest, documents: Option<&[Document]>) -> JsResult<OpenedJs> {
+fn opened_result(
+    manifest: &Manifest,
+    proof: &OpenProof,
+    documents: Option<&[Document]>,
+) -> JsResult<OpenedJs> {
     let sender = &manifest.sender;
     to_js(&OpenedOut {
         sender: SenderOut {
@@ -576,6 +601,7 @@ fn opened_result(manifest: &Manifest, documents: Option<&[Document]>) -> JsResul
                     .map(|doc| serde_bytes::Bytes::new(&doc.data)),
             })
             .collect(),
+        open_proof: proof.to_base64url(),
     })
 }
 
@@ -587,6 +613,7 @@ const STREAM_DONE: Error = Error::InvalidInput("this stream has already finished
 #[wasm_bindgen]
 pub struct SealStream {
     sealer: Option<Sealer>,
+    proof: Option<OpenProof>,
     pending: Vec<u8>,
     link: Option<JsLink>,
     done: u64,
@@ -630,6 +657,7 @@ impl SealStream {
         .map_err(js_error)?;
         Ok(SealStream {
             sealer: Some(sealer),
+            proof: None,
             pending,
             link: plan.take_link(),
             done: 0,
@@ -671,8 +699,14 @@ impl SealStream {
     pub fn finish(&mut self) -> JsResult<Vec<u8>> {
         let mut out = core::mem::take(&mut self.pending);
         let sealer = self.sealer.take().ok_or_else(|| js_error(STREAM_DONE))?;
-        sealer.finish(&mut out).map_err(js_error)?;
+        self.proof = Some(sealer.finish(&mut out).map_err(js_error)?);
         Ok(out)
+    }
+
+    /// The hash of the envelope's open proof, for the relay upload; set by `finish`.
+    #[wasm_bindgen(getter, js_name = openProofHash)]
+    pub fn open_proof_hash(&self) -> Option<String> {
+        self.proof.as_ref().map(OpenProof::hash_base64url)
     }
 }
 
@@ -810,8 +844,8 @@ impl OpenStream {
         if let Some(e) = sink.error {
             return Err(e);
         }
-        let manifest = result.map_err(|e| self.fail(e))?;
-        opened_result(&manifest, None)
+        let verified = result.map_err(|e| self.fail(e))?;
+        opened_result(&verified.manifest, &verified.open_proof, None)
     }
 }
 

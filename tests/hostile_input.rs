@@ -83,7 +83,9 @@ fn mutated_envelopes_are_errors_not_panics() {
     ];
     let mut rejected = 0;
     for armored in [false, true] {
-        let env = seal(&sender, &[client.recipient()], "INV-9", 9, &docs, armored).unwrap();
+        let env = seal(&sender, &[client.recipient()], "INV-9", 9, &docs, armored)
+            .unwrap()
+            .envelope;
         for _ in 0..300 {
             let bad = mutate(&mut rng, &env);
             let whole = open(&readers, &bad, None);

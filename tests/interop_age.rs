@@ -247,7 +247,8 @@ fn sealed_invoice_opens_with_the_age_crate() {
             &documents,
             armored,
         )
-        .unwrap();
+        .unwrap()
+        .envelope;
         check_framing(&envelope, armored);
 
         // Both the client and the sender (always a recipient) read it with plain age.

@@ -107,11 +107,14 @@ fn hundred_megabytes_in_bounded_memory() {
         out.clear();
         left -= n as u64;
     }
-    sealer.finish(&mut out).unwrap();
+    let proof = sealer.finish(&mut out).unwrap();
     opener.push(&out, &mut sink).unwrap();
-    let manifest = opener
+    let verified = opener
         .finish(&mut sink, Some(&sender.fingerprint()))
         .unwrap();
+    // The reader derives the same open proof as the sender.
+    assert_eq!(verified.open_proof, proof);
+    let manifest = verified.manifest;
 
     let peak = PEAK.load(Ordering::SeqCst) - baseline;
     println!(

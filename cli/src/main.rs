@@ -244,7 +244,7 @@ fn open(
         opener.push(piece, &mut sink)?;
         sink.check()
     })?;
-    let manifest = opener.finish(&mut sink, expected.as_ref())?;
+    let manifest = opener.finish(&mut sink, expected.as_ref())?.manifest;
     let written = sink.commit(&manifest)?;
     let sender = &manifest.sender;
     println!(

@@ -111,6 +111,7 @@ fn seal_and_open_round_trip_with_cards_and_age_recipients() {
     assert!(get(&sealed, "link").is_undefined());
 
     let pin = json(&format!(r#"{{"expectSender":"{}"}}"#, sender.fingerprint()));
+    let proof_hash = get(&sealed, "openProofHash").as_string().unwrap();
     for reader in [&client, &other, &sender] {
         let opened = open_js(
             reader,
@@ -134,6 +135,9 @@ fn seal_and_open_round_trip_with_cards_and_age_recipients() {
         assert_eq!(Array::from(&get(&opened, "recipients")).length(), 3);
         assert_eq!(document_data(&opened, 0), b"<Invoice/>");
         assert_eq!(document_data(&opened, 1), pdf);
+        // Every reader can show the open proof whose hash the sender gives the relay.
+        let proof = OpenProof::from_base64url(&get(&opened, "openProof").as_string().unwrap());
+        assert_eq!(proof.unwrap().hash_base64url(), proof_hash);
     }
     let outsider = JsIdentity::generate("Outsider").unwrap();
     assert_eq!(code(open_js(&outsider, &bytes, Some(pin))), "WRONG_KEY");
@@ -461,4 +465,19 @@ fn streams_seal_and_open_in_pieces() {
     .unwrap();
     assert_eq!(code(stream.push(b"abc")), "INVALID_INPUT");
     assert_eq!(code(stream.finish()), "INVALID_INPUT");
+}
+
+#[wasm_bindgen_test]
+fn relay_requests_are_signed_with_the_identity() {
+    let sender = JsIdentity::generate("Acme GmbH").unwrap();
+    let target = "/api/v1/envelopes?expires=86400";
+    let header = sender.sign_request("POST", target, b"envelope").unwrap();
+    let parsed = crate::SignedRequest::parse(&header).unwrap();
+    assert_eq!(parsed.key, *sender.0.card().verifying_key());
+    assert!(parsed.verify("POST", target, b"envelope").is_ok());
+    assert!(parsed.verify("POST", target, b"other").is_err());
+    assert_eq!(
+        code(sender.sign_request("post", target, b"")),
+        "INVALID_INPUT"
+    );
 }
