@@ -9,7 +9,7 @@ use crate::card::Fingerprint;
 use crate::error::{Error, Result};
 use crate::manifest::Manifest;
 use crate::payload::{DocumentSink, PayloadParser};
-use crate::proof::OpenProof;
+use crate::proof::{OpenProof, PROOF_LABEL};
 use crate::seal::Document;
 
 /// Opens an envelope pushed in pieces, with memory bounded by one chunk plus the manifest.
@@ -50,6 +50,7 @@ impl<'a> Opener<'a> {
         self.plain.clear();
         let reader = self.decryptor.matched_recipient();
         let stanzas = self.decryptor.stanza_count();
+        let exported = self.decryptor.export(PROOF_LABEL);
         self.decryptor.finish(&mut self.plain)?;
         self.parser.push(&self.plain, sink)?;
         self.parser.finish()?;
@@ -82,9 +83,11 @@ impl<'a> Opener<'a> {
                 "a document does not match its signed hash",
             ));
         }
+        // The decryptor read the nonce, or finish() above failed.
+        let exported = exported.ok_or(Error::HeaderTruncated)?;
         Ok(Verified {
             manifest,
-            open_proof: OpenProof::of(&signature),
+            open_proof: OpenProof::from_exported(&exported),
         })
     }
 }
@@ -352,6 +355,20 @@ mod tests {
             |_| {},
         );
         assert!(open(&ids(&p.client), &widened, None).is_err());
+    }
+
+    #[test]
+    fn open_proofs_match_the_sealer_and_differ_per_envelope() {
+        let p = parties();
+        let docs = docs();
+        let a = seal(&p.sender, &[p.client.recipient()], "INV-1", 7, &docs, false).unwrap();
+        let b = seal(&p.sender, &[p.client.recipient()], "INV-1", 7, &docs, false).unwrap();
+        let opened = open(&ids(&p.client), &a.envelope, None).unwrap();
+        assert_eq!(opened.open_proof, a.open_proof);
+        assert_ne!(
+            a.open_proof, b.open_proof,
+            "identical contents, distinct envelopes"
+        );
     }
 
     #[test]

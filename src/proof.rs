@@ -1,5 +1,5 @@
-//! The open proof (SPEC §5.4): a value that only a reader of an envelope can know, derived
-//! from the sender's signature inside the encrypted payload.
+//! The open proof (SPEC §5.4): a value that only the sender and the readers of one envelope
+//! can know, derived from its age file key and payload nonce.
 //!
 //! The sender gives the relay its hash at upload; a client that decrypted the envelope shows
 //! the proof itself, so that a relay can count an open ("burn after reading") without link
@@ -9,25 +9,22 @@ use core::fmt;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use ed25519_dalek::Signature;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::error::{Error, Result};
 
-const PROOF_CONTEXT: &[u8] = b"sealbill/open-proof/v1\n";
+/// The exporter label of the open proof.
+pub(crate) const PROOF_LABEL: &[u8] = b"sealbill/open-proof/v1";
 
 /// The open proof of one envelope. `Debug` does not print it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct OpenProof([u8; 32]);
 
 impl OpenProof {
-    /// The proof of the envelope whose manifest carries `signature`.
-    pub(crate) fn of(signature: &Signature) -> OpenProof {
-        let mut h = Sha256::new();
-        h.update(PROOF_CONTEXT);
-        h.update(signature.to_bytes());
-        OpenProof(h.finalize().into())
+    /// The proof from the envelope's exported key (label [`PROOF_LABEL`]).
+    pub(crate) fn from_exported(key: &[u8; 32]) -> OpenProof {
+        OpenProof(*key)
     }
 
     /// The SHA-256 of the proof, which the relay stores at upload.
@@ -84,8 +81,8 @@ mod tests {
 
     #[test]
     fn proof_round_trips_and_matches_only_its_hash() {
-        let proof = OpenProof::of(&Signature::from_bytes(&[3; 64]));
-        let other = OpenProof::of(&Signature::from_bytes(&[4; 64]));
+        let proof = OpenProof::from_exported(&[3; 32]);
+        let other = OpenProof::from_exported(&[4; 32]);
         assert!(proof.matches(&proof.hash()));
         assert!(!other.matches(&proof.hash()));
         let text = proof.to_base64url();

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::identity::Identity;
 use crate::manifest::{check_document, DocumentEntry, Manifest, MAX_DOCUMENTS};
 use crate::payload::{MAGIC, MAX_MANIFEST_LEN};
-use crate::proof::OpenProof;
+use crate::proof::{OpenProof, PROOF_LABEL};
 
 /// A document to seal or an opened document: bytes, media type and file name.
 #[derive(Clone, PartialEq, Eq)]
@@ -177,8 +177,9 @@ impl Sealer {
         self.encryptor.push(&len.to_be_bytes(), out)?;
         self.encryptor.push(&manifest, out)?;
         self.encryptor.push(&signature.to_bytes(), out)?;
+        let proof = OpenProof::from_exported(&self.encryptor.export(PROOF_LABEL));
         self.encryptor.finish(out)?;
-        Ok(OpenProof::of(&signature))
+        Ok(proof)
     }
 }
 

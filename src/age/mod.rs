@@ -27,8 +27,46 @@ pub use header::Stanza;
 pub use stream::CHUNK_SIZE;
 pub use x25519::{Identity, Recipient};
 
+/// Checks that `file` is a binary age v1 file as far as can be told without a key: a
+/// well-formed header with at least one stanza, then a nonce and at least one sealed chunk.
+/// Returns the number of stanzas. (A relay uses this to refuse junk it would store.)
+pub fn check_file(file: &[u8]) -> Result<usize> {
+    let (header, len) = Header::parse(file)?.ok_or(Error::HeaderTruncated)?;
+    let payload = file.len().saturating_sub(len);
+    if payload < NONCE_SIZE + stream::TAG_SIZE {
+        return Err(Error::HeaderTruncated);
+    }
+    Ok(header.stanzas.len())
+}
+
+/// Derives keys bound to one file from its file key and payload nonce, for protocols built on
+/// an age file: `HKDF-SHA-256(ikm = file key, salt = nonce, info = label)` (SPEC §5.4).
+/// Unique per file, and known only to its sender and readers.
+struct Exporter {
+    file_key: FileKey,
+    nonce: [u8; NONCE_SIZE],
+}
+
+impl Exporter {
+    fn new(file_key: &FileKey, nonce: [u8; NONCE_SIZE]) -> Self {
+        Exporter {
+            file_key: FileKey::from_bytes(*file_key.expose()),
+            nonce,
+        }
+    }
+
+    fn export(&self, label: &[u8]) -> Zeroizing<[u8; 32]> {
+        let mut out = Zeroizing::new([0u8; 32]);
+        // HKDF-Expand cannot fail for 32-byte outputs.
+        let _ = hkdf::Hkdf::<sha2::Sha256>::new(Some(&self.nonce), self.file_key.expose())
+            .expand(label, out.as_mut());
+        out
+    }
+}
+
 /// Encrypts an age file to a set of X25519 recipients, one pushed piece at a time.
 pub struct Encryptor {
+    exporter: Exporter,
     armor: Option<armor::ArmorEncoder>,
     stream: StreamEncryptor,
     scratch: Vec<u8>,
@@ -52,12 +90,18 @@ impl Encryptor {
         let stream = StreamEncryptor::new(&file_key, nonce, &mut head);
         let armor = armored.then(|| armor::ArmorEncoder::new(out));
         let mut encryptor = Encryptor {
+            exporter: Exporter::new(&file_key, nonce),
             armor,
             stream,
             scratch: Vec::new(),
         };
         encryptor.emit(&head, out);
         Ok(encryptor)
+    }
+
+    /// A key bound to this file (see [`Exporter`]), for the given label.
+    pub(crate) fn export(&self, label: &[u8]) -> Zeroizing<[u8; 32]> {
+        self.exporter.export(label)
     }
 
     /// Encrypts the next piece of plaintext.
@@ -119,6 +163,7 @@ pub struct Decryptor<'a> {
     stage: Stage,
     stanza_count: usize,
     matched: Option<Recipient>,
+    exporter: Option<Exporter>,
 }
 
 impl<'a> Decryptor<'a> {
@@ -131,7 +176,13 @@ impl<'a> Decryptor<'a> {
             stage: Stage::Header(Vec::new()),
             stanza_count: 0,
             matched: None,
+            exporter: None,
         }
+    }
+
+    /// A key bound to this file (see [`Exporter`]), once the payload nonce is read.
+    pub(crate) fn export(&self, label: &[u8]) -> Option<Zeroizing<[u8; 32]>> {
+        self.exporter.as_ref().map(|e| e.export(label))
     }
 
     /// The recipient of the identity that unwrapped the file key, once the header is parsed.
@@ -209,6 +260,7 @@ impl<'a> Decryptor<'a> {
                 let Ok(nonce) = <[u8; NONCE_SIZE]>::try_from(buf.as_slice()) else {
                     return Ok(());
                 };
+                self.exporter = Some(Exporter::new(file_key, nonce));
                 self.stage = Stage::Payload(StreamDecryptor::new(file_key, &nonce));
                 self.push_binary(rest, out)
             }
@@ -255,4 +307,30 @@ pub fn decrypt(identities: &[Identity], file: &[u8]) -> Result<Zeroizing<Vec<u8>
     decryptor.push(file, &mut out)?;
     decryptor.finish(&mut out)?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    #[test]
+    fn check_file_accepts_binary_age_and_refuses_the_rest() {
+        let to = [
+            Identity::generate().to_recipient(),
+            Identity::generate().to_recipient(),
+        ];
+        let file = encrypt(&to, b"x", false).unwrap();
+        assert_eq!(check_file(&file), Ok(2));
+        let header_end = file.windows(4).position(|w| w == b"\n---").unwrap() + 48;
+        for bad in [
+            &b""[..],
+            b"hello",
+            &file[..header_end - 10],
+            &file[..header_end + 20],
+            &encrypt(&to, b"x", true).unwrap(),
+        ] {
+            assert!(check_file(bad).is_err());
+        }
+    }
 }

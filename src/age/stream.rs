@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 
 /// Plaintext bytes per chunk.
 pub const CHUNK_SIZE: usize = 64 * 1024;
-const TAG_SIZE: usize = 16;
+pub(crate) const TAG_SIZE: usize = 16;
 /// The payload nonce that precedes the chunks.
 pub(crate) const NONCE_SIZE: usize = 16;
 /// The chunk counter is 11 bytes on the wire; we stop well before a u64 wraps.

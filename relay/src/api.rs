@@ -1,0 +1,456 @@
+//! The HTTP API under `/api/v1`, `/healthz`, `/metrics`, and the router that ties them to the
+//! static page, the limits and the metrics.
+
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, MatchedPath, OriginalUri, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use sealbill::OpenProof;
+use serde::Deserialize;
+use serde_json::json;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::auth::{self, ReplayCache};
+use crate::config::ServeArgs;
+use crate::errors::ApiError;
+use crate::limits::{self, RateLimiter};
+use crate::metrics::Metrics;
+use crate::store::{Fetched, Meta, NewEnvelope, State as EnvelopeState, Store};
+use crate::web;
+
+/// Shared state of the relay.
+pub struct AppState {
+    /// Envelopes and senders.
+    pub store: Arc<dyn Store>,
+    /// Settings.
+    pub config: ServeArgs,
+    /// Counters for `/metrics`.
+    pub metrics: Metrics,
+    /// Per-client API rate limit.
+    pub limiter: RateLimiter,
+    /// Signatures seen within the replay window.
+    pub replay: ReplayCache,
+}
+
+impl AppState {
+    /// State over `store` with `config`.
+    pub fn new(store: Arc<dyn Store>, config: ServeArgs) -> Arc<AppState> {
+        Arc::new(AppState {
+            limiter: RateLimiter::new(config.rate_limit),
+            store,
+            config,
+            metrics: Metrics::default(),
+            replay: ReplayCache::default(),
+        })
+    }
+}
+
+type Shared = State<Arc<AppState>>;
+
+/// Seconds since the Unix epoch.
+pub fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Runs a blocking store call off the async threads.
+async fn blocking<T: Send + 'static>(
+    state: &Arc<AppState>,
+    call: impl FnOnce(&dyn Store) -> crate::store::StoreResult<T> + Send + 'static,
+) -> Result<T, ApiError> {
+    let store = state.store.clone();
+    match tokio::task::spawn_blocking(move || call(store.as_ref())).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "store call failed");
+            Err(ApiError::internal())
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "store task failed");
+            Err(ApiError::internal())
+        }
+    }
+}
+
+/// The id length: base64url of 16 random bytes.
+const ID_LEN: usize = 22;
+
+fn new_id() -> String {
+    let mut bytes = [0u8; 16];
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Refuses anything that is not a well-formed id, before touching the store.
+fn check_id(id: &str) -> Result<(), ApiError> {
+    let mut bytes = [0u8; 16];
+    if id.len() == ID_LEN && matches!(URL_SAFE_NO_PAD.decode_slice(id, &mut bytes), Ok(16)) {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request(
+            "BAD_ID",
+            "an envelope id is 22 base64url characters",
+        ))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UploadQuery {
+    /// Seconds until expiry.
+    expires: Option<u64>,
+    /// Verified opens before the envelope burns.
+    opens: Option<u32>,
+    /// SHA-256 of the open proof, base64url.
+    proof: Option<String>,
+}
+
+async fn upload(
+    State(state): Shared,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    query: Result<Query<UploadQuery>, QueryRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let body = body.map_err(|r| ApiError::from_status(r.status()))?;
+    let Query(query) = query.map_err(|_| {
+        ApiError::bad_request(
+            "BAD_QUERY",
+            "upload parameters are expires, opens and proof",
+        )
+    })?;
+    let config = &state.config;
+    let expires = query
+        .expires
+        .unwrap_or(config.default_expiry.min(config.max_expiry));
+    if expires == 0 || expires > config.max_expiry {
+        return Err(ApiError::bad_request(
+            "BAD_EXPIRY",
+            "expires must be between 1 second and the relay's maximum",
+        ));
+    }
+    if query.opens == Some(0) {
+        return Err(ApiError::bad_request(
+            "BAD_OPENS",
+            "opens must be at least 1",
+        ));
+    }
+    let proof_hash = query
+        .proof
+        .as_deref()
+        .map(OpenProof::hash_from_base64url)
+        .transpose()
+        .map_err(|_| ApiError::bad_request("BAD_PROOF", "proof is 43 base64url characters"))?;
+    if query.opens.is_some() && proof_hash.is_none() {
+        return Err(ApiError::bad_request(
+            "BAD_OPENS",
+            "an open limit needs the open proof hash (proof=…)",
+        ));
+    }
+    sealbill::age::check_file(&body)
+        .map_err(|_| ApiError::bad_request("NOT_AGE", "the body is not a binary age v1 file"))?;
+    let now = now();
+    if !config.open_uploads {
+        let target = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
+        let signed =
+            auth::verify_signature(&headers, "POST", target, &body, now, config.replay_window)?;
+        let key = signed.key.to_bytes();
+        if !blocking(&state, move |s| s.is_sender(&key)).await? {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "NOT_A_SENDER",
+                "this key is not on the relay's list of senders",
+            ));
+        }
+        let until = signed.timestamp.saturating_add(config.replay_window);
+        if !state
+            .replay
+            .first_use(&signed.signature_bytes(), until, now)
+        {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "REPLAYED",
+                "this signed request was already used",
+            ));
+        }
+    }
+    let (token, manage_hash) = auth::new_token();
+    let size = body.len();
+    let envelope = NewEnvelope {
+        id: new_id(),
+        body: body.to_vec(),
+        created_at: now,
+        expires_at: now.saturating_add(expires),
+        max_opens: query.opens,
+        manage_hash,
+        proof_hash,
+    };
+    let (id, expires_at, max_opens) =
+        (envelope.id.clone(), envelope.expires_at, envelope.max_opens);
+    blocking(&state, move |s| s.insert(&envelope)).await?;
+    state.metrics.uploaded(size);
+    let location = format!("/api/v1/envelopes/{id}");
+    let body = json!({
+        "id": id,
+        "manageToken": token,
+        "expiresAt": expires_at,
+        "maxOpens": max_opens,
+    });
+    let mut response = (StatusCode::CREATED, Json(body)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(response)
+}
+
+const GONE: ApiError = ApiError::new(
+    StatusCode::GONE,
+    "GONE",
+    "this invoice was revoked by its sender or has been opened as often as allowed",
+);
+const NOT_FOUND: ApiError = ApiError::new(
+    StatusCode::NOT_FOUND,
+    "NOT_FOUND",
+    "no such invoice: the link is wrong or has expired",
+);
+
+async fn fetch(State(state): Shared, Path(id): Path<String>) -> Result<Response, ApiError> {
+    check_id(&id)?;
+    let now = now();
+    match blocking(&state, move |s| s.fetch(&id, now)).await? {
+        Fetched::Missing => Err(NOT_FOUND),
+        Fetched::Gone => Err(GONE),
+        Fetched::Body(bytes) => {
+            state.metrics.served(bytes.len());
+            Ok((
+                [(header::CONTENT_TYPE, "application/octet-stream")],
+                Body::from(bytes),
+            )
+                .into_response())
+        }
+    }
+}
+
+/// The metadata of an envelope, after checking its id.
+async fn meta_of(state: &Arc<AppState>, id: String) -> Result<Meta, ApiError> {
+    check_id(&id)?;
+    let now = now();
+    blocking(state, move |s| s.meta(&id, now))
+        .await?
+        .ok_or(NOT_FOUND)
+}
+
+async fn revoke(
+    State(state): Shared,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    let meta = meta_of(&state, id.clone()).await?;
+    auth::check_token(&headers, &meta.manage_hash)?;
+    if meta.state == EnvelopeState::Active {
+        blocking(&state, move |s| s.revoke(&id)).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn status(
+    State(state): Shared,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let meta = meta_of(&state, id).await?;
+    auth::check_token(&headers, &meta.manage_hash)?;
+    let status = match meta.state {
+        EnvelopeState::Revoked => "revoked",
+        EnvelopeState::Burned => "burned",
+        EnvelopeState::Active if meta.opens > 0 => "opened",
+        EnvelopeState::Active => "active",
+    };
+    Ok(Json(json!({
+        "status": status,
+        "opens": meta.opens,
+        "maxOpens": meta.max_opens,
+        "expiresAt": meta.expires_at,
+    })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OpenedBody {
+    proof: String,
+}
+
+async fn opened(
+    State(state): Shared,
+    Path(id): Path<String>,
+    body: Result<Json<OpenedBody>, JsonRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let Json(body) = body.map_err(|r| match r.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::from_status(StatusCode::PAYLOAD_TOO_LARGE),
+        _ => ApiError::bad_request("BAD_BODY", "the body must be {\"proof\": \"…\"}"),
+    })?;
+    let proof = OpenProof::from_base64url(&body.proof)
+        .map_err(|_| ApiError::bad_request("BAD_PROOF", "proof is 43 base64url characters"))?;
+    let meta = meta_of(&state, id.clone()).await?;
+    if meta.state != EnvelopeState::Active {
+        return Err(GONE);
+    }
+    let stored = meta.proof_hash.ok_or(ApiError::new(
+        StatusCode::CONFLICT,
+        "NO_PROOF",
+        "this invoice was uploaded without an open proof",
+    ))?;
+    if !proof.matches(&stored) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "BAD_PROOF",
+            "the open proof does not match this invoice",
+        ));
+    }
+    let (opens, state_after) = blocking(&state, move |s| s.record_open(&id))
+        .await?
+        .ok_or(GONE)?;
+    Ok(Json(json!({
+        "opens": opens,
+        "burned": state_after == EnvelopeState::Burned,
+    })))
+}
+
+async fn healthz(State(state): Shared) -> Result<Json<serde_json::Value>, ApiError> {
+    blocking(&state, |s| s.stats()).await?;
+    Ok(Json(json!({ "status": "ok" })))
+}
+
+async fn metrics(State(state): Shared) -> Result<Response, ApiError> {
+    let stats = blocking(&state, |s| s.stats()).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(stats),
+    )
+        .into_response())
+}
+
+async fn api_not_found() -> ApiError {
+    ApiError::from_status(StatusCode::NOT_FOUND)
+}
+
+/// Refuses clients over their rate with 429 and `Retry-After`.
+async fn rate_limit(State(state): Shared, request: Request, next: Next) -> Response {
+    let client = limits::client_of(&request, state.config.trust_proxy);
+    match state.limiter.check(client, Instant::now()) {
+        Ok(()) => next.run(request).await,
+        Err(wait) => ApiError {
+            retry_after: Some(wait),
+            ..ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "RATE_LIMITED",
+                "too many requests: wait and try again",
+            )
+        }
+        .into_response(),
+    }
+}
+
+/// Turns every plain error response under /api (405 from the router, 408 from the timeout,
+/// 413 from the body limit) into a JSON error.
+async fn json_errors(request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if api && (status.is_client_error() || status.is_server_error()) && !is_json {
+        ApiError::from_status(status).into_response()
+    } else {
+        response
+    }
+}
+
+/// Records metrics and one log line per request: method, route template, status, time.
+async fn track(State(state): Shared, request: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("static", |p| p.as_str())
+        .to_owned();
+    let response = next.run(request).await;
+    let seconds = start.elapsed().as_secs_f64();
+    let status = response.status().as_u16();
+    state
+        .metrics
+        .record(method.as_str(), &route, status, seconds);
+    tracing::info!(%method, route, status, ms = seconds * 1000.0, "request");
+    response
+}
+
+fn cors(origins: &[String]) -> Option<CorsLayer> {
+    let origins: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    (!origins.is_empty()).then(|| {
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::GET, Method::POST, Method::DELETE])
+            .allow_headers([
+                header::CONTENT_TYPE,
+                header::AUTHORIZATION,
+                header::HeaderName::from_static(sealbill::SIGNATURE_HEADER),
+            ])
+    })
+}
+
+/// The whole relay: API, health, metrics and the page, with every limit and header.
+pub fn app(state: Arc<AppState>) -> Router {
+    let config = &state.config;
+    let mut api = Router::new()
+        .route(
+            "/envelopes",
+            post(upload).layer(DefaultBodyLimit::max(config.max_body)),
+        )
+        .route("/envelopes/{id}", get(fetch).delete(revoke))
+        .route("/envelopes/{id}/status", get(status))
+        .route(
+            "/envelopes/{id}/opened",
+            post(opened).layer(DefaultBodyLimit::max(1024)),
+        )
+        .fallback(api_not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    if let Some(layer) = cors(&config.cors_origins) {
+        api = api.layer(layer);
+    }
+    let router = Router::new()
+        .nest("/api/v1", api)
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .merge(web::pages(&config.www_dir, &config.pkg_dir))
+        .layer(middleware::from_fn(json_errors))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            config.timeout(),
+        ))
+        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
+            config.concurrency,
+        ))
+        .layer(middleware::from_fn_with_state(state.clone(), track));
+    web::secure(router, config.tls_cert.is_some()).with_state(state)
+}

@@ -1,0 +1,132 @@
+//! Configuration: flags, each with an environment variable, documented by `--help`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+/// The sealbill relay: stores sealed invoices (ciphertext only) and serves the page.
+#[derive(Debug, Parser)]
+#[command(name = "sealbill-relay", version, about)]
+pub struct Cli {
+    /// Directory of the SQLite database.
+    #[arg(
+        long,
+        env = "SEALBILL_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+
+    /// Server settings.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+
+    /// A maintenance command; without one, the relay serves.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What to do; without a command the relay serves.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Manage the senders allowed to upload.
+    Senders {
+        /// add, remove or list.
+        #[command(subcommand)]
+        action: SendersAction,
+    },
+}
+
+/// Allow-list actions.
+#[derive(Debug, Subcommand)]
+pub enum SendersAction {
+    /// Allow a sender: its card (`sealbill-card:…`) or a file holding it.
+    Add {
+        /// The card, or a file holding it (such as the output of `sealbill card`).
+        card: String,
+    },
+    /// Remove a sender by fingerprint (eight groups of five digits).
+    Remove {
+        /// The fingerprint, quoted.
+        fingerprint: String,
+    },
+    /// List the allowed senders.
+    List,
+}
+
+/// Server settings.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SEALBILL_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Directory of the page (served at /).
+    #[arg(long, env = "SEALBILL_WWW_DIR", default_value = "./www")]
+    pub www_dir: PathBuf,
+
+    /// Directory of the wasm module package (served at /pkg/).
+    #[arg(long, env = "SEALBILL_PKG_DIR", default_value = "./pkg")]
+    pub pkg_dir: PathBuf,
+
+    /// Let anyone upload, without a signature (for the local demo and tests only).
+    #[arg(long, env = "SEALBILL_OPEN_UPLOADS")]
+    pub open_uploads: bool,
+
+    /// Largest accepted envelope, in bytes.
+    #[arg(long, env = "SEALBILL_MAX_BODY", default_value_t = 25 * 1024 * 1024)]
+    pub max_body: usize,
+
+    /// Expiry of an upload that names none, in seconds.
+    #[arg(long, env = "SEALBILL_DEFAULT_EXPIRY", default_value_t = 30 * 24 * 3600)]
+    pub default_expiry: u64,
+
+    /// Longest expiry an upload may ask for, in seconds.
+    #[arg(long, env = "SEALBILL_MAX_EXPIRY", default_value_t = 90 * 24 * 3600)]
+    pub max_expiry: u64,
+
+    /// API requests allowed per client and minute (a token bucket of this size).
+    #[arg(long, env = "SEALBILL_RATE_LIMIT", default_value_t = 120)]
+    pub rate_limit: u32,
+
+    /// Requests handled at once; more wait.
+    #[arg(long, env = "SEALBILL_CONCURRENCY", default_value_t = 512)]
+    pub concurrency: usize,
+
+    /// Time limit for one request, in seconds.
+    #[arg(long, env = "SEALBILL_REQUEST_TIMEOUT", default_value_t = 30)]
+    pub request_timeout: u64,
+
+    /// How far a signed request's timestamp may be from the relay's clock, in seconds.
+    #[arg(long, env = "SEALBILL_REPLAY_WINDOW", default_value_t = 300)]
+    pub replay_window: u64,
+
+    /// Allow API calls from this origin (CORS); repeat for several. Off by default.
+    #[arg(
+        long = "cors-origin",
+        env = "SEALBILL_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub cors_origins: Vec<String>,
+
+    /// Take the client address for rate limiting from X-Forwarded-For (behind a proxy).
+    #[arg(long, env = "SEALBILL_TRUST_PROXY")]
+    pub trust_proxy: bool,
+
+    /// TLS certificate chain (PEM); with --tls-key, the relay serves HTTPS itself.
+    #[arg(long, env = "SEALBILL_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// TLS private key (PEM).
+    #[arg(long, env = "SEALBILL_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+}
+
+impl ServeArgs {
+    /// The request time limit.
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.request_timeout)
+    }
+}

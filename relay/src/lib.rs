@@ -1,0 +1,20 @@
+//! The sealbill relay: stores envelopes (age ciphertext, nothing else) for clients to fetch,
+//! serves the page, and lets only registered senders upload.
+//!
+//! The binary is `sealbill-relay`; this library exposes the router and the storage for tests
+//! and for embedding.
+
+#![forbid(unsafe_code)]
+
+pub mod api;
+mod auth;
+pub mod config;
+mod errors;
+mod limits;
+mod metrics;
+pub mod sqlite;
+pub mod store;
+mod web;
+
+pub use api::{app, now, AppState};
+pub use web::CSP;

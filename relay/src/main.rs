@@ -1,0 +1,179 @@
+//! `sealbill-relay`: serves the API and the page, or manages the sender allow-list.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Parser;
+use sealbill::{Card, Fingerprint};
+use sealbill_relay::config::{Cli, Command, SendersAction, ServeArgs};
+use sealbill_relay::sqlite::SqliteStore;
+use sealbill_relay::store::{Sender, Store};
+use sealbill_relay::{app, now, AppState};
+
+/// How often expired envelopes are deleted.
+const PURGE_EVERY: Duration = Duration::from_secs(60);
+/// How long shutdown waits for requests in flight.
+const DRAIN: Duration = Duration::from_secs(30);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SEALBILL_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let result = SqliteStore::open(&cli.data_dir)
+        .map_err(|e| e.to_string())
+        .and_then(|store| match cli.command {
+            Some(Command::Senders { action }) => senders(&store, action),
+            None => serve(Arc::new(store), cli.serve),
+        });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("sealbill-relay: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn senders(store: &SqliteStore, action: SendersAction) -> Result<(), String> {
+    match action {
+        SendersAction::Add { card } => {
+            let text = if Path::new(&card).is_file() {
+                std::fs::read_to_string(&card).map_err(|e| format!("{card}: {e}"))?
+            } else {
+                card
+            };
+            let word = text
+                .split_whitespace()
+                .find(|w| w.starts_with(sealbill::CARD_TEXT_PREFIX))
+                .ok_or("no sealbill-card:… found")?;
+            let card = Card::from_text(word).map_err(|e| format!("invalid card: {e}"))?;
+            let fingerprint = card.fingerprint().to_string();
+            let sender = Sender {
+                card: card.to_text(),
+                fingerprint: fingerprint.clone(),
+                added_at: now(),
+            };
+            store
+                .add_sender(&card.verifying_key().to_bytes(), &sender)
+                .map_err(|e| e.to_string())?;
+            println!("added {} ({fingerprint})", card.name());
+        }
+        SendersAction::Remove { fingerprint } => {
+            let fp: Fingerprint = fingerprint
+                .parse()
+                .map_err(|e| format!("invalid fingerprint: {e}"))?;
+            if !store
+                .remove_sender(&fp.to_string())
+                .map_err(|e| e.to_string())?
+            {
+                return Err(format!("no sender with fingerprint {fp}"));
+            }
+            println!("removed {fp}");
+        }
+        SendersAction::List => {
+            for s in store.senders().map_err(|e| e.to_string())? {
+                let name = Card::from_text(&s.card)
+                    .map(|c| c.name().to_owned())
+                    .unwrap_or_default();
+                println!("{}  {name}", s.fingerprint);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn serve(store: Arc<dyn Store>, config: ServeArgs) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async move {
+        let purge_store = store.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(PURGE_EVERY);
+            loop {
+                tick.tick().await;
+                let store = purge_store.clone();
+                match tokio::task::spawn_blocking(move || store.purge_expired(now())).await {
+                    Ok(Ok(n)) if n > 0 => tracing::info!(purged = n, "expired envelopes deleted"),
+                    Ok(Err(e)) => tracing::error!(error = %e, "purge failed"),
+                    _ => {}
+                }
+            }
+        });
+        if !config.open_uploads {
+            let senders = store.senders().map_err(|e| e.to_string())?.len();
+            tracing::info!(senders, "uploads need a signature from a registered sender");
+        } else {
+            tracing::warn!("--open-uploads: anyone can upload (for local demos and tests only)");
+        }
+        let (cert, key) = (config.tls_cert.clone(), config.tls_key.clone());
+        let listen = config.listen;
+        let service =
+            app(AppState::new(store, config)).into_make_service_with_connect_info::<SocketAddr>();
+        match (cert, key) {
+            (Some(cert), Some(key)) => {
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(&cert, &key)
+                    .await
+                    .map_err(|e| format!("TLS certificate or key: {e}"))?;
+                let handle = axum_server::Handle::new();
+                let shutdown = handle.clone();
+                tokio::spawn(async move {
+                    shutdown_signal().await;
+                    shutdown.graceful_shutdown(Some(DRAIN));
+                });
+                let announce = handle.clone();
+                tokio::spawn(async move {
+                    if let Some(addr) = announce.listening().await {
+                        println!("sealbill-relay listening on https://{addr}");
+                    }
+                });
+                axum_server::bind_rustls(listen, tls)
+                    .handle(handle)
+                    .serve(service)
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+            _ => {
+                let listener = tokio::net::TcpListener::bind(listen)
+                    .await
+                    .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+                let addr = listener.local_addr().map_err(|e| e.to_string())?;
+                println!("sealbill-relay listening on http://{addr}");
+                axum::serve(listener, service)
+                    .with_graceful_shutdown(shutdown_signal())
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+        }
+    })
+}
+
+/// Resolves on Ctrl-C or SIGTERM; the server then finishes the requests in flight.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

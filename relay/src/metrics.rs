@@ -1,0 +1,157 @@
+//! Prometheus metrics: request counts by route template and status, latency histograms and
+//! byte counts. Labels are route templates (`/api/v1/envelopes/{id}`), never ids or tokens.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Mutex;
+
+use crate::store::Stats;
+
+/// Latency bucket bounds in seconds.
+const BUCKETS: [f64; 10] = [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0];
+
+#[derive(Default)]
+struct Histogram {
+    counts: [u64; BUCKETS.len()],
+    count: u64,
+    sum: f64,
+}
+
+#[derive(Default)]
+struct Inner {
+    requests: BTreeMap<(String, String, u16), u64>,
+    latency: BTreeMap<String, Histogram>,
+    uploaded_bytes: u64,
+    served_bytes: u64,
+}
+
+/// The relay's counters.
+#[derive(Default)]
+pub struct Metrics(Mutex<Inner>);
+
+impl Metrics {
+    /// Records one request: its method, route template, status and duration.
+    pub fn record(&self, method: &str, route: &str, status: u16, seconds: f64) {
+        let mut m = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        *m.requests
+            .entry((method.to_owned(), route.to_owned(), status))
+            .or_default() += 1;
+        let h = m.latency.entry(route.to_owned()).or_default();
+        for (bound, count) in BUCKETS.iter().zip(h.counts.iter_mut()) {
+            if seconds <= *bound {
+                *count += 1;
+            }
+        }
+        h.count += 1;
+        h.sum += seconds;
+    }
+
+    /// Counts bytes of stored uploads.
+    pub fn uploaded(&self, bytes: usize) {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .uploaded_bytes += bytes as u64;
+    }
+
+    /// Counts bytes of served envelopes.
+    pub fn served(&self, bytes: usize) {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .served_bytes += bytes as u64;
+    }
+
+    /// The Prometheus text exposition.
+    pub fn render(&self, stats: Stats) -> String {
+        let m = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "# HELP sealbill_requests_total HTTP requests by route and status."
+        );
+        let _ = writeln!(out, "# TYPE sealbill_requests_total counter");
+        for ((method, route, status), n) in &m.requests {
+            let _ = writeln!(
+                out,
+                "sealbill_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {n}"
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP sealbill_request_duration_seconds Request latency by route."
+        );
+        let _ = writeln!(out, "# TYPE sealbill_request_duration_seconds histogram");
+        for (route, h) in &m.latency {
+            for (bound, count) in BUCKETS.iter().zip(h.counts.iter()) {
+                let _ = writeln!(
+                    out,
+                    "sealbill_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {count}"
+                );
+            }
+            let _ = writeln!(
+                out,
+                "sealbill_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}\n\
+                 sealbill_request_duration_seconds_sum{{route=\"{route}\"}} {}\n\
+                 sealbill_request_duration_seconds_count{{route=\"{route}\"}} {}",
+                h.count, h.sum, h.count
+            );
+        }
+        let gauges = [
+            (
+                "sealbill_uploaded_bytes_total",
+                "counter",
+                "Bytes of envelopes stored.",
+                m.uploaded_bytes,
+            ),
+            (
+                "sealbill_served_bytes_total",
+                "counter",
+                "Bytes of envelopes served.",
+                m.served_bytes,
+            ),
+            (
+                "sealbill_envelopes",
+                "gauge",
+                "Envelopes held (active).",
+                stats.envelopes,
+            ),
+            (
+                "sealbill_envelope_bytes",
+                "gauge",
+                "Bytes of envelopes held.",
+                stats.bytes,
+            ),
+        ];
+        for (name, kind, help, value) in gauges {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
+            );
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_counts_and_buckets() {
+        let m = Metrics::default();
+        m.record("GET", "/api/v1/envelopes/{id}", 200, 0.003);
+        m.record("GET", "/api/v1/envelopes/{id}", 200, 0.3);
+        m.uploaded(10);
+        let text = m.render(Stats {
+            envelopes: 1,
+            bytes: 10,
+        });
+        assert!(text.contains(
+            "sealbill_requests_total{method=\"GET\",route=\"/api/v1/envelopes/{id}\",status=\"200\"} 2"
+        ));
+        assert!(text.contains("le=\"0.005\"} 1"));
+        assert!(text.contains("le=\"1\"} 2"));
+        assert!(text.contains("sealbill_uploaded_bytes_total 10"));
+    }
+}

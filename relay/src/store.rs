@@ -1,0 +1,124 @@
+//! Storage behind a trait, so that a PostgreSQL backend can serve several relay nodes.
+//!
+//! Calls are blocking; the server runs them on Tokio's blocking pool.
+
+use core::fmt;
+
+/// An envelope as uploaded.
+pub struct NewEnvelope {
+    /// The public id (base64url of 16 random bytes).
+    pub id: String,
+    /// The age file, byte for byte.
+    pub body: Vec<u8>,
+    /// Seconds since the Unix epoch.
+    pub created_at: u64,
+    /// After this time the envelope is gone (404) and purged.
+    pub expires_at: u64,
+    /// Verified opens after which the envelope is burned; `None` for no limit.
+    pub max_opens: Option<u32>,
+    /// SHA-256 of the manage token.
+    pub manage_hash: [u8; 32],
+    /// SHA-256 of the open proof, if the sender gave one.
+    pub proof_hash: Option<[u8; 32]>,
+}
+
+/// The lifecycle state of a stored envelope.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    /// Fetchable.
+    Active,
+    /// Revoked by its sender; the body is deleted.
+    Revoked,
+    /// Opened as often as allowed; the body is deleted.
+    Burned,
+}
+
+/// What the relay knows about an envelope, without its body.
+#[derive(Clone, Debug)]
+pub struct Meta {
+    /// See [`NewEnvelope::expires_at`].
+    pub expires_at: u64,
+    /// See [`NewEnvelope::max_opens`].
+    pub max_opens: Option<u32>,
+    /// Verified opens so far.
+    pub opens: u32,
+    /// The state.
+    pub state: State,
+    /// See [`NewEnvelope::manage_hash`].
+    pub manage_hash: [u8; 32],
+    /// See [`NewEnvelope::proof_hash`].
+    pub proof_hash: Option<[u8; 32]>,
+}
+
+/// The result of a fetch.
+pub enum Fetched {
+    /// Unknown or expired.
+    Missing,
+    /// Revoked or burned.
+    Gone,
+    /// The stored bytes.
+    Body(Vec<u8>),
+}
+
+/// Counts for `/metrics`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Stats {
+    /// Envelopes with a body.
+    pub envelopes: u64,
+    /// Their total size in bytes.
+    pub bytes: u64,
+}
+
+/// A registered sender.
+#[derive(Clone, Debug)]
+pub struct Sender {
+    /// The card text (`sealbill-card:…`).
+    pub card: String,
+    /// The card's fingerprint.
+    pub fingerprint: String,
+    /// When it was added, in seconds since the Unix epoch.
+    pub added_at: u64,
+}
+
+/// A storage failure (the message names no id, token or content).
+#[derive(Debug)]
+pub struct StoreError(pub String);
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "storage error: {}", self.0)
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// The storage result type.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Where envelopes and the sender allow-list live.
+pub trait Store: Send + Sync + 'static {
+    /// Stores a new envelope durably before returning.
+    fn insert(&self, envelope: &NewEnvelope) -> StoreResult<()>;
+    /// The body of an active, unexpired envelope.
+    fn fetch(&self, id: &str, now: u64) -> StoreResult<Fetched>;
+    /// The metadata of an unexpired envelope.
+    fn meta(&self, id: &str, now: u64) -> StoreResult<Option<Meta>>;
+    /// Marks an envelope revoked and deletes its body.
+    fn revoke(&self, id: &str) -> StoreResult<()>;
+    /// Counts a verified open of an active envelope; burns it (deleting its body) when it
+    /// reaches its limit. Returns the opens so far and the new state, or `None` if the
+    /// envelope is not active.
+    fn record_open(&self, id: &str) -> StoreResult<Option<(u32, State)>>;
+    /// Deletes expired envelopes; returns how many.
+    fn purge_expired(&self, now: u64) -> StoreResult<usize>;
+    /// Counts for `/metrics`.
+    fn stats(&self) -> StoreResult<Stats>;
+    /// Allows a sender (idempotent).
+    fn add_sender(&self, key: &[u8; 32], sender: &Sender) -> StoreResult<()>;
+    /// Removes a sender by fingerprint; returns whether one was removed.
+    fn remove_sender(&self, fingerprint: &str) -> StoreResult<bool>;
+    /// The allowed senders.
+    fn senders(&self) -> StoreResult<Vec<Sender>>;
+    /// Whether this Ed25519 key belongs to an allowed sender.
+    fn is_sender(&self, key: &[u8; 32]) -> StoreResult<bool>;
+}

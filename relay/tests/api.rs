@@ -1,0 +1,581 @@
+//! In-process API tests: the real router over a real SQLite store in a temporary directory,
+//! driven request by request.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, Response, StatusCode};
+use clap::Parser;
+use http_body_util::BodyExt;
+use sealbill::{seal, sign_request, Document, Identity, Sealed};
+use sealbill_relay::config::Cli;
+use sealbill_relay::sqlite::SqliteStore;
+use sealbill_relay::store::{Sender, Store};
+use sealbill_relay::{app, now, AppState, CSP};
+use serde_json::Value;
+use tower::ServiceExt;
+
+struct Relay {
+    router: axum::Router,
+    store: Arc<SqliteStore>,
+    dir: PathBuf,
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn temp_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "sealbill-relay-api-{}-{}",
+        std::process::id(),
+        rand_core::RngCore::next_u64(&mut rand_core::OsRng)
+    ));
+    std::fs::create_dir_all(dir.join("www")).unwrap();
+    std::fs::create_dir_all(dir.join("pkg")).unwrap();
+    std::fs::write(
+        dir.join("www/index.html"),
+        "<!doctype html><title>sealbill</title>",
+    )
+    .unwrap();
+    std::fs::write(dir.join("pkg/sealbill_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+    dir
+}
+
+fn relay(flags: &[&str]) -> Relay {
+    let dir = temp_dir();
+    let mut args = vec![
+        "sealbill-relay".to_owned(),
+        format!("--www-dir={}", dir.join("www").display()),
+        format!("--pkg-dir={}", dir.join("pkg").display()),
+    ];
+    args.extend(flags.iter().map(|f| (*f).to_owned()));
+    let cli = Cli::parse_from(args);
+    let store = Arc::new(SqliteStore::open(&dir.join("data")).unwrap());
+    let router = app(AppState::new(store.clone(), cli.serve));
+    Relay { router, store, dir }
+}
+
+async fn call(relay: &Relay, request: Request<Body>) -> (StatusCode, Response<Body>, Vec<u8>) {
+    let response = relay.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let (parts, body) = response.into_parts();
+    let bytes = body.collect().await.unwrap().to_bytes().to_vec();
+    (status, Response::from_parts(parts, Body::empty()), bytes)
+}
+
+fn get(uri: &str) -> Request<Body> {
+    Request::get(uri).body(Body::empty()).unwrap()
+}
+
+fn json(bytes: &[u8]) -> Value {
+    serde_json::from_slice(bytes)
+        .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(bytes)))
+}
+
+fn error_code(bytes: &[u8]) -> String {
+    json(bytes)["error"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{}", json(bytes)))
+        .to_owned()
+}
+
+fn sealed(sender: &Identity, to: &Identity) -> Sealed {
+    let doc = Document {
+        name: "INV-1.xml".into(),
+        media_type: "application/xml".into(),
+        data: b"<Invoice>canary</Invoice>".to_vec(),
+    };
+    seal(sender, &[to.recipient()], "INV-1", now(), &[doc], false).unwrap()
+}
+
+async fn upload(relay: &Relay, target: &str, body: Vec<u8>) -> (StatusCode, Value) {
+    let request = Request::post(target).body(Body::from(body)).unwrap();
+    let (status, _, bytes) = call(relay, request).await;
+    (status, json(&bytes))
+}
+
+#[tokio::test]
+async fn upload_fetch_status_open_and_burn() {
+    let relay = relay(&["--open-uploads"]);
+    let (acme, client) = (
+        Identity::generate("Acme").unwrap(),
+        Identity::generate("Client").unwrap(),
+    );
+    let sealed = sealed(&acme, &client);
+    let target = format!(
+        "/api/v1/envelopes?expires=3600&opens=1&proof={}",
+        sealed.open_proof.hash_base64url()
+    );
+    let (status, created) = upload(&relay, &target, sealed.envelope.clone()).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let id = created["id"].as_str().unwrap().to_owned();
+    let token = created["manageToken"].as_str().unwrap().to_owned();
+    assert_eq!(id.len(), 22);
+    assert_eq!(token.len(), 43);
+
+    // Fetching never burns: a link previewer may fetch as often as it likes.
+    for _ in 0..3 {
+        let (status, response, body) = call(&relay, get(&format!("/api/v1/envelopes/{id}"))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body, sealed.envelope, "stored byte for byte");
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        assert_eq!(response.headers()["content-security-policy"], CSP);
+    }
+    let status_of = |token: &str| {
+        Request::get(format!("/api/v1/envelopes/{id}/status"))
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (status, _, body) = call(&relay, status_of(&token)).await;
+    assert_eq!(
+        (status, json(&body)["status"].as_str()),
+        (StatusCode::OK, Some("active"))
+    );
+    let (status, _, body) = call(&relay, status_of(&"A".repeat(43))).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::FORBIDDEN, "BAD_TOKEN".into())
+    );
+
+    let opened = |proof: &str| {
+        Request::post(format!("/api/v1/envelopes/{id}/opened"))
+            .header("content-type", "application/json")
+            .body(Body::from(format!(r#"{{"proof":"{proof}"}}"#)))
+            .unwrap()
+    };
+    // A wrong proof counts nothing; the reader's proof burns the envelope.
+    let wrong = sealed_proof_of_another(&acme, &client);
+    let (status, _, body) = call(&relay, opened(&wrong)).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::FORBIDDEN, "BAD_PROOF".into())
+    );
+    let reader = sealbill::open(&[client.age_identity().clone()], &sealed.envelope, None).unwrap();
+    let (status, _, body) = call(&relay, opened(&reader.open_proof.to_base64url())).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json(&body)["burned"], true);
+    let (status, _, body) = call(&relay, get(&format!("/api/v1/envelopes/{id}"))).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::GONE, "GONE".into())
+    );
+    let (_, _, body) = call(&relay, status_of(&token)).await;
+    assert_eq!(json(&body)["status"], "burned");
+}
+
+fn sealed_proof_of_another(acme: &Identity, client: &Identity) -> String {
+    let other = sealed(acme, client);
+    sealbill::open(&[client.age_identity().clone()], &other.envelope, None)
+        .unwrap()
+        .open_proof
+        .to_base64url()
+}
+
+#[tokio::test]
+async fn revoke_needs_the_manage_token() {
+    let relay = relay(&["--open-uploads"]);
+    let (acme, client) = (
+        Identity::generate("Acme").unwrap(),
+        Identity::generate("Client").unwrap(),
+    );
+    let (_, created) = upload(&relay, "/api/v1/envelopes", sealed(&acme, &client).envelope).await;
+    let id = created["id"].as_str().unwrap();
+    let token = created["manageToken"].as_str().unwrap();
+    let delete = |auth: Option<String>| {
+        let mut r = Request::delete(format!("/api/v1/envelopes/{id}"));
+        if let Some(a) = auth {
+            r = r.header("authorization", a);
+        }
+        r.body(Body::empty()).unwrap()
+    };
+    let (status, _, body) = call(&relay, delete(None)).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::UNAUTHORIZED, "NO_TOKEN".into())
+    );
+    let (status, _, _) = call(&relay, delete(Some("Bearer nope".into()))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        call(&relay, get(&format!("/api/v1/envelopes/{id}")))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let (status, _, _) = call(&relay, delete(Some(format!("Bearer {token}")))).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        call(&relay, get(&format!("/api/v1/envelopes/{id}")))
+            .await
+            .0,
+        StatusCode::GONE
+    );
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_json_4xx_and_the_relay_keeps_serving() {
+    let relay = relay(&["--open-uploads", "--max-body=4096", "--max-expiry=86400"]);
+    let (acme, client) = (
+        Identity::generate("Acme").unwrap(),
+        Identity::generate("Client").unwrap(),
+    );
+    let good = sealed(&acme, &client);
+    let (_, created) = upload(&relay, "/api/v1/envelopes", good.envelope.clone()).await;
+    let kept = created["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{created}"))
+        .to_owned();
+
+    let cases: Vec<(Request<Body>, StatusCode, &str)> = vec![
+        (
+            get("/api/v1/envelopes/short"),
+            StatusCode::BAD_REQUEST,
+            "BAD_ID",
+        ),
+        (
+            get("/api/v1/envelopes/%00%01"),
+            StatusCode::BAD_REQUEST,
+            "BAD_ID",
+        ),
+        (
+            get(&format!("/api/v1/envelopes/{}", "A".repeat(500))),
+            StatusCode::BAD_REQUEST,
+            "BAD_ID",
+        ),
+        (
+            get("/api/v1/envelopes/AAAAAAAAAAAAAAAAAAAAAA"),
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+        ),
+        (
+            get("/api/v1/nothing-here"),
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+        ),
+        (
+            Request::put("/api/v1/envelopes")
+                .body(Body::empty())
+                .unwrap(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+        ),
+        (
+            Request::post("/api/v1/envelopes")
+                .body(Body::from("not an age file"))
+                .unwrap(),
+            StatusCode::BAD_REQUEST,
+            "NOT_AGE",
+        ),
+        (
+            Request::post("/api/v1/envelopes")
+                .body(Body::from(good.envelope[..60].to_vec()))
+                .unwrap(),
+            StatusCode::BAD_REQUEST,
+            "NOT_AGE",
+        ),
+        (
+            Request::post("/api/v1/envelopes")
+                .body(Body::from(vec![b'a'; 5000]))
+                .unwrap(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "TOO_LARGE",
+        ),
+        (
+            Request::post("/api/v1/envelopes?expires=0")
+                .body(Body::from(good.envelope.clone()))
+                .unwrap(),
+            StatusCode::BAD_REQUEST,
+            "BAD_EXPIRY",
+        ),
+        (
+            Request::post("/api/v1/envelopes?expires=86401")
+                .body(Body::from(good.envelope.clone()))
+                .unwrap(),
+            StatusCode::BAD_REQUEST,
+            "BAD_EXPIRY",
+        ),
+        (
+            Request::post("/api/v1/envelopes?expires=-5")
+                .body(Body::from(good.envelope.clone()))
+                .unwrap(),
+            StatusCode::BAD_REQUEST,
+            "BAD_QUERY",
+        ),
+        (
+            Request::post("/api/v1/envelopes?colour=red")
+                .body(Body::from(good.envelope.clone()))
+                .unwrap(),
+            StatusCode::BAD_REQUEST,
+            "BAD_QUERY",
+        ),
+        (
+            Request::post("/api/v1/envelopes?opens=1")
+                .body(Body::from(good.envelope.clone()))
+                .unwrap(),
+            StatusCode::BAD_REQUEST,
+            "BAD_OPENS",
+        ),
+        (
+            Request::post("/api/v1/envelopes?proof=xyz")
+                .body(Body::from(good.envelope.clone()))
+                .unwrap(),
+            StatusCode::BAD_REQUEST,
+            "BAD_PROOF",
+        ),
+        (
+            Request::post(format!("/api/v1/envelopes/{kept}/opened"))
+                .header("content-type", "application/json")
+                .body(Body::from("{not json"))
+                .unwrap(),
+            StatusCode::BAD_REQUEST,
+            "BAD_BODY",
+        ),
+        (
+            Request::post(format!("/api/v1/envelopes/{kept}/opened"))
+                .header("content-type", "application/json")
+                .body(Body::from(format!(r#"{{"proof":"{}"}}"#, "x".repeat(2000))))
+                .unwrap(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "TOO_LARGE",
+        ),
+        (
+            Request::post(format!("/api/v1/envelopes/{kept}/opened"))
+                .header("content-type", "application/json")
+                .body(Body::from(format!(
+                    r#"{{"proof":"{}"}}"#,
+                    good.open_proof.to_base64url()
+                )))
+                .unwrap(),
+            StatusCode::CONFLICT,
+            "NO_PROOF",
+        ),
+    ];
+    for (request, want_status, want_code) in cases {
+        let what = format!("{} {}", request.method(), request.uri());
+        let (status, response, body) = call(&relay, request).await;
+        assert_eq!(status, want_status, "{what}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/json",
+            "{what}"
+        );
+        assert_eq!(error_code(&body), want_code, "{what}");
+    }
+    // Still serving, and the stored envelope is intact.
+    let (status, _, body) = call(&relay, get(&format!("/api/v1/envelopes/{kept}"))).await;
+    assert_eq!((status, body), (StatusCode::OK, good.envelope));
+    assert_eq!(call(&relay, get("/healthz")).await.0, StatusCode::OK);
+}
+
+fn signed_upload(sender: &Identity, target: &str, body: &[u8], ts: u64) -> Request<Body> {
+    Request::post(target)
+        .header(
+            "sealbill-signature",
+            sign_request(sender, "POST", target, ts, body).unwrap(),
+        )
+        .body(Body::from(body.to_vec()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn only_registered_senders_upload_with_fresh_signatures() {
+    let relay = relay(&[]);
+    let (acme, client) = (
+        Identity::generate("Acme").unwrap(),
+        Identity::generate("Client").unwrap(),
+    );
+    let stranger = Identity::generate("Stranger").unwrap();
+    relay
+        .store
+        .add_sender(
+            &acme.card().verifying_key().to_bytes(),
+            &Sender {
+                card: acme.card().to_text(),
+                fingerprint: acme.fingerprint().to_string(),
+                added_at: now(),
+            },
+        )
+        .unwrap();
+    let body = sealed(&acme, &client).envelope;
+    let target = "/api/v1/envelopes?expires=600";
+
+    let unsigned = Request::post(target)
+        .body(Body::from(body.clone()))
+        .unwrap();
+    let cases = [
+        (unsigned, StatusCode::UNAUTHORIZED, "UNSIGNED"),
+        (
+            signed_upload(&stranger, target, &body, now()),
+            StatusCode::FORBIDDEN,
+            "NOT_A_SENDER",
+        ),
+        (
+            signed_upload(&acme, target, &body, now() - 3600),
+            StatusCode::UNAUTHORIZED,
+            "STALE",
+        ),
+        (
+            signed_upload(&acme, target, &body, now() + 3600),
+            StatusCode::UNAUTHORIZED,
+            "STALE",
+        ),
+        (
+            // Signed for another expiry than the one asked for.
+            Request::post(target)
+                .header(
+                    "sealbill-signature",
+                    sign_request(&acme, "POST", "/api/v1/envelopes?expires=60", now(), &body)
+                        .unwrap(),
+                )
+                .body(Body::from(body.clone()))
+                .unwrap(),
+            StatusCode::UNAUTHORIZED,
+            "BAD_SIGNATURE",
+        ),
+        (
+            Request::post(target)
+                .header("sealbill-signature", "key=x,ts=1,sig=y")
+                .body(Body::from(body.clone()))
+                .unwrap(),
+            StatusCode::UNAUTHORIZED,
+            "BAD_SIGNATURE",
+        ),
+    ];
+    for (request, want_status, want_code) in cases {
+        let (status, _, bytes) = call(&relay, request).await;
+        assert_eq!(
+            (status, error_code(&bytes)),
+            (want_status, want_code.to_owned())
+        );
+    }
+    let ts = now();
+    let (status, _, _) = call(&relay, signed_upload(&acme, target, &body, ts)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    // The same signed request again is a replay.
+    let (status, _, bytes) = call(&relay, signed_upload(&acme, target, &body, ts)).await;
+    assert_eq!(
+        (status, error_code(&bytes)),
+        (StatusCode::UNAUTHORIZED, "REPLAYED".into())
+    );
+}
+
+#[tokio::test]
+async fn clients_over_the_rate_get_429_with_retry_after() {
+    let relay = relay(&["--open-uploads", "--rate-limit=5"]);
+    for _ in 0..5 {
+        assert_eq!(
+            call(&relay, get("/api/v1/envelopes/AAAAAAAAAAAAAAAAAAAAAA"))
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+    }
+    let (status, response, body) =
+        call(&relay, get("/api/v1/envelopes/AAAAAAAAAAAAAAAAAAAAAA")).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED".into())
+    );
+    let wait: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait));
+    // The page is not rate-limited.
+    assert_eq!(call(&relay, get("/")).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_page_is_served_with_strict_headers_and_no_listing_or_traversal() {
+    let relay = relay(&["--open-uploads"]);
+    let (status, response, body) = call(&relay, get("/")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(String::from_utf8(body)
+        .unwrap()
+        .contains("<title>sealbill</title>"));
+    let h = response.headers();
+    assert_eq!(h["content-security-policy"], CSP);
+    assert_eq!(h["referrer-policy"], "no-referrer");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["cross-origin-opener-policy"], "same-origin");
+    assert_eq!(h["cross-origin-resource-policy"], "same-origin");
+    assert!(
+        h.get("strict-transport-security").is_none(),
+        "HSTS only over TLS"
+    );
+
+    let (status, response, _) = call(&relay, get("/pkg/sealbill_bg.wasm")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/wasm");
+    for path in [
+        "/pkg/",
+        "/..%2f..%2fetc/passwd",
+        "/pkg/../../Cargo.toml",
+        "/%2e%2e/data/relay.sqlite3",
+        "/data/relay.sqlite3",
+    ] {
+        let (status, _, body) = call(&relay, get(path)).await;
+        assert!(status.is_client_error(), "{path}: {status}");
+        assert!(
+            !String::from_utf8_lossy(&body).contains("sealbill_bg.wasm"),
+            "{path}: a listing"
+        );
+    }
+}
+
+#[tokio::test]
+async fn metrics_name_routes_never_ids_or_tokens() {
+    let relay = relay(&["--open-uploads"]);
+    let (acme, client) = (
+        Identity::generate("Acme").unwrap(),
+        Identity::generate("Client").unwrap(),
+    );
+    let (_, created) = upload(&relay, "/api/v1/envelopes", sealed(&acme, &client).envelope).await;
+    let id = created["id"].as_str().unwrap();
+    call(&relay, get(&format!("/api/v1/envelopes/{id}"))).await;
+    let (status, _, body) = call(&relay, get("/metrics")).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = String::from_utf8(body).unwrap();
+    assert!(
+        text.contains(r#"route="/api/v1/envelopes/{id}",status="200""#),
+        "{text}"
+    );
+    assert!(text.contains("sealbill_envelopes 1"));
+    assert!(!text.contains(id));
+    assert!(!text.contains(created["manageToken"].as_str().unwrap()));
+}
+
+#[tokio::test]
+async fn cors_is_off_by_default_and_on_per_origin() {
+    let preflight = || {
+        Request::options("/api/v1/envelopes")
+            .header("origin", "https://shop.example")
+            .header("access-control-request-method", "POST")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let closed = relay(&["--open-uploads"]);
+    let (_, response, _) = call(&closed, preflight()).await;
+    assert!(response
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
+    let open = relay(&["--open-uploads", "--cors-origin=https://shop.example"]);
+    let (_, response, _) = call(&open, preflight()).await;
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        "https://shop.example"
+    );
+}
