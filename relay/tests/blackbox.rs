@@ -490,7 +490,7 @@ fn canary_no_plaintext_key_fragment_or_token_is_stored_or_logged() {
     );
     assert_eq!(fetched.header("cache-control"), Some("no-store"));
     let reader = link.identity(Some(b"canary passphrase")).unwrap();
-    let opened = sealbill::open(&[reader.clone()], &fetched.body, None).unwrap();
+    let opened = sealbill::open(std::slice::from_ref(&reader), &fetched.body, None).unwrap();
     assert!(
         contains(&opened.documents[0].data, CANARY),
         "the canary is in the invoice"
