@@ -17,10 +17,17 @@ struct Histogram {
     sum: f64,
 }
 
+/// Counts and latencies of one route template.
+#[derive(Default)]
+struct Route {
+    /// (method, status, count); a handful of entries, searched in place.
+    counts: Vec<(String, u16, u64)>,
+    latency: Histogram,
+}
+
 #[derive(Default)]
 struct Inner {
-    requests: BTreeMap<(String, String, u16), u64>,
-    latency: BTreeMap<String, Histogram>,
+    routes: BTreeMap<String, Route>,
     uploaded_bytes: u64,
     served_bytes: u64,
 }
@@ -30,13 +37,25 @@ struct Inner {
 pub struct Metrics(Mutex<Inner>);
 
 impl Metrics {
-    /// Records one request: its method, route template, status and duration.
+    /// Records one request: its method, route template, status and duration. Allocates only
+    /// the first time a route, method and status are seen.
     pub fn record(&self, method: &str, route: &str, status: u16, seconds: f64) {
         let mut m = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        *m.requests
-            .entry((method.to_owned(), route.to_owned(), status))
-            .or_default() += 1;
-        let h = m.latency.entry(route.to_owned()).or_default();
+        if !m.routes.contains_key(route) {
+            m.routes.insert(route.to_owned(), Route::default());
+        }
+        let Some(r) = m.routes.get_mut(route) else {
+            return;
+        };
+        match r
+            .counts
+            .iter_mut()
+            .find(|(m, s, _)| m == method && *s == status)
+        {
+            Some((_, _, n)) => *n += 1,
+            None => r.counts.push((method.to_owned(), status, 1)),
+        }
+        let h = &mut r.latency;
         for (bound, count) in BUCKETS.iter().zip(h.counts.iter_mut()) {
             if seconds <= *bound {
                 *count += 1;
@@ -71,18 +90,20 @@ impl Metrics {
             "# HELP sealbill_requests_total HTTP requests by route and status."
         );
         let _ = writeln!(out, "# TYPE sealbill_requests_total counter");
-        for ((method, route, status), n) in &m.requests {
-            let _ = writeln!(
-                out,
-                "sealbill_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {n}"
-            );
+        for (route, r) in &m.routes {
+            for (method, status, n) in &r.counts {
+                let _ = writeln!(
+                    out,
+                    "sealbill_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {n}"
+                );
+            }
         }
         let _ = writeln!(
             out,
             "# HELP sealbill_request_duration_seconds Request latency by route."
         );
         let _ = writeln!(out, "# TYPE sealbill_request_duration_seconds histogram");
-        for (route, h) in &m.latency {
+        for (route, h) in m.routes.iter().map(|(route, r)| (route, &r.latency)) {
             for (bound, count) in BUCKETS.iter().zip(h.counts.iter()) {
                 let _ = writeln!(
                     out,

@@ -1,9 +1,14 @@
 //! The embedded SQLite store: one file in the data directory, WAL mode, `synchronous=FULL`,
 //! so that an upload answered with 201 survives a crash.
+//!
+//! Uploads go through one writer thread that commits whatever has queued up in a single
+//! transaction (group commit): one fsync serves many concurrent uploads, and each caller
+//! returns only after the commit that holds its envelope.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -35,12 +40,65 @@ PRAGMA user_version = 1;
 ";
 
 const READERS: usize = 4;
+/// Uploads committed together at most.
+const BATCH: usize = 256;
 
-/// SQLite storage: one writer connection and a few readers (WAL lets them run in parallel).
+/// An upload waiting for the group commit, and where to send its result.
+type InsertJob = (NewEnvelope, SyncSender<StoreResult<()>>);
+
+/// SQLite storage: a group-commit thread for uploads, one connection for other writes, and a
+/// few readers (WAL lets them run in parallel with the writers).
 pub struct SqliteStore {
+    inserts: Mutex<SyncSender<InsertJob>>,
+    stop: Arc<AtomicBool>,
     writer: Mutex<Connection>,
     readers: Vec<Mutex<Connection>>,
     next: AtomicUsize,
+}
+
+const INSERT: &str = "INSERT INTO envelopes (id, body, size, created_at, expires_at, max_opens,
+    manage_hash, proof_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+
+fn insert_one(conn: &Connection, e: &NewEnvelope) -> rusqlite::Result<()> {
+    conn.prepare_cached(INSERT)?.execute(params![
+        e.id,
+        e.body,
+        e.body.len() as i64,
+        e.created_at as i64,
+        e.expires_at as i64,
+        e.max_opens,
+        e.manage_hash.as_slice(),
+        e.proof_hash.as_ref().map(|h| h.as_slice()),
+    ])?;
+    Ok(())
+}
+
+/// The group-commit loop: takes every queued upload (up to [`BATCH`]), commits them in one
+/// transaction, then answers each. If the batch fails, each upload is retried alone, so one
+/// bad row cannot fail the others. Ends when the store is dropped.
+fn commit_loop(mut conn: Connection, jobs: Receiver<InsertJob>) {
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        while batch.len() < BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let together = conn.transaction().and_then(|tx| {
+            for (envelope, _) in &batch {
+                insert_one(&tx, envelope)?;
+            }
+            tx.commit()
+        });
+        for (envelope, reply) in batch {
+            let result = match &together {
+                Ok(()) => Ok(()),
+                Err(_) => insert_one(&conn, &envelope).map_err(err),
+            };
+            let _ = reply.send(result);
+        }
+    }
 }
 
 fn err(e: rusqlite::Error) -> StoreError {
@@ -57,6 +115,18 @@ fn state_of(code: i64) -> State {
 
 fn hash_of(bytes: Option<Vec<u8>>) -> Option<[u8; 32]> {
     bytes.and_then(|b| b.try_into().ok())
+}
+
+/// Copies the WAL back into the database every 250 ms, so that uploads never wait for a
+/// checkpoint. Ends when the store is dropped (or the connection fails).
+fn checkpoint_loop(conn: Connection, stop: Arc<AtomicBool>) {
+    while !stop.load(Ordering::Relaxed) {
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        let done = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(0));
+        if done.is_err() {
+            return;
+        }
+    }
 }
 
 impl SqliteStore {
@@ -78,7 +148,26 @@ impl SqliteStore {
         let readers = (0..READERS)
             .map(|_| connect().map(Mutex::new))
             .collect::<StoreResult<Vec<_>>>()?;
+        let (send, jobs) = mpsc::sync_channel(BATCH * 4);
+        let committer = connect()?;
+        // Checkpoints run on their own thread, off the commit path (see checkpoint_loop).
+        committer
+            .pragma_update(None, "wal_autocheckpoint", 0)
+            .map_err(err)?;
+        let checkpointer = connect()?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        std::thread::Builder::new()
+            .name("sqlite-checkpoint".into())
+            .spawn(move || checkpoint_loop(checkpointer, stopped))
+            .map_err(|e| StoreError(format!("cannot start the checkpoint thread: {e}")))?;
+        std::thread::Builder::new()
+            .name("sqlite-commit".into())
+            .spawn(move || commit_loop(committer, jobs))
+            .map_err(|e| StoreError(format!("cannot start the commit thread: {e}")))?;
         Ok(SqliteStore {
+            inserts: Mutex::new(send),
+            stop,
             writer: Mutex::new(writer),
             readers,
             next: AtomicUsize::new(0),
@@ -100,27 +189,27 @@ impl SqliteStore {
     }
 }
 
+impl Drop for SqliteStore {
+    fn drop(&mut self) {
+        // The commit thread ends when `inserts` is dropped; the checkpoint thread on this flag.
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
 impl Store for SqliteStore {
-    fn insert(&self, e: &NewEnvelope) -> StoreResult<()> {
-        self.writer()
-            .prepare_cached(
-                "INSERT INTO envelopes (id, body, size, created_at, expires_at, max_opens,
-                 manage_hash, proof_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )
-            .and_then(|mut s| {
-                s.execute(params![
-                    e.id,
-                    e.body,
-                    e.body.len() as i64,
-                    e.created_at as i64,
-                    e.expires_at as i64,
-                    e.max_opens,
-                    e.manage_hash.as_slice(),
-                    e.proof_hash.as_ref().map(|h| h.as_slice()),
-                ])
-            })
-            .map(|_| ())
-            .map_err(err)
+    fn insert(&self, envelope: NewEnvelope) -> StoreResult<()> {
+        let (reply, result) = mpsc::sync_channel(1);
+        let queue = self
+            .inserts
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        queue
+            .send((envelope, reply))
+            .map_err(|_| StoreError("the commit thread has stopped".into()))?;
+        result
+            .recv()
+            .map_err(|_| StoreError("the commit thread has stopped".into()))?
     }
 
     fn fetch(&self, id: &str, now: u64) -> StoreResult<Fetched> {
@@ -289,12 +378,9 @@ mod tests {
     #[test]
     fn lifecycle_fetch_expire_revoke_burn() {
         let (store, dir) = temp_store();
-        store.insert(&envelope("a", None)).unwrap();
-        store.insert(&envelope("b", Some(2))).unwrap();
-        assert!(
-            store.insert(&envelope("a", None)).is_err(),
-            "ids are unique"
-        );
+        store.insert(envelope("a", None)).unwrap();
+        store.insert(envelope("b", Some(2))).unwrap();
+        assert!(store.insert(envelope("a", None)).is_err(), "ids are unique");
         assert!(matches!(store.fetch("a", 50).unwrap(), Fetched::Body(b) if b == b"age"));
         assert!(matches!(store.fetch("a", 100).unwrap(), Fetched::Missing));
         assert!(matches!(store.fetch("zz", 50).unwrap(), Fetched::Missing));
@@ -317,6 +403,34 @@ mod tests {
         assert!(matches!(store.fetch("a", 50).unwrap(), Fetched::Gone));
         assert_eq!(store.stats().unwrap().envelopes, 0);
         assert_eq!(store.purge_expired(100).unwrap(), 2);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn concurrent_uploads_commit_together_and_a_bad_one_fails_alone() {
+        let (store, dir) = temp_store();
+        store.insert(envelope("dup", None)).unwrap();
+        let store = std::sync::Arc::new(store);
+        let threads: Vec<_> = (0..40)
+            .map(|i| {
+                let store = store.clone();
+                std::thread::spawn(move || {
+                    let id = if i % 10 == 0 {
+                        "dup".to_owned()
+                    } else {
+                        format!("e{i}")
+                    };
+                    store.insert(envelope(&id, None)).is_ok()
+                })
+            })
+            .collect();
+        let ok: Vec<bool> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        assert_eq!(
+            ok.iter().filter(|&&x| !x).count(),
+            4,
+            "only the 4 duplicates fail"
+        );
+        assert_eq!(store.stats().unwrap().envelopes, 37);
         std::fs::remove_dir_all(dir).unwrap();
     }
 

@@ -97,8 +97,8 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Where envelopes and the sender allow-list live.
 pub trait Store: Send + Sync + 'static {
-    /// Stores a new envelope durably before returning.
-    fn insert(&self, envelope: &NewEnvelope) -> StoreResult<()>;
+    /// Stores a new envelope durably (committed and synced) before returning.
+    fn insert(&self, envelope: NewEnvelope) -> StoreResult<()>;
     /// The body of an active, unexpired envelope.
     fn fetch(&self, id: &str, now: u64) -> StoreResult<Fetched>;
     /// The metadata of an unexpired envelope.
