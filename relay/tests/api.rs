@@ -90,6 +90,14 @@ fn error_code(bytes: &[u8]) -> String {
         .to_owned()
 }
 
+/// A sender and a client.
+fn parties() -> (Identity, Identity) {
+    (
+        Identity::generate("Acme").unwrap(),
+        Identity::generate("Client").unwrap(),
+    )
+}
+
 fn sealed(sender: &Identity, to: &Identity) -> Sealed {
     let doc = Document {
         name: "INV-1.xml".into(),
@@ -108,10 +116,7 @@ async fn upload(relay: &Relay, target: &str, body: Vec<u8>) -> (StatusCode, Valu
 #[tokio::test]
 async fn upload_fetch_status_open_and_burn() {
     let relay = relay(&["--open-uploads"]);
-    let (acme, client) = (
-        Identity::generate("Acme").unwrap(),
-        Identity::generate("Client").unwrap(),
-    );
+    let (acme, client) = parties();
     let sealed = sealed(&acme, &client);
     let target = format!(
         "/api/v1/envelopes?expires=3600&opens=1&proof={}",
@@ -186,10 +191,7 @@ fn sealed_proof_of_another(acme: &Identity, client: &Identity) -> String {
 #[tokio::test]
 async fn revoke_needs_the_manage_token() {
     let relay = relay(&["--open-uploads"]);
-    let (acme, client) = (
-        Identity::generate("Acme").unwrap(),
-        Identity::generate("Client").unwrap(),
-    );
+    let (acme, client) = parties();
     let (_, created) = upload(&relay, "/api/v1/envelopes", sealed(&acme, &client).envelope).await;
     let id = created["id"].as_str().unwrap();
     let token = created["manageToken"].as_str().unwrap();
@@ -226,10 +228,7 @@ async fn revoke_needs_the_manage_token() {
 #[tokio::test]
 async fn bad_input_gets_a_json_4xx_and_the_relay_keeps_serving() {
     let relay = relay(&["--open-uploads", "--max-body=4096", "--max-expiry=86400"]);
-    let (acme, client) = (
-        Identity::generate("Acme").unwrap(),
-        Identity::generate("Client").unwrap(),
-    );
+    let (acme, client) = parties();
     let good = sealed(&acme, &client);
     let (_, created) = upload(&relay, "/api/v1/envelopes", good.envelope.clone()).await;
     let kept = created["id"]
@@ -237,6 +236,17 @@ async fn bad_input_gets_a_json_4xx_and_the_relay_keeps_serving() {
         .unwrap_or_else(|| panic!("{created}"))
         .to_owned();
 
+    let post = |target: &str, body: &[u8]| {
+        Request::post(target)
+            .body(Body::from(body.to_vec()))
+            .unwrap()
+    };
+    let opened = |id: &str, body: String| {
+        Request::post(format!("/api/v1/envelopes/{id}/opened"))
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .unwrap()
+    };
     let cases: Vec<(Request<Body>, StatusCode, &str)> = vec![
         (
             get("/api/v1/envelopes/short"),
@@ -292,75 +302,36 @@ async fn bad_input_gets_a_json_4xx_and_the_relay_keeps_serving() {
             "TOO_LARGE",
         ),
         (
-            Request::post("/api/v1/envelopes?expires=0")
-                .body(Body::from(good.envelope.clone()))
-                .unwrap(),
-            StatusCode::BAD_REQUEST,
-            "BAD_EXPIRY",
-        ),
-        (
-            Request::post("/api/v1/envelopes?expires=86401")
-                .body(Body::from(good.envelope.clone()))
-                .unwrap(),
-            StatusCode::BAD_REQUEST,
-            "BAD_EXPIRY",
-        ),
-        (
-            Request::post("/api/v1/envelopes?expires=-5")
-                .body(Body::from(good.envelope.clone()))
-                .unwrap(),
-            StatusCode::BAD_REQUEST,
-            "BAD_QUERY",
-        ),
-        (
-            Request::post("/api/v1/envelopes?colour=red")
-                .body(Body::from(good.envelope.clone()))
-                .unwrap(),
-            StatusCode::BAD_REQUEST,
-            "BAD_QUERY",
-        ),
-        (
-            Request::post("/api/v1/envelopes?opens=1")
-                .body(Body::from(good.envelope.clone()))
-                .unwrap(),
-            StatusCode::BAD_REQUEST,
-            "BAD_OPENS",
-        ),
-        (
-            Request::post("/api/v1/envelopes?proof=xyz")
-                .body(Body::from(good.envelope.clone()))
-                .unwrap(),
-            StatusCode::BAD_REQUEST,
-            "BAD_PROOF",
-        ),
-        (
-            Request::post(format!("/api/v1/envelopes/{kept}/opened"))
-                .header("content-type", "application/json")
-                .body(Body::from("{not json"))
-                .unwrap(),
+            opened(&kept, "{not json".into()),
             StatusCode::BAD_REQUEST,
             "BAD_BODY",
         ),
         (
-            Request::post(format!("/api/v1/envelopes/{kept}/opened"))
-                .header("content-type", "application/json")
-                .body(Body::from(format!(r#"{{"proof":"{}"}}"#, "x".repeat(2000))))
-                .unwrap(),
+            opened(&kept, format!(r#"{{"proof":"{}"}}"#, "x".repeat(2000))),
             StatusCode::PAYLOAD_TOO_LARGE,
             "TOO_LARGE",
         ),
         (
-            Request::post(format!("/api/v1/envelopes/{kept}/opened"))
-                .header("content-type", "application/json")
-                .body(Body::from(format!(
-                    r#"{{"proof":"{}"}}"#,
-                    good.open_proof.to_base64url()
-                )))
-                .unwrap(),
+            opened(
+                &kept,
+                format!(r#"{{"proof":"{}"}}"#, good.open_proof.to_base64url()),
+            ),
             StatusCode::CONFLICT,
             "NO_PROOF",
         ),
     ];
+    let bad_queries = [
+        ("expires=0", "BAD_EXPIRY"),
+        ("expires=86401", "BAD_EXPIRY"),
+        ("expires=-5", "BAD_QUERY"),
+        ("colour=red", "BAD_QUERY"),
+        ("opens=1", "BAD_OPENS"),
+        ("proof=xyz", "BAD_PROOF"),
+    ];
+    let cases = cases.into_iter().chain(bad_queries.map(|(query, code)| {
+        let request = post(&format!("/api/v1/envelopes?{query}"), &good.envelope);
+        (request, StatusCode::BAD_REQUEST, code)
+    }));
     for (request, want_status, want_code) in cases {
         let what = format!("{} {}", request.method(), request.uri());
         let (status, response, body) = call(&relay, request).await;
@@ -391,10 +362,7 @@ fn signed_upload(sender: &Identity, target: &str, body: &[u8], ts: u64) -> Reque
 #[tokio::test]
 async fn only_registered_senders_upload_with_fresh_signatures() {
     let relay = relay(&[]);
-    let (acme, client) = (
-        Identity::generate("Acme").unwrap(),
-        Identity::generate("Client").unwrap(),
-    );
+    let (acme, client) = parties();
     let stranger = Identity::generate("Stranger").unwrap();
     relay
         .store
@@ -538,10 +506,7 @@ async fn the_page_is_served_with_strict_headers_and_no_listing_or_traversal() {
 #[tokio::test]
 async fn metrics_name_routes_never_ids_or_tokens() {
     let relay = relay(&["--open-uploads"]);
-    let (acme, client) = (
-        Identity::generate("Acme").unwrap(),
-        Identity::generate("Client").unwrap(),
-    );
+    let (acme, client) = parties();
     let (_, created) = upload(&relay, "/api/v1/envelopes", sealed(&acme, &client).envelope).await;
     let id = created["id"].as_str().unwrap();
     call(&relay, get(&format!("/api/v1/envelopes/{id}"))).await;
