@@ -544,3 +544,38 @@ async fn cors_is_off_by_default_and_on_per_origin() {
         "https://shop.example"
     );
 }
+
+#[tokio::test]
+async fn every_operation_in_openapi_json_is_routed_and_answers_a_documented_status() {
+    let relay = relay(&["--open-uploads"]);
+    let spec: Value = serde_json::from_str(include_str!("../openapi.json")).unwrap();
+    let mut operations = 0;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            if method == "parameters" {
+                continue;
+            }
+            operations += 1;
+            let uri = format!("/api/v1{}", path.replace("{id}", "AAAAAAAAAAAAAAAAAAAAAA"));
+            let request = Request::builder()
+                .method(method.to_uppercase().as_str())
+                .uri(&uri)
+                .header("content-type", "application/json")
+                .body(Body::from(
+                    r#"{"proof":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}"#,
+                ))
+                .unwrap();
+            let (status, _, body) = call(&relay, request).await;
+            let what = format!("{method} {uri}: {status}");
+            assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{what}");
+            assert_ne!(
+                json(&body)["error"]["message"],
+                "no such resource",
+                "{what}: not routed"
+            );
+            let documented = operation["responses"].get(status.as_str()).is_some();
+            assert!(documented, "{what} is not in openapi.json");
+        }
+    }
+    assert_eq!(operations, 5);
+}
