@@ -65,12 +65,14 @@ impl Values {
     }
 
     /// Rounds to the cent, half away from zero (EN 16931 amounts carry two decimals).
+    /// `None` in means the computation overflowed, which is reported like an amount too large.
     fn cents(&mut self, field: &str, value: Option<Decimal>) -> Option<InvoiceAmount> {
-        let rounded = value?.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-        let amount = InvoiceAmount::from_decimal_exact(rounded).ok();
+        let amount = value
+            .map(|v| v.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+            .and_then(|v| InvoiceAmount::from_decimal_exact(v).ok());
         if amount.is_none() {
             self.problems
-                .push(Problem::input(field, "the amount is too large"));
+                .push(Problem::input(field, "the amount is too large to compute"));
         }
         amount
     }

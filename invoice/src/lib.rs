@@ -126,11 +126,14 @@ fn rule_problems(inv: &Invoice) -> Vec<Problem> {
         .collect()
 }
 
-/// Lists the problems of a plain invoice without building it: for live feedback in a form.
+/// Lists every problem of a plain invoice, fatal and warnings: for live feedback in a form.
+///
+/// It is exactly what [`build`] reports, so an invoice with no fatal problem builds.
 pub fn check(input: &PlainInvoice) -> Vec<Problem> {
-    match compose::compose(input) {
-        Ok(inv) => rule_problems(&inv),
-        Err(problems) => problems,
+    match build(input) {
+        Ok(built) => built.warnings,
+        Err(Error::Invalid(problems)) => problems,
+        Err(other) => vec![Problem::input("", other.to_string())],
     }
 }
 
@@ -147,7 +150,10 @@ pub fn build(input: &PlainInvoice) -> Result<Built, Error> {
         .map_err(|e| Error::Invalid(e.report().findings().iter().map(Problem::from).collect()))?;
     let written = en16931_formats::write(&proof, Syntax::Ubl);
     let mut warnings = problems;
-    warnings.extend(syntax_problems(&written.entries));
+    // What UBL cannot carry would be missing from the signed original: refuse it.
+    warnings.extend(written.entries.iter().filter_map(|e| {
+        matches!(e.kind, Kind::Dropped | Kind::Prohibited).then(|| Problem::from_entry(e, true))
+    }));
     if warnings.iter().any(Problem::is_fatal) {
         return Err(Error::Invalid(warnings));
     }

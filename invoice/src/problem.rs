@@ -44,7 +44,7 @@ impl Problem {
         Self {
             rule: INPUT_RULE.into(),
             level: Level::Fatal,
-            field: Some(field.into()),
+            field: Some(field.into()).filter(|f| !f.is_empty()),
             term: None,
             message: message.into(),
         }
@@ -109,7 +109,11 @@ impl Problem {
                 .clone()
                 .unwrap_or_else(|| format!("SYNTAX-{:?}", entry.kind).to_uppercase()),
             level: if fatal { Level::Fatal } else { Level::Warning },
-            field: None,
+            field: entry
+                .term
+                .as_deref()
+                .and_then(|t| t.strip_prefix("BT-")?.parse().ok())
+                .and_then(|t| field_of(&Path::term(en16931::BtId(t)))),
             term: entry.term.clone(),
             message,
         }

@@ -1,0 +1,185 @@
+//! The invoice corpus: every valid invoice builds, passes the rules, and round-trips exactly;
+//! every broken variant is refused with the rule id and field it breaks.
+//!
+//! `tests/invoices/valid/NAME.json` is a plain invoice and `NAME.xml` the UBL document it must
+//! build to, byte for byte. Set `SEALBILL_BLESS=1` to write missing `.xml` files after review.
+
+use std::path::{Path, PathBuf};
+
+use sealbill_invoice::{build, read, read_valid_ubl, to_cii, Error, PlainInvoice, INPUT_RULE};
+use serde_json::Value;
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/invoices")
+}
+
+fn valid_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(corpus().join("valid"))
+        .expect("corpus")
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().into_string().ok()?;
+            Some(name.strip_suffix(".json")?.to_owned())
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+fn valid_json(name: &str) -> Value {
+    let text = std::fs::read_to_string(corpus().join(format!("valid/{name}.json"))).expect("json");
+    serde_json::from_str(&text).expect("json")
+}
+
+fn plain(value: Value) -> PlainInvoice {
+    serde_json::from_value(value).expect("a plain invoice")
+}
+
+#[test]
+fn the_corpus_covers_what_the_product_must_handle() {
+    let names = valid_names();
+    assert!(names.len() >= 7, "{names:?}");
+    let all: Vec<PlainInvoice> = names.iter().map(|n| plain(valid_json(n))).collect();
+    let categories: Vec<&str> = all
+        .iter()
+        .flat_map(|i| i.lines.iter().map(|l| l.vat_category.as_str()))
+        .collect();
+    for category in ["S", "E", "AE", "G", "Z"] {
+        assert!(categories.contains(&category), "no {category} line");
+    }
+    assert!(all.iter().any(|i| i.type_code == "381"));
+    assert!(all.iter().any(|i| i.currency != "EUR"));
+    assert!(all
+        .iter()
+        .any(|i| !i.allowances.is_empty() && !i.charges.is_empty()));
+    assert!(all
+        .iter()
+        .any(|i| i.lines.iter().any(|l| !l.allowances.is_empty())));
+    assert!(all.iter().any(|i| i.notes.iter().any(|n| n.len() > 1000)));
+    assert!(all
+        .iter()
+        .any(|i| i.seller.name.chars().any(|c| c > '\u{3000}')));
+}
+
+#[test]
+fn valid_invoices_build_to_their_ubl_and_round_trip_exactly() {
+    for name in valid_names() {
+        let input = plain(valid_json(&name));
+        let built = build(&input).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(built.warnings.iter().all(|w| !w.is_fatal()), "{name}");
+
+        let golden = corpus().join(format!("valid/{name}.xml"));
+        match std::fs::read_to_string(&golden) {
+            Ok(expected) => assert_eq!(built.xml, expected, "{name}: UBL output changed"),
+            Err(_) if std::env::var_os("SEALBILL_BLESS").is_some() => {
+                std::fs::write(&golden, &built.xml).expect("bless");
+            }
+            Err(_) => panic!("{name}: no golden {}", golden.display()),
+        }
+
+        // UBL -> model -> UBL, byte for byte, and the same plain object both ways.
+        let read = read_valid_ubl(built.xml.as_bytes()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(read.invoice, built.invoice, "{name}");
+        assert!(read.problems.iter().all(|p| !p.is_fatal()), "{name}");
+        let again = build(&read.invoice).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(again.xml, built.xml, "{name}: UBL -> model -> UBL differs");
+
+        // The computed parts add up.
+        let totals = built.invoice.totals.as_ref().expect("totals");
+        let cents = |s: &str| -> i64 { s.replace('.', "").parse().expect("cents") };
+        let lines: i64 = built
+            .invoice
+            .lines
+            .iter()
+            .map(|l| cents(l.net_amount.as_deref().expect("net")))
+            .sum();
+        assert_eq!(lines, cents(&totals.line_total), "{name}");
+        let vat: i64 = built
+            .invoice
+            .vat_breakdown
+            .iter()
+            .map(|b| cents(&b.tax_amount))
+            .sum();
+        assert_eq!(
+            cents(&totals.tax_exclusive) + vat,
+            cents(&totals.tax_inclusive),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn cii_export_states_the_same_invoice() {
+    for name in valid_names() {
+        let built = build(&plain(valid_json(&name))).expect("valid");
+        let cii = to_cii(built.xml.as_bytes()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(cii.contains("CrossIndustryInvoice"), "{name}");
+        let read = read(cii.as_bytes()).expect("CII reads");
+        assert!(!read.is_ubl);
+        assert!(read.is_valid(), "{name}: {:?}", read.problems);
+        assert_eq!(
+            read.invoice, built.invoice,
+            "{name}: CII states another invoice"
+        );
+        assert_eq!(read_valid_ubl(cii.as_bytes()), Err(Error::NotUbl));
+    }
+}
+
+/// Sets each JSON pointer of `set` in `value`; the parent of each must exist.
+fn patch(mut value: Value, set: &serde_json::Map<String, Value>) -> Value {
+    for (pointer, new) in set {
+        let (parent, key) = pointer.rsplit_once('/').expect("a pointer");
+        match value.pointer_mut(parent) {
+            Some(Value::Object(map)) => {
+                map.insert(key.to_owned(), new.clone());
+            }
+            Some(Value::Array(list)) => {
+                list[key.parse::<usize>().expect("an index")] = new.clone();
+            }
+            _ => panic!("no {parent}"),
+        }
+    }
+    value
+}
+
+#[test]
+fn broken_variants_are_refused_with_their_rule_and_field() {
+    let text = std::fs::read_to_string(corpus().join("broken.json")).expect("broken.json");
+    let cases: Vec<Value> = serde_json::from_str(&text).expect("json");
+    assert!(cases.len() >= 25);
+    for case in cases {
+        let name = case["case"].as_str().expect("case");
+        let base = valid_json(case["base"].as_str().expect("base"));
+        let input = plain(patch(base, case["set"].as_object().expect("set")));
+        let rule = case["rule"].as_str().expect("rule");
+        let problems = match build(&input) {
+            Err(Error::Invalid(problems)) => problems,
+            other => panic!("{name}: expected a refusal, got {other:?}"),
+        };
+        let hit = problems
+            .iter()
+            .find(|p| p.rule == rule && p.is_fatal())
+            .unwrap_or_else(|| panic!("{name}: no {rule} in {problems:#?}"));
+        if let Some(field) = case["field"].as_str() {
+            assert_eq!(hit.field.as_deref(), Some(field), "{name}");
+        }
+        assert!(!hit.message.is_empty(), "{name}");
+        // The live check reports the same problem without building.
+        assert!(
+            sealbill_invoice::check(&input).contains(hit),
+            "{name}: check() disagrees"
+        );
+        if rule == INPUT_RULE {
+            assert!(problems.iter().all(|p| p.rule == INPUT_RULE), "{name}");
+        }
+    }
+}
+
+#[test]
+fn unknown_keys_and_float_amounts_are_refused_by_the_object_reader() {
+    let mut misspelt = valid_json("standard");
+    misspelt["dueDtae"] = Value::from("2026-12-08");
+    assert!(serde_json::from_value::<PlainInvoice>(misspelt).is_err());
+    let mut float = valid_json("standard");
+    float["lines"][0]["quantity"] = Value::from(1.5);
+    assert!(serde_json::from_value::<PlainInvoice>(float).is_err());
+}
