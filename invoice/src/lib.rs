@@ -151,9 +151,13 @@ pub fn build(input: &PlainInvoice) -> Result<Built, Error> {
     let written = en16931_formats::write(&proof, Syntax::Ubl);
     let mut warnings = problems;
     // What UBL cannot carry would be missing from the signed original: refuse it.
-    warnings.extend(written.entries.iter().filter_map(|e| {
-        matches!(e.kind, Kind::Dropped | Kind::Prohibited).then(|| Problem::from_entry(e, true))
-    }));
+    warnings.extend(
+        written
+            .entries
+            .iter()
+            .filter(|e| matches!(e.kind, Kind::Dropped | Kind::Prohibited))
+            .map(|e| Problem::from_entry(e, true)),
+    );
     if warnings.iter().any(Problem::is_fatal) {
         return Err(Error::Invalid(warnings));
     }
