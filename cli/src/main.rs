@@ -5,6 +5,7 @@
 
 mod failure;
 mod inputs;
+mod invoice;
 mod staging;
 mod timefmt;
 
@@ -63,10 +64,11 @@ enum Command {
         /// Write ASCII armor instead of binary.
         #[arg(short, long)]
         armor: bool,
-        /// The invoice id (default: the invoice file name without its extension).
+        /// The envelope's invoice id (default: the invoice number, BT-1).
         #[arg(long)]
         id: Option<String>,
-        /// The invoice document, usually UBL XML.
+        /// The invoice: a JSON invoice object (built into UBL) or a UBL 2.1 XML file (sealed as
+        /// it is). Either must pass the EN 16931 and Peppol BIS 3 rules.
         invoice: PathBuf,
         /// Where to write the envelope.
         #[arg(short, long)]
@@ -85,6 +87,14 @@ enum Command {
         /// The directory for the documents (created if needed; files are never overwritten).
         #[arg(short, long)]
         output: PathBuf,
+        /// Also write the invoice as CII (Factur-X / ZUGFeRD XML), as NAME.cii.xml.
+        #[arg(long)]
+        cii: bool,
+    },
+    /// Work with EN 16931 invoices without sealing them.
+    Invoice {
+        #[command(subcommand)]
+        command: InvoiceCommand,
     },
     /// Decrypt any age v1 file with X25519 recipients, like `age -d -i`.
     Decrypt {
@@ -96,6 +106,16 @@ enum Command {
         output: Option<PathBuf>,
         /// The age file (default: standard input).
         input: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum InvoiceCommand {
+    /// Check a JSON invoice or a UBL/CII file against the EN 16931 and Peppol BIS 3 rules and
+    /// list every problem with its rule id (exit status 1 when one is fatal).
+    Check {
+        /// The invoice file.
+        file: PathBuf,
     },
 }
 
@@ -131,7 +151,11 @@ fn run(command: Command) -> Result<(), Failure> {
             expect_sender,
             file,
             output,
-        } => open(&identity, expect_sender, &file, &output),
+            cii,
+        } => open(&identity, expect_sender, &file, &output, cii),
+        Command::Invoice {
+            command: InvoiceCommand::Check { file },
+        } => invoice::check(&file),
         Command::Decrypt {
             identity,
             output,
@@ -172,12 +196,14 @@ fn seal(
         .iter()
         .map(|r| inputs::parse_recipient(r))
         .collect::<Result<Vec<_>, _>>()?;
-    let paths: Vec<&Path> = core::iter::once(invoice)
-        .chain(attach.iter().map(PathBuf::as_path))
-        .collect();
-    let mut files = Vec::with_capacity(paths.len());
-    let mut infos = Vec::with_capacity(paths.len());
-    for path in &paths {
+    let document = invoice::load(invoice)?;
+    let mut infos = vec![DocumentInfo {
+        name: document.name.clone(),
+        media_type: sealbill_invoice::MEDIA_TYPE.into(),
+        size: document.xml.len() as u64,
+    }];
+    let mut files = Vec::with_capacity(attach.len());
+    for path in attach {
         let file = File::open(path).map_err(|e| Failure::io("cannot read", path, &e))?;
         let size = file
             .metadata()
@@ -190,13 +216,7 @@ fn seal(
         });
         files.push(file);
     }
-    let invoice_id = match id {
-        Some(id) => id,
-        None => invoice
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-    };
+    let invoice_id = id.unwrap_or(document.number);
     let mut staged = staging::Staged::create(output)?;
     let mut out = Vec::with_capacity(2 * PIECE);
     let mut sealer = Sealer::new(
@@ -208,8 +228,13 @@ fn seal(
         armor,
         &mut out,
     )?;
-    for (file, path) in files.iter_mut().zip(&paths) {
-        inputs::for_each_piece(file, path, |piece| {
+    let mut sources: Vec<(Box<dyn Read>, &Path)> =
+        vec![(Box::new(document.xml.as_slice()), invoice)];
+    for (file, path) in files.into_iter().zip(attach) {
+        sources.push((Box::new(file), path));
+    }
+    for (mut source, path) in sources {
+        inputs::for_each_piece(&mut source, path, |piece| {
             sealer.push(piece, &mut out)?;
             staged.write(&out)?;
             out.clear();
@@ -232,6 +257,7 @@ fn open(
     expect_sender: Option<String>,
     file: &Path,
     output: &Path,
+    cii: bool,
 ) -> Result<(), Failure> {
     let identities = inputs::read_age_identities(identity)?;
     let expected = expect_sender
@@ -254,8 +280,13 @@ fn open(
     );
     println!("fingerprint: {}", sender.fingerprint());
     println!("issued: {}", timefmt::rfc3339(manifest.issued_at));
-    for path in written {
+    for path in &written {
         println!("wrote: {}", path.display());
+    }
+    if let Some(xml) = written.first() {
+        if let Some(cii) = invoice::describe_opened(xml, cii)? {
+            println!("wrote: {}", cii.display());
+        }
     }
     if expected.is_none() {
         eprintln!(

@@ -28,7 +28,16 @@ fn create_new(path: &Path, secret: bool) -> std::io::Result<File> {
 
 /// Writes a new secret file (mode 0600 on Unix); refuses to overwrite.
 pub fn write_new_secret(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    let mut file = create_new(path, true).map_err(|e| Failure::io("cannot create", path, &e))?;
+    write_new_file(path, bytes, true)
+}
+
+/// Writes a new file; refuses to overwrite.
+pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    write_new_file(path, bytes, false)
+}
+
+fn write_new_file(path: &Path, bytes: &[u8], secret: bool) -> Result<(), Failure> {
+    let mut file = create_new(path, secret).map_err(|e| Failure::io("cannot create", path, &e))?;
     file.write_all(bytes)
         .and_then(|()| file.sync_all())
         .map_err(|e| Failure::io("cannot write", path, &e))

@@ -13,10 +13,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-const INVOICE: &[u8] = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\">\n\
-  <ID>INV-2024-0042</ID>\n  <IssueDate>2024-05-01</IssueDate>\n</Invoice>\n";
-const INVOICE_ID: &str = "INV-2024-0042";
+/// A valid EN 16931 invoice and the JSON invoice object it is built from.
+const INVOICE: &[u8] = include_bytes!("../../invoice/tests/invoices/valid/standard.xml");
+const INVOICE_JSON: &[u8] = include_bytes!("../../invoice/tests/invoices/valid/standard.json");
+const INVOICE_ID: &str = "INV-2026-0042";
+const INVOICE_NUMBER: &str = "2026-0042";
 const SENDER_NAME: &str = "Acme GmbH";
 const ARMOR_BEGIN: &[u8] = b"-----BEGIN AGE ENCRYPTED FILE-----";
 const PAYLOAD_MAGIC: &[u8] = b"sealbill/payload/v1\n";
@@ -592,4 +593,154 @@ fn keygen_never_overwrites_and_is_private() {
         let mode = std::fs::metadata(&party.file).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
     }
+}
+
+/// Seals a JSON invoice with no `--id`, opens it with `--cii`, and returns the output directory
+/// and the open command's standard output.
+fn seal_and_open_json(world: &World, json: &[u8]) -> (PathBuf, String) {
+    let invoice = world.tmp.write(&world.tmp.unique("inv"), json);
+    let envelope = world.tmp.fresh("json-envelope");
+    let card = world.tmp.write(
+        &world.tmp.unique("card"),
+        world.client.keygen_stdout.as_bytes(),
+    );
+    ok(&[
+        "seal",
+        "-i",
+        &world.sender.file,
+        "--to",
+        &card,
+        &invoice,
+        "-o",
+        &envelope,
+    ]);
+    let dir = world.tmp.fresh("json-out");
+    let stdout = ok(&[
+        "open",
+        "-i",
+        &world.client.file,
+        &envelope,
+        "-o",
+        &dir,
+        "--cii",
+    ]);
+    (PathBuf::from(dir), stdout)
+}
+
+#[test]
+fn a_json_invoice_is_sealed_as_ubl_and_opens_with_its_cii_form() {
+    let world = World::new(false);
+    let (dir, stdout) = seal_and_open_json(&world, INVOICE_JSON);
+    let names = entries(&dir);
+    assert_eq!(names.len(), 2, "{names:?}");
+    let xml_name = names.iter().find(|n| !n.ends_with(".cii.xml")).unwrap();
+    // The UBL original is exactly what the library builds from the JSON.
+    assert_eq!(std::fs::read(dir.join(xml_name)).unwrap(), INVOICE);
+    let cii = std::fs::read(dir.join(xml_name.replace(".xml", ".cii.xml"))).unwrap();
+    let read = sealbill_invoice::read(&cii).unwrap();
+    assert!(!read.is_ubl && read.is_valid());
+    assert_eq!(
+        read.invoice,
+        sealbill_invoice::read(INVOICE).unwrap().invoice,
+        "the CII form states the same invoice"
+    );
+    for needle in [
+        &format!("verified: invoice {INVOICE_NUMBER} from {SENDER_NAME}"),
+        "payable: 2605.98 EUR",
+        "pay to IBAN: DE02120300000000202051",
+        "seller: Muster Design GmbH",
+    ] {
+        assert!(stdout.contains(needle), "{needle} not in {stdout}");
+    }
+}
+
+#[test]
+fn an_invalid_invoice_is_not_sealed() {
+    let world = World::new(false);
+    let recipient = field(&world.client.keygen_stdout, "recipient");
+    let no_due_date = String::from_utf8(INVOICE_JSON.to_vec())
+        .unwrap()
+        .replace("\"dueDate\": \"2026-12-08\",", "")
+        .replace("\"paymentTerms\": \"14 days net\",", "")
+        .replace("\"vatRate\": \"7\"", "\"vatRate\": \"0\"");
+    let toy_xml = b"<?xml version=\"1.0\"?>\n<Invoice xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:Invoice-2\"><ID>1</ID></Invoice>";
+    let cii = sealbill_invoice::to_cii(INVOICE).unwrap();
+    let cases: [(&[u8], &[&str]); 5] = [
+        (
+            no_due_date.as_bytes(),
+            &[
+                "[BR-CO-25]",
+                "[BR-S-05] lines[2].vatRate",
+                "[INVALID_INVOICE]",
+            ],
+        ),
+        (toy_xml, &["[INVALID_INVOICE]", "[BR-01]"]),
+        (cii.as_bytes(), &["[NOT_UBL]"]),
+        (
+            include_bytes!("../../invoice/tests/invoices/hostile/billion-laughs.xml"),
+            &["DTD", "[BAD_XML]"],
+        ),
+        (b"{\"number\": 1}", &["not a sealbill invoice object"]),
+    ];
+    for (bytes, needles) in cases {
+        let invoice = world.tmp.write(&world.tmp.unique("bad-invoice"), bytes);
+        let sealed = world.tmp.fresh("sealed");
+        let out = run(
+            &[
+                "seal",
+                "-i",
+                &world.sender.file,
+                "--to",
+                &recipient,
+                &invoice,
+                "-o",
+                &sealed,
+            ],
+            None,
+        );
+        // Every problem on its own line, then the one-line failure.
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(out.stdout.is_empty());
+        assert!(
+            stderr.lines().last().unwrap().starts_with("sealbill: "),
+            "{stderr}"
+        );
+        for needle in needles {
+            assert!(stderr.contains(needle), "{needle} not in {stderr}");
+        }
+        assert!(!Path::new(&sealed).exists());
+        // `invoice check` agrees, except that a valid CII invoice is a valid invoice.
+        let out = run(&["invoice", "check", &invoice], None);
+        assert_eq!(
+            out.status.success(),
+            needles == ["[NOT_UBL]"],
+            "{needles:?}"
+        );
+    }
+}
+
+#[test]
+fn invoice_check_lists_problems_and_passes_valid_invoices() {
+    let tmp = TempDir::new();
+    let json = tmp.write("standard.json", INVOICE_JSON);
+    let xml = tmp.write("standard.xml", INVOICE);
+    assert!(ok(&["invoice", "check", &json]).contains("valid EN 16931"));
+    let stdout = ok(&["invoice", "check", &xml]);
+    assert!(stdout.contains("payable: 2605.98 EUR"), "{stdout}");
+    let broken = String::from_utf8(INVOICE_JSON.to_vec())
+        .unwrap()
+        .replace("\"country\": \"DE\"", "\"country\": \"XX\"");
+    let broken = tmp.write("broken.json", broken.as_bytes());
+    let out = run(&["invoice", "check", &broken], None);
+    assert!(!out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("error [BR-CL-14] seller.address.country"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("error [BR-CL-14] buyer.address.country"),
+        "{stdout}"
+    );
 }

@@ -67,12 +67,20 @@ impl core::fmt::Display for Error {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             Self::Invalid(problems) => {
-                let fatal = problems.iter().filter(|p| p.is_fatal()).count();
-                write!(f, "the invoice breaks {fatal} EN 16931 rule(s)")?;
-                for p in problems.iter().filter(|p| p.is_fatal()) {
-                    write!(f, "\n  {p}")?;
-                }
-                Ok(())
+                let fatal: Vec<String> = problems
+                    .iter()
+                    .filter(|p| p.is_fatal())
+                    .map(|p| match &p.field {
+                        Some(field) => format!("{} ({field})", p.rule),
+                        None => p.rule.clone(),
+                    })
+                    .collect();
+                write!(
+                    f,
+                    "the invoice breaks {} EN 16931 rule(s): {}",
+                    fatal.len(),
+                    fatal.join(", ")
+                )
             }
             Self::BadXml(why) => write!(f, "not a readable invoice document: {why}"),
             Self::TooLarge => write!(

@@ -79,7 +79,8 @@ impl From<&Finding> for Problem {
                 detail.expected, detail.actual
             ));
         }
-        if let Some(hint) = &finding.hint {
+        // Hints that name the crate's Rust API mean nothing to someone filling in a form.
+        if let Some(hint) = finding.hint.as_ref().filter(|h| !h.contains("::")) {
             message.push_str(&format!(" Hint: {hint}"));
         }
         Self {

@@ -1,6 +1,6 @@
 //! The JS API of the invoice module: only type conversion; the logic is in the crate root.
 
-use js_sys::{Object, Reflect, Uint8Array};
+use js_sys::{Object, Reflect, Uint8Array, JSON};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -69,20 +69,26 @@ impl From<Error> for JsValue {
 }
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js_error("INVALID_INPUT", &e.to_string(), None))
+    let text = serde_json::to_string(value)
+        .map_err(|e| js_error("INVALID_INPUT", &e.to_string(), None))?;
+    JSON::parse(&text)
 }
 
-/// The plain invoice from a JS object; serde's message names the field at fault.
+/// The plain invoice from a JS value, through its JSON text: the same reader as the CLI's, so
+/// a misspelt key or a float amount fails the same way, with serde's message naming the field.
 fn plain(value: JsValue) -> Result<PlainInvoice, JsValue> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| {
+    let invalid = |why: String| {
         js_error(
             "INVALID_INPUT",
-            &format!("not an invoice object: {e}"),
+            &format!("not an invoice object: {why}"),
             None,
         )
-    })
+    };
+    let text = JSON::stringify(&value)
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| invalid("it cannot be written as JSON".into()))?;
+    serde_json::from_str(&text).map_err(|e| invalid(e.to_string()))
 }
 
 fn object(entries: &[(&str, JsValue)]) -> Result<JsValue, JsValue> {
@@ -131,3 +137,6 @@ pub fn read_invoice(xml: &[u8]) -> Result<JsValue, JsValue> {
 pub fn invoice_to_cii(ubl: &[u8]) -> Result<Uint8Array, JsValue> {
     Ok(Uint8Array::from(crate::to_cii(ubl)?.as_bytes()))
 }
+
+#[cfg(test)]
+mod tests;

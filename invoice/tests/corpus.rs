@@ -4,6 +4,13 @@
 //! `tests/invoices/valid/NAME.json` is a plain invoice and `NAME.xml` the UBL document it must
 //! build to, byte for byte. Set `SEALBILL_BLESS=1` to write missing `.xml` files after review.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
 use std::path::{Path, PathBuf};
 
 use sealbill_invoice::{build, read, read_valid_ubl, to_cii, Error, PlainInvoice, INPUT_RULE};

@@ -1,0 +1,133 @@
+//! The invoice module's JS API under wasm-bindgen-test, in Node and in headless Chromium: JS
+//! objects in, and the `code` and `problems` of every error checked.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use js_sys::{Array, JSON};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+use super::*;
+
+const STANDARD: &str = include_str!("../../tests/invoices/valid/standard.json");
+const STANDARD_XML: &str = include_str!("../../tests/invoices/valid/standard.xml");
+const XXE: &[u8] = include_bytes!("../../tests/invoices/hostile/xxe-file.xml");
+const LAUGHS: &[u8] = include_bytes!("../../tests/invoices/hostile/billion-laughs.xml");
+
+fn standard() -> JsValue {
+    JSON::parse(STANDARD).unwrap()
+}
+
+fn get(value: &JsValue, path: &str) -> JsValue {
+    path.split('.').fold(value.clone(), |v, key| {
+        Reflect::get(&v, &key.into()).expect("property")
+    })
+}
+
+fn set(value: &JsValue, path: &str, new: JsValue) {
+    let (parent, key) = path.rsplit_once('.').unwrap_or(("", path));
+    let target = if parent.is_empty() {
+        value.clone()
+    } else {
+        get(value, parent)
+    };
+    Reflect::set(&target, &key.into(), &new).unwrap();
+}
+
+fn code(err: &JsValue) -> String {
+    get(err, "code").as_string().unwrap()
+}
+
+#[wasm_bindgen_test]
+fn builds_the_same_ubl_as_the_native_library() {
+    let built = build_invoice(standard()).unwrap();
+    let xml = Uint8Array::new(&get(&built, "xml")).to_vec();
+    assert_eq!(xml, STANDARD_XML.as_bytes());
+    assert_eq!(
+        get(&built, "invoice.totals.payable").as_string().as_deref(),
+        Some("2605.98")
+    );
+    assert_eq!(Array::from(&get(&built, "warnings")).length(), 0);
+
+    let read = read_invoice(&xml).unwrap();
+    assert_eq!(get(&read, "valid").as_bool(), Some(true));
+    assert_eq!(get(&read, "syntax").as_string().as_deref(), Some("UBL"));
+    assert_eq!(
+        JSON::stringify(&get(&read, "invoice")).unwrap(),
+        JSON::stringify(&get(&built, "invoice")).unwrap()
+    );
+    let cii = invoice_to_cii(&xml).unwrap().to_vec();
+    let back = read_invoice(&cii).unwrap();
+    assert_eq!(get(&back, "syntax").as_string().as_deref(), Some("CII"));
+}
+
+#[wasm_bindgen_test]
+fn an_invalid_invoice_is_refused_with_rule_ids_and_fields() {
+    let invoice = standard();
+    set(&invoice, "lines.0.vatRate", "0".into());
+    set(&invoice, "dueDate", JsValue::UNDEFINED);
+    set(&invoice, "paymentTerms", JsValue::NULL);
+    let err = build_invoice(invoice.clone()).unwrap_err();
+    assert_eq!(code(&err), "INVALID_INVOICE");
+    let problems = Array::from(&get(&err, "problems"));
+    let rules: Vec<String> = problems
+        .iter()
+        .map(|p| get(&p, "rule").as_string().unwrap())
+        .collect();
+    assert!(rules.contains(&"BR-S-05".into()), "{rules:?}");
+    assert!(rules.contains(&"BR-CO-25".into()), "{rules:?}");
+    let s05 = problems
+        .iter()
+        .find(|p| get(p, "rule").as_string().as_deref() == Some("BR-S-05"))
+        .unwrap();
+    assert_eq!(
+        get(&s05, "field").as_string().as_deref(),
+        Some("lines[0].vatRate")
+    );
+    assert_eq!(get(&s05, "level").as_string().as_deref(), Some("fatal"));
+    // checkInvoice reports the same list without throwing.
+    let checked = Array::from(&check_invoice(invoice).unwrap());
+    assert_eq!(checked.length(), problems.length());
+}
+
+#[wasm_bindgen_test]
+fn floats_unknown_keys_and_non_objects_are_input_errors() {
+    let float = standard();
+    set(&float, "lines.0.quantity", JsValue::from_f64(1.5));
+    let misspelt = standard();
+    set(&misspelt, "dueDtae", "2026-12-01".into());
+    for (i, bad) in [float, misspelt, JsValue::from(42), JsValue::NULL]
+        .into_iter()
+        .enumerate()
+    {
+        let Err(err) = build_invoice(bad.clone()) else {
+            panic!("bad input {i} was accepted");
+        };
+        assert_eq!(code(&err), "INVALID_INPUT");
+        assert_eq!(code(&check_invoice(bad).unwrap_err()), "INVALID_INPUT");
+    }
+    let message = get(
+        &build_invoice({
+            let m = standard();
+            set(&m, "dueDtae", "x".into());
+            m
+        })
+        .unwrap_err(),
+        "message",
+    )
+    .as_string()
+    .unwrap();
+    assert!(message.contains("dueDtae"), "{message}");
+}
+
+#[wasm_bindgen_test]
+fn hostile_xml_gets_a_clear_error_and_the_module_survives() {
+    for hostile in [XXE, LAUGHS, b"<a>".repeat(100_000).as_slice(), b"\xff\xfe"] {
+        let err = read_invoice(hostile).unwrap_err();
+        assert_eq!(code(&err), "BAD_XML");
+        assert_eq!(code(&invoice_to_cii(hostile).unwrap_err()), "BAD_XML");
+    }
+    let huge = vec![b' '; crate::MAX_XML_LEN + 1];
+    assert_eq!(code(&read_invoice(&huge).unwrap_err()), "XML_TOO_LARGE");
+    // Still working after every refusal.
+    assert!(build_invoice(standard()).is_ok());
+}
