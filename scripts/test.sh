@@ -8,7 +8,8 @@ cargo fmt --all --check
 
 say "cargo clippy -D warnings (native, and the wasm32 bindings with their tests)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-cargo clippy --locked --target wasm32-unknown-unknown -p sealbill --lib --tests -- -D warnings
+cargo clippy --locked --target wasm32-unknown-unknown -p sealbill -p sealbill-invoice --lib --tests \
+  -- -D warnings
 
 # The wasm32 release build of the library, as the npm package pkg/.
 source scripts/pkg.sh
@@ -19,12 +20,19 @@ node tests/interop/cctv-export.mjs --check
 say "native tests: unit, CCTV, known answers, interop with the age crate, CLI, streaming"
 cargo test --workspace --locked
 
-# The wasm suites: the JS API (src/wasm/tests.rs), the CCTV vectors and the known answers.
-wasm_suites=(--locked --target wasm32-unknown-unknown -p sealbill --lib --test cctv --test kat)
+# The wasm suites: the JS API (src/wasm/tests.rs), the CCTV vectors and the known answers;
+# the invoice module's JS API (invoice/src/wasm/tests.rs).
+wasm_suites=(--target wasm32-unknown-unknown -p sealbill --lib --test cctv --test kat)
+invoice_suite=(--target wasm32-unknown-unknown -p sealbill-invoice --lib)
 say "wasm-bindgen-test suites in Node"
-cargo test "${wasm_suites[@]}"
+cargo test --locked "${wasm_suites[@]}"
+cargo test --locked "${invoice_suite[@]}"
 say "wasm-bindgen-test suites in headless Chromium"
-WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="$(command -v chromedriver)" cargo test "${wasm_suites[@]}"
+for suite in wasm_suites invoice_suite; do
+  declare -n args="$suite"
+  WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="$(command -v chromedriver)" \
+    cargo test --locked "${args[@]}"
+done
 
 say "interop with typage (npm age-encryption) under Node: the CLI and the wasm module"
 SEALBILL_BIN="$ROOT/target/debug/sealbill" node --test tests/interop/

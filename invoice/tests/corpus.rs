@@ -115,6 +115,39 @@ fn valid_invoices_build_to_their_ubl_and_round_trip_exactly() {
 }
 
 #[test]
+fn valid_invoices_open_to_the_same_object_after_sealing() {
+    let business = sealbill::Identity::generate("Acme GmbH").expect("identity");
+    let client = sealbill::Identity::generate("Client SARL").expect("identity");
+    for name in valid_names() {
+        let built = build(&plain(valid_json(&name))).expect("valid");
+        let document = sealbill::Document {
+            name: sealbill_invoice::FILE_NAME.into(),
+            media_type: sealbill_invoice::MEDIA_TYPE.into(),
+            data: built.xml.clone().into_bytes(),
+        };
+        let sealed = sealbill::seal(
+            &business,
+            &[client.recipient()],
+            &built.invoice.number,
+            1_780_000_000,
+            &[document],
+            false,
+        )
+        .expect("seal");
+        let opened = sealbill::open(
+            &[client.age_identity().clone()],
+            &sealed.envelope,
+            Some(&business.fingerprint()),
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let xml = &opened.documents.first().expect("the invoice").data;
+        assert_eq!(xml, built.xml.as_bytes(), "{name}: not the signed original");
+        let read = read_valid_ubl(xml).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(read.invoice, built.invoice, "{name}");
+    }
+}
+
+#[test]
 fn cii_export_states_the_same_invoice() {
     for name in valid_names() {
         let built = build(&plain(valid_json(&name))).expect("valid");
