@@ -37,6 +37,10 @@ done
 say "interop with typage (npm age-encryption) under Node: the CLI and the wasm module"
 SEALBILL_BIN="$ROOT/target/debug/sealbill" node --test tests/interop/
 
+say "the page end to end: headless Chromium against the relay binary (tests/e2e/)"
+npm_ci "$ROOT/tests/e2e"
+(cd tests/e2e && SEALBILL_RELAY="$ROOT/target/debug/sealbill-relay" node --test)
+
 say "the npm package in an app: plain ES modules in Node, and a Vite build in headless Chromium"
 npm_ci "$ROOT/examples/npm-app"
 (cd examples/npm-app && npx vite build --logLevel warn && node --test)

@@ -1,0 +1,85 @@
+// The real relay binary on a loopback port and headless Chromium, for the page's tests.
+// Both are started here and stopped by the caller; every wait is bounded.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const OUTPUT = join(ROOT, "tests/e2e/output");
+const RELAY = process.env.SEALBILL_RELAY ?? join(ROOT, "target/debug/sealbill-relay");
+
+/** Starts `sealbill-relay` (uploads need a registered sender) on 127.0.0.1 with a fresh store. */
+export async function startRelay() {
+  const dir = mkdtempSync(join(tmpdir(), "sealbill-e2e-"));
+  const data = join(dir, "data");
+  const args = ["--listen", "127.0.0.1:0", "--data-dir", data,
+    "--www-dir", join(ROOT, "www"), "--pkg-dir", join(ROOT, "pkg"), "--rate-limit", "100000"];
+  const child = spawn(RELAY, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let log = "";
+  child.stderr.on("data", (d) => { log += d; });
+  const origin = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`relay did not start in 20 s:\n${log}`)), 20_000);
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = /sealbill-relay listening on (http:\/\/\S+)/.exec(out);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.on("exit", (code) => reject(new Error(`relay exited with ${code}:\n${log}`)));
+  });
+  return {
+    origin,
+    db: join(data, "relay.sqlite3"),
+    /** Registers a sender's card, as an operator would, with the relay running. */
+    addSender: (card) => execFileSync(RELAY, ["--data-dir", data, "senders", "add", card]),
+    /** Runs one SQL statement on the store (simulating a hostile or aged relay). */
+    sql: (statement, ...params) => execFileSync("python3", ["-c",
+      "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2], sys.argv[3:]); c.commit()",
+      join(data, "relay.sqlite3"), statement, ...params.map(String)]),
+    /** Flips one bit in the middle of a stored envelope, as a hostile relay could. */
+    tamper: (id) => execFileSync("python3", ["-c", [
+      "import sqlite3,sys",
+      "c=sqlite3.connect(sys.argv[1])",
+      "b=bytearray(c.execute('SELECT body FROM envelopes WHERE id=?',(sys.argv[2],)).fetchone()[0])",
+      "b[len(b)//2]^=1",
+      "c.execute('UPDATE envelopes SET body=? WHERE id=?',(bytes(b),sys.argv[2]))",
+      "c.commit()"].join("\n"), join(data, "relay.sqlite3"), id]),
+    log: () => log,
+    stop: () => new Promise((resolve) => { child.once("exit", resolve); child.kill("SIGTERM"); }),
+  };
+}
+
+/** Headless Debian Chromium with the flags this machine needs. */
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+      "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+/** A fresh browser context (its own IndexedDB) with downloads allowed; page errors fail tests. */
+export async function context(browser) {
+  const ctx = await browser.newContext({ acceptDownloads: true });
+  ctx.errors = [];
+  ctx.requests = [];
+  ctx.on("page", (page) => {
+    page.on("pageerror", (e) => ctx.errors.push(e.message));
+    page.on("request", (r) => ctx.requests.push(r.url()));
+  });
+  return ctx;
+}
+
+/** Saves a screenshot of the page under tests/e2e/output/. */
+export async function shot(page, name) {
+  mkdirSync(OUTPUT, { recursive: true });
+  await page.screenshot({ path: join(OUTPUT, `${name}.png`), fullPage: true });
+}
+
+/** The bytes of a download. */
+export async function downloaded(download) {
+  return readFileSync(await download.path());
+}

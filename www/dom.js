@@ -1,0 +1,37 @@
+// Building DOM nodes without HTML strings: text always goes in as text, never as markup.
+
+/** An element with attributes (`class`, `for`, `data-*`, …; `on*` functions become listeners). */
+export function h(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === false || value === null) continue;
+    if (name.startsWith("on") && typeof value === "function") node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  node.append(...children.flat().filter((c) => c !== undefined && c !== null && c !== false));
+  return node;
+}
+
+/** The element with this id. */
+export const $ = (id) => document.getElementById(id);
+
+/** Shows exactly one of the top-level screens (sections with class `screen`). */
+export function show(id) {
+  for (const section of document.querySelectorAll("section.screen")) section.hidden = section.id !== id;
+  const heading = $(id)?.querySelector("h2");
+  heading?.setAttribute("tabindex", "-1");
+  heading?.focus({ preventScroll: false });
+}
+
+/** Sets the status line; `kind` is "info", "ok" or "error". */
+export function say(text, kind = "info") {
+  const status = $("status");
+  status.textContent = text;
+  status.dataset.kind = kind;
+}
+
+/** A download link for bytes. */
+export function downloadLink(name, mediaType, data, label = name) {
+  const href = URL.createObjectURL(new Blob([data], { type: mediaType }));
+  return h("a", { href, download: name, class: "button" }, label);
+}

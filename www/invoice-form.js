@@ -1,0 +1,146 @@
+// The invoice form: reads the fields into the plain invoice object of the e-invoice module,
+// and shows live totals and every EN 16931 problem next to the field it concerns.
+
+import { buildInvoice } from "/pkg/invoice/sealbill_invoice.js";
+import { $, h } from "/dom.js";
+
+const UNITS = [["C62", "piece"], ["HUR", "hour"], ["DAY", "day"], ["MON", "month"], ["KGM", "kg"],
+  ["MTR", "metre"], ["LS", "lump sum"]];
+const VAT = [["S", "Standard rate"], ["AA", "Reduced rate"], ["Z", "Zero rated"], ["E", "Exempt"],
+  ["AE", "Reverse charge"], ["K", "Intra-EU supply"], ["G", "Export outside the EU"], ["O", "Outside the scope of VAT"]];
+const EXEMPT = new Set(["E", "AE", "K", "G", "O"]);
+
+// Peppol routes e-invoices by an electronic address (BT-34, BT-49) with a scheme from its
+// EAS list; a VAT id is one such address, with a scheme per issuing country.
+const VAT_SCHEMES = { AT: "9914", BE: "9925", BG: "9926", CH: "9927", CY: "9928", CZ: "9929", DE: "9930",
+  EE: "9931", GB: "9932", EL: "9933", GR: "9933", HR: "9934", IE: "9935", LI: "9936", LT: "9937", LU: "9938",
+  LV: "9939", MC: "9940", MT: "9943", NL: "9944", PL: "9945", PT: "9946", RO: "9947", SI: "9949", SK: "9950",
+  FR: "9957", ES: "9920", HU: "9910", IT: "0211" };
+
+/** The electronic address a VAT id gives, or undefined (the form then shows the rule). */
+export function electronicAddress(vatId) {
+  const scheme = vatId && VAT_SCHEMES[vatId.slice(0, 2).toUpperCase()];
+  return scheme ? { id: vatId, scheme } : undefined;
+}
+
+let rows = 0;
+const value = (id) => $(id).value.trim() || undefined;
+const iso = (date) => date.toISOString().slice(0, 10);
+
+function options(list, selected) {
+  return list.map(([v, label]) => h("option", { value: v, selected: v === selected }, `${label} (${v})`));
+}
+
+/** Adds a line row; each input has its own label. */
+function addLine(line = {}) {
+  const n = ++rows;
+  const field = (name, label, input) => h("div", { class: `cell cell-${name}` },
+    h("label", { for: `line${n}-${name}` }, label), input);
+  const input = (name, attrs) => h("input", { id: `line${n}-${name}`, name, "data-line-field": name, ...attrs });
+  const row = h("fieldset", { class: "line" },
+    h("legend", { class: "visually-hidden" }, `Line ${n}`),
+    field("name", "Item", input("name", { required: true, value: line.name, autocomplete: "off" })),
+    field("quantity", "Quantity", input("quantity", { required: true, inputmode: "decimal", value: line.quantity ?? "1" })),
+    field("unitCode", "Unit", h("select", { id: `line${n}-unitCode`, "data-line-field": "unitCode" }, options(UNITS, line.unitCode ?? "C62"))),
+    field("netPrice", "Net price", input("netPrice", { required: true, inputmode: "decimal", value: line.netPrice, placeholder: "0.00" })),
+    field("vatCategory", "VAT", h("select", { id: `line${n}-vatCategory`, "data-line-field": "vatCategory" }, options(VAT, line.vatCategory ?? "S"))),
+    field("vatRate", "VAT %", input("vatRate", { inputmode: "decimal", value: line.vatRate ?? "19" })),
+    h("button", { type: "button", class: "remove-line", "aria-label": `Remove line ${n}`,
+      onclick: () => { row.remove(); $("invoice-form").dispatchEvent(new Event("input")); } }, "Remove"));
+  $("lines").append(row);
+}
+
+/** Fills the form for a new invoice. */
+export function resetForm(nextNumber) {
+  $("invoice-form").reset();
+  $("lines").replaceChildren();
+  const today = new Date();
+  $("inv-number").value = nextNumber;
+  $("inv-issue").value = iso(today);
+  $("inv-due").value = iso(new Date(today.getTime() + 14 * 86400_000));
+  addLine();
+}
+
+/** The plain invoice object the form describes, with the seller from the business profile. */
+export function readForm(profile) {
+  const lines = [...$("lines").querySelectorAll("fieldset.line")].map((row) => {
+    const get = (name) => row.querySelector(`[data-line-field="${name}"]`).value.trim() || undefined;
+    const category = get("vatCategory");
+    return {
+      name: get("name") ?? "", quantity: get("quantity") ?? "", unitCode: get("unitCode"),
+      netPrice: get("netPrice") ?? "", vatCategory: category,
+      vatRate: category === "O" ? undefined : get("vatRate") ?? "0",
+    };
+  });
+  const reason = value("inv-exemption");
+  const exemptions = [...new Set(lines.map((l) => l.vatCategory).filter((c) => EXEMPT.has(c)))]
+    .map((category) => ({ category, reason: reason ?? "" }));
+  const email = value("buyer-email");
+  const vatId = value("buyer-vat");
+  const note = value("inv-note");
+  return {
+    number: value("inv-number") ?? "",
+    typeCode: $("inv-type").value,
+    issueDate: value("inv-issue") ?? "",
+    dueDate: value("inv-due"),
+    currency: (value("inv-currency") ?? "").toUpperCase(),
+    buyerReference: value("inv-buyer-ref"),
+    paymentTerms: value("inv-terms"),
+    notes: note ? [note] : [],
+    seller: profile.party,
+    buyer: {
+      name: value("buyer-name") ?? "",
+      vatId,
+      electronicAddress: electronicAddress(vatId),
+      address: { street: value("buyer-street"), postCode: value("buyer-postcode"), city: value("buyer-city"),
+        country: (value("buyer-country") ?? "").toUpperCase() },
+      contact: email ? { email } : undefined,
+    },
+    lines,
+    vatExemptions: exemptions,
+    payment: { iban: profile.iban, bic: profile.bic, accountName: profile.party.name, reference: value("inv-number") },
+  };
+}
+
+/** The form control a problem's field path points to, if any. */
+function controlFor(field) {
+  if (!field) return undefined;
+  const line = /^lines\[(\d+)\]\.(\w+)/.exec(field);
+  if (line) {
+    const row = $("lines").querySelectorAll("fieldset.line")[Number(line[1])];
+    return row?.querySelector(`[data-line-field="${line[2]}"]`);
+  }
+  if (/^vatExemptions/.test(field)) return $("inv-exemption");
+  return document.querySelector(`[data-field="${field.replace(/\[\d+\]$/, "")}"]`);
+}
+
+/** Builds the invoice; shows totals or problems. Returns the built invoice, or undefined. */
+export function check(profile) {
+  for (const el of document.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+  const plain = readForm(profile);
+  $("exemption-row").hidden = !plain.vatExemptions.length;
+  let built;
+  let problems = [];
+  try {
+    built = buildInvoice(plain);
+    problems = built.warnings;
+  } catch (error) {
+    problems = error.problems ?? [{ rule: error.code ?? "ERROR", level: "fatal", message: error.message }];
+  }
+  $("problems").replaceChildren(...problems.map((p) => {
+    const control = controlFor(p.field);
+    if (p.level === "fatal") control?.setAttribute("aria-invalid", "true");
+    return h("li", { "data-level": p.level, "data-rule": p.rule },
+      h("strong", {}, p.rule), ` ${p.field ? `${p.field}: ` : ""}${p.message}`);
+  }));
+  $("problems-box").hidden = problems.length === 0;
+  const t = built?.invoice.totals;
+  const c = plain.currency;
+  $("live-net").textContent = t ? `${t.taxExclusive} ${c}` : "–";
+  $("live-vat").textContent = t ? `${t.vatTotal ?? "0.00"} ${c}` : "–";
+  $("live-total").textContent = t ? `${t.payable} ${c}` : "–";
+  $("seal-button").disabled = !built;
+  return built;
+}
+
+export { addLine };
