@@ -114,6 +114,7 @@ export function startOpen() {
       const passphrase = link.needsPassphrase ? $("link-passphrase").value : undefined;
       const opened = openLink(link, envelope, passphrase === undefined ? undefined : { passphrase });
       await showOpened(opened);
+      performance.mark("sealbill:verified-invoice-shown");
       say("Verified: this invoice is exactly what the sender signed.", "ok");
       $("status").dataset.failure = "";
       reportOpened(link.relayId, opened.openProof).catch(() => {});

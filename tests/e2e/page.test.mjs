@@ -51,9 +51,9 @@ async function setUp(p, { iban = BUSINESS.iban, screenshot } = {}) {
 }
 
 /** Writes the standard invoice and seals it; returns the link. */
-async function sendInvoice({ passphrase, number, from = page } = {}) {
+async function sendInvoice({ passphrase, number, from = page, keepForm = false } = {}) {
   const page = from;
-  await page.click("#nav-new");
+  if (!keepForm) await page.click("#nav-new");
   await page.waitForSelector("#compose:not([hidden])", WAIT);
   if (number) await page.fill("#inv-number", number);
   await fill(page, { "#buyer-name": CLIENT.name, "#buyer-street": CLIENT.street, "#buyer-postcode": CLIENT.postcode,
@@ -203,6 +203,29 @@ describe("the page in headless Chromium", { timeout: 240_000 }, () => {
     await p.waitForSelector("#invoice:not([hidden])", WAIT);
     assert.equal(await p.textContent('[data-test="payable"]'), PAYABLE);
     await client.close();
+  });
+
+  it("attachments are sealed with a progress bar and arrive intact", async () => {
+    const attachment = Buffer.alloc(3 * 1024 * 1024 + 17);
+    for (let i = 0; i < attachment.length; i++) attachment[i] = (i * 31 + (i >> 12)) & 0xff;
+    await page.click("#nav-new");
+    await page.setInputFiles("#inv-attachments", { name: "timesheet.bin", mimeType: "application/octet-stream", buffer: attachment });
+    // Record every progress text the page shows while sealing and uploading.
+    await page.evaluate(() => {
+      window.progressTexts = [];
+      new MutationObserver(() => window.progressTexts.push(document.getElementById("seal-progress-text").textContent))
+        .observe(document.getElementById("seal-progress-text"), { childList: true, characterData: true, subtree: true });
+    });
+    const url = await sendInvoice({ number: "2026-0007", keepForm: true });
+    const texts = await page.evaluate(() => window.progressTexts);
+    assert.ok(texts.some((t) => /^Sealing… \d+ %$/.test(t)), texts.join(" | "));
+    assert.ok(texts.some((t) => /^Uploading…/.test(t)), texts.join(" | "));
+    const p = await openAsClient(url);
+    await p.waitForSelector("#invoice:not([hidden])", WAIT);
+    assert.equal(await p.locator("#documents a").count(), 2);
+    const [download] = await Promise.all([p.waitForEvent("download"), p.click("#documents a >> nth=1")]);
+    assert.equal(download.suggestedFilename(), "timesheet.bin");
+    assert.ok((await downloaded(download)).equals(attachment));
   });
 
   it("a ciphertext tampered on the relay shows the tamper error", async () => {
