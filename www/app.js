@@ -4,13 +4,14 @@
 import initCrypto from "/pkg/sealbill.js";
 import initInvoice from "/pkg/invoice/sealbill_invoice.js";
 import { say } from "/dom.js";
-import { startOpen } from "/open.js";
-import { startBusiness } from "/business.js";
 
 async function main() {
-  await Promise.all([initCrypto(), initInvoice()]);
-  if (location.hash.length > 1) startOpen();
-  else await startBusiness();
+  // The client's path never loads the business modules.
+  const flow = location.hash.length > 1
+    ? import("/open.js").then((m) => m.startOpen)
+    : import("/business.js").then((m) => m.startBusiness);
+  const [start] = await Promise.all([flow, initCrypto(), initInvoice()]);
+  await start();
   document.getElementById("print").addEventListener("click", () => window.print());
   // A link pasted into this tab starts over, so that no state crosses between the two sides.
   addEventListener("hashchange", () => location.reload());
