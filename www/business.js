@@ -8,7 +8,6 @@ import { upload, status as relayStatus, revoke } from "/relay.js";
 import { linkUrl, mailto } from "/links.js";
 import { addLine, check, electronicAddress, resetForm } from "/invoice-form.js";
 import { showOpened } from "/open.js";
-import { groupIban } from "/invoice-view.js";
 import { strength } from "/passphrase.js";
 
 const CHUNK = 64 * 1024;
@@ -35,6 +34,28 @@ function profileFromSetup() {
   };
 }
 
+/**
+ * Seals a JSON value to the business's own key: only this identity can read it, and opening
+ * checks its own signature, so nothing on the device can alter it unnoticed (such as the IBAN
+ * that goes into every invoice).
+ */
+function sealToSelf(name, value) {
+  return seal(identity, [{ name, mediaType: "application/json",
+    data: new TextEncoder().encode(JSON.stringify(value)) }], { invoiceId: name }).envelope;
+}
+
+/** Opens what `sealToSelf` sealed. */
+function openOwn(envelope) {
+  const opened = open(identity, envelope, { expectSender: identity.fingerprint() });
+  return JSON.parse(new TextDecoder().decode(opened.documents[0].data));
+}
+
+/** Stores the unlocked identity: the locked blob, and the profile sealed to itself. */
+async function store(passphrase) {
+  await storage.saveIdentity(identity.lock(passphrase), { name: identity.name, fingerprint: identity.fingerprint(),
+    profile: sealToSelf("profile", profile) });
+}
+
 function showStrength(input, output) {
   const { label, hint } = strength(input.value);
   output.textContent = input.value ? `${label}. ${hint}` : "";
@@ -47,14 +68,12 @@ async function createIdentity(event) {
   if (passphrase !== $("biz-passphrase2").value) return say("The two passphrases differ.", "error");
   if (strength(passphrase).label === "Too weak") return say("Choose a longer passphrase: at least 12 characters, better four or more words.", "error");
   say("Creating your keys and locking them (a second or two)…");
-  const made = Identity.generate(field("biz-name"));
+  identity = Identity.generate(field("biz-name"));
   profile = profileFromSetup();
-  const blob = made.lock(passphrase);
-  await storage.saveIdentity(blob, { name: made.name, fingerprint: made.fingerprint(), profile });
-  identity = made;
+  await store(passphrase);
   $("created-fingerprint").textContent = identity.fingerprint();
   $("created-card").value = identity.card();
-  $("backup-download").replaceChildren(downloadLink("sealbill-identity-backup.txt", "text/plain",
+  $("backup-download").replaceChildren(downloadLink("sealbill-identity-backup.txt",
     identity.exportBackup(passphrase), "Download encrypted backup"));
   $("setup-form").reset();
   say("");
@@ -66,10 +85,9 @@ async function restoreIdentity(event) {
   const file = $("restore-file").files[0];
   const passphrase = $("restore-passphrase").value;
   try {
-    const restored = Identity.importBackup(await file.text(), passphrase);
+    identity = Identity.importBackup(await file.text(), passphrase);
     profile = profileFromSetup();
-    await storage.saveIdentity(restored.lock(passphrase), { name: restored.name, fingerprint: restored.fingerprint(), profile });
-    identity = restored;
+    await store(passphrase);
     await enterApp();
   } catch (error) {
     say(error.code === "BAD_PASSPHRASE" ? "Wrong passphrase for this backup." : `This backup cannot be restored: ${error.message}`, "error");
@@ -89,7 +107,7 @@ async function unlock(event) {
 }
 
 async function enterApp() {
-  profile = (await storage.identityInfo()).profile;
+  profile = openOwn((await storage.identityInfo()).profile);
   $("nav").hidden = false;
   $("whoami").textContent = `${identity.name} · ${identity.fingerprint()}`;
   say("");
@@ -163,8 +181,7 @@ async function sealAndUpload(event) {
       payable: built.invoice.totals.payable, currency: built.invoice.currency, url, manageToken: stored.manageToken,
       passphrase: Boolean(passphrase) };
     // The secrets of the record (link, manage token) are sealed to the business's own key.
-    const secret = seal(identity, [{ name: "sent.json", mediaType: "application/json",
-      data: new TextEncoder().encode(JSON.stringify(summary)) }], { invoiceId: `sent:${stored.id}` }).envelope;
+    const secret = sealToSelf(`sent-${stored.id}`, summary);
     await storage.put("sent", stored.id, { id: stored.id, sentAt: Date.now(), expiresAt: stored.expiresAt, envelope, secret });
     showLink(summary);
   } catch (error) {
@@ -186,11 +203,6 @@ function showLink(summary) {
   show("sent-link");
 }
 
-function readSecret(record) {
-  const opened = open(identity, record.secret, { expectSender: identity.fingerprint() });
-  return JSON.parse(new TextDecoder().decode(opened.documents[0].data));
-}
-
 async function statusOf(record, summary) {
   try {
     const s = await relayStatus(record.id, summary.manageToken);
@@ -206,7 +218,12 @@ async function listSent() {
   const records = (await storage.all("sent")).sort((a, b) => b.sentAt - a.sentAt);
   $("sent-empty").hidden = records.length > 0;
   const rows = await Promise.all(records.map(async (record) => {
-    const summary = readSecret(record);
+    let summary;
+    try {
+      summary = openOwn(record.secret);
+    } catch (error) {
+      return h("tr", { "data-id": record.id }, h("td", { colspan: 6 }, `A damaged record (${error.code ?? error.message}).`));
+    }
     const state = await statusOf(record, summary);
     const cell = h("td", { "data-test": "status" }, state);
     const revokeButton = h("button", { type: "button", disabled: state !== "active" && state !== "opened",
@@ -264,7 +281,6 @@ export async function startBusiness() {
   const info = await storage.identityInfo();
   if (info) {
     $("unlock-who").textContent = `${info.name} · ${info.fingerprint}`;
-    $("unlock-iban").textContent = groupIban(info.profile.iban);
     show("unlock");
   } else {
     show("setup");

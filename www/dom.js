@@ -30,8 +30,11 @@ export function say(text, kind = "info") {
   status.dataset.kind = kind;
 }
 
-/** A download link for bytes. */
-export function downloadLink(name, mediaType, data, label = name) {
-  const href = URL.createObjectURL(new Blob([data], { type: mediaType }));
+/**
+ * A download link for bytes. The blob is always typed as opaque bytes, whatever the sender
+ * declared, so that a document can never be rendered as a page of this origin.
+ */
+export function downloadLink(name, data, label = name) {
+  const href = URL.createObjectURL(new Blob([data], { type: "application/octet-stream" }));
   return h("a", { href, download: name, class: "button" }, label);
 }

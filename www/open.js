@@ -70,7 +70,7 @@ async function renderTrust(sender, invoice) {
 function renderDocuments(documents) {
   $("documents").replaceChildren(
     ...documents.map((doc, i) => h("li", {},
-      downloadLink(doc.name, doc.mediaType, doc.data,
+      downloadLink(doc.name, doc.data,
         i === 0 ? `Download the signed original (${doc.name})` : `Download ${doc.name}`))));
 }
 

@@ -57,7 +57,7 @@ export async function saveIdentity(blob, info) {
   await put("settings", "identity", { iv, wrapped: new Uint8Array(wrapped), ...info });
 }
 
-/** The stored identity's public info ({ name, fingerprint, profile }), or undefined. */
+/** The stored identity's info (name, fingerprint, and the profile sealed to itself), or undefined. */
 export async function identityInfo() {
   const record = await get("settings", "identity");
   if (!record) return undefined;
