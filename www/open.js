@@ -2,11 +2,11 @@
 // so link previewers burn nothing. The fragment never leaves the browser.
 
 import { openLink } from "/pkg/sealbill.js";
-import { readInvoice } from "/pkg/invoice/sealbill_invoice.js";
 import { $, h, show, say, downloadLink } from "/dom.js";
 import { linkFromLocation } from "/links.js";
 import { fetchEnvelope, reportOpened } from "/relay.js";
 import { renderInvoice } from "/invoice-view.js";
+import { readUbl } from "/ubl.js";
 import { assess, trust } from "/trust.js";
 
 /** What each failure means to the reader, and what to do next. */
@@ -74,20 +74,41 @@ function renderDocuments(documents) {
         i === 0 ? `Download the signed original (${doc.name})` : `Download ${doc.name}`))));
 }
 
+/**
+ * Checks the signed invoice against the EN 16931 rules with the e-invoice module, loaded only
+ * now: the invoice is on screen before its 300 KB arrive. Broken rules are listed.
+ */
+async function checkRules(original) {
+  const module = await import("/pkg/invoice/sealbill_invoice.js");
+  await module.default();
+  const read = module.readInvoice(original);
+  $("rule-warnings").replaceChildren(
+    ...read.problems.filter((p) => p.level === "fatal").map((p) => h("li", {}, `[${p.rule}] ${p.message}`)));
+  $("rule-warnings-box").hidden = read.valid;
+  $("invoice").dataset.rulesChecked = "true";
+}
+
 /** Shows a verified envelope: the invoice, the sender and its trust state, the documents. */
 export async function showOpened(opened, { fromSender = false } = {}) {
   const original = opened.documents[0].data;
-  const read = readInvoice(original);
-  $("invoice-body").replaceChildren(renderInvoice(read.invoice));
-  $("rule-warnings").replaceChildren(
-    ...read.problems.filter((p) => p.level === "fatal").map((p) =>
-      h("li", {}, `[${p.rule}] ${p.message}`)));
-  $("rule-warnings-box").hidden = read.valid;
+  let invoice;
+  try {
+    invoice = readUbl(original);
+  } catch (error) {
+    // Signed and verified, but not an invoice we can show: offer the documents only.
+    $("invoice-body").replaceChildren(h("p", { class: "warning" }, `The signed document cannot be shown here (${error.message}); download it below.`));
+  }
+  if (invoice) $("invoice-body").replaceChildren(renderInvoice(invoice));
+  $("rule-warnings-box").hidden = true;
+  $("invoice").dataset.rulesChecked = "";
   renderDocuments(opened.documents);
   $("trust-box").hidden = fromSender;
   $("guidance").hidden = fromSender;
-  if (!fromSender) await renderTrust(opened.sender, read.invoice);
+  if (!fromSender) await renderTrust(opened.sender, invoice ?? { seller: { name: opened.sender.name } });
   show("invoice");
+  checkRules(original).catch(() => {
+    $("invoice").dataset.rulesChecked = "unavailable";
+  });
 }
 
 /** The client flow for a link in the address bar. */

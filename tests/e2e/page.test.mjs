@@ -3,7 +3,7 @@
 // failure shows its own message. Screenshots of each screen go to tests/e2e/output/.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { startRelay, launch, context, shot, downloaded, ROOT } from "./harness.mjs";
 import { initSync, Link, openLink } from "../../pkg/sealbill.js";
@@ -153,6 +153,9 @@ describe("the page in headless Chromium", { timeout: 240_000 }, () => {
     assert.equal(await p.textContent('[data-test="iban"]'), IBAN_SHOWN);
     assert.equal(await p.textContent('[data-test="sender-name"]'), BUSINESS.name);
     assert.equal(await p.getAttribute("#trust", "data-state"), "new");
+    // The EN 16931 check runs after the invoice is shown, and finds nothing.
+    await p.waitForFunction(() => document.getElementById("invoice").dataset.rulesChecked === "true", null, WAIT);
+    assert.equal(await p.isHidden("#rule-warnings-box"), true);
 
     const [download] = await Promise.all([p.waitForEvent("download"), p.click("#documents a >> nth=0")]);
     const original = await downloaded(download);
@@ -179,6 +182,41 @@ describe("the page in headless Chromium", { timeout: 240_000 }, () => {
     const again = await openAsClient(link, { ctx: client });
     assert.equal(await again.getAttribute("#trust", "data-state"), "trusted");
     trustingClient = client;
+  });
+
+  it("the view reads every corpus invoice as the e-invoice module does", async () => {
+    const dir = join(ROOT, "invoice/tests/invoices/valid");
+    const corpus = readdirSync(dir).filter((f) => f.endsWith(".xml"))
+      .map((f) => [f, [...readFileSync(join(dir, f))]]);
+    assert.ok(corpus.length >= 7);
+    const ctx = await context(browser);
+    const p = await ctx.newPage();
+    await p.goto(`${relay.origin}/`);
+    const results = await p.evaluate(async (files) => {
+      const { readUbl } = await import("/ubl.js");
+      const { renderInvoice } = await import("/invoice-view.js");
+      const invoiceModule = await import("/pkg/invoice/sealbill_invoice.js");
+      await invoiceModule.default();
+      return files.map(([name, bytes]) => {
+        const xml = new Uint8Array(bytes);
+        const ours = renderInvoice(readUbl(xml)).textContent;
+        const theirs = renderInvoice(invoiceModule.readInvoice(xml).invoice).textContent;
+        return { name, same: ours === theirs, ours, theirs };
+      });
+    }, corpus);
+    for (const r of results) assert.ok(r.same, `${r.name}:\n${r.ours}\n---\n${r.theirs}`);
+    // A DTD is refused before parsing.
+    const refused = await p.evaluate(async () => {
+      const { readUbl } = await import("/ubl.js");
+      try {
+        readUbl(new TextEncoder().encode('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>'));
+        return "accepted";
+      } catch (e) {
+        return e.message;
+      }
+    });
+    assert.match(refused, /DTD/);
+    await ctx.close();
   });
 
   it("the sent list shows the invoice as opened, and opens the sender's own copy", async () => {
