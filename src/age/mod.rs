@@ -279,15 +279,27 @@ impl<'a> Decryptor<'a> {
         {
             return Err(Error::Header("an scrypt stanza must be the only stanza"));
         }
-        let mut found = None;
+        // Every stanza's syntax is checked before any is tried, so a malformed header fails
+        // the same way whichever stanza matches.
+        let mut stanzas = Vec::with_capacity(header.stanzas.len());
         for stanza in &header.stanzas {
-            for identity in self.identities.iter() {
-                if let Some(key) = identity.unwrap(stanza)? {
-                    found.get_or_insert((key, identity.to_recipient()));
+            stanzas.extend(x25519::X25519Stanza::parse(stanza)?);
+        }
+        // Each identity's public key is computed once, not once per stanza. The first stanza
+        // that opens wins, as in rage.
+        let identities: Vec<(&Identity, Recipient)> = self
+            .identities
+            .iter()
+            .map(|i| (i, i.to_recipient()))
+            .collect();
+        for stanza in &stanzas {
+            for (identity, recipient) in &identities {
+                if let Some(key) = identity.unwrap(recipient, stanza)? {
+                    return Ok((key, *recipient));
                 }
             }
         }
-        found.ok_or(Error::NoMatch)
+        Err(Error::NoMatch)
     }
 }
 

@@ -97,11 +97,44 @@ impl Identity {
         Ok(Identity::from_secret_bytes(*bytes))
     }
 
-    /// Tries to unwrap the file key from one stanza.
+    /// Tries to unwrap the file key from one parsed stanza; `recipient` is this identity's
+    /// own (computed once per header rather than once per stanza).
     ///
-    /// `Ok(None)` means the stanza is not an X25519 stanza or is addressed to someone else;
-    /// an error means the stanza is malformed, and the whole header must be rejected.
-    pub(crate) fn unwrap(&self, stanza: &Stanza) -> Result<Option<FileKey>> {
+    /// `Ok(None)` means the stanza is addressed to someone else; an error means its share is a
+    /// low-order point, and the whole header must be rejected.
+    pub(crate) fn unwrap(
+        &self,
+        recipient: &Recipient,
+        stanza: &X25519Stanza<'_>,
+    ) -> Result<Option<FileKey>> {
+        let shared = self.0.diffie_hellman(&stanza.share.into());
+        if !shared.was_contributory() {
+            return Err(Error::Header("X25519 share is a low-order point"));
+        }
+        let key = wrap_key(shared.as_bytes(), &stanza.share, recipient.0.as_bytes());
+        let (ciphertext, tag) = stanza.body.split_at(16);
+        let mut plain = Zeroizing::new([0u8; 16]);
+        plain.copy_from_slice(ciphertext);
+        let opened = ChaCha20Poly1305::new(key.as_ref().into()).decrypt_in_place_detached(
+            &[0u8; 12].into(),
+            b"",
+            plain.as_mut_slice(),
+            tag.into(),
+        );
+        Ok(opened.ok().map(|()| FileKey::from_bytes(*plain)))
+    }
+}
+
+/// An X25519 stanza whose syntax was checked: its ephemeral share and 32-byte body.
+pub(crate) struct X25519Stanza<'a> {
+    share: [u8; 32],
+    body: &'a [u8; 32],
+}
+
+impl<'a> X25519Stanza<'a> {
+    /// Checks a stanza's syntax. `Ok(None)`: another recipient type; an error: a malformed
+    /// X25519 stanza, which rejects the whole header.
+    pub(crate) fn parse(stanza: &'a Stanza) -> Result<Option<Self>> {
         if stanza.args.first().map(String::as_str) != Some(STANZA_TAG) {
             return Ok(None);
         }
@@ -114,25 +147,9 @@ impl Identity {
             "X25519 share is not canonical base64 of 32 bytes",
         ))?;
         // Checking the length before decrypting prevents partitioning oracles (C2SP age).
-        if stanza.body.len() != 32 {
-            return Err(Error::Header("X25519 stanza body is not 32 bytes"));
-        }
-        let shared = self.0.diffie_hellman(&share.into());
-        if !shared.was_contributory() {
-            return Err(Error::Header("X25519 share is a low-order point"));
-        }
-        let recipient = self.to_recipient();
-        let key = wrap_key(shared.as_bytes(), &share, recipient.0.as_bytes());
-        let (ciphertext, tag) = stanza.body.split_at(16);
-        let mut plain = Zeroizing::new([0u8; 16]);
-        plain.copy_from_slice(ciphertext);
-        let opened = ChaCha20Poly1305::new(key.as_ref().into()).decrypt_in_place_detached(
-            &[0u8; 12].into(),
-            b"",
-            plain.as_mut_slice(),
-            tag.into(),
-        );
-        Ok(opened.ok().map(|()| FileKey::from_bytes(*plain)))
+        let body = <&[u8; 32]>::try_from(stanza.body.as_slice())
+            .map_err(|_| Error::Header("X25519 stanza body is not 32 bytes"))?;
+        Ok(Some(Self { share, body }))
     }
 }
 
