@@ -116,34 +116,6 @@ for variant in base simd128; do
     "$LEVERS/pkg-scratch-$variant"
 done
 
-# The same scratch copy with one change to the real code path: each identity's recipient (a
-# basepoint multiplication) is computed once per header instead of once per stanza tried.
-say "levers: building scratch-hoist"
-hoist="$LEVERS/scratch-hoist"
-rm -rf "$hoist"
-mkdir -p "$hoist"
-cp -r "$scratch/src" "$scratch/Cargo.toml" "$scratch/Cargo.lock" "$hoist/"
-python3 - "$hoist/src" <<'PY'
-import sys
-src = sys.argv[1]
-def patch(path, old, new):
-    text = open(path).read()
-    assert old in text, (path, old)
-    open(path, "w").write(text.replace(old, new))
-patch(f"{src}/age/x25519.rs",
-      "    pub(crate) fn unwrap(&self, stanza: &Stanza) -> Result<Option<FileKey>> {\n",
-      "    pub(crate) fn unwrap_for(&self, recipient: &Recipient, stanza: &Stanza) -> Result<Option<FileKey>> {\n")
-patch(f"{src}/age/x25519.rs",
-      "        let recipient = self.to_recipient();\n        let key = wrap_key(",
-      "        let key = wrap_key(")
-patch(f"{src}/age/mod.rs",
-      "        let mut found = None;\n        for stanza in &header.stanzas {\n            for identity in self.identities.iter() {\n                if let Some(key) = identity.unwrap(stanza)? {\n                    found.get_or_insert((key, identity.to_recipient()));",
-      "        let mut found = None;\n        let recipients: Vec<Recipient> = self.identities.iter().map(Identity::to_recipient).collect();\n        for stanza in &header.stanzas {\n            for (identity, recipient) in self.identities.iter().zip(&recipients) {\n                if let Some(key) = identity.unwrap_for(recipient, stanza)? {\n                    found.get_or_insert((key, *recipient));")
-PY
-(cd "$hoist" && CARGO_TARGET_DIR="$LEVERS/cargo-scratch-hoist" \
-  cargo build --quiet --release --target wasm32-unknown-unknown --lib)
-bindgen "$LEVERS/cargo-scratch-hoist/wasm32-unknown-unknown/release/sealbill.wasm" "$LEVERS/pkg-scratch-hoist"
-
 # The scratch copy without curve25519-dalek's precomputed basepoint tables (ed25519-dalek
 # without "fast", x25519-dalek without its default "precomputed-tables"): a size lever.
 say "levers: building scratch-no-tables"

@@ -311,8 +311,9 @@ p("  an empty file, timed in the same rounds; it is the figure held against the 
 p("  decrypt one AEAD message of N bytes (libsodium `*_ietf_decrypt`, noble `.decrypt`); typage");
 p("  decrypts an age file of the same shape as ours. Encryption costs the same as decryption in");
 p("  these ciphers.");
-p("- **X25519, ours**: `decryptAge` of an empty age file with 17 X25519 stanzas minus the same with");
-p("  1 stanza, divided by 16. The module tries every stanza, so each extra stanza is one X25519");
+p("- **X25519, ours**: `decryptAge` of an empty age file with 17 X25519 stanzas, ours last, minus");
+p("  the same with 1 stanza, divided by 16. The reader stops at the first stanza that opens, so each");
+p("  of the 16 before ours is one X25519");
 p("  shared secret plus an HKDF-SHA-256 and a failed 32-byte ChaCha20-Poly1305 open (a few µs).");
 p("  Peers: libsodium `crypto_scalarmult`, noble `x25519.getSharedSecret`, and, for scale, native");
 p("  WebCrypto `deriveBits` (asynchronous; typage uses it when it exists).");
@@ -369,14 +370,12 @@ if (missed.length) {
     p(`- **X25519.** Per stanza the module spends ${fmt(n("x25519", "ours") * 1000)} µs in Node and ${fmt(c("x25519", "ours") * 1000)} µs in Chromium against`);
     p(`  libsodium's ${fmt(n("x25519", "sodium") * 1000)} / ${fmt(c("x25519", "sodium") * 1000)} µs per shared secret.`);
     if (lraw("raw-x25519", "scratch-base")) {
-      p(`  The curve is not the problem: x25519-dalek's shared secret in wasm, called raw, takes`);
-      p(`  ${fmt(lraw("raw-x25519", "scratch-base") * 1000)} µs against libsodium's ${fmt(lraw("raw-x25519", "sodium") * 1000)} µs in the same process (${x(lraw("raw-x25519", "sodium") / lraw("raw-x25519", "scratch-base"))}). The module is slower`);
-      p("  because `age::Identity::unwrap` recomputes the identity's own public key (a basepoint");
-      p(`  multiplication, ${fmt(lraw("raw-x25519", "scratch-base:pubkey") * 1000)} µs raw) for every stanza it tries.`);
-      if (lres("hoist", "x25519")) {
-        p(`  Computing it once per header (lever \`hoist\`) measured ${fmt(lres("hoist", "x25519") * 1000)} µs per stanza against ${fmt(lres("baseline", "x25519") * 1000)} µs for`);
-        p("  the baseline in the same run; the rest of a stanza is an HKDF-SHA-256 and a 32-byte AEAD open.");
-      }
+      p(`  x25519-dalek's shared secret in wasm, called raw, takes`);
+      p(`  ${fmt(lraw("raw-x25519", "scratch-base") * 1000)} µs against libsodium's ${fmt(lraw("raw-x25519", "sodium") * 1000)} µs in the same process (${x(lraw("raw-x25519", "sodium") / lraw("raw-x25519", "scratch-base"))}).`);
+      p("  So most of the gap is the curve arithmetic itself: curve25519-dalek's 32-bit serial backend");
+      p("  against libsodium's ref10 (the 64-bit backend is slower in wasm, lever `dalek64`). The rest of");
+      p("  a stanza is an HKDF-SHA-256 and a 32-byte AEAD open. The reader computes each identity's");
+      p("  public key once per header and stops at the first stanza that opens, as rage does.");
     }
   }
   if (missed.some((m) => m.startsWith("Argon2id"))) {
@@ -397,8 +396,8 @@ if (missed.length) {
     p("- **Typical invoice vs typage.** typage signs nothing and does its X25519 in native WebCrypto");
     p(`  (${fmt(n("x25519", "webcrypto") * 1000)} µs per shared secret in Node, ${fmt(c("x25519", "webcrypto") * 1000)} µs in Chromium); ours does all curve work in wasm.`);
     p("  Ours, per seal: a basepoint multiplication and a shared secret per recipient stanza (2 here),");
-    p("  an Ed25519 signature and SHA-256; per open: a shared secret and a basepoint multiplication for");
-    p("  every stanza (all are tried), one more basepoint multiplication for the match, and two Ed25519");
+    p("  an Ed25519 signature and SHA-256; per open: a basepoint multiplication (the reader's public");
+    p("  key), a shared secret for each stanza up to the one that opens (one here), and two Ed25519");
     p("  verifications (the manifest and the sender's card).");
     if (dh && pub) {
       const sealFloor = 2 * (dh + pub);
@@ -409,9 +408,7 @@ if (missed.length) {
       p("  do); in Node, seal meets it and open could approach it.");
     }
     p(`  Against typage doing the same work (\"typage + Ed25519\" in the ratios) ours is ${x(speedRatio(node, "invoice-seal", "ours", "typage-signed"))} / ${x(speedRatio(chromium, "invoice-seal", "ours", "typage-signed"))} as`);
-    p(`  fast to seal and ${x(speedRatio(node, "invoice-open", "ours", "typage-signed"))} / ${x(speedRatio(chromium, "invoice-open", "ours", "typage-signed"))} to open (Node / Chromium). Gains still open: the recipient`);
-    p(`  computed once per header (lever \`hoist\`: open ${lres("hoist", "open") ? x(lres("baseline", "open") / lres("hoist", "open")) : "?"}), and stopping the X25519 work once a stanza has`);
-    p("  opened (after checking every stanza's syntax), one shared secret less per open here.");
+    p(`  fast to seal and ${x(speedRatio(node, "invoice-open", "ours", "typage-signed"))} / ${x(speedRatio(chromium, "invoice-open", "ours", "typage-signed"))} to open (Node / Chromium).`);
   }
   if (missed.some((m) => m.startsWith("crypto module") || m.startsWith("download"))) {
     const v = (id) => levers?.variants.find((q) => q.id === id);
@@ -456,7 +453,7 @@ if (levers) {
   ]);
   table(["variant", "how", "wasm raw", "wasm gzip", "of which data", ...levers.ops.map((o) => o.title)], lr, ["l", "l", "r", "r", "r", ...levers.ops.map(() => "r")]);
   p();
-  p("Differences within about ±8% are this machine's noise: compare `dalek64` or `hoist` on Argon2id,");
+  p("Differences within about ±8% are this machine's noise: compare `dalek64` on Argon2id,");
   p("which they cannot change.");
   p();
   p("Baseline medians (Node): " + levers.ops.map((op) => `${op.title} ${fmt(levers.results[base.id]?.[op.id])} ms`).join(", ") + ".");

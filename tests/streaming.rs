@@ -4,34 +4,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use sealbill::{DocumentInfo, DocumentSink, Identity, Opener, Sealer};
 use sha2::{Digest, Sha256};
 
-/// Counts live heap bytes and their peak.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-#[allow(unsafe_code)]
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let live = LIVE.fetch_add(layout.size(), Ordering::SeqCst) + layout.size();
-        PEAK.fetch_max(live, Ordering::SeqCst);
-        System.alloc(layout)
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::SeqCst);
-        System.dealloc(ptr, layout)
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
+#[path = "support/heap.rs"]
+mod heap;
 
 const SIZE: u64 = 100 * 1000 * 1000;
 const PIECE: usize = 64 * 1024;
@@ -76,8 +53,7 @@ fn hundred_megabytes_in_bounded_memory() {
     let mut sink = HashSink::default();
     let mut out = Vec::with_capacity(4 * PIECE);
 
-    let baseline = LIVE.load(Ordering::SeqCst);
-    PEAK.store(baseline, Ordering::SeqCst);
+    let baseline = heap::start();
 
     let mut sealer = Sealer::new(
         &sender,
@@ -116,7 +92,7 @@ fn hundred_megabytes_in_bounded_memory() {
     assert_eq!(verified.open_proof, proof);
     let manifest = verified.manifest;
 
-    let peak = PEAK.load(Ordering::SeqCst) - baseline;
+    let peak = heap::peak_above(baseline);
     println!(
         "peak heap above baseline: {peak} bytes ({:.1} chunks)",
         peak as f64 / PIECE as f64

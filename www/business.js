@@ -164,18 +164,20 @@ async function sealAndUpload(event) {
     }
   }
   $("seal-button").disabled = true;
+  let link;
   try {
-    const { envelope, proofHash, link } = await sealDocuments(built, {
+    const sealed = await sealDocuments(built, {
       invoiceId: built.invoice.number,
       recipients: client ? [client] : [],
       link: passphrase ? { passphrase } : true,
     });
+    ({ link } = sealed);
+    const { envelope, proofHash } = sealed;
     const expiresSeconds = Number($("inv-expiry").value) * 86400;
     setProgress(0.5, "Uploading…");
     const stored = await upload(identity, envelope, { expiresSeconds, proofHash },
       (sent, total) => setProgress(0.5 + sent / total / 2, `Uploading… ${Math.round(100 * sent / total)} %`));
     const url = linkUrl(link, stored.id);
-    link.free();
     const buyer = built.invoice.buyer;
     const summary = { number: built.invoice.number, buyer: buyer.name, email: buyer.contact?.email,
       payable: built.invoice.totals.payable, currency: built.invoice.currency, url, manageToken: stored.manageToken,
@@ -189,6 +191,7 @@ async function sealAndUpload(event) {
       ? `This relay does not know your key yet. Ask its operator to register your card: ${identity.card()}`
       : `Not sent: ${error.message}`, "error");
   } finally {
+    link?.free(); // the link secret is wiped from wasm memory, sent or not
     $("seal-progress").hidden = true;
     $("seal-progress-text").textContent = "";
     $("seal-button").disabled = false;

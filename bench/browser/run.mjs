@@ -9,16 +9,11 @@ import { dirname, extname, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
+import { root, opt, flag, only as onlyFilter } from "../lib/args.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, "../..");
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const out = resolve(opt("--out", resolve(root, "bench/out/chromium.json")));
-const only = opt("--only", "") ? opt("--only").split(",") : null;
+const only = onlyFilter();
 const SUITE_TIMEOUT_MS = 10 * 60 * 1000;
 const MEMORY_TIMEOUT_MS = 3 * 60 * 1000;
 
@@ -102,7 +97,7 @@ try {
   const groups = await bounded(page.evaluate((c) => window.runBench(c), cfg), SUITE_TIMEOUT_MS, "suite");
   await page.close();
   let memory = null;
-  if (!args.includes("--no-memory")) {
+  if (!flag("--no-memory")) {
     memory = {};
     for (const [k, forceGc] of [["lazy", false], ["gc", true]]) {
       const fresh = await open();

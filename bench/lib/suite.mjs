@@ -9,7 +9,7 @@
 //   encrypt cost the same in these ciphers).
 // - X25519 "ours": `decryptAge` of an empty age file with 17 X25519 stanzas minus one with 1
 //   stanza, over 16: each stanza costs one X25519 shared secret plus an HKDF-SHA-256 and a
-//   32-byte ChaCha20-Poly1305 open, since every stanza is tried.
+//   32-byte ChaCha20-Poly1305 open, since every stanza before ours is tried.
 // - Argon2id "ours": `Identity.lock` with KdfOptions (Argon2id, then a 100-byte
 //   XChaCha20-Poly1305 seal).
 
@@ -100,8 +100,11 @@ function groups(sb) {
   }
 
   defs.push({ ids: ["x25519"], build: async () => {
-    const many = [me.recipient()];
+    // Our stanza comes last: a reader stops at the first stanza that opens (as rage does), so
+    // each of the 16 before it costs one full try.
+    const many = [];
     for (let i = 0; i < 16; i++) many.push(sb.Identity.generate("Other").recipient());
+    many.push(me.recipient());
     const e17 = new age.Encrypter();
     for (const r of many) e17.addRecipient(r);
     const file17 = await e17.encrypt(new Uint8Array(0));

@@ -28,7 +28,6 @@ const catalogue = [
   ["wasm-opt-O3", "pkg-wasm-opt-O3", "baseline + `wasm-opt -O3` (Debian binaryen, before wasm-bindgen)"],
   ["wasm-opt-Oz", "pkg-wasm-opt-Oz", "baseline + `wasm-opt -Oz`"],
   ["opt-z-wasm-opt-Oz", "pkg-opt-z-wasm-opt-Oz", "opt-level \"z\" + `wasm-opt -Oz`"],
-  ["hoist", "pkg-scratch-hoist", "source patch (scratch copy): each identity's recipient computed once per header, not once per stanza tried"],
   ["no-tables", "pkg-scratch-no-tables", "Cargo.toml change (scratch copy): no precomputed basepoint tables (ed25519-dalek without `fast`, x25519-dalek without default features)"],
 ];
 

@@ -9,17 +9,12 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 import { runSuite } from "../lib/suite.mjs";
+import { root, opt, flag, only as onlyFilter } from "../lib/args.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, "../..");
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : dflt;
-};
 const out = resolve(opt("--out", resolve(root, "bench/out/node.json")));
 const pkg = resolve(opt("--pkg", resolve(root, "pkg")));
-const only = opt("--only", "") ? opt("--only").split(",") : null;
+const only = onlyFilter();
 
 const sb = await import(pathToFileURL(resolve(pkg, "sealbill.js")).href);
 sb.initSync({ module: readFileSync(resolve(pkg, "sealbill_bg.wasm")) });
@@ -29,7 +24,7 @@ const log = (m) => console.error(`[node] ${m}`);
 const t0 = performance.now();
 const groups = await runSuite(sb, cfg, log);
 let memory = null;
-if (!args.includes("--no-memory")) {
+if (!flag("--no-memory")) {
   const probe = (flags) =>
     JSON.parse(execFileSync(process.execPath, [...flags, resolve(here, "memory.mjs"), ...flags.map(() => "--gc"), pkg], { encoding: "utf8", timeout: 300000 }));
   memory = { lazy: probe([]), gc: probe(["--expose-gc"]) };
