@@ -217,6 +217,7 @@ async function statusOf(record, summary) {
 }
 
 async function listSent() {
+  $("sent-rows").replaceChildren();
   show("sent");
   const records = (await storage.all("sent")).sort((a, b) => b.sentAt - a.sentAt);
   $("sent-empty").hidden = records.length > 0;

@@ -52,7 +52,9 @@ function addLine(line = {}) {
 
 /** Fills the form for a new invoice. */
 export function resetForm(nextNumber) {
-  $("invoice-form").reset();
+  const form = $("invoice-form");
+  form.reset();
+  form.dataset.generation = String(Number(form.dataset.generation ?? 0) + 1);
   $("lines").replaceChildren();
   const today = new Date();
   $("inv-number").value = nextNumber;
@@ -102,8 +104,12 @@ export function readForm(profile) {
   };
 }
 
-/** The form control a problem's field path points to, if any. */
-function controlFor(field) {
+/** Rules about values the form derives from another field: where to fix them. */
+const DERIVED = { "PEPPOL-EN16931-R010": "buyer-vat", "PEPPOL-EN16931-CL008": "buyer-vat" };
+
+/** The form control a problem points to, if any. */
+function controlFor({ rule, field }) {
+  if (DERIVED[rule] && (!field || field.startsWith("buyer"))) return $(DERIVED[rule]);
   if (!field) return undefined;
   const line = /^lines\[(\d+)\]\.(\w+)/.exec(field);
   if (line) {
@@ -128,10 +134,12 @@ export function check(profile) {
     problems = error.problems ?? [{ rule: error.code ?? "ERROR", level: "fatal", message: error.message }];
   }
   $("problems").replaceChildren(...problems.map((p) => {
-    const control = controlFor(p.field);
+    const control = controlFor(p);
     if (p.level === "fatal") control?.setAttribute("aria-invalid", "true");
+    // Name the field as the form labels it; the rule id stays for the accountant.
+    const where = control?.labels?.[0]?.textContent.replace(/\s*\(.*\)$/, "") ?? p.field;
     return h("li", { "data-level": p.level, "data-rule": p.rule },
-      h("strong", {}, p.rule), ` ${p.field ? `${p.field}: ` : ""}${p.message}`);
+      where && h("strong", {}, `${where}: `), p.message, " ", h("small", {}, `[${p.rule}]`));
   }));
   $("problems-box").hidden = problems.length === 0;
   const t = built?.invoice.totals;

@@ -26,6 +26,10 @@ function table(caption, head, rows, className) {
     h("tbody", {}, rows.map((r) => h("tr", {}, r.map((c) => h("td", {}, c ?? ""))))));
 }
 
+/** Common UN/ECE Rec 20 unit codes in words; others are shown as they are. */
+const UNITS = { C62: "", H87: "pcs", HUR: "h", DAY: "days", MON: "months", KGM: "kg", MTR: "m", LS: "lump sum", MIN: "min" };
+const unit = (code) => (code in UNITS ? UNITS[code] : code ?? "");
+
 const vatLabel = (category, rate) => (rate === undefined ? category : `${category} ${rate} %`);
 
 /** The invoice as a document: parties, lines, VAT breakdown, totals and how to pay. */
@@ -47,7 +51,7 @@ export function renderInvoice(inv) {
     table("Lines", ["Item", "Quantity", "Unit price", "VAT", "Net"],
       inv.lines.map((l) => [
         [l.name, l.description && h("small", {}, l.description)],
-        `${l.quantity} ${l.unitCode ?? ""}`.trim(), l.netPrice, vatLabel(l.vatCategory, l.vatRate),
+        `${l.quantity} ${unit(l.unitCode)}`.trim(), l.netPrice, vatLabel(l.vatCategory, l.vatRate),
         money(l.netAmount, c)]), "lines"),
     table("VAT", ["Category", "Taxable", "VAT"],
       (inv.vatBreakdown ?? []).map((b) => [

@@ -34,6 +34,15 @@ async function fill(p, values) {
   for (const [selector, value] of Object.entries(values)) await p.fill(selector, value);
 }
 
+/** Opens a fresh invoice form and waits until it has been reset. */
+async function newForm(p) {
+  const generation = () => p.evaluate(() => document.getElementById("invoice-form").dataset.generation ?? "0");
+  const before = await generation();
+  await p.click("#nav-new");
+  await p.waitForFunction((g) => document.getElementById("invoice-form").dataset.generation !== g, before, WAIT);
+  await p.waitForSelector("#compose:not([hidden])", WAIT);
+}
+
 /** Fills the first-visit form and creates the identity; returns the card. */
 async function setUp(p, { iban = BUSINESS.iban, screenshot } = {}) {
   await p.goto(`${relay.origin}/`);
@@ -53,8 +62,7 @@ async function setUp(p, { iban = BUSINESS.iban, screenshot } = {}) {
 /** Writes the standard invoice and seals it; returns the link. */
 async function sendInvoice({ passphrase, number, from = page, keepForm = false } = {}) {
   const page = from;
-  if (!keepForm) await page.click("#nav-new");
-  await page.waitForSelector("#compose:not([hidden])", WAIT);
+  if (!keepForm) await newForm(page);
   if (number) await page.fill("#inv-number", number);
   await fill(page, { "#buyer-name": CLIENT.name, "#buyer-street": CLIENT.street, "#buyer-postcode": CLIENT.postcode,
     "#buyer-city": CLIENT.city, "#buyer-country": CLIENT.country, "#buyer-vat": CLIENT.vat, "#buyer-email": CLIENT.email,
@@ -118,7 +126,7 @@ describe("the page in headless Chromium", { timeout: 240_000 }, () => {
   });
 
   it("the form shows EN 16931 problems and live totals", async () => {
-    await page.click("#nav-new");
+    await newForm(page);
     await page.locator('#lines [data-line-field="name"]').fill("Consulting");
     await page.locator('#lines [data-line-field="netPrice"]').fill("95.00");
     await page.fill("#inv-due", "");
@@ -246,7 +254,7 @@ describe("the page in headless Chromium", { timeout: 240_000 }, () => {
   it("attachments are sealed with a progress bar and arrive intact", async () => {
     const attachment = Buffer.alloc(3 * 1024 * 1024 + 17);
     for (let i = 0; i < attachment.length; i++) attachment[i] = (i * 31 + (i >> 12)) & 0xff;
-    await page.click("#nav-new");
+    await newForm(page);
     await page.setInputFiles("#inv-attachments", { name: "timesheet.bin", mimeType: "application/octet-stream", buffer: attachment });
     // Record every progress text the page shows while sealing and uploading.
     await page.evaluate(() => {
