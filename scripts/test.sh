@@ -10,6 +10,10 @@ say "cargo clippy -D warnings (native, and the wasm32 bindings with their tests)
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy --locked --target wasm32-unknown-unknown -p sealbill -p sealbill-invoice --lib --tests \
   -- -D warnings
+# The simd128 build (the default wasm of pkg/) in its own target dir, since RUSTFLAGS differ.
+simd=(env RUSTFLAGS="-C target-feature=+simd128" CARGO_TARGET_DIR="$ROOT/target/simd")
+"${simd[@]}" cargo clippy --locked --target wasm32-unknown-unknown -p sealbill --features simd \
+  --lib --tests -- -D warnings
 
 # The wasm32 release build of the library, as the npm package pkg/.
 source scripts/pkg.sh
@@ -20,19 +24,20 @@ node tests/interop/cctv-export.mjs --check
 say "native tests: unit, CCTV, known answers, interop with the age crate, CLI, streaming"
 cargo test --workspace --locked
 
-# The wasm suites: the JS API (src/wasm/tests.rs), the CCTV vectors and the known answers;
-# the invoice module's JS API (invoice/src/wasm/tests.rs).
+# The wasm suites: the JS API (src/wasm/tests.rs), the CCTV vectors and the known answers
+# (RFC 8439 and Wycheproof included), for the compat and the simd128 builds; the invoice
+# module's JS API (invoice/src/wasm/tests.rs).
 wasm_suites=(--target wasm32-unknown-unknown -p sealbill --lib --test cctv --test kat)
 invoice_suite=(--target wasm32-unknown-unknown -p sealbill-invoice --lib)
 say "wasm-bindgen-test suites in Node"
 cargo test --locked "${wasm_suites[@]}"
+"${simd[@]}" cargo test --locked "${wasm_suites[@]}" --features simd
 cargo test --locked "${invoice_suite[@]}"
 say "wasm-bindgen-test suites in headless Chromium"
-for suite in wasm_suites invoice_suite; do
-  declare -n args="$suite"
-  WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="$(command -v chromedriver)" \
-    cargo test --locked "${args[@]}"
-done
+in_chromium=(env WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER="$(command -v chromedriver)")
+"${in_chromium[@]}" cargo test --locked "${wasm_suites[@]}"
+"${in_chromium[@]}" "${simd[@]}" cargo test --locked "${wasm_suites[@]}" --features simd
+"${in_chromium[@]}" cargo test --locked "${invoice_suite[@]}"
 
 say "interop with typage (npm age-encryption) under Node: the CLI and the wasm module"
 SEALBILL_BIN="$ROOT/target/debug/sealbill" node --test tests/interop/

@@ -1,5 +1,7 @@
 //! Known-answer tests for the cryptographic primitives sealbill depends on: X25519
-//! (RFC 7748), ChaCha20-Poly1305 (RFC 8439), Ed25519 (RFC 8032) and Argon2id (RFC 9106).
+//! (RFC 7748), ChaCha20-Poly1305 (RFC 8439 and Wycheproof), Ed25519 (RFC 8032) and Argon2id
+//! (RFC 9106). ChaCha20-Poly1305 is checked through `sealbill::age::PayloadAead`, the
+//! construction the STREAM payload uses (the simd128 one in the `simd` build).
 //!
 //! The vectors live in `tests/vectors/kat/*.txt`, copied from the RFCs, and are embedded so
 //! that the same suite runs natively and, under wasm-bindgen-test, in the wasm build. Format: `#` lines
@@ -13,8 +15,9 @@ use std::collections::HashMap;
 
 use argon2::{Algorithm, Argon2, AssociatedData, Params, ParamsBuilder, Version};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-use chacha20poly1305::{ChaCha20Poly1305, Nonce};
+use chacha20poly1305::Nonce;
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use sealbill::age::PayloadAead as ChaCha20Poly1305;
 use x25519_dalek::{x25519, PublicKey, StaticSecret};
 
 /// The vector files, by name.
@@ -142,6 +145,71 @@ fn rfc8439_chacha20poly1305() {
         );
     }
     assert!(!cases.is_empty(), "no ChaCha20-Poly1305 cases");
+}
+
+/// Wycheproof's ChaCha20-Poly1305 vectors (`chacha20_poly1305_test.json`, as shipped by the
+/// `wycheproof` crate 0.6): every valid case seals and opens to the published bytes, every
+/// invalid one (forged tags, edge-case Poly1305 values) fails to open. Cases with a nonce other
+/// than 96 bits are invalid by construction: RFC 8439's AEAD takes only 96-bit nonces.
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+fn wycheproof_chacha20poly1305() {
+    let file: serde_json::Value =
+        serde_json::from_str(include_str!("vectors/kat/wycheproof-chacha20poly1305.json")).unwrap();
+    let h = |v: &serde_json::Value| hex::decode(v.as_str().unwrap()).unwrap();
+    let (mut valid, mut invalid) = (0, 0);
+    for group in file["testGroups"].as_array().unwrap() {
+        for case in group["tests"].as_array().unwrap() {
+            let id = &case["tcId"];
+            let expect_valid = case["result"] == "valid";
+            let (key, iv, aad, msg) = (
+                h(&case["key"]),
+                h(&case["iv"]),
+                h(&case["aad"]),
+                h(&case["msg"]),
+            );
+            let sealed = [h(&case["ct"]), h(&case["tag"])].concat();
+            if iv.len() != 12 {
+                assert!(!expect_valid, "case {id}: a non-96-bit nonce marked valid");
+                invalid += 1;
+                continue;
+            }
+            let cipher = ChaCha20Poly1305::new_from_slice(&key).unwrap();
+            let nonce = Nonce::from_slice(&iv);
+            let opened = cipher.decrypt(
+                nonce,
+                Payload {
+                    msg: &sealed,
+                    aad: &aad,
+                },
+            );
+            if expect_valid {
+                assert_eq!(opened.as_deref(), Ok(msg.as_slice()), "case {id}: open");
+                let again = cipher
+                    .encrypt(
+                        nonce,
+                        Payload {
+                            msg: &msg,
+                            aad: &aad,
+                        },
+                    )
+                    .unwrap();
+                assert_eq!(again, sealed, "case {id}: seal");
+                valid += 1;
+            } else {
+                assert!(opened.is_err(), "case {id}: an invalid case opened");
+                invalid += 1;
+            }
+        }
+    }
+    assert_eq!(
+        valid + invalid,
+        file["numberOfTests"].as_u64().unwrap() as usize
+    );
+    assert!(
+        valid > 200 && invalid > 50,
+        "{valid} valid, {invalid} invalid"
+    );
 }
 
 /// RFC 8032 §7.1: key derivation and deterministic signing give the published values,

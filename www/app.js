@@ -5,6 +5,12 @@
 import initCrypto from "/pkg/sealbill.js";
 import { say } from "/dom.js";
 
+/** A module with one simd128 instruction: valid only where WebAssembly SIMD is supported. */
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0,
+  10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+/** The crypto module's wasm: the simd128 build, or the compat build where SIMD is missing. */
+const cryptoWasm = WebAssembly.validate(SIMD_PROBE) ? "/pkg/sealbill_bg.wasm" : "/pkg/sealbill_compat_bg.wasm";
+
 const business = () => Promise.all([import("/business.js"), import("/pkg/invoice/sealbill_invoice.js")])
   .then(async ([flow, invoice]) => {
     await invoice.default();
@@ -13,7 +19,7 @@ const business = () => Promise.all([import("/business.js"), import("/pkg/invoice
 
 async function main() {
   const flow = location.hash.length > 1 ? import("/open.js").then((m) => m.startOpen) : business();
-  const [start] = await Promise.all([flow, initCrypto()]);
+  const [start] = await Promise.all([flow, initCrypto({ module_or_path: cryptoWasm })]);
   await start();
   document.getElementById("print").addEventListener("click", () => window.print());
   // A link pasted into this tab starts over, so that no state crosses between the two sides.

@@ -7,6 +7,8 @@
 mod armor;
 mod b64;
 pub(crate) mod bech32;
+#[cfg(all(feature = "simd", target_arch = "wasm32", target_feature = "simd128"))]
+mod chacha20_simd;
 mod file_key;
 mod header;
 mod stream;
@@ -26,6 +28,22 @@ pub use armor::{BEGIN as ARMOR_BEGIN, END as ARMOR_END};
 pub use header::Stanza;
 pub use stream::CHUNK_SIZE;
 pub use x25519::{Identity, Recipient};
+
+/// The ChaCha20-Poly1305 (RFC 8439) of the STREAM payload: RustCrypto's, or with the `simd`
+/// feature on wasm32 `+simd128`, the same construction over a four-block simd128 ChaCha20.
+#[cfg(not(all(feature = "simd", target_arch = "wasm32", target_feature = "simd128")))]
+pub type PayloadAead = chacha20poly1305::ChaCha20Poly1305;
+/// The ChaCha20-Poly1305 (RFC 8439) of the STREAM payload: RustCrypto's, or with the `simd`
+/// feature on wasm32 `+simd128`, the same construction over a four-block simd128 ChaCha20.
+#[cfg(all(feature = "simd", target_arch = "wasm32", target_feature = "simd128"))]
+pub type PayloadAead = chacha20poly1305::ChaChaPoly1305<chacha20_simd::ChaCha20>;
+
+#[cfg(all(
+    feature = "simd",
+    target_arch = "wasm32",
+    not(target_feature = "simd128")
+))]
+compile_error!("the `simd` feature needs RUSTFLAGS=\"-C target-feature=+simd128\" on wasm32");
 
 /// Checks that `file` is a binary age v1 file as far as can be told without a key: a
 /// well-formed header with at least one stanza, then a nonce and at least one sealed chunk.

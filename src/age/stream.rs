@@ -4,12 +4,13 @@
 //! the payload size.
 
 use chacha20poly1305::aead::{AeadInPlace, KeyInit};
-use chacha20poly1305::{ChaCha20Poly1305, Nonce, Tag};
+use chacha20poly1305::{Nonce, Tag};
 use hkdf::Hkdf;
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use super::file_key::FileKey;
+use super::PayloadAead;
 use crate::error::{Error, Result};
 
 /// Plaintext bytes per chunk.
@@ -20,11 +21,11 @@ pub(crate) const NONCE_SIZE: usize = 16;
 /// The chunk counter is 11 bytes on the wire; we stop well before a u64 wraps.
 const MAX_CHUNKS: u64 = u64::MAX;
 
-fn payload_aead(file_key: &FileKey, nonce: &[u8; NONCE_SIZE]) -> ChaCha20Poly1305 {
+fn payload_aead(file_key: &FileKey, nonce: &[u8; NONCE_SIZE]) -> PayloadAead {
     let mut key = Zeroizing::new([0u8; 32]);
     // HKDF-Expand cannot fail for a 32-byte output.
     let _ = Hkdf::<Sha256>::new(Some(nonce), file_key.expose()).expand(b"payload", key.as_mut());
-    ChaCha20Poly1305::new(key.as_ref().into())
+    PayloadAead::new(key.as_ref().into())
 }
 
 fn chunk_nonce(counter: u64, last: bool) -> Nonce {
@@ -36,7 +37,7 @@ fn chunk_nonce(counter: u64, last: bool) -> Nonce {
 
 /// Encrypts a payload chunk by chunk.
 pub(crate) struct StreamEncryptor {
-    aead: ChaCha20Poly1305,
+    aead: PayloadAead,
     counter: u64,
     buf: Zeroizing<Vec<u8>>,
 }
@@ -89,7 +90,7 @@ impl StreamEncryptor {
 
 /// Decrypts a payload chunk by chunk, releasing each chunk only once it is authenticated.
 pub(crate) struct StreamDecryptor {
-    aead: ChaCha20Poly1305,
+    aead: PayloadAead,
     counter: u64,
     buf: Zeroizing<Vec<u8>>,
 }

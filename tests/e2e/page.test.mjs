@@ -227,6 +227,34 @@ describe("the page in headless Chromium", { timeout: 240_000 }, () => {
     await ctx.close();
   });
 
+  it("both crypto builds (simd128 and compat) seal and open the same envelopes in Chromium", async () => {
+    const ctx = await context(browser);
+    const p = await ctx.newPage();
+    // A same-origin page that runs no app code, so each build gets a fresh instance of the glue.
+    await p.goto(`${relay.origin}/pkg/package.json`);
+    const result = await p.evaluate(async () => {
+      const builds = {};
+      for (const wasm of ["sealbill_bg.wasm", "sealbill_compat_bg.wasm"]) {
+        const m = await import(`/pkg/sealbill.js?${wasm}`);
+        await m.default({ module_or_path: `/pkg/${wasm}` });
+        builds[wasm] = m;
+      }
+      const [simd, compat] = Object.values(builds);
+      const data = new Uint8Array(300_000).map((_, i) => (i * 7) & 0xff);
+      const doc = [{ name: "a.bin", mediaType: "application/octet-stream", data }];
+      const out = [];
+      for (const [from, to] of [[simd, compat], [compat, simd]]) {
+        const sender = from.Identity.generate("A");
+        const { envelope, link } = from.seal(sender, doc, { invoiceId: "1", link: true });
+        const opened = to.openLink(to.Link.parse(link.url("https://x.example/", "AAAAAAAAAAAAAAAAAAAAAA")), envelope);
+        out.push(opened.documents[0].data.every((b, i) => b === data[i]) && opened.documents[0].data.length === data.length);
+      }
+      return out;
+    });
+    assert.deepEqual(result, [true, true]);
+    await ctx.close();
+  });
+
   it("the sent list shows the invoice as opened, and opens the sender's own copy", async () => {
     await page.click("#nav-sent");
     const row = page.locator(`#sent-rows tr[data-id="${relayId(link)}"]`);
