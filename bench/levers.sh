@@ -34,6 +34,7 @@ build() { # build NAME [ENV=VALUE...]: cargo build of the wasm module in target/
   bindgen "$LEVERS/cargo-$name/wasm32-unknown-unknown/release/sealbill.wasm" "$LEVERS/pkg-$name"
 }
 
+build baseline
 build opt-s CARGO_PROFILE_RELEASE_OPT_LEVEL=s
 build opt-z CARGO_PROFILE_RELEASE_OPT_LEVEL=z
 build simd128 RUSTFLAGS="-C target-feature=+simd128"

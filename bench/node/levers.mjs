@@ -20,10 +20,11 @@ const [leversDir, outFile, notesFile] = process.argv.slice(2);
 await sodium.ready;
 
 const catalogue = [
-  ["baseline", resolve(root, "pkg"), "`pkg/` as built: opt-level 3, LTO, 1 codegen unit"],
+  ["baseline", "pkg-baseline", "the compat build (`pkg/sealbill_compat_bg.wasm`): opt-level 3, LTO, 1 codegen unit, no SIMD"],
+  ["simd-chacha", resolve(root, "pkg"), "the default build (`pkg/sealbill_bg.wasm`): +simd128 and the four-block simd128 ChaCha20 (feature `simd`)"],
   ["opt-s", "pkg-opt-s", "opt-level \"s\""],
   ["opt-z", "pkg-opt-z", "opt-level \"z\""],
-  ["simd128", "pkg-simd128", "`-C target-feature=+simd128` (LLVM autovectorisation only: none of the crypto crates has a wasm simd128 backend)"],
+  ["simd128", "pkg-simd128", "`-C target-feature=+simd128` without the feature (LLVM autovectorisation only)"],
   ["dalek64", "pkg-dalek64", "curve25519-dalek's 64-bit serial backend (`--cfg curve25519_dalek_bits=\"64\"`)"],
   ["wasm-opt-O3", "pkg-wasm-opt-O3", "baseline + `wasm-opt -O3` (Debian binaryen, before wasm-bindgen)"],
   ["wasm-opt-Oz", "pkg-wasm-opt-Oz", "baseline + `wasm-opt -Oz`"],
