@@ -392,9 +392,17 @@ if (missed.length) {
     p(`  ${x(timeRatio(node, "argon2id-m64t3", "ours", "sumo"))} and ${x(timeRatio(chromium, "argon2id-m64t3", "ours", "sumo"))} at 64 MiB, against a 1.10× bound; our own samples spread by`);
     p(`  ${fmt(100 * spread(node, "argon2id-m64t3"))}% (Node) and ${fmt(100 * spread(chromium, "argon2id-m64t3"))}% (Chromium) of their median at 64 MiB on this busy machine: ours is`);
     p("  consistently a little slower, and whether a run lands under 1.10× is partly noise, so this");
-    p("  target is borderline. Both are scalar wasm (libsodium.js ships no SIMD build); ours is RustCrypto");
+    p("  target is borderline. libsodium.js ships no SIMD build; ours is RustCrypto");
     p(`  \`argon2\` 0.5. No build lever closed it${lres("simd128", "argon") ? ` (+simd128 ${x(lres("baseline", "argon") / lres("simd128", "argon"))}, wasm-opt -O3 ${x(lres("baseline", "argon") / lres("wasm-opt-O3", "argon"))}, opt-level s ${x(lres("baseline", "argon") / lres("opt-s", "argon"))} in speed)` : ""}; the`);
     p("  cause inside the compression function is not isolated yet.");
+    if (lres("simd-chacha", "argon")) {
+      p(`  The shipped build is the simd128 one, which runs Argon2id at ${x(lres("baseline", "argon") / lres("simd-chacha", "argon"))} the compat build's speed: built`);
+      p("  with +simd128, LLVM autovectorises Argon2's 64-bit multiply-adds into i64x2 operations that");
+      p("  the engines run slower. Enabling simd128 only on the ChaCha20 functions (`#[target_feature]`)");
+      p("  avoids that, but then the payload gains about 11% instead of 30-40% (Poly1305 and the");
+      p("  keystream XOR are no longer vectorised; one Node run, 2026-11-25). We kept the global flag:");
+      p("  attachments gain more than a keystore unlock (about 200 ms) loses.");
+    }
   }
   if (missed.some((m) => m.startsWith("typical invoice"))) {
     const dh = lraw("raw-x25519", "scratch-base"), pub = lraw("raw-x25519", "scratch-base:pubkey");
