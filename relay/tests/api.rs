@@ -504,6 +504,41 @@ async fn the_page_is_served_with_strict_headers_and_no_listing_or_traversal() {
 }
 
 #[tokio::test]
+async fn static_files_are_gzipped_and_api_answers_never_are() {
+    let relay = relay(&["--open-uploads"]);
+    let module: Vec<u8> = (0..64 * 1024u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(relay.dir.join("pkg/big.wasm"), &module).unwrap();
+    let gzip = |uri: &str| {
+        Request::get(uri)
+            .header("accept-encoding", "gzip")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (status, response, body) = call(&relay, gzip("/pkg/big.wasm")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    assert_eq!(response.headers()["content-type"], "application/wasm");
+    assert!(body.len() < module.len() / 4, "{} bytes", body.len());
+    // Without Accept-Encoding, the bytes as they are.
+    let (_, response, body) = call(&relay, get("/pkg/big.wasm")).await;
+    assert!(response.headers().get("content-encoding").is_none());
+    assert_eq!(body, module);
+
+    // An upload's answer holds the manage token: never compressed.
+    let (acme, client) = parties();
+    let request = Request::post("/api/v1/envelopes")
+        .header("accept-encoding", "gzip")
+        .body(Body::from(sealed(&acme, &client).envelope))
+        .unwrap();
+    let (status, response, body) = call(&relay, request).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(response.headers().get("content-encoding").is_none());
+    let id = json(&body)["id"].as_str().unwrap().to_owned();
+    let (_, response, _) = call(&relay, gzip(&format!("/api/v1/envelopes/{id}"))).await;
+    assert!(response.headers().get("content-encoding").is_none());
+}
+
+#[tokio::test]
 async fn metrics_name_routes_never_ids_or_tokens() {
     let relay = relay(&["--open-uploads"]);
     let (acme, client) = parties();
