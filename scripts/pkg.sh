@@ -33,3 +33,8 @@ wasm-bindgen --target web --out-dir "$ROOT/pkg/invoice" --out-name sealbill_invo
   "$ROOT/target/wasm32-unknown-unknown/release/sealbill_invoice.wasm"
 sed "s/@VERSION@/$version/" "$ROOT/npm/invoice/package.json" > "$ROOT/pkg/invoice/package.json"
 cp "$ROOT/npm/invoice/README.md" "$ROOT/pkg/invoice/README.md"
+
+# Precompressed copies for the relay (served to clients that accept gzip).
+for f in "$ROOT"/pkg/*.wasm "$ROOT"/pkg/*.js "$ROOT"/pkg/invoice/*.wasm "$ROOT"/pkg/invoice/*.js; do
+  [ "$f.gz" -nt "$f" ] || gzip -9 -n -k -f "$f"
+done

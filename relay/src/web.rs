@@ -22,11 +22,12 @@ form-action 'self'; frame-ancestors 'none'";
 /// `index.html` for a directory, never a listing, refuses `..`, and sets `application/wasm`.
 ///
 /// They are gzip-compressed for clients that accept it (the wasm modules shrink to about
-/// 40%). Only these public files are: API answers carry tokens, and compressing secrets next
-/// to attacker-chosen bytes is how BREACH-style attacks read them.
+/// 40%): `pkg/` from the `.gz` files `scripts/pkg.sh` writes beside each module, the rest on
+/// the fly. Only these public files are: API answers carry tokens, and compressing secrets
+/// next to attacker-chosen bytes is how BREACH-style attacks read them.
 pub fn pages(www_dir: &Path, pkg_dir: &Path) -> Router<Arc<AppState>> {
     Router::new()
-        .nest_service("/pkg", ServeDir::new(pkg_dir))
+        .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_gzip())
         .fallback_service(ServeDir::new(www_dir))
         .layer(CompressionLayer::new().gzip(true))
 }

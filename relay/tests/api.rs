@@ -523,6 +523,11 @@ async fn static_files_are_gzipped_and_api_answers_never_are() {
     let (_, response, body) = call(&relay, get("/pkg/big.wasm")).await;
     assert!(response.headers().get("content-encoding").is_none());
     assert_eq!(body, module);
+    // A precompressed copy beside the module is served as it is.
+    std::fs::write(relay.dir.join("pkg/big.wasm.gz"), b"precompressed").unwrap();
+    let (_, response, body) = call(&relay, gzip("/pkg/big.wasm")).await;
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    assert_eq!(body, b"precompressed");
 
     // An upload's answer holds the manage token: never compressed.
     let (acme, client) = parties();
