@@ -47,6 +47,7 @@ const TRUST_TEXT = {
   unexpected: () => "Unexpected key: this is not the key you confirmed for this sender.",
 };
 
+/** Shows who signed, the trust state and the warnings; returns whether anything is off. */
 async function renderTrust(sender, invoice) {
   const { state, warnings } = await assess(sender, invoice);
   const panel = $("trust");
@@ -63,8 +64,11 @@ async function renderTrust(sender, invoice) {
         e.target.disabled = true;
         e.target.textContent = "Trusted on this device";
       },
-    }, "I compared the fingerprint: trust this sender"),
+    }, state === "unexpected"
+      ? "I called the sender and they confirmed this new key: trust it"
+      : "I compared the fingerprint: trust this sender"),
   ].flat().filter(Boolean));
+  return state !== "trusted" || warnings.length > 0;
 }
 
 function renderDocuments(documents) {
@@ -88,7 +92,10 @@ async function checkRules(original) {
   $("invoice").dataset.rulesChecked = "true";
 }
 
-/** Shows a verified envelope: the invoice, the sender and its trust state, the documents. */
+/**
+ * Shows a verified envelope: the invoice, the sender and its trust state, the documents.
+ * Returns whether the reader must look at a warning before paying.
+ */
 export async function showOpened(opened, { fromSender = false } = {}) {
   const original = opened.documents[0].data;
   let invoice;
@@ -104,11 +111,12 @@ export async function showOpened(opened, { fromSender = false } = {}) {
   renderDocuments(opened.documents);
   $("trust-box").hidden = fromSender;
   $("guidance").hidden = fromSender;
-  if (!fromSender) await renderTrust(opened.sender, invoice ?? { seller: { name: opened.sender.name } });
+  const caution = !fromSender && await renderTrust(opened.sender, invoice ?? { seller: { name: opened.sender.name } });
   show("invoice");
   checkRules(original).catch(() => {
     $("invoice").dataset.rulesChecked = "unavailable";
   });
+  return caution;
 }
 
 /** The client flow for a link in the address bar. */
@@ -134,9 +142,10 @@ export function startOpen() {
       envelope ??= await fetchEnvelope(link.relayId);
       const passphrase = link.needsPassphrase ? $("link-passphrase").value : undefined;
       const opened = openLink(link, envelope, passphrase === undefined ? undefined : { passphrase });
-      await showOpened(opened);
+      const caution = await showOpened(opened);
       performance.mark("sealbill:verified-invoice-shown");
-      say("Verified: this invoice is exactly what the sender signed.", "ok");
+      if (caution) say("The signature is valid: these are exactly the bytes its key signed. Read the sender check below before you pay.");
+      else say("Verified: signed by a sender you confirmed, and exactly what they signed.", "ok");
       $("status").dataset.failure = "";
       reportOpened(link.relayId, opened.openProof).catch(() => {});
       link.free();

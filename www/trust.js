@@ -26,12 +26,15 @@ export async function assess(sender, invoice) {
         `Someone may be impersonating them. Do not pay; call ${sameName.name} on a number you already know.` });
     }
   }
+  // The account to compare with: the one last trusted for this key, or for this name.
+  const known = pin ?? (state === "unexpected" ? (await all("pins")).find(
+    (p) => p.name.toLowerCase() === sender.name.toLowerCase()) : undefined);
   const iban = normIban(invoice.payment?.iban);
-  if (pin && iban && pin.iban && iban !== pin.iban) {
+  if (known && iban && known.iban && iban !== known.iban) {
     warnings.push({ code: "IBAN_CHANGED", text:
-      `The bank details changed: the last invoice you trusted from ${pin.name} asked for payment to ` +
-      `${pin.iban}, this one to ${iban}. Changed bank details are the most common invoice fraud. ` +
-      `Call ${pin.name} on a number you already know before paying.` });
+      `The bank details changed: the last invoice you trusted from ${known.name} asked for payment to ` +
+      `${known.iban}, this one to ${iban}. Changed bank details are the most common invoice fraud. ` +
+      `Call ${known.name} on a number you already know before paying.` });
   }
   if (sender.name.trim().toLowerCase() !== invoice.seller.name.trim().toLowerCase()) {
     warnings.push({ code: "NAME_MISMATCH", text:

@@ -189,6 +189,7 @@ describe("the page in headless Chromium", { timeout: 240_000 }, () => {
     await p.click("#trust button");
     const again = await openAsClient(link, { ctx: client });
     assert.equal(await again.getAttribute("#trust", "data-state"), "trusted");
+    assert.equal(await again.getAttribute("#status", "data-kind"), "ok");
     trustingClient = client;
   });
 
@@ -368,6 +369,9 @@ describe("the page in headless Chromium", { timeout: 240_000 }, () => {
     await p.waitForSelector("#invoice:not([hidden])", WAIT);
     assert.equal(await p.getAttribute("#trust", "data-state"), "unexpected");
     assert.equal(await p.locator('[data-warning="UNEXPECTED_KEY"]').count(), 1, await p.innerHTML("#trust"));
+    assert.equal(await p.locator('[data-warning="IBAN_CHANGED"]').count(), 1, await p.innerHTML("#trust"));
+    // No reassuring green status next to an impostor.
+    assert.notEqual(await p.getAttribute("#status", "data-kind"), "ok");
     await shot(p, "13-unexpected-key");
     await trustingClient.close();
   });
