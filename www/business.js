@@ -115,8 +115,8 @@ async function enterApp() {
 }
 
 async function newInvoice() {
-  const sent = await storage.all("sent");
-  resetForm(`${new Date().getFullYear()}-${String(sent.length + 1).padStart(4, "0")}`);
+  const sent = await storage.count("sent");
+  resetForm(`${new Date().getFullYear()}-${String(sent + 1).padStart(4, "0")}`);
   check(profile);
   show("compose");
 }

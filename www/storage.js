@@ -38,6 +38,8 @@ export const put = (store, key, value) => run(store, "readwrite", (s) => s.put(v
 export const remove = (store, key) => run(store, "readwrite", (s) => s.delete(key));
 /** Every value of a store, in key order. */
 export const all = (store) => run(store, "readonly", (s) => s.getAll());
+/** How many values a store holds, without reading them. */
+export const count = (store) => run(store, "readonly", (s) => s.count());
 
 /** This browser's wrapping key: made once, never extractable. */
 async function deviceKey() {

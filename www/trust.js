@@ -14,21 +14,17 @@ const normIban = (iban) => (iban ?? "").replace(/\s+/g, "").toUpperCase();
 export async function assess(sender, invoice) {
   const pin = await get("pins", sender.fingerprint);
   const warnings = [];
-  let state = pin ? "trusted" : "new";
-  if (!pin) {
-    const sameName = (await all("pins")).find(
-      (p) => p.name.toLowerCase() === sender.name.toLowerCase()
-        || p.name.toLowerCase() === invoice.seller.name.toLowerCase());
-    if (sameName) {
-      state = "unexpected";
-      warnings.push({ code: "UNEXPECTED_KEY", text:
-        `This invoice is signed by a different key than the one you confirmed for ${sameName.name}. ` +
-        `Someone may be impersonating them. Do not pay; call ${sameName.name} on a number you already know.` });
-    }
+  // Another key trusted under this signer's or this seller's name: the typical impostor.
+  const names = [sender.name, invoice.seller.name].map((n) => n.toLowerCase());
+  const sameName = pin ? undefined : (await all("pins")).find((p) => names.includes(p.name.toLowerCase()));
+  const state = pin ? "trusted" : sameName ? "unexpected" : "new";
+  if (sameName) {
+    warnings.push({ code: "UNEXPECTED_KEY", text:
+      `This invoice is signed by a different key than the one you confirmed for ${sameName.name}. ` +
+      `Someone may be impersonating them. Do not pay; call ${sameName.name} on a number you already know.` });
   }
   // The account to compare with: the one last trusted for this key, or for this name.
-  const known = pin ?? (state === "unexpected" ? (await all("pins")).find(
-    (p) => p.name.toLowerCase() === sender.name.toLowerCase()) : undefined);
+  const known = pin ?? sameName;
   const iban = normIban(invoice.payment?.iban);
   if (known && iban && known.iban && iban !== known.iban) {
     warnings.push({ code: "IBAN_CHANGED", text:

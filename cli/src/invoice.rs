@@ -32,8 +32,8 @@ enum Source {
     Xml(Vec<u8>),
 }
 
-/// Reads an invoice file of at most [`MAX_XML_LEN`] bytes: JSON if it starts with `{`, else XML.
-fn read_source(path: &Path) -> Result<Source, Failure> {
+/// Reads an invoice file of at most [`MAX_XML_LEN`] bytes, refusing a larger one unread.
+fn read_bounded(path: &Path) -> Result<Vec<u8>, Failure> {
     let file = std::fs::File::open(path).map_err(|e| Failure::io("cannot read", path, &e))?;
     let mut bytes = Vec::new();
     file.take(MAX_XML_LEN as u64 + 1)
@@ -42,6 +42,12 @@ fn read_source(path: &Path) -> Result<Source, Failure> {
     if bytes.len() > MAX_XML_LEN {
         return Err(sealbill_invoice::Error::TooLarge.into());
     }
+    Ok(bytes)
+}
+
+/// Reads an invoice file: JSON if it starts with `{`, else XML.
+fn read_source(path: &Path) -> Result<Source, Failure> {
+    let bytes = read_bounded(path)?;
     let start = bytes.iter().position(|b| !b.is_ascii_whitespace());
     if start.and_then(|i| bytes.get(i)) == Some(&b'{') {
         let plain = serde_json::from_slice(&bytes).map_err(|e| {
@@ -148,15 +154,16 @@ fn summarize(invoice: &PlainInvoice) {
 /// After opening: checks the invoice document, prints its summary, and with `cii` writes its
 /// CII form next to it as `NAME.cii.xml`. Returns the CII file written.
 pub fn describe_opened(xml_path: &Path, cii: bool) -> Result<Option<PathBuf>, Failure> {
-    let bytes = std::fs::read(xml_path).map_err(|e| Failure::io("cannot read", xml_path, &e))?;
-    let checked = match sealbill_invoice::read(&bytes) {
-        Ok(checked) => checked,
+    let read =
+        read_bounded(xml_path).and_then(|bytes| Ok((sealbill_invoice::read(&bytes)?, bytes)));
+    let (checked, bytes) = match read {
+        Ok(read) => read,
         // The envelope is verified and its documents are written; only the view is missing.
         Err(err) if !cii => {
             eprintln!("warning: the first document is not an EN 16931 invoice: {err}");
             return Ok(None);
         }
-        Err(err) => return Err(err.into()),
+        Err(err) => return Err(err),
     };
     summarize(&checked.invoice);
     for problem in &checked.problems {
