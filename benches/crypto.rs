@@ -16,13 +16,17 @@
 )]
 
 use std::hint::black_box;
+use std::io::{Read, Seek, Write};
 use std::time::Duration;
 
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{ChaCha20Poly1305, XChaCha20Poly1305};
 use criterion::{BenchmarkGroup, Criterion, SamplingMode, Throughput};
 use rand_core::{OsRng, RngCore};
-use sealbill::{age, Document, DocumentInfo, DocumentSink, Identity, KdfParams, Opener, Sealer};
+use sealbill::{
+    age, Document, DocumentInfo, DocumentSink, Identity, KdfParams, Opener, Passphrase,
+    SealOptions, Sealer,
+};
 
 #[path = "../tests/support/heap.rs"]
 mod heap;
@@ -65,7 +69,7 @@ fn short(group: &mut BenchmarkGroup<'_, criterion::measurement::WallTime>, slow:
 /// file of the same size, which is what the module's `decryptAge` runs.
 fn aead(c: &mut Criterion) {
     let me = age::Identity::generate();
-    let empty = age::encrypt(&[me.to_recipient()], &[], false).unwrap();
+    let empty = age::encrypt(&[me.to_recipient()], &[], age::Encoding::Binary).unwrap();
     for (label, len) in SIZES {
         let mut group = c.benchmark_group(format!("aead_{label}"));
         short(&mut group, len >= MIB);
@@ -87,7 +91,7 @@ fn aead(c: &mut Criterion) {
             b.iter(|| xcipher.decrypt(&xnonce.into(), black_box(xsealed.as_slice())))
         });
 
-        let file = age::encrypt(&[me.to_recipient()], &plain, false).unwrap();
+        let file = age::encrypt(&[me.to_recipient()], &plain, age::Encoding::Binary).unwrap();
         let ids = [me.clone()];
         group.bench_function("age_decrypt", |b| {
             b.iter(|| age::decrypt(&ids, black_box(&file)).unwrap())
@@ -116,8 +120,8 @@ fn x25519(c: &mut Criterion) {
         .map(|_| age::Identity::generate().to_recipient())
         .collect();
     many.push(me.to_recipient());
-    let one = age::encrypt(&[me.to_recipient()], &[], false).unwrap();
-    let seventeen = age::encrypt(&many, &[], false).unwrap();
+    let one = age::encrypt(&[me.to_recipient()], &[], age::Encoding::Binary).unwrap();
+    let seventeen = age::encrypt(&many, &[], age::Encoding::Binary).unwrap();
     let ids = [me];
     group.bench_function("age_decrypt_1_stanza", |b| {
         b.iter(|| age::decrypt(&ids, black_box(&one)).unwrap())
@@ -131,6 +135,7 @@ fn x25519(c: &mut Criterion) {
 /// Argon2id through `Identity::lock`, as the module's `Identity.lock` with `KdfOptions`.
 fn argon2id(c: &mut Criterion) {
     let id = Identity::generate("Bench GmbH").unwrap();
+    let passphrase = Passphrase::new("correct horse battery staple").unwrap();
     for (label, memory_kib, iterations) in [("m19t2", 19 * 1024, 2), ("m64t3", 64 * 1024, 3)] {
         let mut group = c.benchmark_group(format!("argon2id_{label}"));
         short(&mut group, true);
@@ -140,7 +145,7 @@ fn argon2id(c: &mut Criterion) {
             parallelism: 1,
         };
         group.bench_function("identity_lock", |b| {
-            b.iter(|| id.lock(black_box(b"correct horse battery staple"), &params))
+            b.iter(|| id.lock(black_box(&passphrase), &params))
         });
         group.finish();
     }
@@ -163,17 +168,11 @@ fn envelopes(c: &mut Criterion) {
     ] {
         let mut group = c.benchmark_group(label);
         short(&mut group, label != "invoice");
-        let seal = || {
-            sealbill::seal(
-                &sender,
-                &[client.recipient()],
-                "INV-2026-0001",
-                ISSUED_AT,
-                black_box(&docs),
-                false,
-            )
-            .unwrap()
+        let options = SealOptions {
+            recipients: vec![client.recipient()],
+            ..SealOptions::new("INV-2026-0001", ISSUED_AT)
         };
+        let seal = || sealbill::seal(&sender, black_box(&docs), &options).unwrap();
         let envelope = seal().envelope;
         group.bench_function("seal", |b| b.iter(seal));
         group.bench_function("open", |b| {
@@ -220,31 +219,50 @@ fn memory_probe() {
             size: SIZE,
         },
     ];
-    let mut sealer = Sealer::new(
-        &sender,
-        &[client.recipient()],
-        "INV-BIG",
-        ISSUED_AT,
-        docs,
-        false,
-        &mut out,
-    )
-    .unwrap();
+    let options = SealOptions {
+        recipients: vec![client.recipient()],
+        ..SealOptions::new("INV-BIG", ISSUED_AT)
+    };
+    // The opener stages into a temporary file and reveals from it once verified.
+    let path = std::env::temp_dir().join(format!("sealbill-probe-{}", std::process::id()));
+    let mut staged_file = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .unwrap();
+    let _ = std::fs::remove_file(&path);
+    let mut staged = Vec::with_capacity(4 * PIECE);
+    let mut sealer = Sealer::new(&sender, docs, &options, &mut out).unwrap();
     let mut opener = Opener::new(&readers);
     sealer.push(&invoice, &mut out).unwrap();
     let mut left = SIZE;
     while left > 0 {
         let n = PIECE.min(left as usize);
         sealer.push(&piece[..n], &mut out).unwrap();
-        opener.push(&out, &mut sink).unwrap();
+        opener.push(&out, &mut staged).unwrap();
+        staged_file.write_all(&staged).unwrap();
+        staged.clear();
         out.clear();
         left -= n as u64;
     }
     sealer.finish(&mut out).unwrap();
-    opener.push(&out, &mut sink).unwrap();
-    opener
-        .finish(&mut sink, Some(&sender.fingerprint()))
+    opener.push(&out, &mut staged).unwrap();
+    let verified = opener
+        .finish(&mut staged, Some(&sender.fingerprint()))
         .unwrap();
+    staged_file.write_all(&staged).unwrap();
+    staged_file.rewind().unwrap();
+    let mut reveal = verified.reveal;
+    let mut buf = vec![0u8; PIECE];
+    loop {
+        let n = staged_file.read(&mut buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        reveal.push(&buf[..n], &mut sink).unwrap();
+    }
+    reveal.finish(&mut sink).unwrap();
     assert_eq!(sink.0, SIZE + INVOICE_LEN as u64);
     let peak = heap::peak_above(baseline);
     println!("native-memory: {{\"bytes\": {SIZE}, \"piece\": {PIECE}, \"peakHeapAboveBaseline\": {peak}}}");

@@ -7,16 +7,16 @@
 # without, for runtimes that lack it. The simd build has its own target dir, since RUSTFLAGS
 # differ.
 say "building pkg/ (the wasm module as an npm package: simd128 and compat builds)"
-cargo build --locked --quiet --release --target wasm32-unknown-unknown -p sealbill --lib
+cargo build --locked --quiet --release --target wasm32-unknown-unknown -p sealbill-wasm --lib
 RUSTFLAGS="-C target-feature=+simd128" CARGO_TARGET_DIR="$ROOT/target/simd" \
-  cargo build --locked --quiet --release --target wasm32-unknown-unknown -p sealbill --lib \
+  cargo build --locked --quiet --release --target wasm32-unknown-unknown -p sealbill-wasm --lib \
   --features simd
 bindgen_crypto() {
   wasm-bindgen --target web --out-dir "$2" --out-name sealbill --remove-name-section \
     --remove-producers-section "$1"
 }
-bindgen_crypto "$ROOT/target/wasm32-unknown-unknown/release/sealbill.wasm" "$ROOT/target/pkg-compat"
-bindgen_crypto "$ROOT/target/simd/wasm32-unknown-unknown/release/sealbill.wasm" "$ROOT/pkg"
+bindgen_crypto "$ROOT/target/wasm32-unknown-unknown/release/sealbill_wasm.wasm" "$ROOT/target/pkg-compat"
+bindgen_crypto "$ROOT/target/simd/wasm32-unknown-unknown/release/sealbill_wasm.wasm" "$ROOT/pkg"
 if ! cmp -s "$ROOT/target/pkg-compat/sealbill.js" "$ROOT/pkg/sealbill.js"; then
   echo "the simd and compat builds need different JS glue; they must not" >&2
   exit 1

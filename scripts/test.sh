@@ -8,11 +8,11 @@ cargo fmt --all --check
 
 say "cargo clippy -D warnings (native, and the wasm32 bindings with their tests)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-cargo clippy --locked --target wasm32-unknown-unknown -p sealbill -p sealbill-invoice --lib --tests \
-  -- -D warnings
+cargo clippy --locked --target wasm32-unknown-unknown -p sealbill -p sealbill-wasm \
+  -p sealbill-invoice --lib --tests -- -D warnings
 # The simd128 build (the default wasm of pkg/) in its own target dir, since RUSTFLAGS differ.
 simd=(env RUSTFLAGS="-C target-feature=+simd128" CARGO_TARGET_DIR="$ROOT/target/simd")
-"${simd[@]}" cargo clippy --locked --target wasm32-unknown-unknown -p sealbill --features simd \
+"${simd[@]}" cargo clippy --locked --target wasm32-unknown-unknown -p sealbill-wasm --features simd \
   --lib --tests -- -D warnings
 
 # The wasm32 release build of the library, as the npm package pkg/.
@@ -24,10 +24,10 @@ node tests/interop/cctv-export.mjs --check
 say "native tests: unit, CCTV, known answers, interop with the age crate, CLI, streaming"
 cargo test --workspace --locked
 
-# The wasm suites: the JS API (src/wasm/tests.rs), the CCTV vectors and the known answers
+# The wasm suites: the JS API (wasm/src/tests.rs), the CCTV vectors and the known answers
 # (RFC 8439 and Wycheproof included), for the compat and the simd128 builds; the invoice
 # module's JS API (invoice/src/wasm/tests.rs).
-wasm_suites=(--target wasm32-unknown-unknown -p sealbill --lib --test cctv --test kat)
+wasm_suites=(--target wasm32-unknown-unknown -p sealbill-wasm --lib -p sealbill --test cctv --test kat)
 invoice_suite=(--target wasm32-unknown-unknown -p sealbill-invoice --lib)
 say "wasm-bindgen-test suites in Node"
 cargo test --locked "${wasm_suites[@]}"

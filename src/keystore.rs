@@ -15,6 +15,7 @@ use crate::card::MAX_NAME_LEN;
 use crate::error::{Error, Result};
 use crate::identity::Identity;
 use crate::kdf::{self, KdfParams};
+use crate::passphrase::Passphrase;
 use crate::wire::{Reader, Writer};
 
 const MAGIC: &[u8] = b"sealbill/keystore/v1\n";
@@ -30,7 +31,7 @@ const BACKUP_PREFIX: &str = "sealbill-keystore:";
 
 impl Identity {
     /// Locks the identity under `passphrase` into a keystore blob.
-    pub fn lock(&self, passphrase: &[u8], params: &KdfParams) -> Result<Vec<u8>> {
+    pub fn lock(&self, passphrase: &Passphrase, params: &KdfParams) -> Result<Vec<u8>> {
         let mut salt = [0u8; SALT_LEN];
         let mut nonce = [0u8; NONCE_LEN];
         OsRng.fill_bytes(&mut salt);
@@ -67,7 +68,7 @@ impl Identity {
 
     /// Unlocks a keystore blob. Its Argon2id parameters are checked against
     /// [`KdfParams::check`] before any work is done.
-    pub fn unlock(blob: &[u8], passphrase: &[u8]) -> Result<Identity> {
+    pub fn unlock(blob: &[u8], passphrase: &Passphrase) -> Result<Identity> {
         const WHAT: &str = "keystore blob";
         if blob.len() > MAX_BLOB_LEN {
             return Err(Error::Malformed(WHAT));
@@ -105,7 +106,7 @@ impl Identity {
 
     /// An encrypted backup file: comment lines naming the identity, then the keystore blob
     /// locked under `passphrase`, in base64.
-    pub fn export_backup(&self, passphrase: &[u8], params: &KdfParams) -> Result<String> {
+    pub fn export_backup(&self, passphrase: &Passphrase, params: &KdfParams) -> Result<String> {
         let blob = self.lock(passphrase, params)?;
         Ok(format!(
             "# sealbill identity backup of {}\n# fingerprint: {}\n# It opens only with its backup passphrase.\n{BACKUP_PREFIX}{}\n",
@@ -116,7 +117,7 @@ impl Identity {
     }
 
     /// Restores an identity from an [`Identity::export_backup`] file.
-    pub fn import_backup(text: &str, passphrase: &[u8]) -> Result<Identity> {
+    pub fn import_backup(text: &str, passphrase: &Passphrase) -> Result<Identity> {
         let mut lines = text
             .lines()
             .map(str::trim)
@@ -138,6 +139,10 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
 
+    fn pw(text: &str) -> Passphrase {
+        Passphrase::new(text).unwrap()
+    }
+
     fn fast() -> KdfParams {
         KdfParams::MIN
     }
@@ -145,13 +150,13 @@ mod tests {
     #[test]
     fn lock_unlock_round_trip_keeps_keys_and_name() {
         let id = Identity::generate("Acme GmbH").unwrap();
-        let blob = id.lock(b"passphrase", &fast()).unwrap();
+        let blob = id.lock(&pw("passphrase"), &fast()).unwrap();
         assert!(blob.len() <= MAX_BLOB_LEN);
-        let back = Identity::unlock(&blob, b"passphrase").unwrap();
+        let back = Identity::unlock(&blob, &pw("passphrase")).unwrap();
         assert_eq!(back.card(), id.card());
         assert_eq!(back.name(), "Acme GmbH");
         assert_eq!(
-            Identity::unlock(&blob, b"passphrasf").err(),
+            Identity::unlock(&blob, &pw("passphrasf")).err(),
             Some(Error::BadPassphrase)
         );
     }
@@ -159,7 +164,7 @@ mod tests {
     #[test]
     fn every_flipped_bit_is_refused() {
         let id = Identity::generate("Acme").unwrap();
-        let blob = id.lock(b"pw", &fast()).unwrap();
+        let blob = id.lock(&pw("pw"), &fast()).unwrap();
         // Parameters and magic are covered by their own checks or the AEAD; sample the
         // salt, nonce and ciphertext bytes too (a full sweep would be hundreds of Argon2 runs).
         for i in [
@@ -172,18 +177,18 @@ mod tests {
         ] {
             let mut bad = blob.clone();
             bad[i] ^= 1;
-            assert!(Identity::unlock(&bad, b"pw").is_err(), "byte {i}");
+            assert!(Identity::unlock(&bad, &pw("pw")).is_err(), "byte {i}");
         }
     }
 
     #[test]
     fn hostile_parameters_are_refused_before_any_work() {
         let id = Identity::generate("Acme").unwrap();
-        let mut blob = id.lock(b"pw", &fast()).unwrap();
+        let mut blob = id.lock(&pw("pw"), &fast()).unwrap();
         // 4 GiB of memory.
         blob[MAGIC.len()..MAGIC.len() + 4].copy_from_slice(&(4u32 << 20).to_be_bytes());
         assert!(matches!(
-            Identity::unlock(&blob, b"pw"),
+            Identity::unlock(&blob, &pw("pw")),
             Err(Error::LimitExceeded(_))
         ));
     }
@@ -191,11 +196,11 @@ mod tests {
     #[test]
     fn truncated_and_oversized_blobs_are_malformed() {
         let id = Identity::generate("Acme").unwrap();
-        let blob = id.lock(b"pw", &fast()).unwrap();
+        let blob = id.lock(&pw("pw"), &fast()).unwrap();
         for len in [0, 5, MAGIC.len(), HEADER_LEN, HEADER_LEN + TAG_LEN - 1] {
             assert!(
                 matches!(
-                    Identity::unlock(&blob[..len], b"pw"),
+                    Identity::unlock(&blob[..len], &pw("pw")),
                     Err(Error::Malformed(_))
                 ),
                 "{len}"
@@ -204,7 +209,7 @@ mod tests {
         let mut long = blob.clone();
         long.resize(MAX_BLOB_LEN + 1, 0);
         assert!(matches!(
-            Identity::unlock(&long, b"pw"),
+            Identity::unlock(&long, &pw("pw")),
             Err(Error::Malformed(_))
         ));
     }
@@ -212,12 +217,12 @@ mod tests {
     #[test]
     fn backup_round_trip_and_bad_files() {
         let id = Identity::generate("Client SARL").unwrap();
-        let text = id.export_backup(b"backup pw", &fast()).unwrap();
+        let text = id.export_backup(&pw("backup pw"), &fast()).unwrap();
         assert!(text.contains(&id.fingerprint().to_string()));
-        let back = Identity::import_backup(&text, b"backup pw").unwrap();
+        let back = Identity::import_backup(&text, &pw("backup pw")).unwrap();
         assert_eq!(back.card(), id.card());
         assert_eq!(
-            Identity::import_backup(&text, b"wrong").err(),
+            Identity::import_backup(&text, &pw("wrong")).err(),
             Some(Error::BadPassphrase)
         );
         for bad in [
@@ -227,11 +232,11 @@ mod tests {
             "hello\n",
         ] {
             assert!(matches!(
-                Identity::import_backup(bad, b"pw"),
+                Identity::import_backup(bad, &pw("pw")),
                 Err(Error::Malformed(_))
             ));
         }
         let twice = format!("{text}{text}");
-        assert!(Identity::import_backup(&twice, b"backup pw").is_err());
+        assert!(Identity::import_backup(&twice, &pw("backup pw")).is_err());
     }
 }

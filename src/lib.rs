@@ -15,22 +15,24 @@ mod keystore;
 mod link;
 mod manifest;
 mod open;
+mod passphrase;
 mod payload;
 mod proof;
 mod request;
 mod seal;
-#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
-pub mod wasm;
+mod staging;
 mod wire;
 
 pub use card::{parse_recipient, Card, Fingerprint, CARD_TEXT_PREFIX};
 pub use error::{Error, Result};
 pub use identity::{age_identities_from_text, Identity};
 pub use kdf::{KdfParams, MAX_WORK_KIB};
-pub use link::{LinkSecret, LINK_KDF};
+pub use link::{LinkKind, LinkSecret, LINK_KDF};
 pub use manifest::{DocumentEntry, Manifest};
 pub use open::{open, Opened, Opener, Verified};
+pub use passphrase::Passphrase;
 pub use payload::DocumentSink;
 pub use proof::OpenProof;
 pub use request::{sign_request, SignedRequest, SIGNATURE_HEADER};
-pub use seal::{seal, Document, DocumentInfo, Sealed, Sealer};
+pub use seal::{seal, Document, DocumentInfo, LinkRequest, SealOptions, Sealed, Sealer};
+pub use staging::Reveal;

@@ -16,6 +16,7 @@ use zeroize::Zeroizing;
 use crate::age;
 use crate::error::{Error, Result};
 use crate::kdf::{self, KdfParams};
+use crate::passphrase::Passphrase;
 
 /// The Argon2id cost of a link passphrase, fixed by the format: RFC 9106's 64 MiB, t=3, p=1.
 pub const LINK_KDF: KdfParams = KdfParams::DEFAULT;
@@ -33,6 +34,15 @@ const RELAY_ID_LEN: core::ops::RangeInclusive<usize> = 16..=64;
 /// base64url of the 33-byte version and secret.
 const SECRET_TEXT_LEN: usize = 44;
 
+/// Whether a link opens by itself or also needs a passphrase (SPEC §5.3, the version byte).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkKind {
+    /// Version 1: the link alone opens the envelope.
+    Plain,
+    /// Version 2: the link and its passphrase.
+    WithPassphrase,
+}
+
 /// The secret half of a link. Zeroized on drop; `Debug` shows only whether it needs a
 /// passphrase.
 #[derive(Clone)]
@@ -43,14 +53,13 @@ pub struct LinkSecret {
 
 impl LinkSecret {
     /// A fresh random link secret.
-    pub fn generate(with_passphrase: bool) -> LinkSecret {
+    pub fn generate(kind: LinkKind) -> LinkSecret {
         let mut secret = Zeroizing::new([0u8; 32]);
         OsRng.fill_bytes(secret.as_mut());
         LinkSecret {
-            version: if with_passphrase {
-                WITH_PASSPHRASE
-            } else {
-                PLAIN
+            version: match kind {
+                LinkKind::Plain => PLAIN,
+                LinkKind::WithPassphrase => WITH_PASSPHRASE,
             },
             secret,
         }
@@ -111,7 +120,7 @@ impl LinkSecret {
 
     /// The one-time age identity of this link. A passphrase link runs Argon2id
     /// ([`LINK_KDF`]) over `passphrase` first; a plain link takes no passphrase.
-    pub fn identity(&self, passphrase: Option<&[u8]>) -> Result<age::Identity> {
+    pub fn identity(&self, passphrase: Option<&Passphrase>) -> Result<age::Identity> {
         let hkdf = Hkdf::<Sha256>::new(Some(DERIVE_SALT), self.secret.as_ref());
         let mut scalar = Zeroizing::new([0u8; 32]);
         match (self.needs_passphrase(), passphrase) {
@@ -177,7 +186,7 @@ mod tests {
 
     #[test]
     fn url_parse_round_trip_gives_the_same_identity() {
-        let link = LinkSecret::generate(false);
+        let link = LinkSecret::generate(LinkKind::Plain);
         let url = link.url("https://relay.example/open", ID).unwrap();
         assert!(url.starts_with("https://relay.example/open#AAAAAAAAAAAAAAAAAAAAAA."));
         let (id, back) = LinkSecret::parse(&url).unwrap();
@@ -192,26 +201,36 @@ mod tests {
 
     #[test]
     fn passphrase_changes_the_identity_and_is_required() {
-        let link = LinkSecret::generate(true);
-        let right = link.identity(Some(b"blue fox")).unwrap().to_recipient();
-        let wrong = link.identity(Some(b"blue f0x")).unwrap().to_recipient();
+        let link = LinkSecret::generate(LinkKind::WithPassphrase);
+        let pass = |text: &str| Passphrase::new(text).unwrap();
+        let right = link
+            .identity(Some(&pass("blue fox")))
+            .unwrap()
+            .to_recipient();
+        let wrong = link
+            .identity(Some(&pass("blue f0x")))
+            .unwrap()
+            .to_recipient();
         assert_ne!(right, wrong);
         let (_, parsed) = LinkSecret::parse(&link.fragment(ID).unwrap()).unwrap();
         assert_eq!(
-            parsed.identity(Some(b"blue fox")).unwrap().to_recipient(),
+            parsed
+                .identity(Some(&pass("blue fox")))
+                .unwrap()
+                .to_recipient(),
             right
         );
         assert!(matches!(link.identity(None), Err(Error::InvalidInput(_))));
         assert_eq!(link.explain(Error::NoMatch), Error::BadPassphrase);
         assert_eq!(
-            LinkSecret::generate(false).explain(Error::NoMatch),
+            LinkSecret::generate(LinkKind::Plain).explain(Error::NoMatch),
             Error::NoMatch
         );
     }
 
     #[test]
     fn broken_links_are_errors() {
-        let good = LinkSecret::generate(false)
+        let good = LinkSecret::generate(LinkKind::Plain)
             .fragment(ID)
             .unwrap()
             .to_string();
@@ -238,7 +257,7 @@ mod tests {
                 "{bad:?}"
             );
         }
-        let link = LinkSecret::generate(false);
+        let link = LinkSecret::generate(LinkKind::Plain);
         assert!(link.url("https://x/#y", ID).is_err());
         assert!(link.fragment("bad id with spaces").is_err());
     }

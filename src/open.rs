@@ -3,23 +3,28 @@
 use std::borrow::Cow;
 
 use ed25519_dalek::Signature;
+use zeroize::Zeroizing;
 
 use crate::age::{self, Decryptor};
 use crate::card::Fingerprint;
 use crate::error::{Error, Result};
 use crate::manifest::Manifest;
-use crate::payload::{DocumentSink, PayloadParser};
+use crate::payload::{Discard, DocumentSink, PayloadParser};
 use crate::proof::{OpenProof, PROOF_LABEL};
 use crate::seal::Document;
+use crate::staging::{Reveal, Stager};
 
 /// Opens an envelope pushed in pieces, with memory bounded by one chunk plus the manifest.
 ///
-/// Document bytes go to a [`DocumentSink`] as they are decrypted; they are verified only
-/// when [`Opener::finish`] succeeds.
+/// Nothing decrypted reaches the caller before every check passes: [`Opener::push`] appends
+/// *staged* bytes (re-encrypted under a key only the opener holds, see [`Reveal`]) to `staged`,
+/// and [`Opener::finish`] returns the [`Reveal`] that reads them back only once the envelope
+/// verified. Keep the staged bytes wherever is convenient; drop them on error.
 pub struct Opener<'a> {
     decryptor: Decryptor<'a>,
     parser: PayloadParser,
-    plain: Vec<u8>,
+    plain: Zeroizing<Vec<u8>>,
+    stager: Stager,
 }
 
 impl<'a> Opener<'a> {
@@ -28,23 +33,26 @@ impl<'a> Opener<'a> {
         Opener {
             decryptor: Decryptor::new(identities),
             parser: PayloadParser::new(),
-            plain: Vec::new(),
+            plain: Zeroizing::new(Vec::new()),
+            stager: Stager::new(),
         }
     }
 
-    /// Feeds the next piece of the envelope.
-    pub fn push(&mut self, data: &[u8], sink: &mut impl DocumentSink) -> Result<()> {
+    /// Feeds the next piece of the envelope; appends staged bytes to `staged`.
+    pub fn push(&mut self, data: &[u8], staged: &mut Vec<u8>) -> Result<()> {
         self.plain.clear();
         self.decryptor.push(data, &mut self.plain)?;
-        self.parser.push(&self.plain, sink)
+        self.parser.push(&self.plain, &mut Discard)?;
+        self.stager.push(&self.plain, staged)
     }
 
-    /// Ends the input and runs every check, in this order: the header MAC and every STREAM
-    /// chunk (done while decrypting, the last one here), the signature, the expected sender,
-    /// the reader's place among the signed recipients, and every document hash.
+    /// Ends the input, appends the last staged bytes, and runs every check, in this order:
+    /// the header MAC and every STREAM chunk (done while decrypting, the last one here), the
+    /// signature, the expected sender, the reader's place among the signed recipients, and
+    /// every document hash. Only then is the [`Reveal`] handed out.
     pub fn finish(
         mut self,
-        sink: &mut impl DocumentSink,
+        staged: &mut Vec<u8>,
         expect_sender: Option<&Fingerprint>,
     ) -> Result<Verified> {
         self.plain.clear();
@@ -52,44 +60,61 @@ impl<'a> Opener<'a> {
         let stanzas = self.decryptor.stanza_count();
         let exported = self.decryptor.export(PROOF_LABEL);
         self.decryptor.finish(&mut self.plain)?;
-        self.parser.push(&self.plain, sink)?;
-        self.parser.finish()?;
-        let manifest = Manifest::from_bytes(&self.parser.manifest)?;
-        let signature: Signature = self
-            .parser
-            .signature
-            .ok_or(Error::Malformed("missing signature"))?;
-        manifest
-            .sender
-            .verifying_key()
-            .verify_strict(&self.parser.manifest, &signature)
-            .map_err(|_| Error::BadSignature)?;
-        if expect_sender.is_some_and(|fp| *fp != manifest.sender.fingerprint()) {
-            return Err(Error::UnexpectedSender);
-        }
-        if !reader.is_some_and(|r| manifest.recipients.contains(&r)) {
-            return Err(Error::NotForYou);
-        }
-        if stanzas != manifest.recipients.len() {
-            return Err(Error::Malformed(
-                "the envelope's recipients differ from the signed list",
-            ));
-        }
-        let declared = manifest.documents.iter().map(|d| (d.size, d.sha256));
-        if self.parser.seen.len() != manifest.documents.len()
-            || !declared.eq(self.parser.seen.iter().copied())
-        {
-            return Err(Error::Malformed(
-                "a document does not match its signed hash",
-            ));
-        }
-        // The decryptor read the nonce, or finish() above failed.
-        let exported = exported.ok_or(Error::HeaderTruncated)?;
+        self.parser.push(&self.plain, &mut Discard)?;
+        self.stager.push(&self.plain, staged)?;
+        let (manifest, open_proof) = verify(
+            &self.parser,
+            reader,
+            stanzas,
+            exported.as_deref(),
+            expect_sender,
+        )?;
         Ok(Verified {
             manifest,
-            open_proof: OpenProof::from_exported(&exported),
+            open_proof,
+            reveal: self.stager.finish(staged)?,
         })
     }
+}
+
+/// The checks of SPEC §4.2 after decryption (steps 3 to 6), on a fully parsed payload.
+fn verify(
+    parser: &PayloadParser,
+    reader: Option<age::Recipient>,
+    stanzas: usize,
+    exported: Option<&[u8; 32]>,
+    expect_sender: Option<&Fingerprint>,
+) -> Result<(Manifest, OpenProof)> {
+    parser.finish()?;
+    let manifest = Manifest::from_bytes(&parser.manifest)?;
+    let signature: Signature = parser
+        .signature
+        .ok_or(Error::Malformed("missing signature"))?;
+    manifest
+        .sender
+        .verifying_key()
+        .verify_strict(&parser.manifest, &signature)
+        .map_err(|_| Error::BadSignature)?;
+    if expect_sender.is_some_and(|fp| *fp != manifest.sender.fingerprint()) {
+        return Err(Error::UnexpectedSender);
+    }
+    if !reader.is_some_and(|r| manifest.recipients.contains(&r)) {
+        return Err(Error::NotForYou);
+    }
+    if stanzas != manifest.recipients.len() {
+        return Err(Error::Malformed(
+            "the envelope's recipients differ from the signed list",
+        ));
+    }
+    let declared = manifest.documents.iter().map(|d| (d.size, d.sha256));
+    if parser.seen.len() != manifest.documents.len() || !declared.eq(parser.seen.iter().copied()) {
+        return Err(Error::Malformed(
+            "a document does not match its signed hash",
+        ));
+    }
+    // The decryptor read the nonce, or its finish() failed before this point.
+    let exported = exported.ok_or(Error::HeaderTruncated)?;
+    Ok((manifest, OpenProof::from_exported(exported)))
 }
 
 /// What a streaming open yields once every check passed.
@@ -99,6 +124,8 @@ pub struct Verified {
     pub manifest: Manifest,
     /// The proof that this reader decrypted the envelope (SPEC §5.4).
     pub open_proof: OpenProof,
+    /// Reads the staged bytes back into documents.
+    pub reveal: Reveal,
 }
 
 /// An opened, fully verified envelope.
@@ -134,13 +161,19 @@ pub fn open(
     envelope: &[u8],
     expect_sender: Option<&Fingerprint>,
 ) -> Result<Opened> {
+    // The documents stay inside this function until verify() passes, so they need no staging.
     let mut sink = Collect::default();
-    let mut opener = Opener::new(identities);
-    opener.push(envelope, &mut sink)?;
-    let Verified {
-        manifest,
-        open_proof,
-    } = opener.finish(&mut sink, expect_sender)?;
+    let mut decryptor = Decryptor::new(identities);
+    let mut plain = Zeroizing::new(Vec::with_capacity(envelope.len()));
+    decryptor.push(envelope, &mut plain)?;
+    let reader = decryptor.matched_recipient();
+    let stanzas = decryptor.stanza_count();
+    let exported = decryptor.export(PROOF_LABEL);
+    decryptor.finish(&mut plain)?;
+    let mut parser = PayloadParser::new();
+    parser.push(&plain, &mut sink)?;
+    let (manifest, open_proof) =
+        verify(&parser, reader, stanzas, exported.as_deref(), expect_sender)?;
     let documents = manifest
         .documents
         .iter()
@@ -163,7 +196,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
     use crate::identity::Identity;
-    use crate::seal::seal;
+    use crate::seal::{seal, SealOptions};
 
     struct Parties {
         sender: Identity,
@@ -199,6 +232,18 @@ mod tests {
         ]
     }
 
+    fn opts(to: &[age::Recipient], id: &str, at: u64, armored: bool) -> SealOptions {
+        SealOptions {
+            recipients: to.to_vec(),
+            encoding: if armored {
+                age::Encoding::Armored
+            } else {
+                age::Encoding::Binary
+            },
+            ..SealOptions::new(id, at)
+        }
+    }
+
     fn ids(who: &Identity) -> Vec<age::Identity> {
         vec![who.age_identity().clone()]
     }
@@ -209,11 +254,8 @@ mod tests {
         for armored in [false, true] {
             let env = seal(
                 &p.sender,
-                &[p.client.recipient()],
-                "INV-1",
-                1_795_000_000,
                 &docs(),
-                armored,
+                &opts(&[p.client.recipient()], "INV-1", 1_795_000_000, armored),
             )
             .unwrap()
             .envelope;
@@ -247,11 +289,8 @@ mod tests {
         for armored in [false, true] {
             let env = seal(
                 &p.sender,
-                &[p.client.recipient()],
-                "INV-2",
-                1,
                 &small,
-                armored,
+                &opts(&[p.client.recipient()], "INV-2", 1, armored),
             )
             .unwrap()
             .envelope;
@@ -271,11 +310,8 @@ mod tests {
         let p = parties();
         let env = seal(
             &p.sender,
-            &[p.client.recipient()],
-            "INV-3",
-            1,
             &docs(),
-            false,
+            &opts(&[p.client.recipient()], "INV-3", 1, false),
         )
         .unwrap()
         .envelope;
@@ -295,11 +331,8 @@ mod tests {
         let p = parties();
         let env = seal(
             &p.sender,
-            &[p.client.recipient()],
-            "INV-4",
-            1,
             &docs(),
-            false,
+            &opts(&[p.client.recipient()], "INV-4", 1, false),
         )
         .unwrap()
         .envelope;
@@ -316,7 +349,7 @@ mod tests {
     ) -> Vec<u8> {
         let mut payload = age::decrypt(&ids(reader), env).unwrap().to_vec();
         edit(&mut payload);
-        age::encrypt(to, &payload, false).unwrap()
+        age::encrypt(to, &payload, age::Encoding::Binary).unwrap()
     }
 
     #[test]
@@ -324,11 +357,8 @@ mod tests {
         let p = parties();
         let env = seal(
             &p.sender,
-            &[p.client.recipient()],
-            "INV-5",
-            1,
             &docs(),
-            false,
+            &opts(&[p.client.recipient()], "INV-5", 1, false),
         )
         .unwrap()
         .envelope;
@@ -361,8 +391,18 @@ mod tests {
     fn open_proofs_match_the_sealer_and_differ_per_envelope() {
         let p = parties();
         let docs = docs();
-        let a = seal(&p.sender, &[p.client.recipient()], "INV-1", 7, &docs, false).unwrap();
-        let b = seal(&p.sender, &[p.client.recipient()], "INV-1", 7, &docs, false).unwrap();
+        let a = seal(
+            &p.sender,
+            &docs,
+            &opts(&[p.client.recipient()], "INV-1", 7, false),
+        )
+        .unwrap();
+        let b = seal(
+            &p.sender,
+            &docs,
+            &opts(&[p.client.recipient()], "INV-1", 7, false),
+        )
+        .unwrap();
         let opened = open(&ids(&p.client), &a.envelope, None).unwrap();
         assert_eq!(opened.open_proof, a.open_proof);
         assert_ne!(
@@ -376,11 +416,8 @@ mod tests {
         let p = parties();
         let env = seal(
             &p.sender,
-            &[p.client.recipient()],
-            "INV-6",
-            1,
             &docs(),
-            false,
+            &opts(&[p.client.recipient()], "INV-6", 1, false),
         )
         .unwrap()
         .envelope;
@@ -412,7 +449,7 @@ mod tests {
         let env = age::encrypt(
             &[p.client.recipient()],
             b"hello, this is a plain age file and no invoice",
-            false,
+            age::Encoding::Binary,
         )
         .unwrap();
         assert_eq!(

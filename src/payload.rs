@@ -13,16 +13,24 @@ pub(crate) const MAGIC: &[u8] = b"sealbill/payload/v1\n";
 /// The largest manifest accepted.
 pub(crate) const MAX_MANIFEST_LEN: usize = 1 << 20;
 
-/// Receives documents while they are decrypted, before they are verified.
+/// Receives the documents of an envelope, byte by byte.
 ///
-/// Bytes given to a sink are **not yet verified**: they become trustworthy only when
-/// [`crate::Opener::finish`] returns `Ok`. Write them to a staging area, and discard them on
-/// error.
+/// [`crate::open`] fills one internally; streaming callers get documents only through
+/// [`crate::Reveal`], which exists only once every check of SPEC §4.2 passed. So a sink never
+/// sees a byte of an envelope that fails to verify.
 pub trait DocumentSink {
     /// A new document starts; `index` counts from 0, `size` is its announced length.
     fn begin(&mut self, index: usize, size: u64);
     /// The next bytes of the current document.
     fn write(&mut self, bytes: &[u8]);
+}
+
+/// A sink that keeps nothing: the first pass of a streaming open only hashes.
+pub(crate) struct Discard;
+
+impl DocumentSink for Discard {
+    fn begin(&mut self, _index: usize, _size: u64) {}
+    fn write(&mut self, _bytes: &[u8]) {}
 }
 
 /// The fixed-size fields still to be read, in order.

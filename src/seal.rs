@@ -3,10 +3,12 @@
 use ed25519_dalek::{Signer, SigningKey};
 use sha2::{Digest, Sha256};
 
-use crate::age::{self, Recipient};
+use crate::age::{self, Encoding, Recipient};
 use crate::error::{Error, Result};
 use crate::identity::Identity;
+use crate::link::{LinkKind, LinkSecret};
 use crate::manifest::{check_document, DocumentEntry, Manifest, MAX_DOCUMENTS};
+use crate::passphrase::Passphrase;
 use crate::payload::{MAGIC, MAX_MANIFEST_LEN};
 use crate::proof::{OpenProof, PROOF_LABEL};
 
@@ -44,6 +46,57 @@ pub struct DocumentInfo {
     pub size: u64,
 }
 
+/// How to seal: who may read, what the envelope is called, and how it is written.
+#[derive(Debug)]
+pub struct SealOptions {
+    /// The invoice id that the manifest carries (SPEC §3.6).
+    pub invoice_id: String,
+    /// Seconds since the Unix epoch.
+    pub issued_at: u64,
+    /// The clients' recipients; the sender's own is always added (SPEC §4.1).
+    pub recipients: Vec<Recipient>,
+    /// Also seal for a fresh link (SPEC §5.3).
+    pub link: Option<LinkRequest>,
+    /// Binary or ASCII-armored output.
+    pub encoding: Encoding,
+}
+
+impl SealOptions {
+    /// Options for `invoice_id` issued at `issued_at`: no recipient but the sender, no link,
+    /// binary output.
+    pub fn new(invoice_id: &str, issued_at: u64) -> SealOptions {
+        SealOptions {
+            invoice_id: invoice_id.to_owned(),
+            issued_at,
+            recipients: Vec::new(),
+            link: None,
+            encoding: Encoding::Binary,
+        }
+    }
+}
+
+/// A link to seal for (SPEC §5.3).
+#[derive(Debug)]
+pub enum LinkRequest {
+    /// A link that opens the envelope by itself.
+    Plain,
+    /// A link that also needs this passphrase.
+    WithPassphrase(Passphrase),
+}
+
+impl LinkRequest {
+    /// A fresh link secret and the recipient it adds to the envelope.
+    fn generate(&self) -> Result<(LinkSecret, Recipient)> {
+        let (kind, passphrase) = match self {
+            LinkRequest::Plain => (LinkKind::Plain, None),
+            LinkRequest::WithPassphrase(p) => (LinkKind::WithPassphrase, Some(p)),
+        };
+        let secret = LinkSecret::generate(kind);
+        let recipient = secret.identity(passphrase)?.to_recipient();
+        Ok((secret, recipient))
+    }
+}
+
 /// Seals an invoice and its attachments, streaming: memory stays at about one 64 KiB chunk.
 ///
 /// Push the documents' bytes in order with [`Sealer::push`], then call [`Sealer::finish`].
@@ -57,23 +110,31 @@ pub struct Sealer {
     /// Bytes still expected for the current document.
     remaining: u64,
     hasher: Sha256,
+    link: Option<LinkSecret>,
 }
 
 impl Sealer {
-    /// Starts an envelope from `sender` to `recipients` (the sender's own recipient is always
-    /// added) and writes its header to `out`.
+    /// Starts an envelope from `sender` for `documents` and writes its header to `out`. The
+    /// recipients are those of `options`, then the link's if one is asked for, then the
+    /// sender's own, without duplicates (SPEC §4.1).
     pub fn new(
         sender: &Identity,
-        recipients: &[Recipient],
-        invoice_id: &str,
-        issued_at: u64,
         documents: Vec<DocumentInfo>,
-        armored: bool,
+        options: &SealOptions,
         out: &mut Vec<u8>,
     ) -> Result<Sealer> {
-        let mut all = Vec::with_capacity(recipients.len() + 1);
-        for r in recipients
+        let (link, link_recipient) = match &options.link {
+            Some(request) => {
+                let (secret, recipient) = request.generate()?;
+                (Some(secret), Some(recipient))
+            }
+            None => (None, None),
+        };
+        let mut all = Vec::with_capacity(options.recipients.len() + 2);
+        for r in options
+            .recipients
             .iter()
+            .chain(link_recipient.as_ref())
             .chain(core::iter::once(&sender.recipient()))
         {
             if !all.contains(r) {
@@ -86,8 +147,8 @@ impl Sealer {
         let manifest = Manifest {
             sender: sender.card().clone(),
             recipients: all,
-            invoice_id: invoice_id.to_owned(),
-            issued_at,
+            invoice_id: options.invoice_id.clone(),
+            issued_at: options.issued_at,
             documents: documents
                 .into_iter()
                 .map(|d| DocumentEntry {
@@ -99,7 +160,7 @@ impl Sealer {
                 .collect(),
         };
         manifest.check()?;
-        let mut encryptor = age::Encryptor::new(&manifest.recipients, armored, out)?;
+        let mut encryptor = age::Encryptor::new(&manifest.recipients, options.encoding, out)?;
         encryptor.push(MAGIC, out)?;
         // check() bounds the document count to 64.
         encryptor.push(&(manifest.documents.len() as u16).to_be_bytes(), out)?;
@@ -110,9 +171,15 @@ impl Sealer {
             current: 0,
             remaining: 0,
             hasher: Sha256::new(),
+            link,
         };
         sealer.start_document(out)?;
         Ok(sealer)
+    }
+
+    /// Takes the link secret made for this envelope, if one was asked for (once).
+    pub fn take_link(&mut self) -> Option<LinkSecret> {
+        self.link.take()
     }
 
     fn start_document(&mut self, out: &mut Vec<u8>) -> Result<()> {
@@ -183,24 +250,19 @@ impl Sealer {
     }
 }
 
-/// A sealed envelope and its open proof.
+/// A sealed envelope, its open proof and its link secret.
 #[derive(Debug)]
 pub struct Sealed {
     /// The age file.
     pub envelope: Vec<u8>,
     /// What a reader can show to prove it opened the envelope (SPEC §5.4).
     pub open_proof: OpenProof,
+    /// The link secret, when [`SealOptions::link`] asked for one.
+    pub link: Option<LinkSecret>,
 }
 
 /// Seals documents in one call (the simple path for ordinary invoices).
-pub fn seal(
-    sender: &Identity,
-    recipients: &[Recipient],
-    invoice_id: &str,
-    issued_at: u64,
-    documents: &[Document],
-    armored: bool,
-) -> Result<Sealed> {
+pub fn seal(sender: &Identity, documents: &[Document], options: &SealOptions) -> Result<Sealed> {
     let infos = documents
         .iter()
         .map(|d| {
@@ -214,15 +276,15 @@ pub fn seal(
         .collect::<Result<Vec<_>>>()?;
     let total: usize = documents.iter().map(|d| d.data.len()).sum();
     let mut out = Vec::with_capacity(total + total / 1000 + 2048);
-    let mut sealer = Sealer::new(
-        sender, recipients, invoice_id, issued_at, infos, armored, &mut out,
-    )?;
+    let mut sealer = Sealer::new(sender, infos, options, &mut out)?;
     for d in documents {
         sealer.push(&d.data, &mut out)?;
     }
+    let link = sealer.take_link();
     let open_proof = sealer.finish(&mut out)?;
     Ok(Sealed {
         envelope: out,
         open_proof,
+        link,
     })
 }

@@ -7,7 +7,7 @@
 use sealbill::age::{self, Recipient};
 use sealbill::{
     age_identities_from_text, open, seal, Card, Document, DocumentSink, Fingerprint, Identity,
-    Opener,
+    Opener, SealOptions,
 };
 
 /// A small deterministic generator, so that failures reproduce.
@@ -56,11 +56,17 @@ fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
     out
 }
 
-struct Discard;
+/// Collects revealed documents.
+#[derive(Default)]
+struct Collect(Vec<Vec<u8>>);
 
-impl DocumentSink for Discard {
-    fn begin(&mut self, _index: usize, _size: u64) {}
-    fn write(&mut self, _bytes: &[u8]) {}
+impl DocumentSink for Collect {
+    fn begin(&mut self, _index: usize, _size: u64) {
+        self.0.push(Vec::new());
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.last_mut().unwrap().extend_from_slice(bytes);
+    }
 }
 
 #[test]
@@ -82,29 +88,44 @@ fn mutated_envelopes_are_errors_not_panics() {
         },
     ];
     let mut rejected = 0;
-    for armored in [false, true] {
-        let env = seal(&sender, &[client.recipient()], "INV-9", 9, &docs, armored)
-            .unwrap()
-            .envelope;
+    for encoding in [age::Encoding::Binary, age::Encoding::Armored] {
+        let options = SealOptions {
+            recipients: vec![client.recipient()],
+            encoding,
+            ..SealOptions::new("INV-9", 9)
+        };
+        let env = seal(&sender, &docs, &options).unwrap().envelope;
         for _ in 0..300 {
             let bad = mutate(&mut rng, &env);
             let whole = open(&readers, &bad, None);
             let mut opener = Opener::new(&readers);
             let mut rest: &[u8] = &bad;
+            let mut staged = Vec::new();
             let mut streamed = Ok(());
             while !rest.is_empty() && streamed.is_ok() {
                 let (piece, tail) = rest.split_at(1 + rng.below(rest.len().min(100_000)));
-                streamed = opener.push(piece, &mut Discard);
+                streamed = opener.push(piece, &mut staged);
                 rest = tail;
             }
-            let streamed = streamed.and_then(|()| opener.finish(&mut Discard, None).map(|_| ()));
+            let streamed = streamed.and_then(|()| opener.finish(&mut staged, None));
             assert_eq!(whole.is_ok(), streamed.is_ok());
-            match whole {
-                Ok(opened) => assert_eq!(
-                    opened.documents, docs,
-                    "a changed envelope opened to other documents"
-                ),
-                Err(_) => rejected += 1,
+            match (whole, streamed) {
+                (Ok(opened), Ok(verified)) => {
+                    let mut revealed = Collect::default();
+                    let mut reveal = verified.reveal;
+                    reveal.push(&staged, &mut revealed).unwrap();
+                    reveal.finish(&mut revealed).unwrap();
+                    let data: Vec<_> = docs.iter().map(|d| d.data.clone()).collect();
+                    assert_eq!(
+                        revealed.0, data,
+                        "the streamed open revealed other documents"
+                    );
+                    assert_eq!(
+                        opened.documents, docs,
+                        "a changed envelope opened to other documents"
+                    );
+                }
+                _ => rejected += 1,
             }
         }
     }

@@ -54,6 +54,14 @@ fn rage_decrypt(identity: &age::x25519::Identity, file: &[u8]) -> Result<Vec<u8>
     Ok(out)
 }
 
+fn encoding(armored: bool) -> sb::Encoding {
+    if armored {
+        sb::Encoding::Armored
+    } else {
+        sb::Encoding::Binary
+    }
+}
+
 /// Encrypts with the age crate, binary or armored.
 fn rage_encrypt(recipients: &[age::x25519::Recipient], plaintext: &[u8], armored: bool) -> Vec<u8> {
     let encryptor =
@@ -101,7 +109,7 @@ fn sealbill_encrypts_age_crate_decrypts() {
     for armored in [false, true] {
         for (n, &size) in SIZES.iter().enumerate() {
             let plain = payload(size, n as u8);
-            let file = sb::encrypt(&[ours.to_recipient()], &plain, armored).unwrap();
+            let file = sb::encrypt(&[ours.to_recipient()], &plain, encoding(armored)).unwrap();
             check_framing(&file, armored);
             let back = rage_decrypt(&theirs, &file)
                 .unwrap_or_else(|e| panic!("size {size} armored {armored}: {e}"));
@@ -119,7 +127,7 @@ fn sealbill_encrypts_to_several_recipients_age_crate_decrypts_each() {
     let b_ours = sb::Recipient::from_str(&b.to_public().to_string()).unwrap();
     let plain = payload(70_000, 7);
     for armored in [false, true] {
-        let file = sb::encrypt(&[a.to_recipient(), b_ours], &plain, armored).unwrap();
+        let file = sb::encrypt(&[a.to_recipient(), b_ours], &plain, encoding(armored)).unwrap();
         assert_eq!(rage_decrypt(&to_rage_identity(&a), &file).unwrap(), plain);
         assert_eq!(rage_decrypt(&b, &file).unwrap(), plain);
     }
@@ -129,7 +137,12 @@ fn sealbill_encrypts_to_several_recipients_age_crate_decrypts_each() {
 fn age_crate_rejects_tampered_sealbill_files() {
     let ours = sb::Identity::generate();
     let theirs = to_rage_identity(&ours);
-    let file = sb::encrypt(&[ours.to_recipient()], &payload(65537, 1), false).unwrap();
+    let file = sb::encrypt(
+        &[ours.to_recipient()],
+        &payload(65537, 1),
+        sb::Encoding::Binary,
+    )
+    .unwrap();
     assert!(rage_decrypt(&theirs, &file).is_ok());
     // A flipped byte in the last chunk, in the header MAC line, and a truncated file.
     let mut last = file.clone();
@@ -239,16 +252,14 @@ fn sealed_invoice_opens_with_the_age_crate() {
         },
     ];
     for armored in [false, true] {
-        let envelope = sealbill::seal(
-            &sender,
-            &[client.recipient()],
-            "INV-2024-001",
-            1_700_000_000,
-            &documents,
-            armored,
-        )
-        .unwrap()
-        .envelope;
+        let options = sealbill::SealOptions {
+            recipients: vec![client.recipient()],
+            encoding: encoding(armored),
+            ..sealbill::SealOptions::new("INV-2024-001", 1_700_000_000)
+        };
+        let envelope = sealbill::seal(&sender, &documents, &options)
+            .unwrap()
+            .envelope;
         check_framing(&envelope, armored);
 
         // Both the client and the sender (always a recipient) read it with plain age.

@@ -1,10 +1,12 @@
 //! Seals and opens a 100 MB attachment through the streaming API, piping the sealer's output
-//! straight into the opener, and checks that the heap never grows by more than a small
-//! multiple of the 64 KiB chunk.
+//! straight into the opener, staging into a temporary file and revealing from it, and checks
+//! that the heap never grows by more than a small multiple of the 64 KiB chunk.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use sealbill::{DocumentInfo, DocumentSink, Identity, Opener, Sealer};
+use std::io::{Read, Seek, Write};
+
+use sealbill::{DocumentInfo, DocumentSink, Identity, Opener, SealOptions, Sealer};
 use sha2::{Digest, Sha256};
 
 #[path = "support/heap.rs"]
@@ -52,19 +54,23 @@ fn hundred_megabytes_in_bounded_memory() {
     let mut expected = Sha256::new();
     let mut sink = HashSink::default();
     let mut out = Vec::with_capacity(4 * PIECE);
+    let mut staged = Vec::with_capacity(4 * PIECE);
+    let path = std::env::temp_dir().join(format!("sealbill-staged-{}", std::process::id()));
+    let mut file = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .unwrap();
+    let _ = std::fs::remove_file(&path);
+    let options = SealOptions {
+        recipients: vec![client.recipient()],
+        ..SealOptions::new("INV-BIG", 1)
+    };
 
     let baseline = heap::start();
 
-    let mut sealer = Sealer::new(
-        &sender,
-        &[client.recipient()],
-        "INV-BIG",
-        1,
-        docs,
-        false,
-        &mut out,
-    )
-    .unwrap();
+    let mut sealer = Sealer::new(&sender, docs, &options, &mut out).unwrap();
     let mut opener = Opener::new(&readers);
     sealer.push(b"<a/>\n", &mut out).unwrap();
     expected.update(b"<a/>\n");
@@ -79,15 +85,31 @@ fn hundred_megabytes_in_bounded_memory() {
         }
         expected.update(&piece[..n]);
         sealer.push(&piece[..n], &mut out).unwrap();
-        opener.push(&out, &mut sink).unwrap();
+        opener.push(&out, &mut staged).unwrap();
+        file.write_all(&staged).unwrap();
         out.clear();
+        staged.clear();
         left -= n as u64;
     }
     let proof = sealer.finish(&mut out).unwrap();
-    opener.push(&out, &mut sink).unwrap();
+    opener.push(&out, &mut staged).unwrap();
     let verified = opener
-        .finish(&mut sink, Some(&sender.fingerprint()))
+        .finish(&mut staged, Some(&sender.fingerprint()))
         .unwrap();
+    file.write_all(&staged).unwrap();
+    staged.clear();
+    // Nothing reached the sink before the envelope verified.
+    assert!(sink.sizes.is_empty());
+    file.rewind().unwrap();
+    let mut reveal = verified.reveal;
+    loop {
+        let n = file.read(&mut piece).unwrap();
+        if n == 0 {
+            break;
+        }
+        reveal.push(&piece[..n], &mut sink).unwrap();
+    }
+    reveal.finish(&mut sink).unwrap();
     // The reader derives the same open proof as the sender.
     assert_eq!(verified.open_proof, proof);
     let manifest = verified.manifest;

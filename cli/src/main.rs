@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use sealbill::{age, DocumentInfo, Fingerprint, Identity, Opener, Sealer};
+use sealbill::{age, DocumentInfo, Fingerprint, Identity, Opener, SealOptions, Sealer};
 
 use failure::Failure;
 
@@ -219,15 +219,17 @@ fn seal(
     let invoice_id = id.unwrap_or(document.number);
     let mut staged = staging::Staged::create(output)?;
     let mut out = Vec::with_capacity(2 * PIECE);
-    let mut sealer = Sealer::new(
-        &sender,
-        &recipients,
-        &invoice_id,
-        timefmt::now(),
-        infos,
-        armor,
-        &mut out,
-    )?;
+    let recipient_count = recipients.len();
+    let options = SealOptions {
+        recipients,
+        encoding: if armor {
+            age::Encoding::Armored
+        } else {
+            age::Encoding::Binary
+        },
+        ..SealOptions::new(&invoice_id, timefmt::now())
+    };
+    let mut sealer = Sealer::new(&sender, infos, &options, &mut out)?;
     let mut sources: Vec<(Box<dyn Read>, &Path)> =
         vec![(Box::new(document.xml.as_slice()), invoice)];
     for (file, path) in files.into_iter().zip(attach) {
@@ -245,8 +247,7 @@ fn seal(
     staged.write(&out)?;
     staged.commit()?;
     eprintln!(
-        "Sealed {invoice_id} for {} recipient(s) plus yourself into {}",
-        recipients.len(),
+        "Sealed {invoice_id} for {recipient_count} recipient(s) plus yourself into {}",
         output.display()
     );
     Ok(())
@@ -265,12 +266,26 @@ fn open(
         .transpose()?;
     let mut input = File::open(file).map_err(|e| Failure::io("cannot read", file, &e))?;
     let mut sink = staging::DocumentFiles::new(output)?;
+    // Decrypted bytes are staged encrypted under a key that the opener releases only once
+    // the envelope verified; then they are revealed into the document files.
+    let mut staged = staging::StagedBytes::create(output)?;
     let mut opener = Opener::new(&identities);
+    let mut pending = Vec::with_capacity(2 * PIECE);
     inputs::for_each_piece(&mut input, file, |piece| {
-        opener.push(piece, &mut sink)?;
+        opener.push(piece, &mut pending)?;
+        staged.write(&pending)?;
+        pending.clear();
+        Ok(())
+    })?;
+    let verified = opener.finish(&mut pending, expected.as_ref())?;
+    staged.write(&pending)?;
+    let mut reveal = verified.reveal;
+    staged.read_back(|piece| {
+        reveal.push(piece, &mut sink)?;
         sink.check()
     })?;
-    let manifest = opener.finish(&mut sink, expected.as_ref())?.manifest;
+    reveal.finish(&mut sink)?;
+    let manifest = verified.manifest;
     let written = sink.commit(&manifest)?;
     let sender = &manifest.sender;
     println!(

@@ -1,8 +1,9 @@
 //! Outputs that appear only when complete: a temporary file renamed into place on success
-//! and removed on failure, so no half-written or unverified file is ever left behind.
+//! and removed on failure, so no half-written or unverified file is ever left behind; and the
+//! staged bytes of an envelope being opened, which hold nothing readable.
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use sealbill::{DocumentSink, Manifest};
@@ -15,7 +16,7 @@ fn temp_path(dir: &Path, tag: &str) -> PathBuf {
 
 fn create_new(path: &Path, secret: bool) -> std::io::Result<File> {
     let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
+    options.read(true).write(true).create_new(true);
     #[cfg(unix)]
     if secret {
         use std::os::unix::fs::OpenOptionsExt;
@@ -103,8 +104,49 @@ impl Drop for Staged {
     }
 }
 
-/// Receives an envelope's documents into staged files of a directory; they get their signed
-/// names only after the envelope is verified.
+/// The staged bytes of an envelope being opened ([`sealbill::Opener`]): encrypted under a key
+/// that lives only in memory, in a temporary file that is removed when this is dropped.
+pub struct StagedBytes {
+    path: PathBuf,
+    file: File,
+}
+
+impl StagedBytes {
+    /// A new temporary file in `dir`, created if needed.
+    pub fn create(dir: &Path) -> Result<StagedBytes, Failure> {
+        std::fs::create_dir_all(dir).map_err(|e| Failure::io("cannot create", dir, &e))?;
+        let path = temp_path(dir, "staged");
+        let file = create_new(&path, true).map_err(|e| Failure::io("cannot create", &path, &e))?;
+        Ok(StagedBytes { path, file })
+    }
+
+    /// Appends staged bytes.
+    pub fn write(&mut self, bytes: &[u8]) -> Result<(), Failure> {
+        self.file
+            .write_all(bytes)
+            .map_err(|e| Failure::io("cannot write", &self.path, &e))
+    }
+
+    /// Reads every staged byte back, in pieces, from the start.
+    pub fn read_back(
+        &mut self,
+        mut each: impl FnMut(&[u8]) -> Result<(), Failure>,
+    ) -> Result<(), Failure> {
+        self.file
+            .rewind()
+            .map_err(|e| Failure::io("cannot read", &self.path, &e))?;
+        crate::inputs::for_each_piece(&mut self.file, &self.path, &mut each)
+    }
+}
+
+impl Drop for StagedBytes {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Receives a verified envelope's documents into files of a directory under temporary names;
+/// they get their signed names when all of them are written.
 pub struct DocumentFiles {
     dir: PathBuf,
     staged: Vec<Staged>,

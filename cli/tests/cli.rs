@@ -303,7 +303,8 @@ impl World {
     /// Writes an age file of `plaintext` encrypted to `recipients`.
     fn reencrypt(&self, recipients: &[&Party], plaintext: &[u8]) -> String {
         let recipients: Vec<_> = recipients.iter().map(|p| p.library().recipient()).collect();
-        let bytes = sealbill::age::encrypt(&recipients, plaintext, false).unwrap();
+        let bytes = sealbill::age::encrypt(&recipients, plaintext, sealbill::age::Encoding::Binary)
+            .unwrap();
         self.tmp.write(&self.tmp.unique("forged"), &bytes)
     }
 }
@@ -378,8 +379,12 @@ fn decrypt_with_plain_age_identity_file() {
         .as_bytes(),
     );
     let plaintext = random_bytes(100_000);
-    for armored in [false, true] {
-        let bytes = sealbill::age::encrypt(&[id.to_recipient()], &plaintext, armored).unwrap();
+    for encoding in [
+        sealbill::age::Encoding::Binary,
+        sealbill::age::Encoding::Armored,
+    ] {
+        let armored = encoding == sealbill::age::Encoding::Armored;
+        let bytes = sealbill::age::encrypt(&[id.to_recipient()], &plaintext, encoding).unwrap();
         assert_eq!(bytes.starts_with(ARMOR_BEGIN), armored);
         let file = tmp.write(&format!("plain-{armored}.age"), &bytes);
         assert_eq!(

@@ -125,15 +125,11 @@ fn valid_invoices_open_to_the_same_object_after_sealing() {
             media_type: sealbill_invoice::MEDIA_TYPE.into(),
             data: built.xml.clone().into_bytes(),
         };
-        let sealed = sealbill::seal(
-            &business,
-            &[client.recipient()],
-            &built.invoice.number,
-            1_780_000_000,
-            &[document],
-            false,
-        )
-        .expect("seal");
+        let options = sealbill::SealOptions {
+            recipients: vec![client.recipient()],
+            ..sealbill::SealOptions::new(&built.invoice.number, 1_780_000_000)
+        };
+        let sealed = sealbill::seal(&business, &[document], &options).expect("seal");
         let opened = sealbill::open(
             &[client.age_identity().clone()],
             &sealed.envelope,

@@ -15,7 +15,7 @@ use axum::body::Body;
 use axum::http::{Request, Response, StatusCode};
 use clap::Parser;
 use http_body_util::BodyExt;
-use sealbill::{seal, sign_request, Document, Identity, Sealed};
+use sealbill::{seal, sign_request, Document, Identity, SealOptions, Sealed};
 use sealbill_relay::config::Cli;
 use sealbill_relay::sqlite::SqliteStore;
 use sealbill_relay::store::{Sender, Store};
@@ -104,7 +104,11 @@ fn sealed(sender: &Identity, to: &Identity) -> Sealed {
         media_type: "application/xml".into(),
         data: b"<Invoice>canary</Invoice>".to_vec(),
     };
-    seal(sender, &[to.recipient()], "INV-1", now(), &[doc], false).unwrap()
+    let options = SealOptions {
+        recipients: vec![to.recipient()],
+        ..SealOptions::new("INV-1", now())
+    };
+    seal(sender, &[doc], &options).unwrap()
 }
 
 async fn upload(relay: &Relay, target: &str, body: Vec<u8>) -> (StatusCode, Value) {

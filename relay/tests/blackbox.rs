@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use sealbill::{seal, sign_request, Document, Identity, LinkSecret, Sealed};
+use sealbill::{
+    seal, sign_request, Document, Identity, LinkRequest, Passphrase, SealOptions, Sealed,
+};
 
 const BIN: &str = env!("CARGO_BIN_EXE_sealbill-relay");
 
@@ -192,7 +194,8 @@ fn now() -> u64 {
 
 const CANARY: &str = "CANARY-7f3a9c-Zahlungsziel-Muster-GmbH";
 
-fn canary_invoice(sender: &Identity, link: &LinkSecret) -> Sealed {
+/// An invoice sealed for a passphrase link only (and the sender); the link is in `.link`.
+fn canary_invoice(sender: &Identity) -> Sealed {
     let doc = Document {
         name: "INV-CANARY.xml".into(),
         media_type: "application/xml".into(),
@@ -201,11 +204,15 @@ fn canary_invoice(sender: &Identity, link: &LinkSecret) -> Sealed {
         )
         .into_bytes(),
     };
-    let to = link
-        .identity(Some(b"canary passphrase"))
-        .unwrap()
-        .to_recipient();
-    seal(sender, &[to], "INV-CANARY", now(), &[doc], false).unwrap()
+    let options = SealOptions {
+        link: Some(LinkRequest::WithPassphrase(passphrase())),
+        ..SealOptions::new("INV-CANARY", now())
+    };
+    seal(sender, &[doc], &options).unwrap()
+}
+
+fn passphrase() -> Passphrase {
+    Passphrase::new("canary passphrase").unwrap()
 }
 
 fn upload(addr: SocketAddr, sender: Option<&Identity>, target: &str, body: &[u8]) -> Reply {
@@ -223,9 +230,11 @@ fn sealed_for(sender: &Identity, client: &Identity, note: &str) -> Vec<u8> {
         media_type: "application/xml".into(),
         data: format!("<Invoice>{note}</Invoice>").into_bytes(),
     };
-    seal(sender, &[client.recipient()], note, now(), &[doc], false)
-        .unwrap()
-        .envelope
+    let options = SealOptions {
+        recipients: vec![client.recipient()],
+        ..SealOptions::new(note, now())
+    };
+    seal(sender, &[doc], &options).unwrap().envelope
 }
 
 fn id_of(reply: &Reply) -> String {
@@ -468,8 +477,8 @@ fn canary_no_plaintext_key_fragment_or_token_is_stored_or_logged() {
     let dir = temp_dir("canary");
     let relay = Relay::start(&dir, &["--open-uploads"]);
     let sender = Identity::generate("Canary Muster GmbH").unwrap();
-    let link = LinkSecret::generate(true);
-    let sealed = canary_invoice(&sender, &link);
+    let sealed = canary_invoice(&sender);
+    let link = sealed.link.as_ref().unwrap();
     let target = format!(
         "/api/v1/envelopes?opens=1&proof={}",
         sealed.open_proof.hash_base64url()
@@ -489,7 +498,7 @@ fn canary_no_plaintext_key_fragment_or_token_is_stored_or_logged() {
         b"",
     );
     assert_eq!(fetched.header("cache-control"), Some("no-store"));
-    let reader = link.identity(Some(b"canary passphrase")).unwrap();
+    let reader = link.identity(Some(&passphrase())).unwrap();
     let opened = sealbill::open(std::slice::from_ref(&reader), &fetched.body, None).unwrap();
     assert!(
         contains(&opened.documents[0].data, CANARY),

@@ -20,9 +20,9 @@ use rand_core::{OsRng, RngCore};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
-use file_key::FileKey;
+pub(crate) use file_key::FileKey;
 use header::Header;
-use stream::{StreamDecryptor, StreamEncryptor, NONCE_SIZE};
+pub(crate) use stream::{StreamDecryptor, StreamEncryptor, NONCE_SIZE};
 
 pub use armor::{BEGIN as ARMOR_BEGIN, END as ARMOR_END};
 pub use header::Stanza;
@@ -82,6 +82,16 @@ impl Exporter {
     }
 }
 
+/// How an age file is written: binary, or ASCII-armored (C2SP age "ASCII armor").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Encoding {
+    /// The binary format.
+    #[default]
+    Binary,
+    /// PEM-style armor, for text channels.
+    Armored,
+}
+
 /// Encrypts an age file to a set of X25519 recipients, one pushed piece at a time.
 pub struct Encryptor {
     exporter: Exporter,
@@ -92,7 +102,7 @@ pub struct Encryptor {
 
 impl Encryptor {
     /// Writes the header (and the armor's first line) to `out`.
-    pub fn new(recipients: &[Recipient], armored: bool, out: &mut Vec<u8>) -> Result<Self> {
+    pub fn new(recipients: &[Recipient], encoding: Encoding, out: &mut Vec<u8>) -> Result<Self> {
         if recipients.is_empty() {
             return Err(Error::InvalidInput("at least one recipient is needed"));
         }
@@ -106,7 +116,7 @@ impl Encryptor {
         let mut head = Vec::new();
         Header::encode(&stanzas, &file_key, &mut head);
         let stream = StreamEncryptor::new(&file_key, nonce, &mut head);
-        let armor = armored.then(|| armor::ArmorEncoder::new(out));
+        let armor = (encoding == Encoding::Armored).then(|| armor::ArmorEncoder::new(out));
         let mut encryptor = Encryptor {
             exporter: Exporter::new(&file_key, nonce),
             armor,
@@ -322,9 +332,9 @@ impl<'a> Decryptor<'a> {
 }
 
 /// Encrypts `plaintext` to `recipients` in one call.
-pub fn encrypt(recipients: &[Recipient], plaintext: &[u8], armored: bool) -> Result<Vec<u8>> {
+pub fn encrypt(recipients: &[Recipient], plaintext: &[u8], encoding: Encoding) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(plaintext.len() + 512);
-    let mut encryptor = Encryptor::new(recipients, armored, &mut out)?;
+    let mut encryptor = Encryptor::new(recipients, encoding, &mut out)?;
     encryptor.push(plaintext, &mut out)?;
     encryptor.finish(&mut out)?;
     Ok(out)
@@ -350,7 +360,7 @@ mod tests {
             Identity::generate().to_recipient(),
             Identity::generate().to_recipient(),
         ];
-        let file = encrypt(&to, b"x", false).unwrap();
+        let file = encrypt(&to, b"x", Encoding::Binary).unwrap();
         assert_eq!(check_file(&file), Ok(2));
         let header_end = file.windows(4).position(|w| w == b"\n---").unwrap() + 48;
         for bad in [
@@ -358,7 +368,7 @@ mod tests {
             b"hello",
             &file[..header_end - 10],
             &file[..header_end + 20],
-            &encrypt(&to, b"x", true).unwrap(),
+            &encrypt(&to, b"x", Encoding::Armored).unwrap(),
         ] {
             assert!(check_file(bad).is_err());
         }

@@ -4,34 +4,60 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use js_sys::{Array, Object, JSON};
+use js_sys::{Array, Function, Object, Reflect, Uint8Array, JSON};
+use tsify::{Ts, Tsify};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::convert::TryFromJsValue;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-use super::*;
+use sealbill::age::{self, Recipient};
+use sealbill::OpenProof;
 
-fn json<T: JsCast>(text: &str) -> T {
-    JSON::parse(text).expect("test JSON").unchecked_into()
+use crate::errors::JsResult;
+use crate::identity::JsIdentity;
+use crate::links::JsLink;
+use crate::open::{decrypt_age_js, inspect_card_js, open_js, open_link_js};
+use crate::options::{DocumentInput, KdfOptions};
+use crate::seal::seal_js;
+use crate::streams::{OpenStream, SealStream};
+
+/// A JS value parsed from JSON text, as the option or document shape `T`.
+fn json<T: Tsify>(text: &str) -> Ts<T> {
+    Ts::new_unchecked(JSON::parse(text).expect("test JSON"))
+}
+
+/// The JS object of a result.
+fn js<T: Tsify>(result: JsResult<Ts<T>>) -> JsValue {
+    result.expect("a result").js_value()
 }
 
 fn get(value: &JsValue, key: &str) -> JsValue {
     Reflect::get(value, &key.into()).expect("property")
 }
 
-fn docs(list: &[(&str, &str, &[u8])]) -> DocumentsJs {
-    let array = Array::new();
-    for (name, media_type, data) in list {
-        let doc = Object::new();
-        Reflect::set(&doc, &"name".into(), &(*name).into()).unwrap();
-        Reflect::set(&doc, &"mediaType".into(), &(*media_type).into()).unwrap();
-        Reflect::set(&doc, &"data".into(), &Uint8Array::from(*data)).unwrap();
-        array.push(&doc);
-    }
-    array.unchecked_into()
+fn docs(list: &[(&str, &str, &[u8])]) -> Vec<Ts<DocumentInput>> {
+    list.iter()
+        .map(|(name, media_type, data)| {
+            let doc = Object::new();
+            Reflect::set(&doc, &"name".into(), &(*name).into()).unwrap();
+            Reflect::set(&doc, &"mediaType".into(), &(*media_type).into()).unwrap();
+            Reflect::set(&doc, &"data".into(), &Uint8Array::from(*data)).unwrap();
+            Ts::new_unchecked(doc.into())
+        })
+        .collect()
 }
 
-fn invoice() -> DocumentsJs {
+/// A document list from JSON text (an array of objects).
+fn json_docs<T: Tsify>(text: &str) -> Vec<Ts<T>> {
+    Array::from(&JSON::parse(text).expect("test JSON"))
+        .iter()
+        .map(Ts::new_unchecked)
+        .collect()
+}
+
+fn invoice() -> Vec<Ts<DocumentInput>> {
     docs(&[(
         "invoice.xml",
         "application/xml",
@@ -53,18 +79,18 @@ fn code<T>(result: JsResult<T>) -> String {
     }
 }
 
-fn envelope(sealed: &SealedJs) -> Vec<u8> {
+fn envelope(sealed: &JsValue) -> Vec<u8> {
     get(sealed, "envelope")
         .dyn_into::<Uint8Array>()
         .expect("envelope bytes")
         .to_vec()
 }
 
-fn link(sealed: &SealedJs) -> JsLink {
+fn link(sealed: &JsValue) -> JsLink {
     JsLink::try_from_js_value(get(sealed, "link")).expect("a Link")
 }
 
-fn document_data(opened: &OpenedJs, index: u32) -> Vec<u8> {
+fn document_data(opened: &JsValue, index: u32) -> Vec<u8> {
     let docs: Array = get(opened, "documents").unchecked_into();
     get(&docs.get(index), "data")
         .dyn_into::<Uint8Array>()
@@ -72,7 +98,7 @@ fn document_data(opened: &OpenedJs, index: u32) -> Vec<u8> {
         .to_vec()
 }
 
-fn seal_for(sender: &JsIdentity, recipients: &[String], extra: &str) -> SealedJs {
+fn seal_for(sender: &JsIdentity, recipients: &[String], extra: &str) -> JsValue {
     let options = format!(
         r#"{{"invoiceId":"INV-1","recipients":{},"issuedAt":1700000000{extra}}}"#,
         JSON::stringify(&recipients.iter().map(JsValue::from).collect::<Array>())
@@ -80,10 +106,10 @@ fn seal_for(sender: &JsIdentity, recipients: &[String], extra: &str) -> SealedJs
             .as_string()
             .unwrap()
     );
-    seal_js(sender, invoice(), json(&options)).expect("seal")
+    js(seal_js(sender, invoice(), json(&options)))
 }
 
-fn fast_kdf() -> Option<KdfOptionsJs> {
+fn fast_kdf() -> Option<Ts<KdfOptions>> {
     Some(json(r#"{"memoryKib":19456,"iterations":2}"#))
 }
 
@@ -93,7 +119,7 @@ fn seal_and_open_round_trip_with_cards_and_age_recipients() {
     let client = JsIdentity::generate("Client SARL").unwrap();
     let other = JsIdentity::generate("Accountant").unwrap();
     let pdf = vec![7u8; 100_000];
-    let sealed = seal_js(
+    let sealed = js(seal_js(
         &sender,
         docs(&[
             ("invoice.xml", "application/xml", b"<Invoice/>"),
@@ -104,8 +130,7 @@ fn seal_and_open_round_trip_with_cards_and_age_recipients() {
             client.card(),
             other.recipient()
         )),
-    )
-    .unwrap();
+    ));
     let bytes = envelope(&sealed);
     assert!(bytes.starts_with(b"-----BEGIN AGE ENCRYPTED FILE-----"));
     assert!(get(&sealed, "link").is_undefined());
@@ -113,15 +138,14 @@ fn seal_and_open_round_trip_with_cards_and_age_recipients() {
     let pin = json(&format!(r#"{{"expectSender":"{}"}}"#, sender.fingerprint()));
     let proof_hash = get(&sealed, "openProofHash").as_string().unwrap();
     for reader in [&client, &other, &sender] {
-        let opened = open_js(
+        let opened = js(open_js(
             reader,
             &bytes,
             Some(json(&format!(
                 r#"{{"expectSender":"{}"}}"#,
                 sender.fingerprint()
             ))),
-        )
-        .unwrap();
+        ));
         assert_eq!(
             get(&opened, "invoiceId").as_string().unwrap(),
             "INV-2026-0042"
@@ -145,7 +169,7 @@ fn seal_and_open_round_trip_with_cards_and_age_recipients() {
     // Any age tool reads the envelope: the payload is the signed container.
     let payload = decrypt_age_js(&client, &bytes).unwrap();
     assert!(payload.starts_with(b"sealbill/payload/v1\n"));
-    let info = inspect_card_js(&client.card()).unwrap();
+    let info = js(inspect_card_js(&client.card()));
     assert_eq!(
         get(&info, "fingerprint").as_string().unwrap(),
         client.fingerprint()
@@ -162,7 +186,7 @@ fn links_with_and_without_a_passphrase() {
     let parsed = JsLink::parse(&url).unwrap();
     assert_eq!(parsed.relay_id().as_deref(), Some(id));
     assert!(!parsed.needs_passphrase());
-    let opened = open_link_js(&parsed, &envelope(&sealed), None).unwrap();
+    let opened = js(open_link_js(&parsed, &envelope(&sealed), None));
     assert_eq!(document_data(&opened, 0), b"<Invoice>42.00 EUR</Invoice>");
 
     // "Blåbær" with a precomposed å seals; the decomposed spelling opens (NFC).
@@ -190,14 +214,14 @@ fn links_with_and_without_a_passphrase() {
     assert_eq!(code(open_link_js(&plain, &other, None)), "WRONG_KEY");
 }
 
-fn sealed_again(sender: &JsIdentity) -> SealedJs {
+fn sealed_again(sender: &JsIdentity) -> JsValue {
     seal_for(sender, &[], r#","link":true"#)
 }
 
 /// Re-encrypts a (possibly altered) payload to `to`, as an attacker holding it could.
 fn reencrypt(payload: &[u8], to: &[&JsIdentity]) -> Vec<u8> {
     let recipients: Vec<Recipient> = to.iter().map(|i| i.0.recipient()).collect();
-    age::encrypt(&recipients, payload, false).unwrap()
+    age::encrypt(&recipients, payload, age::Encoding::Binary).unwrap()
 }
 
 #[wasm_bindgen_test]
@@ -358,14 +382,14 @@ fn malformed_inputs_of_every_kind_are_errors_and_the_module_stays_usable() {
     );
     for documents in [
         "[]",
-        "{}",
+        "[{}]",
         r#"[{"name":"a"}]"#,
         r#"[{"name":"../x","mediaType":"a/b","data":[1]}]"#,
     ] {
         assert_eq!(
             code(seal_js(
                 &sender,
-                json(documents),
+                json_docs(documents),
                 json(r#"{"invoiceId":"A"}"#)
             )),
             "INVALID_INPUT",
@@ -377,6 +401,11 @@ fn malformed_inputs_of_every_kind_are_errors_and_the_module_stays_usable() {
     assert_eq!(code(open_js(&client, &good, bad_pin)), "MALFORMED");
     let stray = Some(json(r#"{"expectedSender":"x"}"#));
     assert_eq!(code(open_js(&client, &good, stray)), "INVALID_INPUT");
+    // An error never quotes the value it refused: a passphrase in a list, say.
+    let secretive = json(r#"{"invoiceId":"A","link":{"passphrase":["hunter2"]}}"#);
+    let message = seal_js(&sender, invoice(), secretive).err().unwrap();
+    let text = Reflect::get(&message, &"message".into()).unwrap();
+    assert!(!text.as_string().unwrap().contains("hunter2"));
 
     // After all of that, the module still seals and opens.
     let again = envelope(&seal_for(&sender, &[client.card()], ""));
@@ -412,7 +441,7 @@ impl Collector {
 fn streams_seal_and_open_in_pieces() {
     let sender = JsIdentity::generate("Acme GmbH").unwrap();
     let attachment: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
-    let announce = json(&format!(
+    let announce = json_docs(&format!(
         r#"[{{"name":"invoice.xml","mediaType":"application/xml","size":10}},
             {{"name":"scan.pdf","mediaType":"application/pdf","size":{}}}]"#,
         attachment.len()
@@ -436,9 +465,10 @@ fn streams_seal_and_open_in_pieces() {
     let collector = Collector::new();
     let mut opener = OpenStream::with_link(&link, None).unwrap();
     for piece in sealed.chunks(7_777) {
-        opener.push(piece, collector.function()).unwrap();
+        opener.push(piece).unwrap();
     }
-    let opened = opener.finish(collector.function()).unwrap();
+    assert!(collector.docs.borrow().is_empty(), "nothing before finish");
+    let opened = js(opener.finish(collector.function()));
     assert_eq!(get(&opened, "invoiceId").as_string().unwrap(), "INV-9");
     let docs = collector.docs.borrow();
     assert_eq!(docs[0], b"<Invoice/>");
@@ -451,15 +481,16 @@ fn streams_seal_and_open_in_pieces() {
     let mut opener = OpenStream::with_link(&link, None).unwrap();
     let sink = Collector::new();
     let result = opener
-        .push(&bad, sink.function())
+        .push(&bad)
         .and_then(|()| opener.finish(sink.function()).map(|_| ()));
     assert_eq!(code(result), "TAMPERED");
-    assert_eq!(code(opener.push(b"more", sink.function())), "INVALID_INPUT");
+    assert_eq!(code(opener.push(b"more")), "INVALID_INPUT");
+    assert!(sink.docs.borrow().is_empty());
 
     // Pushing more than announced fails cleanly.
     let mut stream = SealStream::new(
         &sender,
-        json(r#"[{"name":"i.xml","mediaType":"application/xml","size":2}]"#),
+        json_docs(r#"[{"name":"i.xml","mediaType":"application/xml","size":2}]"#),
         json(r#"{"invoiceId":"X"}"#),
     )
     .unwrap();
@@ -472,7 +503,7 @@ fn relay_requests_are_signed_with_the_identity() {
     let sender = JsIdentity::generate("Acme GmbH").unwrap();
     let target = "/api/v1/envelopes?expires=86400";
     let header = sender.sign_request("POST", target, b"envelope").unwrap();
-    let parsed = crate::SignedRequest::parse(&header).unwrap();
+    let parsed = sealbill::SignedRequest::parse(&header).unwrap();
     assert_eq!(parsed.key, *sender.0.card().verifying_key());
     assert!(parsed.verify("POST", target, b"envelope").is_ok());
     assert!(parsed.verify("POST", target, b"other").is_err());
@@ -480,4 +511,34 @@ fn relay_requests_are_signed_with_the_identity() {
         code(sender.sign_request("post", target, b"")),
         "INVALID_INPUT"
     );
+}
+
+#[wasm_bindgen_test]
+fn forged_streamed_bytes_never_reach_on_data() {
+    // Anyone who knows the client's age1… key can encrypt to it. Here such a forger takes a
+    // genuine payload, changes the IBAN in the invoice and signs nothing new: the stream must
+    // fail at `finish`, and `onData` must never see a byte, forged or not.
+    let sender = JsIdentity::generate("Acme GmbH").unwrap();
+    let client = JsIdentity::generate("Client SARL").unwrap();
+    let invoice = docs(&[(
+        "invoice.xml",
+        "application/xml",
+        b"<Invoice><IBAN>DE89370400440532013000</IBAN></Invoice>",
+    )]);
+    let options = json(&format!(
+        r#"{{"invoiceId":"INV-7","recipients":["{}"]}}"#,
+        client.recipient()
+    ));
+    let genuine = envelope(&js(seal_js(&sender, invoice, options)));
+    let mut payload = decrypt_age_js(&client, &genuine).unwrap();
+    let at = payload.windows(4).position(|w| w == b"DE89").unwrap();
+    payload[at + 2] = b'0';
+    let forged = reencrypt(&payload, &[&client, &sender]);
+    let sink = Collector::new();
+    let mut opener = OpenStream::with_identity(&client, None).unwrap();
+    for piece in forged.chunks(1000) {
+        opener.push(piece).unwrap();
+    }
+    assert_eq!(code(opener.finish(sink.function())), "MALFORMED");
+    assert!(sink.docs.borrow().is_empty(), "forged bytes reached onData");
 }
