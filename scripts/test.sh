@@ -46,6 +46,6 @@ say "the page end to end: headless Chromium against the relay binary (tests/e2e/
 npm_ci "$ROOT/tests/e2e"
 (cd tests/e2e && SEALBILL_RELAY="$ROOT/target/debug/sealbill-relay" node --test)
 
-say "the npm package in an app: plain ES modules in Node, and a Vite build in headless Chromium"
+say "the npm package in an app: tsc --noEmit over the app and both .d.ts files, plain ES modules in Node, and a Vite build in headless Chromium"
 npm_ci "$ROOT/examples/npm-app"
-(cd examples/npm-app && npx vite build --logLevel warn && node --test)
+(cd examples/npm-app && npx tsc --noEmit -p . && npx vite build --logLevel warn && node --test)

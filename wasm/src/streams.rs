@@ -21,6 +21,14 @@ use crate::open::link_identity;
 use crate::options::{decode, DocumentAnnouncement, OpenOptions, SealOptions};
 use crate::results::Opened;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TS_CALLBACKS: &str = r#"
+/** Receives a verified document's bytes, in order; `index` counts from 0 (the invoice). */
+export type OnData = (index: number, bytes: Uint8Array) => void;
+/** Progress: bytes done, and the total (0 when unknown). */
+export type OnProgress = (done: number, total: number) => void;
+"#;
+
 /// Seals large documents piece by piece, in memory bounded by one 64 KiB chunk.
 ///
 /// Push the documents' bytes in order; each call returns the envelope bytes it produced.
@@ -220,7 +228,10 @@ impl OpenStream {
 
     /// Ends the input and runs every check; only then passes the documents' bytes to
     /// `onData(index, bytes)`, and returns the verified `Opened` (without `data`).
-    pub fn finish(&mut self, on_data: &Function) -> JsResult<Ts<Opened>> {
+    pub fn finish(
+        &mut self,
+        #[wasm_bindgen(js_name = onData, unchecked_param_type = "OnData")] on_data: &Function,
+    ) -> JsResult<Ts<Opened>> {
         let opener = self.opener.take().ok_or_else(|| js_error(STREAM_DONE))?;
         let mut tail = Vec::new();
         let verified = opener
@@ -286,8 +297,10 @@ fn progress(on_progress: Option<&Function>, done: f64, total: f64) -> JsResult<(
 #[wasm_bindgen(js_name = sealReadable)]
 pub async fn seal_readable(
     mut stream: SealStream,
-    source: ReadableStream,
+    #[wasm_bindgen(unchecked_param_type = "ReadableStream<Uint8Array>")] source: ReadableStream,
+    #[wasm_bindgen(js_name = onOutput, unchecked_param_type = "(bytes: Uint8Array) => void")]
     on_output: Function,
+    #[wasm_bindgen(js_name = onProgress, unchecked_param_type = "OnProgress | undefined")]
     on_progress: Option<Function>,
 ) -> JsResult<()> {
     drain(&source, |chunk| {
@@ -312,9 +325,10 @@ pub async fn seal_readable(
 #[wasm_bindgen(js_name = openReadable)]
 pub async fn open_readable(
     mut stream: OpenStream,
-    source: ReadableStream,
-    on_data: Function,
+    #[wasm_bindgen(unchecked_param_type = "ReadableStream<Uint8Array>")] source: ReadableStream,
+    #[wasm_bindgen(js_name = onData, unchecked_param_type = "OnData")] on_data: Function,
     total: Option<f64>,
+    #[wasm_bindgen(js_name = onProgress, unchecked_param_type = "OnProgress | undefined")]
     on_progress: Option<Function>,
 ) -> JsResult<Ts<Opened>> {
     let total = total.unwrap_or(0.0);

@@ -2,19 +2,36 @@
 // invoice for a client and for a passphrase link, and both open and verify it, once in one
 // call and once streamed from a ReadableStream with progress.
 import { Identity, Link, OpenStream, SealStream, open, openLink, openReadable, seal, sealReadable } from "sealbill";
+/** @typedef {import("sealbill").SealbillError} SealbillError */
 
 const invoiceXml = new TextEncoder().encode(
   '<?xml version="1.0" encoding="UTF-8"?>\n<Invoice><ID>INV-2026-0042</ID><PayableAmount currencyID="EUR">119.00</PayableAmount></Invoice>\n',
 );
 
+/** @param {Uint8Array} a @param {Uint8Array} b */
 function same(a, b) {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
+/**
+ * The bytes of an opened document (`open` and `openLink` always return them).
+ * @param {import("sealbill").OpenedDocument} document
+ */
+function data(document) {
+  if (document.data === undefined) throw new Error("an opened document without data");
+  return document.data;
+}
+
+/** @param {boolean} condition @param {string} what */
 function check(condition, what) {
   if (!condition) throw new Error(`example check failed: ${what}`);
 }
 
+/**
+ * @param {Uint8Array} bytes
+ * @param {number} piece
+ * @returns {ReadableStream<Uint8Array>}
+ */
 function streamOf(bytes, piece) {
   let at = 0;
   return new ReadableStream({
@@ -39,20 +56,21 @@ export async function runDemo() {
   });
   const opened = open(client, envelope, { expectSender: business.fingerprint() });
   check(opened.sender.name === "Acme GmbH", "sender name");
-  check(same(opened.documents[0].data, invoiceXml), "invoice bytes");
+  check(same(data(opened.documents[0]), invoiceXml), "invoice bytes");
 
-  const url = link.url("https://relay.example/open", "AAAAAAAAAAAAAAAAAAAAAA");
+  check(link !== undefined, "a link was made");
+  const url = /** @type {Link} */ (link).url("https://relay.example/open", "AAAAAAAAAAAAAAAAAAAAAA");
   const parsed = Link.parse(url);
   check(parsed.needsPassphrase, "link needs its passphrase");
   let code = "";
   try {
     openLink(parsed, envelope, { passphrase: "red fox" });
   } catch (e) {
-    code = e.code;
+    code = /** @type {SealbillError} */ (e).code;
   }
   check(code === "BAD_PASSPHRASE", `wrong passphrase gives BAD_PASSPHRASE, got ${code}`);
   const viaLink = openLink(parsed, envelope, { passphrase: "blue fox" });
-  check(same(viaLink.documents[0].data, invoiceXml), "invoice bytes via the link");
+  check(same(data(viaLink.documents[0]), invoiceXml), "invoice bytes via the link");
 
   // Streaming: a 1 MiB attachment, sealed and opened from ReadableStreams.
   const scan = new Uint8Array(1 << 20).map((_, i) => i % 253);
@@ -67,6 +85,7 @@ export async function runDemo() {
   const all = new Uint8Array(invoiceXml.length + scan.length);
   all.set(invoiceXml);
   all.set(scan, invoiceXml.length);
+  /** @type {Uint8Array[]} */
   const out = [];
   let sealProgress = 0;
   await sealReadable(sealer, streamOf(all, 50_000), (bytes) => out.push(bytes), (done, total) => {
@@ -76,6 +95,7 @@ export async function runDemo() {
   const sealed = new Uint8Array(out.reduce((n, b) => n + b.length, 0));
   out.reduce((at, b) => (sealed.set(b, at), at + b.length), 0);
 
+  /** @type {Uint8Array[][]} */
   const parts = [[], []];
   let openProgress = 0;
   const info = await openReadable(

@@ -2,10 +2,11 @@
 import init from "sealbill";
 import { runDemo } from "./demo.js";
 
-const status = document.getElementById("status");
+const status = /** @type {HTMLElement} */ (document.getElementById("status"));
 try {
   await init();
   status.textContent = `ok: ${await runDemo()}`;
 } catch (e) {
-  status.textContent = `failed: ${e.code ?? ""} ${e.message}`;
+  const error = /** @type {import("sealbill").SealbillError} */ (e);
+  status.textContent = `failed: ${error.code ?? ""} ${error.message}`;
 }
