@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 
 /// An EN 16931 invoice or credit note, as a plain object (SPEC §9.2).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    all(target_arch = "wasm32", target_os = "unknown"),
+    derive(tsify::Tsify)
+)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PlainInvoice {
     /// BT-1: the invoice number.
@@ -72,6 +76,10 @@ fn default_type_code() -> String {
 
 /// A seller or a buyer.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    all(target_arch = "wasm32", target_os = "unknown"),
+    derive(tsify::Tsify)
+)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Party {
     /// BT-27 / BT-44: the registered name.
@@ -97,6 +105,10 @@ pub struct Party {
 
 /// An electronic address: an identifier and its EAS scheme code.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    all(target_arch = "wasm32", target_os = "unknown"),
+    derive(tsify::Tsify)
+)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ElectronicAddress {
     /// The identifier, such as an e-mail address or a GLN.
@@ -107,6 +119,10 @@ pub struct ElectronicAddress {
 
 /// A postal address.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    all(target_arch = "wasm32", target_os = "unknown"),
+    derive(tsify::Tsify)
+)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Address {
     /// BT-35 / BT-50: street and number.
@@ -130,6 +146,10 @@ pub struct Address {
 
 /// A contact person or department.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    all(target_arch = "wasm32", target_os = "unknown"),
+    derive(tsify::Tsify)
+)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Contact {
     /// BT-41 / BT-56.
@@ -145,6 +165,10 @@ pub struct Contact {
 
 /// One invoice line.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    all(target_arch = "wasm32", target_os = "unknown"),
+    derive(tsify::Tsify)
+)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Line {
     /// BT-126: the line id (default: its position, from 1).
@@ -190,6 +214,10 @@ fn default_unit_code() -> String {
 
 /// A document-level allowance or charge.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    all(target_arch = "wasm32", target_os = "unknown"),
+    derive(tsify::Tsify)
+)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AllowanceCharge {
     /// The amount; computed from `percentage` × `baseAmount` when absent.
@@ -216,6 +244,10 @@ pub struct AllowanceCharge {
 
 /// A line-level allowance or charge; it takes the line's VAT.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    all(target_arch = "wasm32", target_os = "unknown"),
+    derive(tsify::Tsify)
+)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LineAllowanceCharge {
     /// The amount; computed from `percentage` × `baseAmount` when absent.
@@ -237,6 +269,10 @@ pub struct LineAllowanceCharge {
 
 /// Why a VAT category carries no VAT (BT-120, BT-121).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    all(target_arch = "wasm32", target_os = "unknown"),
+    derive(tsify::Tsify)
+)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct VatExemption {
     /// The VAT category this explains, such as `E` or `AE`.
@@ -251,6 +287,10 @@ pub struct VatExemption {
 
 /// Payment by credit transfer (payment means code 58, SEPA, or 30 otherwise).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    all(target_arch = "wasm32", target_os = "unknown"),
+    derive(tsify::Tsify)
+)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Payment {
     /// BT-81: the UNTDID 4461 payment means code (default `58`, SEPA credit transfer).
@@ -275,6 +315,10 @@ fn default_means_code() -> String {
 
 /// One VAT breakdown entry (BG-23), computed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    all(target_arch = "wasm32", target_os = "unknown"),
+    derive(tsify::Tsify)
+)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct VatBreakdown {
     /// BT-118.
@@ -296,6 +340,10 @@ pub struct VatBreakdown {
 
 /// The document totals (BG-22), computed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    all(target_arch = "wasm32", target_os = "unknown"),
+    derive(tsify::Tsify)
+)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Totals {
     /// BT-106: the sum of the line net amounts.

@@ -11,6 +11,10 @@ pub const INPUT_RULE: &str = "SEALBILL-INPUT";
 
 /// How much a problem matters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    all(target_arch = "wasm32", target_os = "unknown"),
+    derive(tsify::Tsify)
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     /// The invoice is invalid and is not sealed.
@@ -21,6 +25,10 @@ pub enum Level {
 
 /// One problem with an invoice.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    all(target_arch = "wasm32", target_os = "unknown"),
+    derive(tsify::Tsify)
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Problem {
     /// The rule: an EN 16931 id (`BR-CO-10`), a Peppol id (`PEPPOL-EN16931-R003`), a syntax rule

@@ -39,7 +39,7 @@ fn code(err: &JsValue) -> String {
 
 #[wasm_bindgen_test]
 fn builds_the_same_ubl_as_the_native_library() {
-    let built = build_invoice(standard()).unwrap();
+    let built = build_invoice(standard()).unwrap().js_value();
     let xml = Uint8Array::new(&get(&built, "xml")).to_vec();
     assert_eq!(xml, STANDARD_XML.as_bytes());
     assert_eq!(
@@ -48,7 +48,7 @@ fn builds_the_same_ubl_as_the_native_library() {
     );
     assert_eq!(Array::from(&get(&built, "warnings")).length(), 0);
 
-    let read = read_invoice(&xml).unwrap();
+    let read = read_invoice(&xml).unwrap().js_value();
     assert_eq!(get(&read, "valid").as_bool(), Some(true));
     assert_eq!(get(&read, "syntax").as_string().as_deref(), Some("UBL"));
     assert_eq!(
@@ -56,7 +56,7 @@ fn builds_the_same_ubl_as_the_native_library() {
         JSON::stringify(&get(&built, "invoice")).unwrap()
     );
     let cii = invoice_to_cii(&xml).unwrap().to_vec();
-    let back = read_invoice(&cii).unwrap();
+    let back = read_invoice(&cii).unwrap().js_value();
     assert_eq!(get(&back, "syntax").as_string().as_deref(), Some("CII"));
 }
 
@@ -85,7 +85,11 @@ fn an_invalid_invoice_is_refused_with_rule_ids_and_fields() {
     );
     assert_eq!(get(&s05, "level").as_string().as_deref(), Some("fatal"));
     // checkInvoice reports the same list without throwing.
-    let checked = Array::from(&check_invoice(invoice).unwrap());
+    let checked: Array = check_invoice(invoice)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.js_value())
+        .collect();
     assert_eq!(checked.length(), problems.length());
 }
 
