@@ -30,8 +30,8 @@ build() { # build NAME [ENV=VALUE...]: cargo build of the wasm module in target/
   local name="$1"; shift
   say "levers: building $name"
   env "$@" CARGO_TARGET_DIR="$LEVERS/cargo-$name" \
-    cargo build --locked --quiet --release --target wasm32-unknown-unknown -p sealbill --lib
-  bindgen "$LEVERS/cargo-$name/wasm32-unknown-unknown/release/sealbill.wasm" "$LEVERS/pkg-$name"
+    cargo build --locked --quiet --release --target wasm32-unknown-unknown -p sealbill-wasm --lib
+  bindgen "$LEVERS/cargo-$name/wasm32-unknown-unknown/release/sealbill_wasm.wasm" "$LEVERS/pkg-$name"
 }
 
 build baseline
@@ -42,7 +42,7 @@ build dalek64 RUSTFLAGS='--cfg curve25519_dalek_bits="64"'
 
 # wasm-opt (Debian binaryen). It runs on cargo's output, before wasm-bindgen: binaryen 108
 # cannot parse what wasm-bindgen 0.2.130 emits (table.fill, from the externref table).
-base_wasm="$ROOT/target/wasm32-unknown-unknown/release/sealbill.wasm"
+base_wasm="$ROOT/target/wasm32-unknown-unknown/release/sealbill_wasm.wasm"
 if command -v wasm-opt >/dev/null; then
   wo_version="$(wasm-opt --version)"
   if err="$(wasm-opt -O3 "$ROOT/pkg/sealbill_bg.wasm" -o "$LEVERS/after-bindgen.wasm" 2>&1)"; then
@@ -58,29 +58,40 @@ if command -v wasm-opt >/dev/null; then
     bindgen "$LEVERS/wasm-opt-$level.wasm" "$LEVERS/pkg-wasm-opt-$level"
   done
   say "levers: opt-level z + wasm-opt -Oz"
-  wasm-opt -Oz "${features[@]}" "$LEVERS/cargo-opt-z/wasm32-unknown-unknown/release/sealbill.wasm" \
+  wasm-opt -Oz "${features[@]}" "$LEVERS/cargo-opt-z/wasm32-unknown-unknown/release/sealbill_wasm.wasm" \
     -o "$LEVERS/opt-z-wasm-opt-Oz.wasm"
   bindgen "$LEVERS/opt-z-wasm-opt-Oz.wasm" "$LEVERS/pkg-opt-z-wasm-opt-Oz"
 else
   echo "wasm-opt is not installed (Debian package binaryen): its rows are missing." >> "$notes"
 fi
 
-# The scratch copy: the crate as it is, plus bench-only exports of the raw primitives, so that
-# the cipher and the curve can be told apart from the module's plumbing. Never in src/.
+# The scratch copy: the core and the binding crate as they are, plus bench-only exports of the
+# raw primitives, so that the cipher and the curve can be told apart from the module's
+# plumbing. Never in src/ or wasm/.
 say "levers: scratch copy with raw-primitive exports"
 scratch="$LEVERS/scratch"
-rm -rf "$scratch/src"
+rm -rf "$scratch/src" "$scratch/wasm"
 mkdir -p "$scratch"
 cp -r "$ROOT/src" "$scratch/src"
+cp -r "$ROOT/wasm" "$scratch/wasm"
 cp "$ROOT/Cargo.lock" "$scratch/Cargo.lock"
-python3 - "$ROOT/Cargo.toml" "$scratch/Cargo.toml" <<'PY'
+python3 - "$ROOT/Cargo.toml" "$scratch/Cargo.toml" "$scratch/wasm/Cargo.toml" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
-text = re.sub(r'members = \[[^\]]*\]\ndefault-members = \[[^\]]*\]', 'members = []', text)
+text = re.sub(r'members = \[[^\]]*\]\ndefault-members = \[[^\]]*\]', 'members = ["wasm"]', text)
 text = re.sub(r'\[\[bench\]\]\nname = "crypto"\nharness = false\n', '', text)
+text = re.sub(r'\[profile\.release\.package\.(en16931|en16931-formats|roxmltree|rust_decimal|sealbill-invoice)\]\nopt-level = "z"\n', '', text)
 open(sys.argv[2], "w").write(text)
+wasm = open(sys.argv[3]).read()
+marker = "[target.'cfg(all(target_arch = \"wasm32\", target_os = \"unknown\"))'.dependencies]\n"
+assert marker in wasm
+wasm = wasm.replace(marker, marker + 'chacha20poly1305 = "0.10.1"\nx25519-dalek = { version = "2.0.1", default-features = false, features = ["static_secrets"] }\n', 1)
+open(sys.argv[3], "w").write(wasm)
 PY
-cat >> "$scratch/src/wasm.rs" <<'RS'
+cat >> "$scratch/wasm/src/lib.rs" <<'RS'
+
+use wasm_bindgen::prelude::*;
+type JsResult<T> = Result<T, JsValue>;
 
 /// Bench-only (bench/levers.sh scratch build): one raw ChaCha20-Poly1305 decryption.
 #[wasm_bindgen(js_name = benchAeadDecrypt)]
@@ -112,8 +123,8 @@ for variant in base simd128; do
   [ "$variant" = simd128 ] && flags="-C target-feature=+simd128"
   say "levers: building scratch-$variant"
   (cd "$scratch" && RUSTFLAGS="$flags" CARGO_TARGET_DIR="$LEVERS/cargo-scratch-$variant" \
-    cargo build --quiet --release --target wasm32-unknown-unknown --lib)
-  bindgen "$LEVERS/cargo-scratch-$variant/wasm32-unknown-unknown/release/sealbill.wasm" \
+    cargo build --quiet --release --target wasm32-unknown-unknown -p sealbill-wasm --lib)
+  bindgen "$LEVERS/cargo-scratch-$variant/wasm32-unknown-unknown/release/sealbill_wasm.wasm" \
     "$LEVERS/pkg-scratch-$variant"
 done
 
@@ -123,7 +134,7 @@ say "levers: building scratch-no-tables"
 notables="$LEVERS/scratch-no-tables"
 rm -rf "$notables"
 mkdir -p "$notables"
-cp -r "$scratch/src" "$scratch/Cargo.toml" "$scratch/Cargo.lock" "$notables/"
+cp -r "$scratch/src" "$scratch/wasm" "$scratch/Cargo.toml" "$scratch/Cargo.lock" "$notables/"
 python3 - "$notables/Cargo.toml" <<'PY'
 import sys
 path = sys.argv[1]
@@ -138,8 +149,8 @@ for old, new in [
 open(path, "w").write(text)
 PY
 (cd "$notables" && CARGO_TARGET_DIR="$LEVERS/cargo-scratch-no-tables" \
-  cargo build --quiet --release --target wasm32-unknown-unknown --lib)
-bindgen "$LEVERS/cargo-scratch-no-tables/wasm32-unknown-unknown/release/sealbill.wasm" "$LEVERS/pkg-scratch-no-tables"
+  cargo build --quiet --release --target wasm32-unknown-unknown -p sealbill-wasm --lib)
+bindgen "$LEVERS/cargo-scratch-no-tables/wasm32-unknown-unknown/release/sealbill_wasm.wasm" "$LEVERS/pkg-scratch-no-tables"
 
 say "levers: timing the variants in Node"
 node "$ROOT/bench/node/levers.mjs" "$LEVERS" "$OUT/levers.json" "$notes"
