@@ -263,7 +263,8 @@ export async function runSuite(sb, cfg, log = () => {}) {
 
 // Streams a 100 MB attachment through SealStream piped into OpenStream, 64 KiB at a time,
 // and reports the growth of the module's linear memory (which never shrinks, so its final
-// size is its peak) and of `extra()` (the process RSS in Node, the JS heap in Chromium),
+// size is its peak) and of `extra()` (the process RSS in Node, the JS heap in Chromium; it
+// includes the opener's staged bytes, about the envelope's size, held in JS memory),
 // sampled every 16 pieces, above the baseline taken once both identities exist. With
 // `forceGc` (and a `gc` global: node --expose-gc, chromium --js-flags=--expose-gc) a full
 // collection runs before each sample, so `extra` counts live memory instead of garbage that
@@ -293,18 +294,20 @@ export function streamMemory(sb, memory, extra = () => 0, { forceGc = false, siz
   const onData = (_i, bytes) => {
     received += bytes.length;
   };
-  open.push(seal.push(invoice), onData);
+  open.push(seal.push(invoice));
   let left = size, pieces = 0;
   while (left > 0) {
     const n = Math.min(pieceLen, left);
-    open.push(seal.push(n === pieceLen ? piece : piece.subarray(0, n)), onData);
+    open.push(seal.push(n === pieceLen ? piece : piece.subarray(0, n)));
     left -= n;
     if (++pieces % 16 === 0) {
       gc();
       extraPeak = Math.max(extraPeak, extra());
     }
   }
-  open.push(seal.finish(), onData);
+  open.push(seal.finish());
+  // The opener staged what it decrypted (encrypted, in JS memory); finish verifies, then
+  // reveals the documents into onData.
   const opened = open.finish(onData);
   const ms = performance.now() - t0;
   gc();
