@@ -16,7 +16,6 @@
 )]
 
 use std::hint::black_box;
-use std::io::{Read, Seek, Write};
 use std::time::Duration;
 
 use chacha20poly1305::aead::{Aead, KeyInit};
@@ -30,6 +29,8 @@ use sealbill::{
 
 #[path = "../tests/support/heap.rs"]
 mod heap;
+#[path = "../tests/support/staged_file.rs"]
+mod staged_file;
 
 const KIB: usize = 1024;
 const MIB: usize = 1024 * 1024;
@@ -224,14 +225,7 @@ fn memory_probe() {
         ..SealOptions::new("INV-BIG", ISSUED_AT)
     };
     // The opener stages into a temporary file and reveals from it once verified.
-    let path = std::env::temp_dir().join(format!("sealbill-probe-{}", std::process::id()));
-    let mut staged_file = std::fs::File::options()
-        .read(true)
-        .write(true)
-        .create_new(true)
-        .open(&path)
-        .unwrap();
-    let _ = std::fs::remove_file(&path);
+    let mut staged_file = staged_file::StagedFile::new("probe");
     let mut staged = Vec::with_capacity(4 * PIECE);
     let mut sealer = Sealer::new(&sender, docs, &options, &mut out).unwrap();
     let mut opener = Opener::new(&readers);
@@ -241,8 +235,7 @@ fn memory_probe() {
         let n = PIECE.min(left as usize);
         sealer.push(&piece[..n], &mut out).unwrap();
         opener.push(&out, &mut staged).unwrap();
-        staged_file.write_all(&staged).unwrap();
-        staged.clear();
+        staged_file.append(&mut staged);
         out.clear();
         left -= n as u64;
     }
@@ -251,18 +244,8 @@ fn memory_probe() {
     let verified = opener
         .finish(&mut staged, Some(&sender.fingerprint()))
         .unwrap();
-    staged_file.write_all(&staged).unwrap();
-    staged_file.rewind().unwrap();
-    let mut reveal = verified.reveal;
-    let mut buf = vec![0u8; PIECE];
-    loop {
-        let n = staged_file.read(&mut buf).unwrap();
-        if n == 0 {
-            break;
-        }
-        reveal.push(&buf[..n], &mut sink).unwrap();
-    }
-    reveal.finish(&mut sink).unwrap();
+    staged_file.append(&mut staged);
+    staged_file.reveal(verified.reveal, &mut sink, PIECE);
     assert_eq!(sink.0, SIZE + INVOICE_LEN as u64);
     let peak = heap::peak_above(baseline);
     println!("native-memory: {{\"bytes\": {SIZE}, \"piece\": {PIECE}, \"peakHeapAboveBaseline\": {peak}}}");

@@ -4,13 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use std::io::{Read, Seek, Write};
-
 use sealbill::{DocumentInfo, DocumentSink, Identity, Opener, SealOptions, Sealer};
 use sha2::{Digest, Sha256};
 
 #[path = "support/heap.rs"]
 mod heap;
+#[path = "support/staged_file.rs"]
+mod staged_file;
 
 const SIZE: u64 = 100 * 1000 * 1000;
 const PIECE: usize = 64 * 1024;
@@ -55,14 +55,7 @@ fn hundred_megabytes_in_bounded_memory() {
     let mut sink = HashSink::default();
     let mut out = Vec::with_capacity(4 * PIECE);
     let mut staged = Vec::with_capacity(4 * PIECE);
-    let path = std::env::temp_dir().join(format!("sealbill-staged-{}", std::process::id()));
-    let mut file = std::fs::File::options()
-        .read(true)
-        .write(true)
-        .create_new(true)
-        .open(&path)
-        .unwrap();
-    let _ = std::fs::remove_file(&path);
+    let mut file = staged_file::StagedFile::new("staged");
     let options = SealOptions {
         recipients: vec![client.recipient()],
         ..SealOptions::new("INV-BIG", 1)
@@ -86,9 +79,8 @@ fn hundred_megabytes_in_bounded_memory() {
         expected.update(&piece[..n]);
         sealer.push(&piece[..n], &mut out).unwrap();
         opener.push(&out, &mut staged).unwrap();
-        file.write_all(&staged).unwrap();
+        file.append(&mut staged);
         out.clear();
-        staged.clear();
         left -= n as u64;
     }
     let proof = sealer.finish(&mut out).unwrap();
@@ -96,20 +88,8 @@ fn hundred_megabytes_in_bounded_memory() {
     let verified = opener
         .finish(&mut staged, Some(&sender.fingerprint()))
         .unwrap();
-    file.write_all(&staged).unwrap();
-    staged.clear();
-    // Nothing reached the sink before the envelope verified.
-    assert!(sink.sizes.is_empty());
-    file.rewind().unwrap();
-    let mut reveal = verified.reveal;
-    loop {
-        let n = file.read(&mut piece).unwrap();
-        if n == 0 {
-            break;
-        }
-        reveal.push(&piece[..n], &mut sink).unwrap();
-    }
-    reveal.finish(&mut sink).unwrap();
+    file.append(&mut staged);
+    file.reveal(verified.reveal, &mut sink, PIECE);
     // The reader derives the same open proof as the sender.
     assert_eq!(verified.open_proof, proof);
     let manifest = verified.manifest;
