@@ -5,7 +5,6 @@ use core::fmt;
 
 use ed25519_dalek::{Signer, SigningKey};
 use hkdf::Hkdf;
-use rand_core::{OsRng, RngCore};
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
@@ -35,7 +34,7 @@ impl Identity {
     /// Creates an identity from a fresh random seed.
     pub fn generate(name: &str) -> Result<Identity> {
         let mut seed = Zeroizing::new([0u8; 32]);
-        OsRng.fill_bytes(seed.as_mut());
+        crate::random::fill(seed.as_mut());
         Identity::from_seed(name, seed)
     }
 

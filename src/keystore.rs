@@ -8,7 +8,6 @@ use base64::engine::general_purpose::STANDARD_NO_PAD;
 use base64::Engine;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::XChaCha20Poly1305;
-use rand_core::{OsRng, RngCore};
 use zeroize::Zeroizing;
 
 use crate::card::MAX_NAME_LEN;
@@ -16,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::identity::Identity;
 use crate::kdf::{self, KdfParams};
 use crate::passphrase::Passphrase;
+use crate::random;
 use crate::wire::{Reader, Writer};
 
 const MAGIC: &[u8] = b"sealbill/keystore/v1\n";
@@ -34,8 +34,8 @@ impl Identity {
     pub fn lock(&self, passphrase: &Passphrase, params: &KdfParams) -> Result<Vec<u8>> {
         let mut salt = [0u8; SALT_LEN];
         let mut nonce = [0u8; NONCE_LEN];
-        OsRng.fill_bytes(&mut salt);
-        OsRng.fill_bytes(&mut nonce);
+        random::fill(&mut salt);
+        random::fill(&mut nonce);
         let key = kdf::derive(passphrase, &salt, params)?;
 
         // Sized up front so the buffer holding the seed never reallocates (and leaves copies).

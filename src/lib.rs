@@ -18,6 +18,7 @@ mod open;
 mod passphrase;
 mod payload;
 mod proof;
+mod random;
 mod request;
 mod seal;
 mod staging;

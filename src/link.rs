@@ -9,7 +9,6 @@ use core::fmt;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hkdf::Hkdf;
-use rand_core::{OsRng, RngCore};
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
@@ -55,7 +54,7 @@ impl LinkSecret {
     /// A fresh random link secret.
     pub fn generate(kind: LinkKind) -> LinkSecret {
         let mut secret = Zeroizing::new([0u8; 32]);
-        OsRng.fill_bytes(secret.as_mut());
+        crate::random::fill(secret.as_mut());
         LinkSecret {
             version: match kind {
                 LinkKind::Plain => PLAIN,

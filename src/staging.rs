@@ -6,8 +6,6 @@
 //! unnoticed, and holds at most one 64 KiB chunk in memory on either side. A caller may keep
 //! the staged bytes anywhere (memory, a temporary file); they are useless without the key.
 
-use rand_core::{OsRng, RngCore};
-
 use crate::age::{FileKey, StreamDecryptor, StreamEncryptor, NONCE_SIZE};
 use crate::error::Result;
 use crate::payload::{DocumentSink, PayloadParser};
@@ -23,7 +21,7 @@ impl Stager {
     pub(crate) fn new() -> Stager {
         let key = FileKey::generate();
         let mut nonce = [0u8; NONCE_SIZE];
-        OsRng.fill_bytes(&mut nonce);
+        crate::random::fill(&mut nonce);
         // The nonce is kept here, not written out: the staged bytes start with the chunks.
         let stream = StreamEncryptor::new(&key, nonce, &mut Vec::new());
         Stager { key, nonce, stream }

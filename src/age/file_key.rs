@@ -1,6 +1,5 @@
 //! The 128-bit age file key, a secret that lives only inside this wrapper.
 
-use rand_core::{OsRng, RngCore};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 /// A 16-byte age file key: zeroized on drop and never printed.
@@ -11,7 +10,7 @@ impl FileKey {
     /// A fresh file key from the CSPRNG (C2SP age "File key").
     pub(crate) fn generate() -> Self {
         let mut key = [0u8; 16];
-        OsRng.fill_bytes(&mut key);
+        crate::random::fill(&mut key);
         FileKey(key)
     }
 

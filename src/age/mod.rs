@@ -16,7 +16,6 @@ mod x25519;
 
 use std::borrow::Cow;
 
-use rand_core::{OsRng, RngCore};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
@@ -112,7 +111,7 @@ impl Encryptor {
             .map(|r| r.wrap(&file_key))
             .collect::<Result<Vec<_>>>()?;
         let mut nonce = [0u8; NONCE_SIZE];
-        OsRng.fill_bytes(&mut nonce);
+        crate::random::fill(&mut nonce);
         let mut head = Vec::new();
         Header::encode(&stanzas, &file_key, &mut head);
         let stream = StreamEncryptor::new(&file_key, nonce, &mut head);

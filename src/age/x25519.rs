@@ -5,7 +5,6 @@ use core::fmt;
 use chacha20poly1305::aead::{AeadInPlace, KeyInit};
 use chacha20poly1305::ChaCha20Poly1305;
 use hkdf::Hkdf;
-use rand_core::OsRng;
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
@@ -44,7 +43,7 @@ impl Recipient {
     ///
     /// A low-order recipient key is refused: it would give a shared secret anyone can compute.
     pub(crate) fn wrap(&self, file_key: &FileKey) -> Result<Stanza> {
-        let ephemeral = x25519_dalek::EphemeralSecret::random_from_rng(OsRng);
+        let ephemeral = x25519_dalek::StaticSecret::from(*random_secret());
         let share = x25519_dalek::PublicKey::from(&ephemeral);
         let shared = ephemeral.diffie_hellman(&self.0);
         if !shared.was_contributory() {
@@ -71,7 +70,7 @@ impl Recipient {
 impl Identity {
     /// A fresh random identity.
     pub fn generate() -> Self {
-        Identity(x25519_dalek::StaticSecret::random_from_rng(OsRng))
+        Identity::from_secret_bytes(*random_secret())
     }
 
     /// An identity from 32 secret bytes (clamped by X25519 itself).
@@ -151,6 +150,13 @@ impl<'a> X25519Stanza<'a> {
             .map_err(|_| Error::Header("X25519 stanza body is not 32 bytes"))?;
         Ok(Some(Self { share, body }))
     }
+}
+
+/// 32 random bytes for an X25519 secret, wiped on drop.
+fn random_secret() -> Zeroizing<[u8; 32]> {
+    let mut secret = Zeroizing::new([0u8; 32]);
+    crate::random::fill(secret.as_mut());
+    secret
 }
 
 fn wrap_key(shared: &[u8; 32], share: &[u8; 32], recipient: &[u8; 32]) -> Zeroizing<[u8; 32]> {
