@@ -58,6 +58,11 @@ pub(crate) fn check_document(name: &str, media_type: &str) -> Result<()> {
             "a document name must be a plain file name",
         ));
     }
+    if name.chars().any(is_format_char) {
+        return Err(Error::InvalidInput(
+            "a document name must not hide characters (Unicode format characters)",
+        ));
+    }
     let (kind, sub) = media_type.split_once('/').unwrap_or_default();
     let token = |s: &str| {
         !s.is_empty()
@@ -70,6 +75,35 @@ pub(crate) fn check_document(name: &str, media_type: &str) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// Unicode general category Cf (Unicode 15.1): invisible characters that change how text
+/// around them is shown, such as U+200B ZERO WIDTH SPACE or U+202E RIGHT-TO-LEFT OVERRIDE.
+fn is_format_char(c: char) -> bool {
+    const CF: &[(u32, u32)] = &[
+        (0xAD, 0xAD),
+        (0x600, 0x605),
+        (0x61C, 0x61C),
+        (0x6DD, 0x6DD),
+        (0x70F, 0x70F),
+        (0x890, 0x891),
+        (0x8E2, 0x8E2),
+        (0x180E, 0x180E),
+        (0x200B, 0x200F),
+        (0x202A, 0x202E),
+        (0x2060, 0x2064),
+        (0x2066, 0x206F),
+        (0xFEFF, 0xFEFF),
+        (0xFFF9, 0xFFFB),
+        (0x110BD, 0x110BD),
+        (0x110CD, 0x110CD),
+        (0x13430, 0x1343F),
+        (0x1BCA0, 0x1BCA3),
+        (0x1D173, 0x1D17A),
+        (0xE0001, 0xE0001),
+        (0xE0020, 0xE007F),
+    ];
+    CF.iter().any(|&(lo, hi)| (lo..=hi).contains(&u32::from(c)))
 }
 
 impl Manifest {
@@ -98,8 +132,12 @@ impl Manifest {
                 "an envelope carries 1 to 64 documents",
             ));
         }
-        for doc in &self.documents {
+        for (i, doc) in self.documents.iter().enumerate() {
             check_document(&doc.name, &doc.media_type)?;
+            let earlier = self.documents.get(..i).unwrap_or_default();
+            if earlier.iter().any(|d| d.name == doc.name) {
+                return Err(Error::InvalidInput("two documents have the same name"));
+            }
         }
         Ok(())
     }
@@ -107,6 +145,12 @@ impl Manifest {
     /// The binary encoding, which is what the sender signs.
     pub(crate) fn to_bytes(&self) -> Result<Vec<u8>> {
         self.check()?;
+        self.encode()
+    }
+
+    /// The binary encoding without the rules of [`Manifest::check`] (the test kit forges
+    /// manifests that break them).
+    pub(crate) fn encode(&self) -> Result<Vec<u8>> {
         let mut w = Writer::default();
         w.bytes16(MANIFEST_CONTEXT.as_bytes())?;
         w.bytes16(&self.sender.to_bytes())?;
@@ -208,7 +252,16 @@ mod tests {
         let mut m = sample();
         m.recipients.push(m.recipients[0]);
         assert!(m.to_bytes().is_err(), "duplicate");
-        for name in ["../etc/passwd", ".hidden", "a/b", "a\\b", ""] {
+        for name in [
+            "../etc/passwd",
+            ".hidden",
+            "a/b",
+            "a\\b",
+            "",
+            "invoice\u{200B}.xml",
+            "invoice\u{202E}lmx.fdp",
+            "\u{FEFF}invoice.xml",
+        ] {
             let mut m = sample();
             m.documents[0].name = name.into();
             assert!(m.to_bytes().is_err(), "{name}");
@@ -218,6 +271,13 @@ mod tests {
             m.documents[0].media_type = media.into();
             assert!(m.to_bytes().is_err(), "{media}");
         }
+        let mut m = sample();
+        m.documents.push(m.documents[0].clone());
+        assert!(m.to_bytes().is_err(), "two documents with one name");
+        assert_eq!(
+            Manifest::from_bytes(&m.encode().unwrap()),
+            Err(Error::Malformed("two documents have the same name"))
+        );
         let bytes = sample().to_bytes().unwrap();
         assert!(Manifest::from_bytes(&bytes[..bytes.len() - 1]).is_err());
         let mut longer = bytes.clone();

@@ -90,6 +90,9 @@ impl Header {
                     .filter(|m| m.len() == 43)
                     .and_then(b64::decode_array::<32>)
                     .ok_or(Error::Header("malformed MAC line"))?;
+                if lines.pos > MAX_HEADER_LEN {
+                    return Err(Error::LimitExceeded("header larger than 256 KiB"));
+                }
                 let mac_input = buf.get(..start + 3).unwrap_or_default().to_vec();
                 return Ok(Some((
                     Header {
@@ -207,5 +210,37 @@ impl<'a> Iterator for Lines<'a> {
         let end = rest.iter().position(|&c| c == b'\n')?;
         self.pos += end + 1;
         rest.get(..end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// A syntactically valid header whose stanzas have bodies of `body_len` bytes.
+    fn header(stanzas: usize, body_len: usize) -> Vec<u8> {
+        let stanza = Stanza {
+            args: vec!["grease".into()],
+            body: vec![7; body_len],
+        };
+        let mut out = Vec::new();
+        Header::encode(
+            &vec![stanza; stanzas],
+            &FileKey::from_bytes([1; 16]),
+            &mut out,
+        );
+        out
+    }
+
+    #[test]
+    fn complete_headers_over_256_kib_are_refused() {
+        assert!(matches!(Header::parse(&header(2, 1000)), Ok(Some(_))));
+        for big in [header(1, 200 * 1024), header(200, 1024)] {
+            assert!(big.len() > MAX_HEADER_LEN);
+            for input in [&big[..], &big[..MAX_HEADER_LEN + 1]] {
+                assert!(matches!(Header::parse(input), Err(Error::LimitExceeded(_))));
+            }
+        }
     }
 }
