@@ -22,6 +22,8 @@ mod random;
 mod request;
 mod seal;
 mod staging;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod testkit;
 mod wire;
 
 pub use card::{parse_recipient, Card, Fingerprint, CARD_TEXT_PREFIX};

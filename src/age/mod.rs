@@ -20,7 +20,7 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 pub(crate) use file_key::FileKey;
-use header::Header;
+pub(crate) use header::Header;
 pub(crate) use stream::{StreamDecryptor, StreamEncryptor, NONCE_SIZE};
 
 pub use armor::{BEGIN as ARMOR_BEGIN, END as ARMOR_END};

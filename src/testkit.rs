@@ -1,0 +1,684 @@
+//! The sealbill test kit (SPEC §8): writes `tests/vectors/sealbill/`, one file per case, and
+//! `tests/vectors/sealbill-index.rs`, which embeds them for the runner in `tests/testkit.rs`.
+//!
+//! Every case draws its randomness from [`random::with_seed`] keyed by its name, so the files
+//! regenerate byte for byte. The test fails if they differ from the committed ones, and
+//! rewrites them only with `SEALBILL_REGENERATE_VECTORS=1`.
+//!
+//! A file is `key: value` lines (`expect:` is `ok` or an error code of SPEC §7, `kind:` says
+//! how to read the body), an empty line, then the body.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::path::Path;
+
+use ed25519_dalek::Signer;
+use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
+
+use crate::age::{self, Encoding, FileKey, Header, Recipient, Stanza, StreamEncryptor};
+use crate::identity::Identity;
+use crate::kdf::KdfParams;
+use crate::manifest::{DocumentEntry, Manifest};
+use crate::passphrase::Passphrase;
+use crate::payload::MAGIC;
+use crate::random;
+use crate::request::sign_request;
+use crate::seal::{seal, Document, LinkRequest, SealOptions};
+
+const INVOICE_ID: &str = "INV-2026-0042";
+const ISSUED_AT: u64 = 1_795_000_000;
+const LINK_BASE: &str = "https://sealbill.example/open";
+const RELAY_ID: &str = "testkit-relay-0001";
+const KEYSTORE_PASSPHRASE: &str = "correct horse caf\u{e9}";
+const LINK_PASSPHRASE: &str = "blue fox";
+
+/// One vector file.
+struct Vector {
+    name: String,
+    fields: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+}
+
+impl Vector {
+    fn new(name: &str, kind: &str, expect: &str, comment: &str) -> Vector {
+        Vector {
+            name: name.to_owned(),
+            fields: vec![
+                ("expect", expect.to_owned()),
+                ("kind", kind.to_owned()),
+                ("comment", comment.to_owned()),
+            ],
+            body: Vec::new(),
+        }
+    }
+
+    fn field(mut self, key: &'static str, value: impl ToString) -> Vector {
+        self.fields.push((key, value.to_string()));
+        self
+    }
+
+    fn body(mut self, body: impl Into<Vec<u8>>) -> Vector {
+        self.body = body.into();
+        self
+    }
+
+    fn bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (key, value) in &self.fields {
+            out.extend_from_slice(format!("{key}: {value}\n").as_bytes());
+        }
+        out.push(b'\n');
+        out.extend_from_slice(&self.body);
+        out
+    }
+}
+
+/// The parties: their identities come from fixed seeds.
+struct Parties {
+    sender: Identity,
+    client: Identity,
+    other: Identity,
+}
+
+fn party(name: &str) -> Identity {
+    let seed: [u8; 32] = Sha256::digest(format!("sealbill testkit: {name}")).into();
+    Identity::from_seed(name, Zeroizing::new(seed)).unwrap()
+}
+
+fn seed_hex(id: &Identity) -> String {
+    hex(id.seed().as_ref())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn documents() -> Vec<Document> {
+    vec![
+        Document {
+            name: "invoice.xml".into(),
+            media_type: "application/xml".into(),
+            data: b"<Invoice><cbc:ID>INV-2026-0042</cbc:ID><IBAN>DE89370400440532013000</IBAN></Invoice>\n".to_vec(),
+        },
+        Document {
+            name: "terms.pdf".into(),
+            media_type: "application/pdf".into(),
+            data: b"%PDF-1.7 terms of payment: 30 days\n".to_vec(),
+        },
+    ]
+}
+
+/// The manifest fields every opened envelope must show.
+fn opened(v: Vector, docs: &[Document], proof: &crate::OpenProof) -> Vector {
+    let v = v.field("invoice", INVOICE_ID).field("issued", ISSUED_AT);
+    docs.iter()
+        .fold(v, |v, d| {
+            v.field(
+                "document",
+                format!(
+                    "{} {} {} {}",
+                    hex(&Sha256::digest(&d.data)),
+                    d.data.len(),
+                    d.media_type,
+                    d.name
+                ),
+            )
+        })
+        .field("proof", proof.to_base64url())
+        .field("proof hash", proof.hash_base64url())
+}
+
+/// A payload for `docs` listing `recipients`, with a manifest that `edit` may change (even
+/// against the rules of SPEC §3.6), signed by `sender`.
+fn payload(
+    sender: &Identity,
+    recipients: &[Recipient],
+    docs: &[Document],
+    edit: impl FnOnce(&mut Manifest),
+) -> Vec<u8> {
+    let mut manifest = Manifest {
+        sender: sender.card().clone(),
+        recipients: recipients.to_vec(),
+        invoice_id: INVOICE_ID.into(),
+        issued_at: ISSUED_AT,
+        documents: docs
+            .iter()
+            .map(|d| DocumentEntry {
+                name: d.name.clone(),
+                media_type: d.media_type.clone(),
+                size: d.data.len() as u64,
+                sha256: Sha256::digest(&d.data).into(),
+            })
+            .collect(),
+    };
+    edit(&mut manifest);
+    let manifest = manifest.encode().unwrap();
+    let mut out = MAGIC.to_vec();
+    out.extend_from_slice(&(docs.len() as u16).to_be_bytes());
+    for d in docs {
+        out.extend_from_slice(&(d.data.len() as u64).to_be_bytes());
+        out.extend_from_slice(&d.data);
+    }
+    out.extend_from_slice(&(manifest.len() as u32).to_be_bytes());
+    out.extend_from_slice(&manifest);
+    out.extend_from_slice(&sender.signing_key().sign(&manifest).to_bytes());
+    out
+}
+
+/// An age file of `plain` to `recipients`, with `grease` stanzas after theirs.
+fn encrypt_with_grease(recipients: &[Recipient], grease: Vec<Stanza>, plain: &[u8]) -> Vec<u8> {
+    let file_key = FileKey::generate();
+    let mut stanzas: Vec<Stanza> = recipients
+        .iter()
+        .map(|r| r.wrap(&file_key).unwrap())
+        .collect();
+    stanzas.extend(grease);
+    let mut out = Vec::new();
+    Header::encode(&stanzas, &file_key, &mut out);
+    let mut nonce = [0u8; age::NONCE_SIZE];
+    random::fill(&mut nonce);
+    let mut stream = StreamEncryptor::new(&file_key, nonce, &mut out);
+    stream.push(plain, &mut out).unwrap();
+    stream.finish(&mut out).unwrap();
+    out
+}
+
+/// The offset just after the header's MAC line.
+fn header_end(envelope: &[u8]) -> usize {
+    let mac = envelope.windows(5).position(|w| w == b"\n--- ").unwrap();
+    mac + 5 + 43 + 1
+}
+
+fn identity_vectors(p: &Parties) -> Vec<Vector> {
+    let card = p.sender.card();
+    let card_fields = |v: Vector| {
+        v.field("seed", seed_hex(&p.sender))
+            .field("name", p.sender.name())
+            .field("fingerprint", p.sender.fingerprint())
+            .field("recipient", p.sender.recipient())
+    };
+    let mut forged = card.to_bytes();
+    *forged.last_mut().unwrap() ^= 0x40;
+    vec![
+        card_fields(Vector::new(
+            "card",
+            "card",
+            "ok",
+            "the card (SPEC §3.2) of a fixed seed, its fingerprint (§3.3) and recipient",
+        ))
+        .body(card.to_text()),
+        card_fields(Vector::new(
+            "card-bad-signature",
+            "card",
+            "BAD_SIGNATURE",
+            "the card with one bit of its self-signature flipped",
+        ))
+        .body(format!(
+            "{}{}",
+            crate::CARD_TEXT_PREFIX,
+            base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, forged)
+        )),
+        card_fields(Vector::new(
+            "identity-file",
+            "identity",
+            "ok",
+            "the identity file (SPEC §3.5) of the same seed",
+        ))
+        .body(p.sender.to_text().as_bytes()),
+    ]
+}
+
+fn envelope_vectors(p: &Parties) -> Vec<Vector> {
+    let docs = documents();
+    let sealed = random::with_seed(b"envelope", || {
+        let options = SealOptions {
+            recipients: vec![p.client.recipient()],
+            ..SealOptions::new(INVOICE_ID, ISSUED_AT)
+        };
+        seal(&p.sender, &docs, &options).unwrap()
+    });
+    let env = sealed.envelope;
+    let end = header_end(&env);
+    let signed_to = [p.client.recipient(), p.sender.recipient()];
+    let genuine = payload(&p.sender, &signed_to, &docs, |_| {});
+    let to = |who: &[&Identity]| who.iter().map(|i| i.recipient()).collect::<Vec<_>>();
+    let envelope = |name: &str, expect: &str, comment: &str, reader: &Identity| {
+        Vector::new(name, "envelope", expect, comment).field("seed", seed_hex(reader))
+    };
+    let reencrypt = |name: &str, recipients: &[Recipient], plain: &[u8]| {
+        random::with_seed(name.as_bytes(), || {
+            age::encrypt(recipients, plain, Encoding::Binary).unwrap()
+        })
+    };
+    let mut v = vec![
+        opened(
+            envelope(
+                "envelope-client",
+                "ok",
+                "sealed by the sender to the client, opened by the client, who expects the sender",
+                &p.client,
+            )
+            .field("sender", p.sender.fingerprint()),
+            &docs,
+            &sealed.open_proof,
+        )
+        .body(env.clone()),
+        opened(
+            envelope(
+                "envelope-sender",
+                "ok",
+                "the same envelope, opened by the sender's own copy",
+                &p.sender,
+            ),
+            &docs,
+            &sealed.open_proof,
+        )
+        .body(env.clone()),
+        envelope(
+            "wrong-key",
+            "WRONG_KEY",
+            "the same envelope; the reader is in no stanza",
+            &p.other,
+        )
+        .body(env.clone()),
+        envelope(
+            "unexpected-sender",
+            "UNEXPECTED_SENDER",
+            "the same envelope; the reader expects another sender's fingerprint",
+            &p.client,
+        )
+        .field("sender", p.other.fingerprint())
+        .body(env.clone()),
+    ];
+
+    let mut bad_mac = env.clone();
+    let mac_start = end - 44;
+    bad_mac[mac_start] = if bad_mac[mac_start] == b'A' {
+        b'B'
+    } else {
+        b'A'
+    };
+    let mut bad_chunk = env.clone();
+    bad_chunk[end + age::NONCE_SIZE + 3] ^= 0x01;
+    v.extend([
+        envelope(
+            "tampered-header-mac",
+            "TAMPERED",
+            "the same envelope with one character of the header MAC changed",
+            &p.client,
+        )
+        .body(bad_mac),
+        envelope(
+            "tampered-chunk",
+            "TAMPERED",
+            "the same envelope with one bit of the payload ciphertext flipped",
+            &p.client,
+        )
+        .body(bad_chunk),
+        envelope(
+            "truncated-header",
+            "TRUNCATED",
+            "the same envelope cut inside its header",
+            &p.client,
+        )
+        .body(&env[..end - 10]),
+    ]);
+
+    // A payload over one chunk, cut at the chunk boundary: every byte left verifies.
+    let big = vec![Document {
+        name: "scan.pdf".into(),
+        media_type: "application/pdf".into(),
+        data: vec![b'%'; age::CHUNK_SIZE + 100],
+    }];
+    let long = reencrypt(
+        "truncated-chunk-boundary",
+        &signed_to,
+        &payload(&p.sender, &signed_to, &big, |_| {}),
+    );
+    let cut = header_end(&long) + age::NONCE_SIZE + age::CHUNK_SIZE + 16;
+    v.push(
+        envelope(
+            "truncated-chunk-boundary",
+            "TRUNCATED",
+            "a two-chunk envelope cut after its first, full chunk",
+            &p.client,
+        )
+        .body(&long[..cut]),
+    );
+
+    let mut bad_signature = genuine.clone();
+    *bad_signature.last_mut().unwrap() ^= 0x01;
+    let iban = genuine.windows(4).position(|w| w == b"DE89").unwrap();
+    let mut changed_document = genuine.clone();
+    changed_document[iban + 2..iban + 4].copy_from_slice(b"00");
+    let rename = |names: [&'static str; 2]| {
+        move |m: &mut Manifest| {
+            for (doc, name) in m.documents.iter_mut().zip(names) {
+                doc.name = name.into();
+            }
+        }
+    };
+    let forged = |name: &str, expect: &str, comment: &str, plain: &[u8]| {
+        envelope(name, expect, comment, &p.client).body(reencrypt(name, &signed_to, plain))
+    };
+    v.extend([
+        forged(
+            "bad-signature",
+            "BAD_SIGNATURE",
+            "a genuine payload with one bit of the manifest signature flipped",
+            &bad_signature,
+        ),
+        forged(
+            "document-hash",
+            "MALFORMED",
+            "a genuine payload whose invoice bytes were changed after signing (the IBAN)",
+            &changed_document,
+        ),
+        forged(
+            "duplicate-document-names",
+            "MALFORMED",
+            "a signed manifest with two documents named invoice.xml",
+            &payload(
+                &p.sender,
+                &signed_to,
+                &docs,
+                rename(["invoice.xml", "invoice.xml"]),
+            ),
+        ),
+        forged(
+            "name-zero-width-space",
+            "MALFORMED",
+            "a signed manifest with a document name containing U+200B ZERO WIDTH SPACE",
+            &payload(
+                &p.sender,
+                &signed_to,
+                &docs,
+                rename(["invoice\u{200B}.xml", "terms.pdf"]),
+            ),
+        ),
+        forged(
+            "name-right-to-left-override",
+            "MALFORMED",
+            "a signed manifest with a document name containing U+202E RIGHT-TO-LEFT OVERRIDE",
+            &payload(
+                &p.sender,
+                &signed_to,
+                &docs,
+                rename(["invoice.xml", "terms\u{202E}fdp.exe"]),
+            ),
+        ),
+    ]);
+
+    let stanzas = [
+        (
+            "not-for-you",
+            "NOT_FOR_YOU",
+            "a genuine payload for the client, re-encrypted by the client to another reader",
+            to(&[&p.other, &p.sender]),
+            &p.other,
+        ),
+        (
+            "recipients-more",
+            "MALFORMED",
+            "a genuine payload re-encrypted with a third stanza: 3 stanzas, 2 signed recipients",
+            to(&[&p.client, &p.sender, &p.other]),
+            &p.client,
+        ),
+        (
+            "recipients-fewer",
+            "MALFORMED",
+            "a genuine payload re-encrypted to the client alone: 1 stanza, 2 signed recipients",
+            to(&[&p.client]),
+            &p.client,
+        ),
+    ];
+    for (name, expect, comment, recipients, reader) in stanzas {
+        v.push(envelope(name, expect, comment, reader).body(reencrypt(
+            name,
+            &recipients,
+            &genuine,
+        )));
+    }
+
+    let grease = |count: usize, body_len: usize| {
+        vec![
+            Stanza {
+                args: vec!["testkit-grease".into()],
+                body: vec![0x5a; body_len],
+            };
+            count
+        ]
+    };
+    for (name, comment, stanzas) in [
+        (
+            "header-too-large-stanza",
+            "a genuine payload whose header (valid MAC) has one 200 KiB grease stanza: over 256 KiB",
+            grease(1, 200 * 1024),
+        ),
+        (
+            "header-too-large-split",
+            "a genuine payload whose header (valid MAC) has 200 grease stanzas of 1 KiB: over 256 KiB",
+            grease(200, 1024),
+        ),
+    ] {
+        let file = random::with_seed(name.as_bytes(), || {
+            encrypt_with_grease(&signed_to, stanzas, &genuine)
+        });
+        v.push(envelope(name, "LIMIT_EXCEEDED", comment, &p.client).body(file));
+    }
+    v
+}
+
+fn link_vectors(p: &Parties) -> Vec<Vector> {
+    let docs = documents();
+    let passphrase = Passphrase::new(LINK_PASSPHRASE).unwrap();
+    let mut v = Vec::new();
+    for (name, request, comment) in [
+        (
+            "link",
+            LinkRequest::Plain,
+            "an envelope sealed for a link without passphrase (version 1) and the sender",
+        ),
+        (
+            "link-passphrase",
+            LinkRequest::WithPassphrase(Passphrase::new(LINK_PASSPHRASE).unwrap()),
+            "an envelope sealed for a link with a passphrase (version 2) and the sender",
+        ),
+    ] {
+        let needs_passphrase = matches!(request, LinkRequest::WithPassphrase(_));
+        let options = SealOptions {
+            link: Some(request),
+            ..SealOptions::new(INVOICE_ID, ISSUED_AT)
+        };
+        let sealed = random::with_seed(name.as_bytes(), || {
+            seal(&p.sender, &docs, &options).unwrap()
+        });
+        let link = sealed.link.unwrap();
+        let url = link.url(LINK_BASE, RELAY_ID).unwrap();
+        let recipient = link
+            .identity(needs_passphrase.then_some(&passphrase))
+            .unwrap()
+            .to_recipient();
+        let base = |name: &str, expect: &str, comment: &str| {
+            Vector::new(name, "envelope", expect, comment).field("link", url.as_str())
+        };
+        if needs_passphrase {
+            v.push(
+                base(
+                    "link-wrong-passphrase",
+                    "BAD_PASSPHRASE",
+                    "the passphrase link's envelope, opened with another passphrase",
+                )
+                .field("passphrase", "blue f0x")
+                .body(sealed.envelope.clone()),
+            );
+            let ok = base(name, "ok", comment)
+                .field("passphrase", LINK_PASSPHRASE)
+                .field("recipient", recipient);
+            v.push(opened(ok, &docs, &sealed.open_proof).body(sealed.envelope));
+        } else {
+            let (_, secret) = url.rsplit_once('.').unwrap();
+            let mut raw =
+                base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, secret)
+                    .unwrap();
+            raw[0] = 3;
+            let version3 = format!(
+                "{LINK_BASE}#{RELAY_ID}.{}",
+                base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, raw)
+            );
+            v.push(
+                Vector::new(
+                    "link-unknown-version",
+                    "envelope",
+                    "MALFORMED",
+                    "the plain link with its version byte set to 3",
+                )
+                .field("link", version3)
+                .body(sealed.envelope.clone()),
+            );
+            let ok = base(name, "ok", comment).field("recipient", recipient);
+            v.push(opened(ok, &docs, &sealed.open_proof).body(sealed.envelope));
+        }
+    }
+    v
+}
+
+fn keystore_vectors(p: &Parties) -> Vec<Vector> {
+    let passphrase = Passphrase::new(KEYSTORE_PASSPHRASE).unwrap();
+    let blob = random::with_seed(b"keystore", || {
+        p.sender.lock(&passphrase, &KdfParams::MIN).unwrap()
+    });
+    let mut hostile = blob.clone();
+    let params = b"sealbill/keystore/v1\n".len();
+    hostile[params..params + 4].copy_from_slice(&(4u32 << 20).to_be_bytes());
+    let keystore = |name: &str, expect: &str, comment: &str, passphrase: &str| {
+        Vector::new(name, "keystore", expect, comment)
+            .field("passphrase", passphrase)
+            .field("seed", seed_hex(&p.sender))
+            .field("name", p.sender.name())
+    };
+    vec![
+        keystore(
+            "keystore",
+            "ok",
+            "the sender's identity locked with Argon2id at the minimum parameters (SPEC §5.2)",
+            KEYSTORE_PASSPHRASE,
+        )
+        .body(blob.clone()),
+        keystore(
+            "keystore-nfd-passphrase",
+            "ok",
+            "the same blob; the passphrase typed in NFD (e + U+0301), equal after NFC (SPEC §5.1)",
+            "correct horse cafe\u{301}",
+        )
+        .body(blob.clone()),
+        keystore(
+            "keystore-wrong-passphrase",
+            "BAD_PASSPHRASE",
+            "the same blob with another passphrase",
+            "correct horse cafe",
+        )
+        .body(blob),
+        keystore(
+            "keystore-hostile-parameters",
+            "LIMIT_EXCEEDED",
+            "the same blob asking for 4 GiB of Argon2id memory",
+            KEYSTORE_PASSPHRASE,
+        )
+        .body(hostile),
+    ]
+}
+
+fn request_vectors(p: &Parties) -> Vec<Vector> {
+    let (method, target, timestamp) = ("POST", "/api/v1/envelopes?expires=86400", 1_795_000_000);
+    let body = b"an uploaded envelope".to_vec();
+    let header = sign_request(&p.sender, method, target, timestamp, &body).unwrap();
+    let request = |name: &str, expect: &str, comment: &str| {
+        Vector::new(name, "request", expect, comment)
+            .field("seed", seed_hex(&p.sender))
+            .field("method", method)
+            .field("target", target)
+            .field("header", &header)
+    };
+    vec![
+        request(
+            "request",
+            "ok",
+            "a signed relay request (SPEC §6): the Sealbill-Signature value over this body",
+        )
+        .body(body),
+        request(
+            "request-altered-body",
+            "BAD_SIGNATURE",
+            "the same signature over another body",
+        )
+        .body(b"an uploaded envelopf".to_vec()),
+    ]
+}
+
+fn generate() -> Vec<Vector> {
+    let p = Parties {
+        sender: party("Acme GmbH"),
+        client: party("Client AG"),
+        other: party("Mallory Ltd"),
+    };
+    let mut all = identity_vectors(&p);
+    all.extend(envelope_vectors(&p));
+    all.extend(link_vectors(&p));
+    all.extend(keystore_vectors(&p));
+    all.extend(request_vectors(&p));
+    all.sort_by(|a, b| a.name.cmp(&b.name));
+    all
+}
+
+/// The Rust source that embeds every vector, for runners that cannot read a directory (wasm).
+fn index(vectors: &[Vector]) -> String {
+    let mut out = String::from(
+        "// Generated by src/testkit.rs (SEALBILL_REGENERATE_VECTORS=1): every vector of sealbill/.\n&[\n",
+    );
+    for v in vectors {
+        out.push_str(&format!(
+            "    (\"{0}\", include_bytes!(\"sealbill/{0}\")),\n",
+            v.name
+        ));
+    }
+    out.push_str("]\n");
+    out
+}
+
+#[test]
+fn vectors_are_up_to_date() {
+    let vectors = generate();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
+    let dir = root.join("sealbill");
+    let index_path = root.join("sealbill-index.rs");
+    if std::env::var("SEALBILL_REGENERATE_VECTORS").as_deref() == Ok("1") {
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for v in &vectors {
+            std::fs::write(dir.join(&v.name), v.bytes()).unwrap();
+        }
+        std::fs::write(&index_path, index(&vectors)).unwrap();
+    }
+    let mut stale = Vec::new();
+    for v in &vectors {
+        if std::fs::read(dir.join(&v.name)).ok() != Some(v.bytes()) {
+            stale.push(v.name.clone());
+        }
+    }
+    let mut committed: Vec<String> = std::fs::read_dir(&dir)
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect()
+        })
+        .unwrap_or_default();
+    committed.sort();
+    let generated: Vec<String> = vectors.iter().map(|v| v.name.clone()).collect();
+    assert!(
+        stale.is_empty()
+            && committed == generated
+            && std::fs::read_to_string(&index_path).ok() == Some(index(&vectors)),
+        "tests/vectors/sealbill differs from the generator (stale: {stale:?}); \
+         regenerate with SEALBILL_REGENERATE_VECTORS=1 cargo test -p sealbill --lib testkit"
+    );
+}
