@@ -258,7 +258,7 @@ function parseManifest(bytes) {
 
 const MAX_HEADER = 256 * 1024;
 
-/** The age header's length and stanza count, with the bounds of SPEC §2.1; typage checks the rest. */
+/** Header length and stanza count, with the bounds of SPEC §2.1; typage checks the rest. */
 function ageHeader(file) {
   let pos = 0;
   const line = () => {
