@@ -24,8 +24,9 @@ node tests/interop/cctv-export.mjs --check
 say "native tests: unit, CCTV, known answers, interop with the age crate, CLI, streaming"
 cargo test --workspace --locked
 
-# The wasm suites: the JS API (wasm/src/tests.rs), the CCTV vectors and the known answers
-# (RFC 8439 and Wycheproof included), for the compat and the simd128 builds; the invoice
+# The wasm suites: the JS API (wasm/src/tests.rs), the CCTV vectors, the known answers
+# (RFC 8439 and Wycheproof included) and the sealbill test kit (tests/testkit.rs), for the
+# compat and the simd128 builds; the invoice
 # module's JS API (invoice/src/wasm/tests.rs).
 wasm_suites=(--target wasm32-unknown-unknown -p sealbill-wasm --lib -p sealbill --test cctv --test kat --test testkit)
 invoice_suite=(--target wasm32-unknown-unknown -p sealbill-invoice --lib)
