@@ -38,6 +38,9 @@ pub enum Error {
     BadPassphrase,
     /// The caller passed invalid arguments (for example a name with a line break).
     InvalidInput(&'static str),
+    /// A validly signed reply that does not answer the envelope it claims to (SPEC §5.5):
+    /// forged by someone who never opened it, or moved from another envelope.
+    UnboundReply,
 }
 
 impl Error {
@@ -54,6 +57,7 @@ impl Error {
             Error::LimitExceeded(_) => "LIMIT_EXCEEDED",
             Error::BadPassphrase => "BAD_PASSPHRASE",
             Error::InvalidInput(_) => "INVALID_INPUT",
+            Error::UnboundReply => "UNBOUND_REPLY",
         }
     }
 }
@@ -89,6 +93,9 @@ impl fmt::Display for Error {
             Error::LimitExceeded(why) => write!(f, "limit exceeded: {why}"),
             Error::BadPassphrase => f.write_str("wrong passphrase (or the locked key was altered)"),
             Error::InvalidInput(why) => write!(f, "invalid input: {why}"),
+            Error::UnboundReply => f.write_str(
+                "this reply does not answer that invoice: it was forged or moved from another one",
+            ),
         }
     }
 }

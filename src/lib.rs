@@ -19,6 +19,7 @@ mod passphrase;
 mod payload;
 mod proof;
 mod random;
+mod reply;
 mod request;
 mod seal;
 mod staging;
@@ -36,6 +37,9 @@ pub use open::{open, Opened, Opener, Verified};
 pub use passphrase::Passphrase;
 pub use payload::DocumentSink;
 pub use proof::OpenProof;
+pub use reply::{
+    read_reply, seal_reply, Connection, ReplyKey, INVITATION_MEDIA_TYPE, REPLY_MEDIA_TYPE,
+};
 pub use request::{sign_request, SignedRequest, SIGNATURE_HEADER};
 pub use seal::{seal, Document, DocumentInfo, LinkRequest, SealOptions, Sealed, Sealer};
 pub use staging::Reveal;

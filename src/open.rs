@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::manifest::Manifest;
 use crate::payload::{Discard, DocumentSink, PayloadParser};
 use crate::proof::{OpenProof, PROOF_LABEL};
+use crate::reply::{ReplyKey, REPLY_KEY_LABEL};
 use crate::seal::Document;
 use crate::staging::{Reveal, Stager};
 
@@ -59,6 +60,7 @@ impl<'a> Opener<'a> {
         let reader = self.decryptor.matched_recipient();
         let stanzas = self.decryptor.stanza_count();
         let exported = self.decryptor.export(PROOF_LABEL);
+        let reply_key = self.decryptor.export(REPLY_KEY_LABEL);
         self.decryptor.finish(&mut self.plain)?;
         self.parser.push(&self.plain, &mut Discard)?;
         self.stager.push(&self.plain, staged)?;
@@ -72,6 +74,7 @@ impl<'a> Opener<'a> {
         Ok(Verified {
             manifest,
             open_proof,
+            reply_key: ReplyKey::from_exported(reply_key)?,
             reveal: self.stager.finish(staged)?,
         })
     }
@@ -124,6 +127,8 @@ pub struct Verified {
     pub manifest: Manifest,
     /// The proof that this reader decrypted the envelope (SPEC §5.4).
     pub open_proof: OpenProof,
+    /// The key that binds a reply to this envelope (SPEC §5.5).
+    pub reply_key: ReplyKey,
     /// Reads the staged bytes back into documents.
     pub reveal: Reveal,
 }
@@ -135,6 +140,8 @@ pub struct Opened {
     pub manifest: Manifest,
     /// The proof that this reader decrypted the envelope (SPEC §5.4).
     pub open_proof: OpenProof,
+    /// The key that binds a reply to this envelope (SPEC §5.5).
+    pub reply_key: ReplyKey,
     /// The documents, in order; the first is the invoice.
     pub documents: Vec<Document>,
 }
@@ -169,6 +176,7 @@ pub fn open(
     let reader = decryptor.matched_recipient();
     let stanzas = decryptor.stanza_count();
     let exported = decryptor.export(PROOF_LABEL);
+    let reply_key = decryptor.export(REPLY_KEY_LABEL);
     decryptor.finish(&mut plain)?;
     let mut parser = PayloadParser::new();
     parser.push(&plain, &mut sink)?;
@@ -187,6 +195,7 @@ pub fn open(
     Ok(Opened {
         manifest,
         open_proof,
+        reply_key: ReplyKey::from_exported(reply_key)?,
         documents,
     })
 }
