@@ -14,6 +14,7 @@ mod kdf;
 mod keystore;
 mod link;
 mod manifest;
+pub mod names;
 mod open;
 mod passphrase;
 mod payload;

@@ -3,6 +3,7 @@
 use crate::age::Recipient;
 use crate::card::Card;
 use crate::error::{Error, Result};
+use crate::names::has_format_chars;
 use crate::wire::{check_text, Reader, Writer};
 
 /// The context string that starts every manifest, and so every manifest signature.
@@ -58,7 +59,7 @@ pub(crate) fn check_document(name: &str, media_type: &str) -> Result<()> {
             "a document name must be a plain file name",
         ));
     }
-    if name.chars().any(is_format_char) {
+    if has_format_chars(name) {
         return Err(Error::InvalidInput(
             "a document name must not hide characters (Unicode format characters)",
         ));
@@ -75,35 +76,6 @@ pub(crate) fn check_document(name: &str, media_type: &str) -> Result<()> {
         ));
     }
     Ok(())
-}
-
-/// Unicode general category Cf (Unicode 15.1): invisible characters that change how text
-/// around them is shown, such as U+200B ZERO WIDTH SPACE or U+202E RIGHT-TO-LEFT OVERRIDE.
-fn is_format_char(c: char) -> bool {
-    const CF: &[(u32, u32)] = &[
-        (0xAD, 0xAD),
-        (0x600, 0x605),
-        (0x61C, 0x61C),
-        (0x6DD, 0x6DD),
-        (0x70F, 0x70F),
-        (0x890, 0x891),
-        (0x8E2, 0x8E2),
-        (0x180E, 0x180E),
-        (0x200B, 0x200F),
-        (0x202A, 0x202E),
-        (0x2060, 0x2064),
-        (0x2066, 0x206F),
-        (0xFEFF, 0xFEFF),
-        (0xFFF9, 0xFFFB),
-        (0x110BD, 0x110BD),
-        (0x110CD, 0x110CD),
-        (0x13430, 0x1343F),
-        (0x1BCA0, 0x1BCA3),
-        (0x1D173, 0x1D17A),
-        (0xE0001, 0xE0001),
-        (0xE0020, 0xE007F),
-    ];
-    CF.iter().any(|&(lo, hi)| (lo..=hi).contains(&u32::from(c)))
 }
 
 impl Manifest {
