@@ -10,6 +10,7 @@ use sha2::{Digest, Sha512};
 
 use crate::age::Recipient;
 use crate::error::{Error, Result};
+use crate::names::has_format_chars;
 use crate::wire::{check_text, Reader, Writer};
 
 /// The context string that starts every card (and so every card signature).
@@ -45,6 +46,22 @@ impl Card {
             MAX_NAME_LEN,
             "the name must be 1 to 200 bytes on one line",
         )?;
+        if has_format_chars(name) {
+            return Err(Error::InvalidInput(
+                "the name must not hide characters (Unicode format characters such as U+200B or U+202E)",
+            ));
+        }
+        Card::signed(name, verifying_key, recipient, sign)
+    }
+
+    /// Signs a card over `name` without checking it: the test kit forges cards that break
+    /// the rules of SPEC §3.2 with it.
+    pub(crate) fn signed(
+        name: &str,
+        verifying_key: VerifyingKey,
+        recipient: Recipient,
+        sign: impl FnOnce(&[u8]) -> Signature,
+    ) -> Result<Card> {
         let tbs = to_be_signed(name, &verifying_key, &recipient)?;
         Ok(Card {
             name: name.to_owned(),
@@ -94,6 +111,11 @@ impl Card {
         }
         let name = r.str16()?;
         check_text(name, MAX_NAME_LEN, "").map_err(|_| Error::Malformed("invalid name in card"))?;
+        if has_format_chars(name) {
+            return Err(Error::Malformed(
+                "the name in the card hides characters (Unicode format characters)",
+            ));
+        }
         let verifying_key = VerifyingKey::from_bytes(&r.array()?)
             .map_err(|_| Error::Malformed("invalid Ed25519 key in card"))?;
         let recipient = Recipient::from_bytes(r.array()?);
@@ -251,6 +273,36 @@ mod tests {
         }
         assert!(Card::from_bytes(&bytes[..bytes.len() - 1]).is_err());
         assert!(Card::from_text("sealbill-card:!!").is_err());
+    }
+
+    #[test]
+    fn names_with_format_characters_are_refused() {
+        for name in [
+            "Acme\u{200B}GmbH",
+            "Acme\u{200D}GmbH",
+            "Acme \u{202E}HbmG",
+            "\u{FEFF}Acme GmbH",
+        ] {
+            assert!(
+                matches!(Identity::generate(name), Err(Error::InvalidInput(_))),
+                "{name:?}"
+            );
+            // A card signed over such a name anyway is refused by readers.
+            let id = Identity::generate("Acme GmbH").unwrap();
+            let signing = id.signing_key();
+            let forged = Card::signed(name, signing.verifying_key(), id.recipient(), |tbs| {
+                ed25519_dalek::Signer::sign(signing, tbs)
+            })
+            .unwrap();
+            assert!(matches!(
+                Card::from_bytes(&forged.to_bytes()),
+                Err(Error::Malformed(_))
+            ));
+            assert!(matches!(
+                Card::from_text(&forged.to_text()),
+                Err(Error::Malformed(_))
+            ));
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::age::{self, Encoding, FileKey, Header, Recipient, Stanza, StreamEncryptor};
+use crate::card::Card;
 use crate::identity::Identity;
 use crate::kdf::KdfParams;
 use crate::manifest::{DocumentEntry, Manifest};
@@ -361,6 +362,15 @@ fn envelope_vectors(p: &Parties) -> Vec<Vector> {
     let forged = |name: &str, expect: &str, comment: &str, plain: &[u8]| {
         envelope(name, expect, comment, &p.client).body(reencrypt(name, &signed_to, plain))
     };
+    // The sender's own card, validly self-signed over a name that SPEC §3.2 refuses.
+    let signing = p.sender.signing_key();
+    let rlo_card = Card::signed(
+        "Acme \u{202E}HbmG",
+        signing.verifying_key(),
+        p.sender.recipient(),
+        |tbs| signing.sign(tbs),
+    )
+    .unwrap();
     v.extend([
         forged(
             "bad-signature",
@@ -406,6 +416,13 @@ fn envelope_vectors(p: &Parties) -> Vec<Vector> {
                 &docs,
                 rename(["invoice.xml", "terms\u{202E}fdp.exe"]),
             ),
+        ),
+        forged(
+            "sender-name-right-to-left-override",
+            "MALFORMED",
+            "a signed manifest whose sender card, validly self-signed, has a name containing \
+             U+202E RIGHT-TO-LEFT OVERRIDE (shown as Acme GmbH)",
+            &payload(&p.sender, &signed_to, &docs, |m| m.sender = rlo_card),
         ),
     ]);
 

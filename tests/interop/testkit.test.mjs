@@ -195,6 +195,7 @@ function parseCard(bytes) {
   if (r.str16() !== "sealbill/card/v1") fail("MALFORMED", "not a v1 card");
   const name = r.str16();
   checkText(name, 200);
+  if (/\p{Cf}/u.test(name)) fail("MALFORMED", "format character in a card name");
   const edKey = r.raw(32);
   const xKey = r.raw(32);
   const signature = r.raw(64);
@@ -444,6 +445,8 @@ function parseIdentityFile(text) {
   }
   if (name === undefined || seed === undefined) fail("MALFORMED", "missing line");
   checkText(name, 200);
+  // The name goes on the card (SPEC §3.2).
+  if (/\p{Cf}/u.test(name)) fail("MALFORMED", "format character in a card name");
   return { name, seed };
 }
 

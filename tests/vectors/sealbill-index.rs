@@ -25,6 +25,7 @@
     ("recipients-more", include_bytes!("sealbill/recipients-more")),
     ("request", include_bytes!("sealbill/request")),
     ("request-altered-body", include_bytes!("sealbill/request-altered-body")),
+    ("sender-name-right-to-left-override", include_bytes!("sealbill/sender-name-right-to-left-override")),
     ("tampered-chunk", include_bytes!("sealbill/tampered-chunk")),
     ("tampered-header-mac", include_bytes!("sealbill/tampered-header-mac")),
     ("truncated-chunk-boundary", include_bytes!("sealbill/truncated-chunk-boundary")),
