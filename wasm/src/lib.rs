@@ -13,6 +13,7 @@ mod identity;
 mod links;
 mod open;
 mod options;
+mod replies;
 mod results;
 mod seal;
 mod streams;

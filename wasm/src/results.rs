@@ -146,3 +146,28 @@ impl CardInfo {
         }
     }
 }
+
+/// A verified reply: the client who connected, and the envelope it answered.
+#[derive(Tsify, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Connection {
+    /// The client's signed card: seal later invoices to `client.card`.
+    pub client: Sender,
+    /// The relay id of the answered envelope.
+    pub relay_id: String,
+    /// The invoice id of the answered envelope.
+    pub invoice_id: String,
+    /// When the client sealed the reply, in seconds since the Unix epoch.
+    pub replied_at: u64,
+}
+
+impl Connection {
+    pub(crate) fn of(connection: &sealbill::Connection) -> Connection {
+        Connection {
+            client: Sender::of(&connection.card),
+            relay_id: connection.relay_id.clone(),
+            invoice_id: connection.invoice_id.clone(),
+            replied_at: connection.replied_at,
+        }
+    }
+}

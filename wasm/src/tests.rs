@@ -20,6 +20,7 @@ use crate::identity::JsIdentity;
 use crate::links::JsLink;
 use crate::open::{decrypt_age_js, inspect_card_js, open_js, open_link_js};
 use crate::options::{DocumentInput, KdfOptions};
+use crate::replies::{read_reply_js, seal_reply_js};
 use crate::seal::seal_js;
 use crate::streams::{OpenStream, SealStream};
 
@@ -541,4 +542,55 @@ fn forged_streamed_bytes_never_reach_on_data() {
     }
     assert_eq!(code(opener.finish(sink.function())), "MALFORMED");
     assert!(sink.docs.borrow().is_empty(), "forged bytes reached onData");
+}
+
+#[wasm_bindgen_test]
+fn a_client_replies_and_the_business_reads_the_connection() {
+    let business = JsIdentity::generate("Acme GmbH").unwrap();
+    let client = JsIdentity::generate("Client AG").unwrap();
+    let id = "q1w2e3r4t5y6u7i8o9p0aA";
+    let sealed = seal_for(&business, &[], r#","link":true"#);
+    let original = envelope(&sealed);
+    let parsed = JsLink::parse(&link(&sealed).url("https://r.example/", id).unwrap()).unwrap();
+
+    let reply = envelope(&js(seal_reply_js(&client, &parsed, &original, None)));
+    let connection = js(read_reply_js(&business, &reply, &original, id));
+    let who = get(&connection, "client");
+    assert_eq!(get(&who, "card").as_string(), Some(client.card()));
+    assert_eq!(
+        get(&who, "fingerprint").as_string(),
+        Some(client.fingerprint())
+    );
+    assert_eq!(get(&connection, "relayId").as_string().as_deref(), Some(id));
+    assert_eq!(
+        get(&connection, "invoiceId").as_string().as_deref(),
+        Some("INV-1")
+    );
+
+    // Moved to another envelope of the same business: refused.
+    let other = envelope(&seal_for(&business, &[], r#","link":true"#));
+    assert_eq!(
+        code(read_reply_js(&business, &reply, &other, id)),
+        "UNBOUND_REPLY"
+    );
+    // Only the business can reopen its own envelope to check the binding.
+    assert_eq!(
+        code(read_reply_js(&client, &reply, &original, id)),
+        "WRONG_KEY"
+    );
+    // A link fresh from sealing names no envelope yet.
+    assert_eq!(
+        code(seal_reply_js(
+            &client,
+            &link(&sealed_again(&business)),
+            &original,
+            None
+        )),
+        "INVALID_INPUT"
+    );
+    // The wrong envelope for the link.
+    assert_eq!(
+        code(seal_reply_js(&client, &parsed, &other, None)),
+        "WRONG_KEY"
+    );
 }
