@@ -10,34 +10,73 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use crate::store::{
-    Fetched, Meta, NewEnvelope, Sender, State, Stats, Store, StoreError, StoreResult,
+    Fetched, Meta, NewEnvelope, NewReply, Reply, ReplyInsert, Sender, State, Stats, Store,
+    StoreError, StoreResult,
 };
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS envelopes (
-    id          TEXT PRIMARY KEY,
-    body        BLOB,
-    size        INTEGER NOT NULL,
-    created_at  INTEGER NOT NULL,
-    expires_at  INTEGER NOT NULL,
-    max_opens   INTEGER,
-    opens       INTEGER NOT NULL DEFAULT 0,
-    state       INTEGER NOT NULL DEFAULT 0,
-    manage_hash BLOB NOT NULL,
-    proof_hash  BLOB
-);
-CREATE INDEX IF NOT EXISTS envelopes_expiry ON envelopes (expires_at);
-CREATE TABLE IF NOT EXISTS senders (
-    key         BLOB PRIMARY KEY,
-    fingerprint TEXT NOT NULL UNIQUE,
-    card        TEXT NOT NULL,
-    added_at    INTEGER NOT NULL
-);
-PRAGMA user_version = 1;
-";
+/// The schema, one step per version: step `i` takes a database from `user_version` i to
+/// i + 1. A released step is never edited; a change is a new step.
+const MIGRATIONS: [&str; 2] = [
+    // 1: envelopes and the sender allow-list.
+    "CREATE TABLE IF NOT EXISTS envelopes (
+        id          TEXT PRIMARY KEY,
+        body        BLOB,
+        size        INTEGER NOT NULL,
+        created_at  INTEGER NOT NULL,
+        expires_at  INTEGER NOT NULL,
+        max_opens   INTEGER,
+        opens       INTEGER NOT NULL DEFAULT 0,
+        state       INTEGER NOT NULL DEFAULT 0,
+        manage_hash BLOB NOT NULL,
+        proof_hash  BLOB
+    );
+    CREATE INDEX IF NOT EXISTS envelopes_expiry ON envelopes (expires_at);
+    CREATE TABLE IF NOT EXISTS senders (
+        key         BLOB PRIMARY KEY,
+        fingerprint TEXT NOT NULL UNIQUE,
+        card        TEXT NOT NULL,
+        added_at    INTEGER NOT NULL
+    );",
+    // 2: replies to envelopes, deleted with their envelope when it expires. The unique
+    // (envelope_id, body_hash) refuses a replayed reply and indexes the replies by envelope.
+    "CREATE TABLE replies (
+        id          TEXT PRIMARY KEY,
+        envelope_id TEXT NOT NULL,
+        body        BLOB NOT NULL,
+        body_hash   BLOB NOT NULL,
+        received_at INTEGER NOT NULL,
+        UNIQUE (envelope_id, body_hash)
+    );",
+];
+
+/// Brings the database to the newest schema version, every step in one transaction, and
+/// refuses a database made by a newer relay.
+fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(err)?;
+    let version: i64 = tx
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(err)?;
+    let known = MIGRATIONS.len();
+    let from = usize::try_from(version)
+        .ok()
+        .filter(|v| *v <= known)
+        .ok_or_else(|| {
+            StoreError(format!(
+                "the database has schema version {version}; this relay knows 0 to {known}"
+            ))
+        })?;
+    for (step, sql) in MIGRATIONS.iter().enumerate().skip(from) {
+        tx.execute_batch(sql).map_err(err)?;
+        tx.pragma_update(None, "user_version", step as i64 + 1)
+            .map_err(err)?;
+    }
+    tx.commit().map_err(err)
+}
 
 const READERS: usize = 4;
 /// Uploads committed together at most.
@@ -143,8 +182,8 @@ impl SqliteStore {
             c.pragma_update(None, "synchronous", "FULL").map_err(err)?;
             Ok(c)
         };
-        let writer = connect()?;
-        writer.execute_batch(SCHEMA).map_err(err)?;
+        let mut writer = connect()?;
+        migrate(&mut writer)?;
         let readers = (0..READERS)
             .map(|_| connect().map(Mutex::new))
             .collect::<StoreResult<Vec<_>>>()?;
@@ -280,11 +319,104 @@ impl Store for SqliteStore {
     }
 
     fn purge_expired(&self, now: u64) -> StoreResult<usize> {
-        self.writer()
+        let mut conn = self.writer();
+        let tx = conn.transaction().map_err(err)?;
+        // Replies go with their envelope; the NOT EXISTS also catches any without one.
+        tx.execute(
+            "DELETE FROM replies WHERE NOT EXISTS (SELECT 1 FROM envelopes
+               WHERE envelopes.id = replies.envelope_id AND envelopes.expires_at > ?1)",
+            params![now as i64],
+        )
+        .map_err(err)?;
+        let purged = tx
             .execute(
                 "DELETE FROM envelopes WHERE expires_at <= ?1",
                 params![now as i64],
             )
+            .map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(purged)
+    }
+
+    fn insert_reply(&self, reply: NewReply, limit: usize, now: u64) -> StoreResult<ReplyInsert> {
+        let mut conn = self.writer();
+        // IMMEDIATE takes the write lock first, so that the checks still hold at the insert.
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let state: Option<i64> = tx
+            .query_row(
+                "SELECT state FROM envelopes WHERE id = ?1 AND expires_at > ?2",
+                params![reply.envelope_id, now as i64],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(err)?;
+        match state.map(state_of) {
+            None => return Ok(ReplyInsert::Missing),
+            Some(State::Revoked) => return Ok(ReplyInsert::Revoked),
+            Some(State::Active | State::Burned) => {}
+        }
+        let replayed = tx
+            .prepare_cached("SELECT 1 FROM replies WHERE envelope_id = ?1 AND body_hash = ?2")
+            .and_then(|mut s| s.exists(params![reply.envelope_id, reply.body_hash.as_slice()]))
+            .map_err(err)?;
+        if replayed {
+            return Ok(ReplyInsert::Replayed);
+        }
+        let held: i64 = tx
+            .query_row(
+                "SELECT count(*) FROM replies WHERE envelope_id = ?1",
+                params![reply.envelope_id],
+                |r| r.get(0),
+            )
+            .map_err(err)?;
+        if usize::try_from(held).map_or(true, |n| n >= limit) {
+            return Ok(ReplyInsert::Full);
+        }
+        tx.execute(
+            "INSERT INTO replies (id, envelope_id, body, body_hash, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                reply.id,
+                reply.envelope_id,
+                reply.body,
+                reply.body_hash.as_slice(),
+                reply.received_at as i64,
+            ],
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(ReplyInsert::Stored)
+    }
+
+    fn replies(&self, envelope_id: &str) -> StoreResult<Vec<Reply>> {
+        let conn = self.reader();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT id, body, received_at FROM replies WHERE envelope_id = ?1
+                 ORDER BY received_at, rowid",
+            )
+            .map_err(err)?;
+        let rows = stmt
+            .query_map(params![envelope_id], |r| {
+                Ok(Reply {
+                    id: r.get(0)?,
+                    body: r.get(1)?,
+                    received_at: r.get::<_, i64>(2)? as u64,
+                })
+            })
+            .map_err(err)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(err)
+    }
+
+    fn delete_reply(&self, envelope_id: &str, reply_id: &str) -> StoreResult<bool> {
+        self.writer()
+            .execute(
+                "DELETE FROM replies WHERE envelope_id = ?1 AND id = ?2",
+                params![envelope_id, reply_id],
+            )
+            .map(|n| n > 0)
             .map_err(err)
     }
 
@@ -450,6 +582,271 @@ mod tests {
         assert!(store.remove_sender("1 2").unwrap());
         assert!(!store.remove_sender("1 2").unwrap());
         assert!(!store.is_sender(&[9; 32]).unwrap());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    fn reply(envelope_id: &str, id: &str, body: &[u8], at: u64) -> NewReply {
+        NewReply::new(envelope_id.into(), id.into(), body.to_vec(), at)
+    }
+
+    #[test]
+    fn replies_are_stored_listed_oldest_first_and_deleted() {
+        let (store, dir) = temp_store();
+        store.insert(envelope("a", None)).unwrap();
+        store.insert(envelope("b", None)).unwrap();
+        // Received out of id order; listed by time, then by arrival.
+        for (id, body, at) in [("r1", "one", 30), ("r2", "two", 20), ("r3", "three", 30)] {
+            assert_eq!(
+                store
+                    .insert_reply(reply("a", id, body.as_bytes(), at), 4, 50)
+                    .unwrap(),
+                ReplyInsert::Stored
+            );
+        }
+        let listed = store.replies("a").unwrap();
+        let seen: Vec<(&str, &[u8], u64)> = listed
+            .iter()
+            .map(|r| (r.id.as_str(), r.body.as_slice(), r.received_at))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("r2", b"two".as_slice(), 20),
+                ("r1", b"one".as_slice(), 30),
+                ("r3", b"three".as_slice(), 30)
+            ]
+        );
+        assert!(store.replies("b").unwrap().is_empty());
+        assert!(
+            !store.delete_reply("b", "r1").unwrap(),
+            "a reply id is deleted only under its own envelope"
+        );
+        assert!(store.delete_reply("a", "r1").unwrap());
+        assert!(!store.delete_reply("a", "r1").unwrap());
+        let left: Vec<String> = store
+            .replies("a")
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(left, ["r2", "r3"]);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn replies_refuse_replays_overflow_and_missing_or_revoked_envelopes() {
+        let (store, dir) = temp_store();
+        store.insert(envelope("a", None)).unwrap();
+        store.insert(envelope("burned", Some(1))).unwrap();
+        store.insert(envelope("revoked", None)).unwrap();
+        assert_eq!(
+            store.record_open("burned").unwrap(),
+            Some((1, State::Burned))
+        );
+        store.revoke("revoked").unwrap();
+        let add = |envelope: &str, id: &str, body: &str, now: u64| {
+            store
+                .insert_reply(reply(envelope, id, body.as_bytes(), now), 4, now)
+                .unwrap()
+        };
+        assert_eq!(add("a", "r1", "one", 50), ReplyInsert::Stored);
+        assert_eq!(add("a", "r2", "one", 50), ReplyInsert::Replayed);
+        assert_eq!(
+            add("burned", "r3", "one", 50),
+            ReplyInsert::Stored,
+            "a burned envelope takes replies, the same body as another envelope's too"
+        );
+        assert_eq!(add("revoked", "r4", "x", 50), ReplyInsert::Revoked);
+        assert_eq!(add("nope", "r5", "x", 50), ReplyInsert::Missing);
+        assert_eq!(add("a", "r6", "x", 100), ReplyInsert::Missing, "expired");
+        for (id, body) in [("r7", "two"), ("r8", "three"), ("r9", "four")] {
+            assert_eq!(add("a", id, body, 50), ReplyInsert::Stored);
+        }
+        assert_eq!(add("a", "r10", "five", 50), ReplyInsert::Full);
+        assert_eq!(add("a", "r11", "two", 50), ReplyInsert::Replayed);
+        assert_eq!(store.replies("a").unwrap().len(), 4);
+        assert!(store.replies("revoked").unwrap().is_empty());
+        // Deleting one makes room again.
+        assert!(store.delete_reply("a", "r7").unwrap());
+        assert_eq!(add("a", "r12", "five", 50), ReplyInsert::Stored);
+        assert_eq!(store.replies("a").unwrap().len(), 4);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn concurrent_replies_never_pass_the_limit_or_store_a_body_twice() {
+        let (store, dir) = temp_store();
+        store.insert(envelope("a", None)).unwrap();
+        store.insert(envelope("b", None)).unwrap();
+        let store = Arc::new(store);
+        let threads: Vec<_> = (0..24)
+            .map(|i| {
+                let store = store.clone();
+                std::thread::spawn(move || {
+                    // Envelope a gets 12 different bodies, b the same body 12 times.
+                    let (envelope, body) = if i % 2 == 0 {
+                        ("a", format!("body {i}"))
+                    } else {
+                        ("b", "same".to_owned())
+                    };
+                    store
+                        .insert_reply(
+                            reply(envelope, &format!("r{i}"), body.as_bytes(), 20),
+                            4,
+                            50,
+                        )
+                        .unwrap()
+                })
+            })
+            .collect();
+        let results: Vec<ReplyInsert> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        let count = |want: ReplyInsert| results.iter().filter(|r| **r == want).count();
+        assert_eq!(count(ReplyInsert::Stored), 4 + 1);
+        assert_eq!(count(ReplyInsert::Full), 8);
+        assert_eq!(count(ReplyInsert::Replayed), 11);
+        assert_eq!(store.replies("a").unwrap().len(), 4);
+        assert_eq!(store.replies("b").unwrap().len(), 1);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn purging_deletes_the_replies_of_expired_envelopes_only() {
+        let (store, dir) = temp_store();
+        store.insert(envelope("old", None)).unwrap();
+        store
+            .insert(NewEnvelope {
+                expires_at: 200,
+                ..envelope("new", Some(1))
+            })
+            .unwrap();
+        store
+            .insert(NewEnvelope {
+                expires_at: 200,
+                ..envelope("revoked", None)
+            })
+            .unwrap();
+        for (i, e) in ["old", "new", "revoked"].into_iter().enumerate() {
+            let body = format!("reply to {e}");
+            let stored = store
+                .insert_reply(reply(e, &format!("r{i}"), body.as_bytes(), 20), 4, 50)
+                .unwrap();
+            assert_eq!(stored, ReplyInsert::Stored);
+        }
+        // Burning and revoking keep the replies: the sender still fetches them.
+        assert_eq!(store.record_open("new").unwrap(), Some((1, State::Burned)));
+        store.revoke("revoked").unwrap();
+        assert_eq!(store.replies("new").unwrap().len(), 1);
+        assert_eq!(store.replies("revoked").unwrap().len(), 1);
+
+        assert_eq!(store.purge_expired(100).unwrap(), 1);
+        assert!(store.replies("old").unwrap().is_empty());
+        assert_eq!(store.replies("new").unwrap().len(), 1);
+        assert_eq!(store.replies("revoked").unwrap().len(), 1);
+        assert_eq!(store.purge_expired(200).unwrap(), 2);
+        assert!(store.replies("new").unwrap().is_empty());
+        assert!(store.replies("revoked").unwrap().is_empty());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    /// The schema of version 1, as the relay created it before replies: a frozen copy, so that
+    /// this test keeps checking the upgrade of real old databases.
+    const SCHEMA_V1: &str = "
+CREATE TABLE IF NOT EXISTS envelopes (
+    id          TEXT PRIMARY KEY,
+    body        BLOB,
+    size        INTEGER NOT NULL,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    max_opens   INTEGER,
+    opens       INTEGER NOT NULL DEFAULT 0,
+    state       INTEGER NOT NULL DEFAULT 0,
+    manage_hash BLOB NOT NULL,
+    proof_hash  BLOB
+);
+CREATE INDEX IF NOT EXISTS envelopes_expiry ON envelopes (expires_at);
+CREATE TABLE IF NOT EXISTS senders (
+    key         BLOB PRIMARY KEY,
+    fingerprint TEXT NOT NULL UNIQUE,
+    card        TEXT NOT NULL,
+    added_at    INTEGER NOT NULL
+);
+PRAGMA user_version = 1;
+";
+
+    fn user_version(dir: &Path) -> i64 {
+        Connection::open(dir.join("relay.sqlite3"))
+            .unwrap()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_version_1_database_upgrades_in_place_with_its_envelopes_intact() {
+        let dir = std::env::temp_dir().join(format!(
+            "sealbill-store-v1-{}-{}",
+            std::process::id(),
+            rand_core::RngCore::next_u64(&mut rand_core::OsRng)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        {
+            let old = Connection::open(dir.join("relay.sqlite3")).unwrap();
+            old.pragma_update(None, "journal_mode", "WAL").unwrap();
+            old.execute_batch(SCHEMA_V1).unwrap();
+            old.execute(
+                "INSERT INTO envelopes (id, body, size, created_at, expires_at, max_opens,
+                 opens, state, manage_hash, proof_hash)
+                 VALUES ('kept', x'61676531', 4, 10, 100, 3, 1, 0, ?1, ?2),
+                        ('gone', NULL, 4, 10, 100, NULL, 0, 1, ?1, NULL)",
+                params![[1u8; 32].as_slice(), [2u8; 32].as_slice()],
+            )
+            .unwrap();
+            old.execute(
+                "INSERT INTO senders (key, fingerprint, card, added_at)
+                 VALUES (?1, '1 2', 'sealbill-card:x', 5)",
+                params![[9u8; 32].as_slice()],
+            )
+            .unwrap();
+        }
+        assert_eq!(user_version(&dir), 1);
+
+        let store = SqliteStore::open(&dir).unwrap();
+        assert_eq!(user_version(&dir), MIGRATIONS.len() as i64);
+        assert!(matches!(store.fetch("kept", 50).unwrap(), Fetched::Body(b) if b == b"age1"));
+        let meta = store.meta("kept", 50).unwrap().unwrap();
+        assert_eq!(
+            (
+                meta.expires_at,
+                meta.max_opens,
+                meta.opens,
+                meta.state,
+                meta.manage_hash,
+                meta.proof_hash
+            ),
+            (100, Some(3), 1, State::Active, [1; 32], Some([2; 32]))
+        );
+        assert!(matches!(store.fetch("gone", 50).unwrap(), Fetched::Gone));
+        assert!(store.is_sender(&[9; 32]).unwrap());
+        assert_eq!(
+            store
+                .insert_reply(reply("kept", "r1", b"reply", 20), 4, 50)
+                .unwrap(),
+            ReplyInsert::Stored
+        );
+        drop(store);
+
+        // Opening an up-to-date database changes nothing.
+        let store = SqliteStore::open(&dir).unwrap();
+        assert_eq!(store.replies("kept").unwrap().len(), 1);
+        drop(store);
+        assert_eq!(user_version(&dir), MIGRATIONS.len() as i64);
+
+        // A database from a newer relay is refused, not downgraded.
+        Connection::open(dir.join("relay.sqlite3"))
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+        let refused = SqliteStore::open(&dir).err().unwrap();
+        assert!(refused.0.contains("schema version 99"), "{refused}");
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

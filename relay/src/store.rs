@@ -4,6 +4,8 @@
 
 use core::fmt;
 
+use sha2::{Digest, Sha256};
+
 /// An envelope as uploaded.
 pub struct NewEnvelope {
     /// The public id (base64url of 16 random bytes).
@@ -60,6 +62,61 @@ pub enum Fetched {
     Body(Vec<u8>),
 }
 
+/// A reply to an envelope as received: an age file from a reader who proved it opened the
+/// envelope (SPEC §5.4), for the envelope's sender to fetch.
+pub struct NewReply {
+    /// The envelope it answers.
+    pub envelope_id: String,
+    /// The reply's own id (base64url of 16 random bytes).
+    pub id: String,
+    /// The age file, byte for byte.
+    pub body: Vec<u8>,
+    /// SHA-256 of `body`: the same reply twice to one envelope is a replay.
+    pub body_hash: [u8; 32],
+    /// Seconds since the Unix epoch.
+    pub received_at: u64,
+}
+
+impl NewReply {
+    /// A reply with the hash of its body.
+    pub fn new(envelope_id: String, id: String, body: Vec<u8>, received_at: u64) -> NewReply {
+        let body_hash = Sha256::digest(&body).into();
+        NewReply {
+            envelope_id,
+            id,
+            body,
+            body_hash,
+            received_at,
+        }
+    }
+}
+
+/// What storing a reply did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReplyInsert {
+    /// Stored and committed.
+    Stored,
+    /// The envelope is unknown or expired.
+    Missing,
+    /// The envelope was revoked (a burned one still takes replies).
+    Revoked,
+    /// This envelope already holds a reply with the same body.
+    Replayed,
+    /// This envelope already holds as many replies as allowed.
+    Full,
+}
+
+/// A stored reply.
+#[derive(Clone, Debug)]
+pub struct Reply {
+    /// See [`NewReply::id`].
+    pub id: String,
+    /// See [`NewReply::body`].
+    pub body: Vec<u8>,
+    /// See [`NewReply::received_at`].
+    pub received_at: u64,
+}
+
 /// Counts for `/metrics`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Stats {
@@ -103,14 +160,22 @@ pub trait Store: Send + Sync + 'static {
     fn fetch(&self, id: &str, now: u64) -> StoreResult<Fetched>;
     /// The metadata of an unexpired envelope.
     fn meta(&self, id: &str, now: u64) -> StoreResult<Option<Meta>>;
-    /// Marks an envelope revoked and deletes its body.
+    /// Marks an envelope revoked and deletes its body (not its replies).
     fn revoke(&self, id: &str) -> StoreResult<()>;
     /// Counts a verified open of an active envelope; burns it (deleting its body) when it
     /// reaches its limit. Returns the opens so far and the new state, or `None` if the
     /// envelope is not active.
     fn record_open(&self, id: &str) -> StoreResult<Option<(u32, State)>>;
-    /// Deletes expired envelopes; returns how many.
+    /// Deletes expired envelopes and their replies; returns how many envelopes.
     fn purge_expired(&self, now: u64) -> StoreResult<usize>;
+    /// Stores a reply to an unexpired, unrevoked envelope, unless the envelope already holds
+    /// one with the same body or `limit` replies. The checks and the insert are one atomic
+    /// step, durable (committed and synced) before returning.
+    fn insert_reply(&self, reply: NewReply, limit: usize, now: u64) -> StoreResult<ReplyInsert>;
+    /// The replies to an envelope, oldest first.
+    fn replies(&self, envelope_id: &str) -> StoreResult<Vec<Reply>>;
+    /// Deletes a reply, its body included; returns whether there was one.
+    fn delete_reply(&self, envelope_id: &str, reply_id: &str) -> StoreResult<bool>;
     /// Counts for `/metrics`.
     fn stats(&self) -> StoreResult<Stats>;
     /// Allows a sender (idempotent).
