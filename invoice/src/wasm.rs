@@ -131,5 +131,13 @@ pub fn invoice_to_cii(ubl: &[u8]) -> Result<Uint8Array, JsValue> {
     Ok(Uint8Array::from(crate::to_cii(ubl)?.as_bytes()))
 }
 
+/// The key under which two display names look alike: format characters removed, NFKC, case
+/// folded, the UTS #39 confusable skeleton. Equal keys for different keys of a sender are the
+/// mark of an impostor.
+#[wasm_bindgen(js_name = nameKey)]
+pub fn name_key(name: &str) -> String {
+    sealbill::names::name_key(name)
+}
+
 #[cfg(test)]
 mod tests;

@@ -135,3 +135,19 @@ fn hostile_xml_gets_a_clear_error_and_the_module_survives() {
     // Still working after every refusal.
     assert!(build_invoice(standard()).is_ok());
 }
+
+#[wasm_bindgen_test]
+fn name_keys_meet_for_lookalikes_only() {
+    let acme = name_key("Acme GmbH");
+    // Cyrillic "А" and "е", a zero-width joiner, fullwidth letters, "rn" for "m".
+    for lookalike in [
+        "\u{410}cm\u{435} GmbH",
+        "Ac\u{200d}me GmbH",
+        "\u{ff21}\u{ff43}\u{ff4d}\u{ff45} GmbH",
+        "Acrne GmbH",
+        "ACME  gmbh",
+    ] {
+        assert_eq!(name_key(lookalike), acme, "{lookalike:?}");
+    }
+    assert_ne!(name_key("Acne GmbH"), acme);
+}
