@@ -4,6 +4,11 @@
 //! Uploads go through one writer thread that commits whatever has queued up in a single
 //! transaction (group commit): one fsync serves many concurrent uploads, and each caller
 //! returns only after the commit that holds its envelope.
+//!
+//! Deleted ciphertext (a revoked or burned envelope's body, an expired envelope, a deleted
+//! reply) does not stay in the files: `secure_delete` zeroes freed content, and the next
+//! checkpoint after a deletion also truncates the WAL, which still holds the pages as they
+//! were before it.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -90,6 +95,8 @@ type InsertJob = (NewEnvelope, SyncSender<StoreResult<()>>);
 pub struct SqliteStore {
     inserts: Mutex<SyncSender<InsertJob>>,
     stop: Arc<AtomicBool>,
+    /// Set after a deletion: the next checkpoint truncates the WAL.
+    scrub: Arc<AtomicBool>,
     writer: Mutex<Connection>,
     readers: Vec<Mutex<Connection>>,
     next: AtomicUsize,
@@ -157,16 +164,30 @@ fn hash_of(bytes: Option<Vec<u8>>) -> Option<[u8; 32]> {
 }
 
 /// Copies the WAL back into the database every 250 ms, so that uploads never wait for a
-/// checkpoint. Ends when the store is dropped (or the connection fails).
-fn checkpoint_loop(conn: Connection, stop: Arc<AtomicBool>) {
+/// checkpoint. After a deletion (`scrub` set) the checkpoint also truncates the WAL, so that
+/// no copy of the deleted pages stays there; that one waits for the writers in flight
+/// (briefly: see [`SCRUB_WAIT`]) and is retried at the next tick if they hold it up. Ends
+/// when the store is dropped (or the connection fails).
+fn checkpoint_loop(conn: Connection, stop: Arc<AtomicBool>, scrub: Arc<AtomicBool>) {
     while !stop.load(Ordering::Relaxed) {
         std::thread::sleep(std::time::Duration::from_millis(250));
-        let done = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(0));
-        if done.is_err() {
-            return;
+        let truncate = scrub.swap(false, Ordering::AcqRel);
+        let sql = if truncate {
+            "PRAGMA wal_checkpoint(TRUNCATE)"
+        } else {
+            "PRAGMA wal_checkpoint(PASSIVE)"
+        };
+        match conn.query_row(sql, [], |r| r.get::<_, i64>(0)) {
+            Ok(busy) if truncate && busy != 0 => scrub.store(true, Ordering::Release),
+            Ok(_) => {}
+            Err(_) => return,
         }
     }
 }
+
+/// How long a truncating checkpoint waits for the writers and readers in flight before it
+/// gives up until the next tick; writers wait behind it meanwhile.
+const SCRUB_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
 
 impl SqliteStore {
     /// Opens (creating if needed) `relay.sqlite3` in `dir`.
@@ -180,6 +201,8 @@ impl SqliteStore {
                 .map_err(err)?;
             c.pragma_update(None, "journal_mode", "WAL").map_err(err)?;
             c.pragma_update(None, "synchronous", "FULL").map_err(err)?;
+            // Freed pages and cells are zeroed, so deleted bodies leave no ciphertext behind.
+            c.pragma_update(None, "secure_delete", "ON").map_err(err)?;
             Ok(c)
         };
         let mut writer = connect()?;
@@ -194,11 +217,13 @@ impl SqliteStore {
             .pragma_update(None, "wal_autocheckpoint", 0)
             .map_err(err)?;
         let checkpointer = connect()?;
+        checkpointer.busy_timeout(SCRUB_WAIT).map_err(err)?;
         let stop = Arc::new(AtomicBool::new(false));
-        let stopped = stop.clone();
+        let scrub = Arc::new(AtomicBool::new(false));
+        let (stopped, scrubbed) = (stop.clone(), scrub.clone());
         std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
-            .spawn(move || checkpoint_loop(checkpointer, stopped))
+            .spawn(move || checkpoint_loop(checkpointer, stopped, scrubbed))
             .map_err(|e| StoreError(format!("cannot start the checkpoint thread: {e}")))?;
         std::thread::Builder::new()
             .name("sqlite-commit".into())
@@ -207,6 +232,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             inserts: Mutex::new(send),
             stop,
+            scrub,
             writer: Mutex::new(writer),
             readers,
             next: AtomicUsize::new(0),
@@ -217,6 +243,13 @@ impl SqliteStore {
         // A panic while holding the lock cannot leave SQLite inconsistent (each call is one
         // statement or one transaction), so a poisoned lock is still usable.
         self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Asks the checkpoint thread to truncate the WAL once `deleted` rows held ciphertext.
+    fn scrub_after(&self, deleted: usize) {
+        if deleted > 0 {
+            self.scrub.store(true, Ordering::Release);
+        }
     }
 
     fn reader(&self) -> MutexGuard<'_, Connection> {
@@ -292,17 +325,20 @@ impl Store for SqliteStore {
     }
 
     fn revoke(&self, id: &str) -> StoreResult<()> {
-        self.writer()
+        let revoked = self
+            .writer()
             .execute(
                 "UPDATE envelopes SET state = 1, body = NULL WHERE id = ?1 AND state = 0",
                 params![id],
             )
-            .map(|_| ())
-            .map_err(err)
+            .map_err(err)?;
+        self.scrub_after(revoked);
+        Ok(())
     }
 
     fn record_open(&self, id: &str) -> StoreResult<Option<(u32, State)>> {
-        self.writer()
+        let counted = self
+            .writer()
             .query_row(
                 "UPDATE envelopes SET opens = opens + 1,
                    state = CASE WHEN max_opens IS NOT NULL AND opens + 1 >= max_opens
@@ -315,19 +351,24 @@ impl Store for SqliteStore {
                 |r| Ok((r.get(0)?, state_of(r.get(1)?))),
             )
             .optional()
-            .map_err(err)
+            .map_err(err)?;
+        if let Some((_, State::Burned)) = counted {
+            self.scrub_after(1);
+        }
+        Ok(counted)
     }
 
     fn purge_expired(&self, now: u64) -> StoreResult<usize> {
         let mut conn = self.writer();
         let tx = conn.transaction().map_err(err)?;
         // Replies go with their envelope; the NOT EXISTS also catches any without one.
-        tx.execute(
-            "DELETE FROM replies WHERE NOT EXISTS (SELECT 1 FROM envelopes
-               WHERE envelopes.id = replies.envelope_id AND envelopes.expires_at > ?1)",
-            params![now as i64],
-        )
-        .map_err(err)?;
+        let replies = tx
+            .execute(
+                "DELETE FROM replies WHERE NOT EXISTS (SELECT 1 FROM envelopes
+                   WHERE envelopes.id = replies.envelope_id AND envelopes.expires_at > ?1)",
+                params![now as i64],
+            )
+            .map_err(err)?;
         let purged = tx
             .execute(
                 "DELETE FROM envelopes WHERE expires_at <= ?1",
@@ -335,6 +376,7 @@ impl Store for SqliteStore {
             )
             .map_err(err)?;
         tx.commit().map_err(err)?;
+        self.scrub_after(purged + replies);
         Ok(purged)
     }
 
@@ -411,13 +453,15 @@ impl Store for SqliteStore {
     }
 
     fn delete_reply(&self, envelope_id: &str, reply_id: &str) -> StoreResult<bool> {
-        self.writer()
+        let deleted = self
+            .writer()
             .execute(
                 "DELETE FROM replies WHERE envelope_id = ?1 AND id = ?2",
                 params![envelope_id, reply_id],
             )
-            .map(|n| n > 0)
-            .map_err(err)
+            .map_err(err)?;
+        self.scrub_after(deleted);
+        Ok(deleted > 0)
     }
 
     fn stats(&self) -> StoreResult<Stats> {
@@ -847,6 +891,97 @@ PRAGMA user_version = 1;
             .unwrap();
         let refused = SqliteStore::open(&dir).err().unwrap();
         assert!(refused.0.contains("schema version 99"), "{refused}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    fn random_bytes(len: usize) -> Vec<u8> {
+        let mut bytes = vec![0u8; len];
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bytes);
+        bytes
+    }
+
+    /// Whether any 32-byte piece of `body` (every 128 bytes, so that most pieces sit within
+    /// one page) is in one of the files of `dir`.
+    fn any_piece_in(dir: &Path, body: &[u8]) -> bool {
+        let files: Vec<Vec<u8>> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| std::fs::read(e.unwrap().path()).ok())
+            .collect();
+        body.chunks_exact(128).any(|chunk| {
+            let piece = &chunk[..32];
+            files.iter().any(|f| f.windows(32).any(|w| w == piece))
+        })
+    }
+
+    #[test]
+    fn deleted_bodies_leave_no_ciphertext_in_the_database_files() {
+        let (store, dir) = temp_store();
+        // Large bodies spill into overflow pages, small ones sit in the row.
+        let body = |id: &str, len: usize| (id.to_owned(), random_bytes(len));
+        let deleted = [
+            body("revoked", 20_000),
+            body("burned", 600),
+            body("expired", 9_000),
+            body("reply", 30_000),
+            body("small reply", 400),
+        ];
+        let kept = [body("kept", 12_000), body("kept reply", 12_000)];
+        let bodies: std::collections::HashMap<String, Vec<u8>> =
+            deleted.iter().chain(&kept).cloned().collect();
+        for (id, max_opens, expires_at) in [
+            ("revoked", None, 200),
+            ("burned", Some(1), 200),
+            ("expired", None, 100),
+            ("kept", None, 200),
+        ] {
+            store
+                .insert(NewEnvelope {
+                    body: bodies[id].clone(),
+                    expires_at,
+                    ..envelope(id, max_opens)
+                })
+                .unwrap();
+        }
+        for (id, name) in [("r1", "reply"), ("r2", "small reply"), ("r3", "kept reply")] {
+            let stored = store
+                .insert_reply(reply("kept", id, &bodies[name], 20), 4, 50)
+                .unwrap();
+            assert_eq!(stored, ReplyInsert::Stored);
+        }
+        // Let one checkpoint copy everything into the database file first.
+        std::thread::sleep(std::time::Duration::from_millis(600));
+        let data = dir.clone();
+        assert!(deleted.iter().all(|(_, b)| any_piece_in(&data, b)));
+
+        store.revoke("revoked").unwrap();
+        assert_eq!(
+            store.record_open("burned").unwrap(),
+            Some((1, State::Burned))
+        );
+        assert_eq!(store.purge_expired(100).unwrap(), 1);
+        assert!(store.delete_reply("kept", "r1").unwrap());
+        assert!(store.delete_reply("kept", "r2").unwrap());
+
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            let left: Vec<&str> = deleted
+                .iter()
+                .filter(|(_, b)| any_piece_in(&data, b))
+                .map(|(name, _)| name.as_str())
+                .collect();
+            if left.is_empty() {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "still in the files 5 s after deletion: {left:?}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        for (name, b) in &kept {
+            assert!(any_piece_in(&data, b), "{name} is still stored");
+        }
+        drop(store);
         std::fs::remove_dir_all(dir).unwrap();
     }
 }
