@@ -7,179 +7,20 @@
     missing_docs
 )]
 
-use std::cell::Cell;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
 
-/// A valid EN 16931 invoice and the JSON invoice object it is built from.
-const INVOICE: &[u8] = include_bytes!("../../invoice/tests/invoices/valid/standard.xml");
+use std::path::{Path, PathBuf};
+
+use common::{
+    assert_fails, entries, field, ok, random_bytes, run, succeed, Party, TempDir, INVOICE,
+};
+
 const INVOICE_JSON: &[u8] = include_bytes!("../../invoice/tests/invoices/valid/standard.json");
 const INVOICE_ID: &str = "INV-2026-0042";
 const INVOICE_NUMBER: &str = "2026-0042";
 const SENDER_NAME: &str = "Acme GmbH";
 const ARMOR_BEGIN: &[u8] = b"-----BEGIN AGE ENCRYPTED FILE-----";
 const PAYLOAD_MAGIC: &[u8] = b"sealbill/payload/v1\n";
-
-/// Runs the binary with `args`, feeding `stdin` (or nothing).
-fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sealbill"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The pipe closes when `input` goes out of scope, ending the child's stdin.
-    {
-        let mut input = child.stdin.take().unwrap();
-        input.write_all(stdin.unwrap_or_default()).unwrap();
-    }
-    child.wait_with_output().unwrap()
-}
-
-/// Runs the binary, asserts success and returns its stdout.
-fn succeed(args: &[&str], stdin: Option<&[u8]>) -> Vec<u8> {
-    let out = run(args, stdin);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
-
-/// Runs the binary, asserts success and returns its stdout as text.
-fn ok(args: &[&str]) -> String {
-    String::from_utf8(succeed(args, None)).unwrap()
-}
-
-/// Asserts exit status 1, empty stdout, and exactly one stderr line `sealbill: …` that
-/// contains one of `needles` (an error code such as `[TAMPERED]`, a path, or words).
-fn assert_fails(out: &Output, needles: &[&str]) {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
-    assert!(out.stdout.is_empty(), "stdout: {:?}", out.stdout);
-    assert_eq!(stderr.lines().count(), 1, "stderr: {stderr}");
-    assert!(stderr.starts_with("sealbill: "), "stderr: {stderr}");
-    assert!(
-        needles.iter().any(|n| stderr.contains(n)),
-        "none of {needles:?} in {stderr}"
-    );
-}
-
-/// The names in a directory, sorted; none if it does not exist.
-fn entries(dir: &Path) -> Vec<String> {
-    let Ok(read) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = read
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    names.sort();
-    names
-}
-
-/// A directory under the system temp dir, removed on drop.
-struct TempDir {
-    root: PathBuf,
-    next: Cell<usize>,
-}
-
-impl TempDir {
-    fn new() -> TempDir {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let root = std::env::temp_dir().join(format!("sealbill-cli-{}-{n}", std::process::id()));
-        std::fs::create_dir_all(&root).unwrap();
-        TempDir {
-            root,
-            next: Cell::new(0),
-        }
-    }
-
-    /// A path inside the directory, as text for the command line.
-    fn path(&self, name: &str) -> String {
-        self.root.join(name).to_str().unwrap().to_owned()
-    }
-
-    /// A new file name, `prefix` and a number.
-    fn unique(&self, prefix: &str) -> String {
-        let n = self.next.get();
-        self.next.set(n + 1);
-        format!("{prefix}{n}")
-    }
-
-    /// A new, not yet existing, path.
-    fn fresh(&self, prefix: &str) -> String {
-        self.path(&self.unique(prefix))
-    }
-
-    /// Writes `bytes` to a file in the directory and returns its path.
-    fn write(&self, name: &str, bytes: &[u8]) -> String {
-        let path = self.path(name);
-        std::fs::write(&path, bytes).unwrap();
-        path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.root);
-    }
-}
-
-/// Pseudo-random bytes (SplitMix64, seeded from the clock and the process id).
-fn random_bytes(len: usize) -> Vec<u8> {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64;
-    let mut state = nanos ^ u64::from(std::process::id()).rotate_left(32);
-    let mut out = Vec::with_capacity(len + 8);
-    while out.len() < len {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        out.extend_from_slice(&(z ^ (z >> 31)).to_le_bytes());
-    }
-    out.truncate(len);
-    out
-}
-
-/// The value of a `key: value` line.
-fn field(stdout: &str, key: &str) -> String {
-    let prefix = format!("{key}: ");
-    let value = stdout.lines().find_map(|l| l.strip_prefix(&prefix));
-    assert!(value.is_some(), "no {key} line in {stdout}");
-    value.unwrap().to_owned()
-}
-
-/// An identity made by `sealbill keygen`.
-struct Party {
-    file: String,
-    fingerprint: String,
-    keygen_stdout: String,
-}
-
-impl Party {
-    fn new(tmp: &TempDir, name: &str) -> Party {
-        let file = tmp.path(&format!("{name}.identity"));
-        let keygen_stdout = ok(&["keygen", "--name", name, "-o", &file]);
-        Party {
-            fingerprint: field(&keygen_stdout, "fingerprint"),
-            file,
-            keygen_stdout,
-        }
-    }
-
-    /// The library view of the identity file.
-    fn library(&self) -> sealbill::Identity {
-        sealbill::Identity::from_text(&std::fs::read_to_string(&self.file).unwrap()).unwrap()
-    }
-}
 
 /// A sender, a client, a third party, and an envelope from the sender to the client.
 struct World {
