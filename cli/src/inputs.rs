@@ -33,7 +33,8 @@ pub fn for_each_piece(
 /// The largest identity or card file read.
 const MAX_KEY_FILE: u64 = 64 * 1024;
 
-fn read_small(path: &Path) -> Result<Zeroizing<String>, Failure> {
+/// Reads a small UTF-8 file (a key, card or identity file).
+pub fn read_small(path: &Path) -> Result<Zeroizing<String>, Failure> {
     let len = std::fs::metadata(path)
         .map_err(|e| Failure::io("cannot read", path, &e))?
         .len();
@@ -65,6 +66,14 @@ pub fn read_identity(path: &Path) -> Result<Identity, Failure> {
 /// Reads the age identities of a sealbill or plain age identity file.
 pub fn read_age_identities(path: &Path) -> Result<Vec<AgeIdentity>, Failure> {
     age_identities_from_text(&read_small(path)?).map_err(|e| unreadable(path, e))
+}
+
+/// Whether a `--to` value is an `age1…` key, a `sealbill-card:…` card or an existing file
+/// (otherwise it names a contact).
+pub fn is_key_card_or_file(arg: &str) -> bool {
+    arg.starts_with("age1")
+        || arg.starts_with(sealbill::CARD_TEXT_PREFIX)
+        || Path::new(arg).is_file()
 }
 
 /// A recipient from an `age1…` key, a `sealbill-card:…` card, or a file holding one of them.

@@ -3,6 +3,7 @@
 
 #![forbid(unsafe_code)]
 
+mod contacts;
 mod failure;
 mod inputs;
 mod invoice;
@@ -29,6 +30,10 @@ const PIECE: usize = inputs::PIECE;
     about = "End-to-end encrypted, signed invoices in age v1 envelopes"
 )]
 struct Cli {
+    /// The address book (default: $SEALBILL_CONTACTS, else
+    /// $XDG_CONFIG_HOME/sealbill/contacts.txt, else ~/.config/sealbill/contacts.txt).
+    #[arg(long, global = true, value_name = "FILE")]
+    contacts: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -55,7 +60,8 @@ enum Command {
         /// Your sealbill identity file.
         #[arg(short, long)]
         identity: PathBuf,
-        /// A recipient: an age1… key, a sealbill-card:… card, or a file holding either.
+        /// A recipient: an age1… key, a sealbill-card:… card, a file holding either, or the
+        /// name or fingerprint of a contact in the address book.
         #[arg(long = "to", required = true)]
         to: Vec<String>,
         /// A file to attach after the invoice (repeatable).
@@ -90,6 +96,15 @@ enum Command {
         /// Also write the invoice as CII (Factur-X / ZUGFeRD XML), as NAME.cii.xml.
         #[arg(long)]
         cii: bool,
+        /// Open even though the sender's name looks like a contact's that has another key
+        /// (only after asking that contact whether their key really changed).
+        #[arg(long)]
+        accept_changed_key: bool,
+    },
+    /// The address book: known senders and clients, and whether you verified them.
+    Contacts {
+        #[command(subcommand)]
+        command: ContactsCommand,
     },
     /// Work with EN 16931 invoices without sealing them.
     Invoice {
@@ -110,6 +125,31 @@ enum Command {
 }
 
 #[derive(Subcommand)]
+enum ContactsCommand {
+    /// Add a contact from its card (or update its card and local name if its keys are known).
+    Add {
+        /// A sealbill-card:… card, or a file holding one (such as the output of `sealbill card`).
+        card: String,
+        /// Your own name for the contact (default: the name on its card).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List the contacts: state, date added, fingerprint and name.
+    List,
+    /// Mark a contact verified, once its fingerprint was compared out of band (read aloud on
+    /// the phone); prints the fingerprint to compare.
+    Verify {
+        /// The contact's name, or its fingerprint (which both finds and checks it).
+        contact: String,
+    },
+    /// Remove a contact.
+    Remove {
+        /// The contact's name or fingerprint.
+        contact: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum InvoiceCommand {
     /// Check a JSON invoice or a UBL/CII file against the EN 16931 and Peppol BIS 3 rules and
     /// list every problem with its rule id (exit status 1 when one is fatal).
@@ -120,7 +160,8 @@ enum InvoiceCommand {
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse().command) {
+    let cli = Cli::parse();
+    match run(cli.command, cli.contacts.as_deref()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             eprintln!("sealbill: {failure}");
@@ -129,7 +170,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(command: Command) -> Result<(), Failure> {
+fn run(command: Command, book: Option<&Path>) -> Result<(), Failure> {
     match command {
         Command::Keygen { name, output } => keygen(&name, &output),
         Command::Card { identity } => {
@@ -145,14 +186,34 @@ fn run(command: Command) -> Result<(), Failure> {
             id,
             invoice,
             output,
-        } => seal(&identity, &to, &attach, armor, id, &invoice, &output),
+        } => seal(&identity, &to, book, &attach, armor, id, &invoice, &output),
         Command::Open {
             identity,
             expect_sender,
             file,
             output,
             cii,
-        } => open(&identity, expect_sender, &file, &output, cii),
+            accept_changed_key,
+        } => open(
+            &identity,
+            expect_sender,
+            &file,
+            &output,
+            OpenChecks {
+                book,
+                accept_changed_key,
+                cii,
+            },
+        ),
+        Command::Contacts { command } => {
+            let book = contacts::require_location(book)?;
+            match command {
+                ContactsCommand::Add { card, name } => contacts::add(&book, &card, name.as_deref()),
+                ContactsCommand::List => contacts::list(&book),
+                ContactsCommand::Verify { contact } => contacts::verify(&book, &contact),
+                ContactsCommand::Remove { contact } => contacts::remove(&book, &contact),
+            }
+        }
         Command::Invoice {
             command: InvoiceCommand::Check { file },
         } => invoice::check(&file),
@@ -182,9 +243,49 @@ fn keygen(name: &str, output: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The recipients of `--to` values: keys, cards and files, or contacts of the address book.
+fn recipients(to: &[String], book: Option<&Path>) -> Result<Vec<age::Recipient>, Failure> {
+    let mut loaded: Option<contacts::Book> = None;
+    let mut recipients = Vec::with_capacity(to.len());
+    for arg in to {
+        if inputs::is_key_card_or_file(arg) {
+            recipients.push(inputs::parse_recipient(arg)?);
+            continue;
+        }
+        let book = match &mut loaded {
+            Some(book) => book,
+            None => {
+                let path = contacts::location(book).ok_or_else(|| {
+                    Failure::new(format!(
+                        "{arg}: not an age1 recipient, a sealbill card, a file, or a contact \
+                         (no address book: pass --contacts FILE or set SEALBILL_CONTACTS)"
+                    ))
+                })?;
+                loaded.insert(contacts::Book::load(&path)?)
+            }
+        };
+        let contact = book.find(arg).map_err(|e| {
+            Failure::new(format!(
+                "--to {arg:?} is not an age1 recipient, a sealbill card or a file, and {e}"
+            ))
+        })?;
+        if !contact.verified {
+            eprintln!(
+                "note: sealing to {} ({}), a contact not verified yet.",
+                contact.describe(),
+                contact.card.fingerprint()
+            );
+        }
+        recipients.push(contact.card.recipient());
+    }
+    Ok(recipients)
+}
+
+#[allow(clippy::too_many_arguments)]
 fn seal(
     identity: &Path,
     to: &[String],
+    book: Option<&Path>,
     attach: &[PathBuf],
     armor: bool,
     id: Option<String>,
@@ -192,10 +293,7 @@ fn seal(
     output: &Path,
 ) -> Result<(), Failure> {
     let sender = inputs::read_identity(identity)?;
-    let recipients = to
-        .iter()
-        .map(|r| inputs::parse_recipient(r))
-        .collect::<Result<Vec<_>, _>>()?;
+    let recipients = recipients(to, book)?;
     let document = invoice::load(invoice)?;
     let mut infos = vec![DocumentInfo {
         name: document.name.clone(),
@@ -253,14 +351,28 @@ fn seal(
     Ok(())
 }
 
+/// What `open` checks besides the envelope.
+struct OpenChecks<'a> {
+    /// The address book given with `--contacts`, if any.
+    book: Option<&'a Path>,
+    /// Open even if the sender's name is a contact's with another key.
+    accept_changed_key: bool,
+    /// Also write the CII form.
+    cii: bool,
+}
+
 fn open(
     identity: &Path,
     expect_sender: Option<String>,
     file: &Path,
     output: &Path,
-    cii: bool,
+    checks: OpenChecks<'_>,
 ) -> Result<(), Failure> {
     let identities = inputs::read_age_identities(identity)?;
+    // A broken book fails before anything is decrypted; a missing one is empty.
+    let book = contacts::location(checks.book)
+        .map(|path| contacts::Book::load(&path))
+        .transpose()?;
     let expected = expect_sender
         .map(|fp| fp.parse::<Fingerprint>())
         .transpose()?;
@@ -278,6 +390,28 @@ fn open(
         Ok(())
     })?;
     let verified = opener.finish(&mut pending, expected.as_ref())?;
+    // The sender is known now, and nothing is written yet: a namesake with another key stops
+    // here unless the user decided otherwise.
+    let sender_status = book
+        .as_ref()
+        .map(|b| b.check_sender(&verified.manifest.sender));
+    if let Some(contacts::Sender::ChangedKey(contact)) = &sender_status {
+        if !checks.accept_changed_key {
+            let sender = &verified.manifest.sender;
+            return Err(Failure::new(format!(
+                "refused: the sender calls itself {:?} like your contact {}, but signs with \
+                 another key (fingerprint {}, not {}). It may be an impostor: ask {} on the \
+                 phone, by a number you already had. Only if their key really changed, open \
+                 with --accept-changed-key and update the contact (remove, then add). \
+                 [CHANGED_KEY]",
+                sender.name(),
+                contact.describe(),
+                sender.fingerprint(),
+                contact.card.fingerprint(),
+                contact.name(),
+            )));
+        }
+    }
     staged.write(&pending)?;
     let mut reveal = verified.reveal;
     staged.read_back(|piece| {
@@ -299,11 +433,16 @@ fn open(
         println!("wrote: {}", path.display());
     }
     if let Some(xml) = written.first() {
-        if let Some(cii) = invoice::describe_opened(xml, cii)? {
+        if let Some(cii) = invoice::describe_opened(xml, checks.cii)? {
             println!("wrote: {}", cii.display());
         }
     }
-    if expected.is_none() {
+    let verified_contact = matches!(&sender_status, Some(contacts::Sender::Known(c)) if c.verified);
+    match &sender_status {
+        Some(status) => eprintln!("{status}"),
+        None => eprintln!("{}", contacts::Sender::New(sender.to_text())),
+    }
+    if expected.is_none() && !verified_contact {
         eprintln!(
             "note: the sender was not pinned. Compare the fingerprint with the sender on the phone, \
              then pass --expect-sender next time."

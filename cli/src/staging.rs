@@ -51,9 +51,22 @@ pub struct Staged {
     file: Option<BufWriter<File>>,
 }
 
+/// Replaces `target` with `bytes` at once: written to a private temporary file (mode 0600 on
+/// Unix) beside it, synced, then renamed over it. On any failure `target` keeps its old
+/// content and the temporary file is removed.
+pub fn replace_private(target: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let mut staged = Staged::create_with(target, true)?;
+    staged.write(bytes)?;
+    staged.commit()
+}
+
 impl Staged {
     /// Starts writing `target`.
     pub fn create(target: &Path) -> Result<Staged, Failure> {
+        Staged::create_with(target, false)
+    }
+
+    fn create_with(target: &Path, secret: bool) -> Result<Staged, Failure> {
         let dir = target
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -63,7 +76,8 @@ impl Staged {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let temp = temp_path(dir, &name);
-        let file = create_new(&temp, false).map_err(|e| Failure::io("cannot create", &temp, &e))?;
+        let file =
+            create_new(&temp, secret).map_err(|e| Failure::io("cannot create", &temp, &e))?;
         Ok(Staged {
             temp,
             target: target.to_owned(),
@@ -91,7 +105,21 @@ impl Staged {
                 .map_err(|e| Failure::io("cannot write", &self.temp, &e))?;
         }
         std::fs::rename(&self.temp, &self.target)
-            .map_err(|e| Failure::io("cannot create", &self.target, &e))
+            .map_err(|e| Failure::io("cannot create", &self.target, &e))?;
+        // The rename itself is durable once the directory is synced (best effort: not every
+        // system can open a directory).
+        #[cfg(unix)]
+        if let Some(dir) = self.target.parent() {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            if let Ok(dir) = File::open(dir) {
+                let _ = dir.sync_all();
+            }
+        }
+        Ok(())
     }
 }
 
