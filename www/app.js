@@ -1,6 +1,7 @@
-// The page's entry: a link in the address opens an invoice (the client's side); otherwise
-// the business's side starts. The client's path loads the crypto module only; the business's
-// path also loads the e-invoice module, for the form.
+// The page's entry: a link in the address opens an invoice, and `#inbox` shows the invoices
+// this device received (the client's side); otherwise the business's side starts. The client's
+// path loads the crypto module first and the e-invoice module (rules, name checks) after it;
+// the business's path loads both at once, for the form.
 
 import initCrypto from "/pkg/sealbill.js";
 import { say } from "/dom.js";
@@ -18,7 +19,8 @@ const business = () => Promise.all([import("/business.js"), import("/pkg/invoice
   });
 
 async function main() {
-  const flow = location.hash.length > 1 ? import("/open.js").then((m) => m.startOpen) : business();
+  const flow = location.hash === "#inbox" ? import("/client.js").then((m) => m.startInbox)
+    : location.hash.length > 1 ? import("/open.js").then((m) => m.startOpen) : business();
   const [start] = await Promise.all([flow, initCrypto({ module_or_path: cryptoWasm })]);
   await start();
   document.getElementById("print").addEventListener("click", () => window.print());

@@ -1,11 +1,13 @@
 // The business's side: create or unlock the identity, write and seal invoices, upload them,
 // and follow what was sent. The identity lives in wasm memory only while unlocked.
 
-import { Identity, SealStream, open, seal, inspectCard } from "/pkg/sealbill.js";
+import { Identity, SealStream, open, seal, inspectCard, invitationMediaType } from "/pkg/sealbill.js";
 import { $, h, show, say, downloadLink } from "/dom.js";
 import * as storage from "/storage.js";
+import * as own from "/own.js";
 import { upload, status as relayStatus, revoke } from "/relay.js";
-import { linkUrl, mailto } from "/links.js";
+import { linkUrl, identityLinkUrl, mailto } from "/links.js";
+import { contacts, contactForBuyer, removeContact, save as saveContact, syncReplies, USABLE } from "/contacts.js";
 import { addLine, check, electronicAddress, resetForm } from "/invoice-form.js";
 import { showOpened } from "/open.js";
 import { strength } from "/passphrase.js";
@@ -13,6 +15,8 @@ import { strength } from "/passphrase.js";
 const CHUNK = 64 * 1024;
 let identity;
 let profile;
+/** The address book, as last read. */
+let knownContacts = [];
 
 const field = (id) => $(id).value.trim();
 
@@ -34,25 +38,12 @@ function profileFromSetup() {
   };
 }
 
-/**
- * Seals a JSON value to the business's own key: only this identity can read it, and opening
- * checks its own signature, so nothing on the device can alter it unnoticed (such as the IBAN
- * that goes into every invoice).
- */
-function sealToSelf(name, value) {
-  return seal(identity, [{ name, mediaType: "application/json",
-    data: new TextEncoder().encode(JSON.stringify(value)) }], { invoiceId: name }).envelope;
-}
-
-/** Opens what `sealToSelf` sealed. */
-function openOwn(envelope) {
-  const opened = open(identity, envelope, { expectSender: identity.fingerprint() });
-  return JSON.parse(new TextDecoder().decode(opened.documents[0].data));
-}
+const sealToSelf = (name, value) => own.sealToSelf(identity, name, value);
+const openOwn = (envelope) => own.openOwn(identity, envelope);
 
 /** Stores the unlocked identity: the locked blob, and the profile sealed to itself. */
 async function store(passphrase) {
-  await storage.saveIdentity(identity.lock(passphrase), { name: identity.name, fingerprint: identity.fingerprint(),
+  await storage.saveIdentity("business", identity.lock(passphrase), { name: identity.name, fingerprint: identity.fingerprint(),
     profile: sealToSelf("profile", profile) });
 }
 
@@ -98,7 +89,7 @@ async function unlock(event) {
   event.preventDefault();
   say("Unlocking…");
   try {
-    identity = Identity.unlock(await storage.keystoreBlob(), $("unlock-passphrase").value);
+    identity = Identity.unlock(await storage.keystoreBlob("business"), $("unlock-passphrase").value);
     $("unlock-form").reset();
     await enterApp();
   } catch (error) {
@@ -107,15 +98,37 @@ async function unlock(event) {
 }
 
 async function enterApp() {
-  profile = openOwn((await storage.identityInfo()).profile);
+  profile = openOwn((await storage.identityInfo("business")).profile);
   $("nav").hidden = false;
   $("whoami").textContent = `${identity.name} · ${identity.fingerprint()}`;
   say("");
-  newInvoice();
+  await newInvoice();
+  await checkReplies();
+}
+
+const EVENT_TEXT = {
+  connected: (e) => `Client ${e.name} connected (answering ${e.number}), fingerprint ${e.fingerprint}. Call them on a number you know and compare it, then mark them verified in Clients.`,
+  changed: (e) => `A new key under the name of your client ${e.name} answered ${e.number}. Nothing is sent to ${e.name} until you decide in Clients.`,
+  conflict: (e) => `Two different keys answered ${e.number}. Someone else may have read that invoice's link. Nothing is sent to either until you decide in Clients.`,
+  rejected: (e) => `A reply to ${e.number} was rejected: it was forged or altered (${e.code}).`,
+};
+
+/** Fetches the clients' replies, pins who connected, and says what happened. */
+async function checkReplies() {
+  let events;
+  try {
+    ({ events } = await syncReplies(identity));
+  } catch (error) {
+    return say(`Replies could not be fetched: ${error.message}`, "error");
+  }
+  $("contact-events").replaceChildren(...events.map((e) =>
+    h("li", { "data-event": e.kind }, EVENT_TEXT[e.kind](e))));
+  if (events.length) say(events.map((e) => EVENT_TEXT[e.kind](e)).join(" "), events.some((e) => e.kind !== "connected") ? "error" : "ok");
+  await fillContactChoice();
 }
 
 async function newInvoice() {
-  const sent = await storage.count("sent");
+  const sent = (await storage.all("sent")).filter((r) => r.kind !== "invitation").length;
   resetForm(`${new Date().getFullYear()}-${String(sent + 1).padStart(4, "0")}`);
   check(profile);
   show("compose");
@@ -150,12 +163,73 @@ async function sealDocuments(built, options) {
   return result;
 }
 
+/** The connected client chosen for this invoice, or undefined for a link. */
+function chosenContact() {
+  const fingerprint = $("inv-contact").value;
+  return fingerprint ? knownContacts.find((c) => c.fingerprint === fingerprint && c.status === USABLE) : undefined;
+}
+
+/** Fills the "connected client" choice of the form with the usable contacts. */
+async function fillContactChoice() {
+  knownContacts = await contacts(identity);
+  const chosen = $("inv-contact").value;
+  $("inv-contact").replaceChildren(h("option", { value: "" }, "Nobody: send a link"),
+    ...knownContacts.filter((c) => c.status === USABLE).map((c) => h("option",
+      { value: c.fingerprint, selected: c.fingerprint === chosen }, `${c.name}${c.verified ? " (verified)" : " (not verified yet)"}`)));
+  contactChosen();
+}
+
+/** Shows what sealing will do for the chosen contact; a link's fields are for link invoices only. */
+function contactChosen() {
+  const contact = chosenContact();
+  $("link-options").hidden = Boolean(contact);
+  $("inv-contact-note").textContent = contact
+    ? `Sealed to ${contact.name}'s key (fingerprint ${contact.fingerprint}) and yours, and to nothing else: the link carries no secret and opens only on their device.`
+    : "";
+}
+
+/** When the buyer is a connected client, the invoice goes to their key. */
+function buyerTyped() {
+  const contact = contactForBuyer(knownContacts, field("buyer-name"));
+  if (contact?.status === USABLE && !$("inv-contact").value) {
+    $("inv-contact").value = contact.fingerprint;
+    contactChosen();
+  }
+}
+
+/**
+ * Uploads a sealed envelope, keeps its record (the link and the manage token sealed to the
+ * business's own key) and shows its link.
+ */
+async function send({ envelope, proofHash, link }, summary, expiresSeconds) {
+  setProgress(0.5, "Uploading…");
+  const stored = await upload(identity, envelope, { expiresSeconds, proofHash },
+    (sent, total) => setProgress(0.5 + sent / total / 2, `Uploading… ${Math.round(100 * sent / total)} %`));
+  const url = link ? linkUrl(link, stored.id) : identityLinkUrl(stored.id);
+  const record = { ...summary, url, manageToken: stored.manageToken };
+  const secret = sealToSelf(`sent-${stored.id}`, record);
+  await storage.put("sent", stored.id, { id: stored.id, sentAt: Date.now(), expiresAt: stored.expiresAt, envelope, secret,
+    kind: summary.invitation ? "invitation" : "invoice" });
+  showLink(record);
+}
+
+function sendFailed(error) {
+  say(error.code === "NOT_A_SENDER"
+    ? `This relay does not know your key yet. Ask its operator to register your card: ${identity.card()}`
+    : `Not sent: ${error.message}`, "error");
+}
+
 async function sealAndUpload(event) {
   event.preventDefault();
   const built = check(profile);
   if (!built) return;
-  const client = field("inv-client-card");
-  const passphrase = $("inv-link-passphrase").value;
+  const contact = chosenContact();
+  const waiting = contact ? undefined : contactForBuyer(knownContacts, built.invoice.buyer.name);
+  if (waiting && waiting.status !== USABLE) {
+    return say(`${waiting.name} has a key change waiting for your decision in Clients. Decide there before sending them anything.`, "error");
+  }
+  const client = contact ? "" : field("inv-client-card");
+  const passphrase = contact ? "" : $("inv-link-passphrase").value;
   if (client) {
     try {
       inspectCard(client);
@@ -168,28 +242,16 @@ async function sealAndUpload(event) {
   try {
     const sealed = await sealDocuments(built, {
       invoiceId: built.invoice.number,
-      recipients: client ? [client] : [],
-      link: passphrase ? { passphrase } : true,
+      recipients: contact ? [contact.card] : client ? [client] : [],
+      ...(contact ? {} : { link: passphrase ? { passphrase } : true }),
     });
     ({ link } = sealed);
-    const { envelope, proofHash } = sealed;
-    const expiresSeconds = Number($("inv-expiry").value) * 86400;
-    setProgress(0.5, "Uploading…");
-    const stored = await upload(identity, envelope, { expiresSeconds, proofHash },
-      (sent, total) => setProgress(0.5 + sent / total / 2, `Uploading… ${Math.round(100 * sent / total)} %`));
-    const url = linkUrl(link, stored.id);
     const buyer = built.invoice.buyer;
-    const summary = { number: built.invoice.number, buyer: buyer.name, email: buyer.contact?.email,
-      payable: built.invoice.totals.payable, currency: built.invoice.currency, url, manageToken: stored.manageToken,
-      passphrase: Boolean(passphrase) };
-    // The secrets of the record (link, manage token) are sealed to the business's own key.
-    const secret = sealToSelf(`sent-${stored.id}`, summary);
-    await storage.put("sent", stored.id, { id: stored.id, sentAt: Date.now(), expiresAt: stored.expiresAt, envelope, secret });
-    showLink(summary);
+    await send(sealed, { number: built.invoice.number, buyer: buyer.name, email: buyer.contact?.email,
+      payable: built.invoice.totals.payable, currency: built.invoice.currency,
+      passphrase: Boolean(passphrase), connected: contact?.name }, Number($("inv-expiry").value) * 86400);
   } catch (error) {
-    say(error.code === "NOT_A_SENDER"
-      ? `This relay does not know your key yet. Ask its operator to register your card: ${identity.card()}`
-      : `Not sent: ${error.message}`, "error");
+    sendFailed(error);
   } finally {
     link?.free(); // the link secret is wiped from wasm memory, sent or not
     $("seal-progress").hidden = true;
@@ -198,11 +260,79 @@ async function sealAndUpload(event) {
   }
 }
 
+/** An invitation: an envelope with a link and a message instead of an invoice (SPEC §5.5). */
+async function invite(event) {
+  event.preventDefault();
+  const data = new TextEncoder().encode($("invite-message").value.trim());
+  let link;
+  try {
+    const sealed = seal(identity, [{ name: "invitation.txt", mediaType: invitationMediaType(), data }],
+      { invoiceId: `invitation-${new Date().toISOString().slice(0, 10)}`, link: true });
+    link = sealed.link;
+    await send({ envelope: sealed.envelope, proofHash: sealed.openProofHash, link },
+      { number: "Invitation", buyer: field("invite-name"), email: field("invite-email") || undefined, invitation: true },
+      30 * 86400);
+    $("invite-form").reset();
+  } catch (error) {
+    sendFailed(error);
+  } finally {
+    link?.free();
+    $("seal-progress").hidden = true;
+  }
+}
+
+const STATUS_TEXT = {
+  connected: (c) => (c.verified ? "verified" : "connected, not verified yet"),
+  changed: () => "new key: decide",
+  conflict: () => "two keys answered one invoice: decide",
+  damaged: () => "damaged entry",
+};
+
+/** The address book: who connected, their fingerprints, and the decisions waiting. */
+async function listContacts() {
+  await fillContactChoice();
+  $("contacts-empty").hidden = knownContacts.length > 0;
+  const rerender = () => listContacts().catch((error) => say(error.message, "error"));
+  const button = (label, test, act) => h("button", { type: "button", "data-test": test, onclick: async () => {
+    await act();
+    rerender();
+  } }, label);
+  $("contact-rows").replaceChildren(...knownContacts.map((c) => {
+    const actions = [];
+    if (c.status === USABLE && !c.verified) {
+      actions.push(button("I compared the fingerprint by phone: verified", "verify", () => saveContact(identity, { ...c, verified: true })));
+    }
+    if (c.status === "changed") {
+      actions.push(button("They confirmed their new key by phone: use it", "accept-key", async () => {
+        if (c.replaces) await removeContact(c.replaces);
+        await saveContact(identity, { ...c, status: USABLE, replaces: undefined });
+      }));
+    }
+    if (c.status === "conflict") {
+      actions.push(button("This is my client's key (compared by phone): keep it, drop the others", "keep-key", async () => {
+        for (const other of knownContacts) {
+          if (other.relayId === c.relayId && other.fingerprint !== c.fingerprint) await removeContact(other.fingerprint);
+        }
+        await saveContact(identity, { ...c, status: USABLE });
+      }));
+    }
+    actions.push(button(c.status === USABLE ? "Remove" : "Reject this key", "remove", () => removeContact(c.fingerprint)));
+    return h("tr", { "data-fingerprint": c.fingerprint, "data-status": c.status },
+      h("td", {}, c.name), h("td", {}, h("code", { class: "fingerprint small" }, c.fingerprint)),
+      h("td", { "data-test": "contact-status" }, (STATUS_TEXT[c.status] ?? STATUS_TEXT.damaged)(c)),
+      h("td", {}, c.number ?? ""), h("td", {}, actions.flatMap((a) => [a, " "])));
+  }));
+  show("contacts");
+}
+
 function showLink(summary) {
   $("link-url").value = summary.url;
-  $("link-mailto").href = mailto(summary.email, { number: summary.number, sellerName: identity.name, url: summary.url, passphrase: summary.passphrase });
+  $("link-mailto").href = mailto(summary.email, { number: summary.number, sellerName: identity.name, url: summary.url,
+    passphrase: summary.passphrase, connected: summary.connected, invitation: summary.invitation });
   $("link-passphrase-note").hidden = !summary.passphrase;
-  say(`Invoice ${summary.number} sealed and stored on the relay.`, "ok");
+  $("link-connected-note").hidden = !summary.connected;
+  $("link-connected-name").textContent = summary.connected ?? "";
+  say(summary.invitation ? `Invitation for ${summary.buyer} stored on the relay.` : `Invoice ${summary.number} sealed and stored on the relay.`, "ok");
   show("sent-link");
 }
 
@@ -242,10 +372,11 @@ async function listSent() {
         }
       } }, "Revoke");
     return h("tr", { "data-id": record.id },
-      h("td", {}, summary.number), h("td", {}, summary.buyer), h("td", {}, `${summary.payable} ${summary.currency}`),
+      h("td", {}, summary.number), h("td", {}, summary.buyer),
+      h("td", {}, summary.invitation ? "–" : `${summary.payable} ${summary.currency}`),
       h("td", {}, new Date(record.sentAt).toLocaleDateString()), cell,
       h("td", {},
-        h("button", { type: "button", onclick: () => showOpened(open(identity, record.envelope,
+        !summary.invitation && h("button", { type: "button", onclick: () => showOpened(open(identity, record.envelope,
           { expectSender: identity.fingerprint() }), { fromSender: true }) }, "View"),
         " ", h("button", { type: "button", onclick: () => showLink(summary) }, "Link"),
         " ", revokeButton));
@@ -272,6 +403,10 @@ export async function startBusiness() {
   $("nav-new").addEventListener("click", newInvoice);
   $("nav-sent").addEventListener("click", listSent);
   $("nav-lock").addEventListener("click", lock);
+  $("nav-contacts").addEventListener("click", listContacts);
+  $("invite-form").addEventListener("submit", invite);
+  $("inv-contact").addEventListener("change", contactChosen);
+  $("buyer-name").addEventListener("change", buyerTyped);
   $("link-copy").addEventListener("click", async () => {
     await navigator.clipboard?.writeText($("link-url").value).catch(() => {});
     $("link-url").select();
@@ -279,10 +414,10 @@ export async function startBusiness() {
   });
   $("forget-device").addEventListener("click", async () => {
     if (!confirm("Remove your keys and sent list from this browser? Without a backup they are lost.")) return;
-    await storage.forgetDevice();
+    await storage.forgetBusiness();
     location.reload();
   });
-  const info = await storage.identityInfo();
+  const info = await storage.identityInfo("business");
   if (info) {
     $("unlock-who").textContent = `${info.name} · ${info.fingerprint}`;
     show("unlock");

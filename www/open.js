@@ -1,13 +1,21 @@
 // The client's side: a link opens an invoice. Nothing is fetched until the reader clicks,
 // so link previewers burn nothing. The fragment never leaves the browser.
+//
+// A link either carries a one-time secret (`#<relay-id>.<secret>`), or only the relay id
+// (`#<relay-id>`): then the invoice was sealed to the client's own key, and only the device
+// that holds it opens the invoice.
 
-import { openLink } from "/pkg/sealbill.js";
+import { Link, open, openLink, invitationMediaType } from "/pkg/sealbill.js";
 import { $, h, show, say, downloadLink } from "/dom.js";
-import { linkFromLocation } from "/links.js";
 import { fetchEnvelope, reportOpened } from "/relay.js";
 import { renderInvoice } from "/invoice-view.js";
 import { readUbl } from "/ubl.js";
-import { assess, trust } from "/trust.js";
+import { assess, remember, confirm, acceptAccount } from "/trust.js";
+import { clientIdentity, clientInfo } from "/client-key.js";
+import { offerConnect, keepInInbox } from "/client.js";
+
+/** A relay id (SPEC §5.3): what a link without a secret holds. */
+const RELAY_ID = /^[A-Za-z0-9_-]{16,64}$/;
 
 /** What each failure means to the reader, and what to do next. */
 const FAILURES = {
@@ -20,55 +28,100 @@ const FAILURES = {
   BAD_SIGNATURE: "The sender's signature on this invoice is not valid, so it is not shown. Do not pay anything on its basis; tell the sender.",
   NOT_FOR_YOU: "This invoice is signed, but it was addressed to someone else and forwarded. Do not pay it; contact the sender.",
   UNEXPECTED_SENDER: "This invoice is signed by an unexpected key. Do not pay it; contact the sender on a number you already know.",
+  NOT_YOUR_KEY: "This invoice was sealed to another key than the one on this device, so it cannot be opened here. Open the link on the device you connected, or ask the sender to send it again.",
+  NO_KEY: "This invoice was sealed to the key of the client's own device, and this browser holds no such key. Open the link on the device you connected, or restore your key from its backup.",
   OTHER: "This invoice cannot be opened. Ask the sender to send it again.",
 };
 
-function failureOf(error) {
+function failureOf(error, { withIdentity }) {
   switch (error?.code) {
-    case "NOT_FOUND": case "GONE": case "UNREACHABLE": case "BAD_PASSPHRASE":
+    case "NOT_FOUND": case "GONE": case "UNREACHABLE": case "BAD_PASSPHRASE": case "NO_KEY":
     case "TAMPERED": case "BAD_SIGNATURE": case "NOT_FOR_YOU": case "UNEXPECTED_SENDER":
       return error.code;
     case "TRUNCATED": return "TAMPERED";
-    case "WRONG_KEY": case "MALFORMED": case "BAD_ID": return "BROKEN_LINK";
+    case "WRONG_KEY": return withIdentity ? "NOT_YOUR_KEY" : "BROKEN_LINK";
+    case "MALFORMED": case "BAD_ID": return "BROKEN_LINK";
     default: return "OTHER";
   }
 }
 
-function fail(error) {
-  const code = failureOf(error);
+function fail(error, context = {}) {
+  const code = failureOf(error, context);
   say(FAILURES[code], "error");
   $("status").dataset.failure = code;
   return code;
 }
 
 const TRUST_TEXT = {
-  trusted: (since) => `Known sender: you confirmed this fingerprint on ${since}.`,
+  confirmed: (on) => `Known sender: you compared this fingerprint${on ? ` on ${on}` : ""}.`,
+  seen: () => "Seen before, not yet confirmed: you opened invoices signed with this key, but never compared its fingerprint. Compare it with the sender by phone on a number you already know.",
   new: () => "New sender. Call the sender on a number you already know (not one printed on this invoice) and compare the fingerprint digit by digit before you trust it or pay.",
-  unexpected: () => "Unexpected key: this is not the key you confirmed for this sender.",
+  unexpected: () => "Unexpected key: this is not the key you know for this sender.",
 };
 
-/** Shows who signed, the trust state and the warnings; returns whether anything is off. */
+/** Shows or hides what a blocking warning holds back: the invoice and its documents. */
+function holdBack(held) {
+  $("invoice-content").hidden = held;
+  $("connect-box").hidden = held || $("connect-box").dataset.offer !== "true";
+}
+
+/**
+ * The decision a blocking warning needs before anything is shown: an impostor key, or changed
+ * bank details. "Show it" records the decision; "Do not show" leaves everything hidden.
+ */
+function renderDecision(sender, invoice, assessment) {
+  const accountChanged = assessment.warnings.some((w) => w.code === "IBAN_CHANGED");
+  const keyChanged = assessment.state === "unexpected";
+  $("decision").hidden = false;
+  $("decision").replaceChildren(
+    h("h3", {}, keyChanged ? "Stop: check who sent this before you go on" : "Stop: the bank details changed"),
+    h("p", {}, "The invoice is hidden until you decide. Nothing is paid from this page."),
+    h("button", { type: "button", class: "primary", "data-test": "decide-stop",
+      onclick: () => say("The invoice stays hidden. Tell the sender, on a number you already know.", "error") },
+    "Do not show it"),
+    " ",
+    h("button", { type: "button", "data-test": "decide-show",
+      onclick: async () => {
+        if (keyChanged) await remember(sender, invoice);
+        if (accountChanged) await acceptAccount(sender, invoice);
+        $("decision").hidden = true;
+        holdBack(false);
+        say("You decided to see it. Pay only after the phone call confirmed the sender and the account.", "error");
+      } },
+    accountChanged ? "I called the sender on a known number and they confirmed this account: show it"
+      : "I called the sender on a known number and they confirmed this new key: show it"));
+}
+
+/** Shows who signed, the trust state and the warnings; returns the assessment. */
 async function renderTrust(sender, invoice) {
-  const { state, warnings } = await assess(sender, invoice);
+  const assessment = await assess(sender, invoice);
+  const { state, warnings } = assessment;
   const panel = $("trust");
   panel.dataset.state = state;
   panel.replaceChildren(...[
     h("p", {}, "Signed by ", h("strong", { "data-test": "sender-name" }, sender.name)),
     h("p", {}, "Fingerprint ", h("code", { class: "fingerprint", "data-test": "fingerprint" }, sender.fingerprint)),
-    h("p", { class: "trust-state", "data-test": "trust-state" }, TRUST_TEXT[state]()),
-    warnings.map((w) => h("p", { class: "warning", role: "alert", "data-warning": w.code }, w.text)),
-    state !== "trusted" && h("button", {
+    h("p", { class: "trust-state", "data-test": "trust-state" }, TRUST_TEXT[state](assessment.confirmedOn)),
+    warnings.map((w) => h("div", { class: `warning warning-${w.code}`, role: "alert", "data-warning": w.code },
+      h("p", {}, w.text),
+      w.code === "IBAN_CHANGED" && h("dl", { class: "accounts" },
+        h("dt", {}, "Account until now"), h("dd", { "data-test": "old-iban" }, w.old),
+        h("dt", {}, "Account on this invoice"), h("dd", { "data-test": "new-iban" }, w.new),
+        h("dt", {}, "Payee, as signed"), h("dd", {}, w.payee)))),
+    (state === "new" || state === "seen") && h("button", {
       type: "button",
+      "data-test": "confirm-sender",
       onclick: async (e) => {
-        await trust(sender, invoice);
+        await confirm(sender, invoice);
         e.target.disabled = true;
-        e.target.textContent = "Trusted on this device";
+        e.target.textContent = "Confirmed on this device";
       },
-    }, state === "unexpected"
-      ? "I called the sender and they confirmed this new key: trust it"
-      : "I compared the fingerprint: trust this sender"),
+    }, "I compared the fingerprint with the sender by phone: confirm it"),
   ].flat().filter(Boolean));
-  return state !== "trusted" || warnings.length > 0;
+  $("decision").hidden = true;
+  if (assessment.blocking) renderDecision(sender, invoice, assessment);
+  else await remember(sender, invoice);
+  return assessment;
 }
 
 function renderDocuments(documents) {
@@ -92,11 +145,37 @@ async function checkRules(original) {
   $("invoice").dataset.rulesChecked = "true";
 }
 
+/** Whether an opened envelope is an invitation to connect rather than an invoice. */
+export const isInvitation = (opened) => opened.documents[0]?.mediaType === invitationMediaType();
+
+/** Shows an invitation: who invites, and their message; returns the trust assessment. */
+async function showInvitation(opened) {
+  const message = new TextDecoder().decode(opened.documents[0].data);
+  $("invoice-heading").textContent = "An invitation to connect";
+  $("invoice-body").replaceChildren(
+    h("p", {}, h("strong", {}, opened.sender.name), " invites you to receive its invoices end-to-end encrypted, " +
+      "sealed to a key that stays on your device."),
+    message && h("blockquote", { "data-test": "invitation-message" }, message));
+  $("documents").replaceChildren();
+  $("rule-warnings-box").hidden = true;
+  $("trust-box").hidden = false;
+  $("guidance").hidden = true;
+  const assessment = await renderTrust(opened.sender, { seller: { name: opened.sender.name } });
+  holdBack(assessment.blocking);
+  show("invoice");
+  return assessment;
+}
+
 /**
  * Shows a verified envelope: the invoice, the sender and its trust state, the documents.
- * Returns whether the reader must look at a warning before paying.
+ * Returns the trust assessment (undefined for the sender's own view).
  */
 export async function showOpened(opened, { fromSender = false } = {}) {
+  $("connect-box").dataset.offer = "false";
+  $("connect-box").hidden = true;
+  $("decision").hidden = true;
+  $("invoice-heading").textContent = "Invoice";
+  if (isInvitation(opened)) return fromSender ? undefined : showInvitation(opened);
   const original = opened.documents[0].data;
   let invoice;
   try {
@@ -111,27 +190,55 @@ export async function showOpened(opened, { fromSender = false } = {}) {
   renderDocuments(opened.documents);
   $("trust-box").hidden = fromSender;
   $("guidance").hidden = fromSender;
-  const caution = !fromSender && await renderTrust(opened.sender, invoice ?? { seller: { name: opened.sender.name } });
+  const assessment = fromSender ? undefined
+    : await renderTrust(opened.sender, invoice ?? { seller: { name: opened.sender.name } });
+  holdBack(Boolean(assessment?.blocking));
   show("invoice");
   checkRules(original).catch(() => {
     $("invoice").dataset.rulesChecked = "unavailable";
   });
-  return caution;
+  return assessment;
+}
+
+/** After a verified open: the status line, the relay's open count, the inbox and the offer to connect. */
+async function opened(result, { relayId, link, passphrase, envelope, identity }) {
+  const assessment = await showOpened(result);
+  performance.mark("sealbill:verified-invoice-shown");
+  if (assessment.blocking) say("Read the warning below before anything else.", "error");
+  else if (assessment.state !== "confirmed") say("The signature is valid: these are exactly the bytes its key signed. Read the sender check below before you pay.");
+  else say("Verified: signed by a sender you confirmed, and exactly what they signed.", "ok");
+  $("status").dataset.failure = "";
+  reportOpened(relayId, result.openProof).catch(() => {});
+  if (identity) await keepInInbox(identity, result, envelope, { relayId });
+  else offerConnect({ result, relayId, link, passphrase, envelope });
+}
+
+/** Opens an invoice sealed to this device's client identity. */
+async function openWithIdentity(relayId) {
+  if (!await clientInfo()) throw { code: "NO_KEY" };
+  const identity = await clientIdentity("This invoice was sealed to your key on this device. Unlock it to open the invoice.", "open");
+  if (!identity) throw { code: "NO_KEY" };
+  say("Opening…");
+  const envelope = await fetchEnvelope(relayId);
+  await opened(open(identity, envelope), { relayId, envelope, identity });
 }
 
 /** The client flow for a link in the address bar. */
 export function startOpen() {
+  const [relayId, secret] = location.hash.slice(1).split(".");
+  const withIdentity = secret === undefined;
   let link;
+  show("open");
   try {
-    link = linkFromLocation();
-  } catch (error) {
-    show("open");
+    if (withIdentity && !RELAY_ID.test(relayId)) throw new Error("not a relay id");
+    if (!withIdentity) link = Link.parse(location.hash);
+  } catch {
     $("open-button").hidden = true;
     fail({ code: "MALFORMED" });
     return;
   }
-  show("open");
-  $("passphrase-row").hidden = !link.needsPassphrase;
+  $("open-intro-identity").hidden = !withIdentity;
+  $("passphrase-row").hidden = !link?.needsPassphrase;
   let envelope;
   $("open-form").addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -139,20 +246,18 @@ export function startOpen() {
     button.disabled = true;
     say("Opening…");
     try {
+      if (withIdentity) {
+        await openWithIdentity(relayId);
+        return;
+      }
       envelope ??= await fetchEnvelope(link.relayId);
       const passphrase = link.needsPassphrase ? $("link-passphrase").value : undefined;
-      const opened = openLink(link, envelope, passphrase === undefined ? undefined : { passphrase });
-      const caution = await showOpened(opened);
-      performance.mark("sealbill:verified-invoice-shown");
-      if (caution) say("The signature is valid: these are exactly the bytes its key signed. Read the sender check below before you pay.");
-      else say("Verified: signed by a sender you confirmed, and exactly what they signed.", "ok");
-      $("status").dataset.failure = "";
-      reportOpened(link.relayId, opened.openProof).catch(() => {});
-      link.free();
+      const result = openLink(link, envelope, passphrase === undefined ? undefined : { passphrase });
+      await opened(result, { relayId: link.relayId, link, passphrase, envelope });
     } catch (error) {
-      const code = fail(error);
+      const code = fail(error, { withIdentity });
       if (code === "BAD_PASSPHRASE") $("link-passphrase").select();
-      button.disabled = code !== "BAD_PASSPHRASE" && code !== "UNREACHABLE";
+      button.disabled = code !== "BAD_PASSPHRASE" && code !== "UNREACHABLE" && code !== "NO_KEY";
     }
   });
 }

@@ -89,3 +89,31 @@ export async function status(id, manageToken) {
 export async function revoke(id, manageToken) {
   await request(`${API}/${encodeURIComponent(id)}`, { method: "DELETE", headers: bearer(manageToken) });
 }
+
+/**
+ * Sends a client's reply (sealed to the business) for an envelope it opened, proving the open
+ * with the open proof in a header. Resolves to `{ id, receivedAt }`.
+ */
+export async function postReply(id, reply, proof) {
+  const response = await request(`${API}/${encodeURIComponent(id)}/replies`, {
+    method: "POST",
+    headers: { "Content-Type": "application/octet-stream", "Sealbill-Open-Proof": proof },
+    body: reply,
+  });
+  return response.json();
+}
+
+const fromBase64url = (text) => Uint8Array.from(atob(text.replaceAll("-", "+").replaceAll("_", "/")), (c) => c.charCodeAt(0));
+
+/** The replies to an envelope, for its sender: `[{ id, receivedAt, body: Uint8Array }]`. */
+export async function replies(id, manageToken) {
+  const response = await request(`${API}/${encodeURIComponent(id)}/replies`, { headers: bearer(manageToken) });
+  const { replies: list } = await response.json();
+  return list.map((r) => ({ ...r, body: fromBase64url(r.body) }));
+}
+
+/** Deletes a reply the sender has processed. */
+export async function deleteReply(id, replyId, manageToken) {
+  await request(`${API}/${encodeURIComponent(id)}/replies/${encodeURIComponent(replyId)}`,
+    { method: "DELETE", headers: bearer(manageToken) });
+}

@@ -1,19 +1,26 @@
-// Device storage in IndexedDB. The identity is kept only as a keystore blob (Argon2id +
-// XChaCha20-Poly1305 under the passphrase), itself wrapped with a non-extractable AES-GCM key
-// that never leaves this browser: opening it takes the passphrase *and* this device. Sent
-// records keep their secrets (manage token, link) sealed to the business's own key.
+// Device storage in IndexedDB. Identities (the business's, and a client's) are kept only as
+// keystore blobs (Argon2id + XChaCha20-Poly1305 under the passphrase), themselves wrapped with
+// a non-extractable AES-GCM key that never leaves this browser: opening one takes the
+// passphrase *and* this device. Sent records, contacts and inbox entries keep their secrets
+// (manage token, link) sealed to their owner's own key.
 
 const DB_NAME = "sealbill";
-const STORES = ["settings", "sent", "pins"];
+// sent: the business's sent list; contacts: its connected clients; pins: the senders a
+// client has seen or confirmed; inbox: the invoices a client received.
+const STORES = ["settings", "sent", "pins", "contacts", "inbox"];
+/** Where each identity lives in `settings`: the business's, or this device's client identity. */
+const IDENTITY_KEYS = { business: "identity", client: "clientIdentity" };
 const WRAP_AAD = new TextEncoder().encode("sealbill/device-wrap/v1");
 
 let opened;
 
 function db() {
   opened ??= new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 1);
+    const request = indexedDB.open(DB_NAME, 2);
     request.onupgradeneeded = () => {
-      for (const name of STORES) request.result.createObjectStore(name);
+      for (const name of STORES) {
+        if (!request.result.objectStoreNames.contains(name)) request.result.createObjectStore(name);
+      }
     };
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
@@ -51,31 +58,35 @@ async function deviceKey() {
   return key;
 }
 
-/** Stores a keystore blob (already passphrase-locked), wrapped with the device key. */
-export async function saveIdentity(blob, info) {
+/**
+ * Stores a keystore blob (already passphrase-locked), wrapped with the device key, as the
+ * `who` ("business" or "client") identity.
+ */
+export async function saveIdentity(who, blob, info) {
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const wrapped = await crypto.subtle.encrypt(
     { name: "AES-GCM", iv, additionalData: WRAP_AAD }, await deviceKey(), blob);
-  await put("settings", "identity", { iv, wrapped: new Uint8Array(wrapped), ...info });
+  await put("settings", IDENTITY_KEYS[who], { iv, wrapped: new Uint8Array(wrapped), ...info });
 }
 
-/** The stored identity's info (name, fingerprint, and the profile sealed to itself), or undefined. */
-export async function identityInfo() {
-  const record = await get("settings", "identity");
+/** The stored identity's info (name, fingerprint, and what it sealed to itself), or undefined. */
+export async function identityInfo(who) {
+  const record = await get("settings", IDENTITY_KEYS[who]);
   if (!record) return undefined;
   const { iv, wrapped, ...info } = record;
   return info;
 }
 
 /** The keystore blob, unwrapped with the device key; the passphrase is still needed. */
-export async function keystoreBlob() {
-  const record = await get("settings", "identity");
+export async function keystoreBlob(who) {
+  const record = await get("settings", IDENTITY_KEYS[who]);
   const blob = await crypto.subtle.decrypt(
     { name: "AES-GCM", iv: record.iv, additionalData: WRAP_AAD }, await deviceKey(), record.wrapped);
   return new Uint8Array(blob);
 }
 
-/** Forgets the identity, its device key and the sent list on this device. */
-export async function forgetDevice() {
-  for (const store of ["settings", "sent"]) await run(store, "readwrite", (s) => s.clear());
+/** Forgets the business identity, its sent list and its contacts on this device. */
+export async function forgetBusiness() {
+  await remove("settings", IDENTITY_KEYS.business);
+  for (const store of ["sent", "contacts"]) await run(store, "readwrite", (s) => s.clear());
 }

@@ -1,56 +1,110 @@
-// The client's trust in senders, and the fraud checks shown with every invoice. A sender is
-// trusted only after the client compared its fingerprint out of band; the IBAN of the last
-// trusted invoice is remembered so that changed bank details stand out.
+// The client's memory of senders, and the fraud checks shown with every invoice.
+//
+// Every sender a client opens is remembered at first sight (trust on first use): its key, its
+// name and the account it asked to be paid to. A sender is *confirmed* only after the client
+// compared its fingerprint out of band. A different key under a name or an account seen
+// before is the mark of an impostor, and a changed account is the mark of invoice
+// redirection: both block the invoice until the client decides. Names are compared by the
+// core's lookalike key (format characters removed, NFKC, case folding, UTS #39 skeleton).
 
 import { get, put, all } from "/storage.js";
 
 const normIban = (iban) => (iban ?? "").replace(/\s+/g, "").toUpperCase();
+const today = () => new Date().toISOString().slice(0, 10);
+const HIDDEN = /\p{Cf}/u;
+
+/** The lookalike key of a name, from the e-invoice module (which carries the Unicode tables). */
+let keying;
+async function nameKey(name) {
+  keying ??= import("/pkg/invoice/sealbill_invoice.js").then(async (m) => {
+    await m.default();
+    return m.nameKey;
+  });
+  return (await keying)(name);
+}
+
+/** When a pin was confirmed; pins of the first version kept the date as `since`. */
+const confirmedOn = (pin) => pin?.confirmedOn ?? pin?.since;
 
 /**
- * Assesses a verified invoice: `{ state, warnings }`. `state` is "trusted" (fingerprint
- * confirmed earlier), "new" (never seen) or "unexpected" (a name we know, another key).
- * Each warning is `{ code, text }`.
+ * Assesses a verified invoice: `{ state, warnings, blocking, known }`.
+ * - `state`: "confirmed" (fingerprint compared earlier), "seen" (opened before, never
+ *   compared), "new" (never seen), or "unexpected" (a name or account we know, another key);
+ * - `warnings`: `{ code, text }`;
+ * - `blocking`: the invoice must stay hidden until the client decides (an impostor key, or
+ *   changed bank details);
+ * - `known`: the pin the invoice was compared with, if any.
  */
 export async function assess(sender, invoice) {
   const pin = await get("pins", sender.fingerprint);
-  const warnings = [];
-  // Another key trusted under this signer's or this seller's name: the typical impostor.
-  const names = [sender.name, invoice.seller.name].map((n) => n.toLowerCase());
-  const sameName = pin ? undefined : (await all("pins")).find((p) => names.includes(p.name.toLowerCase()));
-  const state = pin ? "trusted" : sameName ? "unexpected" : "new";
-  if (sameName) {
-    warnings.push({ code: "UNEXPECTED_KEY", text:
-      `This invoice is signed by a different key than the one you confirmed for ${sameName.name}. ` +
-      `Someone may be impersonating them. Do not pay; call ${sameName.name} on a number you already know.` });
-  }
-  // The account to compare with: the one last trusted for this key, or for this name.
-  const known = pin ?? sameName;
+  const others = (await all("pins")).filter((p) => p.fingerprint !== sender.fingerprint);
+  const keys = new Set(await Promise.all([sender.name, invoice.seller.name].map(nameKey)));
   const iban = normIban(invoice.payment?.iban);
-  if (known && iban && known.iban && iban !== known.iban) {
-    warnings.push({ code: "IBAN_CHANGED", text:
-      `The bank details changed: the last invoice you trusted from ${known.name} asked for payment to ` +
-      `${known.iban}, this one to ${iban}. Changed bank details are the most common invoice fraud. ` +
-      `Call ${known.name} on a number you already know before paying.` });
+  const sameName = others.find((p) => keys.has(p.nameKey));
+  const sameAccount = iban ? others.find((p) => p.iban === iban) : undefined;
+  const impostor = pin ? undefined : sameName ?? sameAccount;
+  const state = pin ? (confirmedOn(pin) ? "confirmed" : "seen") : impostor ? "unexpected" : "new";
+  const warnings = [];
+  if (impostor) {
+    const why = sameName ? `a name that looks like ${impostor.name}'s` : `the bank account of ${impostor.name}`;
+    warnings.push({ code: "UNEXPECTED_KEY", text:
+      `This invoice uses ${why}, but it is signed by a different key than the one you know for ` +
+      `${impostor.name}. Someone may be impersonating them. Do not pay; call ${impostor.name} on a ` +
+      `number you already know.` });
   }
-  if (sender.name.trim().toLowerCase() !== invoice.seller.name.trim().toLowerCase()) {
+  const known = pin ?? impostor;
+  const ibanChanged = Boolean(known?.iban && iban && iban !== known.iban);
+  if (ibanChanged) {
+    const payee = invoice.payment?.accountName ?? invoice.seller.name;
+    warnings.push({ code: "IBAN_CHANGED", text:
+      `The bank details changed. Until now ${known.name} was paid to ${known.iban}; this invoice asks ` +
+      `for ${iban} (payee "${payee}", as signed). Changed bank details are the most common invoice ` +
+      `fraud. Call ${known.name} on a number you already know, not one on this invoice, before paying.`,
+      old: known.iban, new: iban, payee });
+  }
+  if ([sender.name, invoice.seller.name].some((n) => HIDDEN.test(n))) {
+    warnings.push({ code: "HIDDEN_CHARACTERS", text:
+      "The sender's name contains invisible characters, which can make one name look like another." });
+  }
+  if (keys.size > 1) {
     warnings.push({ code: "NAME_MISMATCH", text:
       `The signer calls itself "${sender.name}" but the invoice names the seller "${invoice.seller.name}".` });
   }
-  const ibanCountry = iban.slice(0, 2);
   const sellerCountry = invoice.seller.address?.country;
-  if (iban && sellerCountry && ibanCountry !== sellerCountry) {
+  if (iban && sellerCountry && iban.slice(0, 2) !== sellerCountry) {
     warnings.push({ code: "FOREIGN_IBAN", text:
-      `The account is in ${ibanCountry} but the seller is in ${sellerCountry}. Check this is expected.` });
+      `The account is in ${iban.slice(0, 2)} but the seller is in ${sellerCountry}. Check this is expected.` });
   }
-  return { state, warnings };
+  return { state, warnings, blocking: Boolean(impostor) || ibanChanged, known, confirmedOn: confirmedOn(pin) };
 }
 
-/** Records that the client compared this sender's fingerprint, and the IBAN they accept. */
-export async function trust(sender, invoice) {
+/**
+ * Remembers the sender of an opened invoice at first sight. A pin that exists is left as it
+ * is: a changed account is recorded only by `acceptAccount`, after the client decided.
+ */
+export async function remember(sender, invoice, extra = {}) {
+  const pin = await get("pins", sender.fingerprint);
+  if (pin) {
+    if (Object.keys(extra).length) await put("pins", sender.fingerprint, { ...pin, ...extra });
+    return;
+  }
   await put("pins", sender.fingerprint, {
-    fingerprint: sender.fingerprint,
-    name: sender.name,
-    iban: normIban(invoice.payment?.iban),
-    since: new Date().toISOString().slice(0, 10),
+    fingerprint: sender.fingerprint, name: sender.name, nameKey: await nameKey(sender.name),
+    card: sender.card, iban: normIban(invoice.payment?.iban) || undefined, firstSeen: today(), ...extra,
   });
+}
+
+/** Records that the client compared this sender's fingerprint, and the account it accepts. */
+export async function confirm(sender, invoice) {
+  await remember(sender, invoice);
+  const pin = await get("pins", sender.fingerprint);
+  await put("pins", sender.fingerprint, { ...pin, confirmedOn: today(),
+    iban: normIban(invoice.payment?.iban) || pin.iban });
+}
+
+/** Records the account of this invoice as the sender's, after the client checked it by phone. */
+export async function acceptAccount(sender, invoice) {
+  await remember(sender, invoice);
+  const pin = await get("pins", sender.fingerprint);
+  await put("pins", sender.fingerprint, { ...pin, iban: normIban(invoice.payment?.iban) });
 }

@@ -6,98 +6,16 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { startRelay, launch, context, shot, downloaded, ROOT } from "./harness.mjs";
+import { WAIT, PASSPHRASE, BUSINESS, IBAN_SHOWN, CLIENT, PAYABLE, relayId, fill, newForm, failure, flows } from "./flows.mjs";
 import { initSync, Link, openLink } from "../../pkg/sealbill.js";
 import { initSync as initInvoice, readInvoice } from "../../pkg/invoice/sealbill_invoice.js";
 
 initSync({ module: readFileSync(join(ROOT, "pkg/sealbill_bg.wasm")) });
 initInvoice({ module: readFileSync(join(ROOT, "pkg/invoice/sealbill_invoice_bg.wasm")) });
 
-const WAIT = { timeout: 20_000 };
-const PASSPHRASE = "plum harbour seven lanterns";
-const BUSINESS = { name: "Muster Design GmbH", street: "Hauptstraße 1", postcode: "10115", city: "Berlin",
-  country: "DE", vat: "DE123456789", email: "anna@muster-design.example", iban: "DE02120300000000202051", bic: "BYLADEM1001" };
-const IBAN_SHOWN = "DE02 1203 0000 0000 2020 51";
-const CLIENT = { name: "Beispiel AG", street: "Marktplatz 2", postcode: "20095", city: "Hamburg",
-  country: "DE", vat: "DE987654321", email: "ap@beispiel.example" };
-const LINES = [
-  { name: "Logo design", quantity: "1", unit: "C62", price: "1200.00", rate: "19" },
-  { name: "Consulting", quantity: "7.5", unit: "HUR", price: "95.00", rate: "19" },
-];
-// 1200.00 + 7.5 × 95.00 = 1912.50 net; 19 % VAT = 363.375 → 363.38.
-const PAYABLE = "2275.88 EUR";
-
 let relay, browser, business, page, trustingClient;
-
-const relayId = (url) => new URL(url).hash.slice(1).split(".")[0];
-
-async function fill(p, values) {
-  for (const [selector, value] of Object.entries(values)) await p.fill(selector, value);
-}
-
-/** Opens a fresh invoice form and waits until it has been reset. */
-async function newForm(p) {
-  const generation = () => p.evaluate(() => document.getElementById("invoice-form").dataset.generation ?? "0");
-  const before = await generation();
-  await p.click("#nav-new");
-  await p.waitForFunction((g) => document.getElementById("invoice-form").dataset.generation !== g, before, WAIT);
-  await p.waitForSelector("#compose:not([hidden])", WAIT);
-}
-
-/** Fills the first-visit form and creates the identity; returns the card. */
-async function setUp(p, { iban = BUSINESS.iban, screenshot } = {}) {
-  await p.goto(`${relay.origin}/`);
-  await p.waitForSelector("#setup:not([hidden])", WAIT);
-  if (screenshot) await shot(p, screenshot);
-  await fill(p, { "#biz-name": BUSINESS.name, "#biz-street": BUSINESS.street, "#biz-postcode": BUSINESS.postcode,
-    "#biz-city": BUSINESS.city, "#biz-country": BUSINESS.country, "#biz-vat": BUSINESS.vat, "#biz-email": BUSINESS.email,
-    "#biz-iban": iban, "#biz-bic": BUSINESS.bic, "#biz-passphrase": "short" });
-  assert.equal(await p.getAttribute("#biz-strength", "data-strength"), "Too weak");
-  await fill(p, { "#biz-passphrase": PASSPHRASE, "#biz-passphrase2": PASSPHRASE });
-  assert.notEqual(await p.getAttribute("#biz-strength", "data-strength"), "Too weak");
-  await p.click("#setup-form button[type=submit]");
-  await p.waitForSelector("#created:not([hidden])", WAIT);
-  return p.inputValue("#created-card");
-}
-
-/** Writes the standard invoice and seals it; returns the link. */
-async function sendInvoice({ passphrase, number, from = page, keepForm = false } = {}) {
-  const page = from;
-  if (!keepForm) await newForm(page);
-  if (number) await page.fill("#inv-number", number);
-  await fill(page, { "#buyer-name": CLIENT.name, "#buyer-street": CLIENT.street, "#buyer-postcode": CLIENT.postcode,
-    "#buyer-city": CLIENT.city, "#buyer-country": CLIENT.country, "#buyer-vat": CLIENT.vat, "#buyer-email": CLIENT.email,
-    "#inv-buyer-ref": "PO-7781" });
-  for (const [i, line] of LINES.entries()) {
-    if (i > 0) await page.click("#add-line");
-    const row = page.locator("#lines fieldset.line").nth(i);
-    await row.locator('[data-line-field="name"]').fill(line.name);
-    await row.locator('[data-line-field="quantity"]').fill(line.quantity);
-    await row.locator('[data-line-field="unitCode"]').selectOption(line.unit);
-    await row.locator('[data-line-field="netPrice"]').fill(line.price);
-    await row.locator('[data-line-field="vatRate"]').fill(line.rate);
-  }
-  if (passphrase) await page.fill("#inv-link-passphrase", passphrase);
-  await page.waitForFunction((t) => document.getElementById("live-total").textContent === t, PAYABLE, WAIT);
-  assert.equal(await page.isDisabled("#seal-button"), false);
-  await page.click("#seal-button");
-  await page.waitForSelector("#sent-link:not([hidden])", WAIT);
-  return page.inputValue("#link-url");
-}
-
-/** Opens a link in a fresh browser context; returns the page after the click. */
-async function openAsClient(url, { passphrase, ctx } = {}) {
-  const client = ctx ?? await context(browser);
-  const p = await client.newPage();
-  await p.goto(url);
-  await p.waitForSelector("#open:not([hidden])", WAIT);
-  if (passphrase !== undefined) await p.fill("#link-passphrase", passphrase);
-  await p.click("#open-button");
-  await p.waitForFunction(() => !document.getElementById("invoice").hidden
-    || document.getElementById("status").dataset.failure, null, WAIT);
-  return p;
-}
-
-const failure = (p) => p.evaluate(() => document.getElementById("status").dataset.failure);
+const env = {};
+const { setUp, sendInvoice, openAsClient } = flows(env);
 
 describe("the page in headless Chromium", { timeout: 240_000 }, () => {
   before(async () => {
@@ -105,6 +23,7 @@ describe("the page in headless Chromium", { timeout: 240_000 }, () => {
     browser = await launch();
     business = await context(browser);
     page = await business.newPage();
+    Object.assign(env, { relay, browser, page });
   });
   after(async () => {
     await browser?.close();
@@ -188,7 +107,7 @@ describe("the page in headless Chromium", { timeout: 240_000 }, () => {
     // Trusting the sender turns the state to known on the next visit.
     await p.click("#trust button");
     const again = await openAsClient(link, { ctx: client });
-    assert.equal(await again.getAttribute("#trust", "data-state"), "trusted");
+    assert.equal(await again.getAttribute("#trust", "data-state"), "confirmed");
     assert.equal(await again.getAttribute("#status", "data-kind"), "ok");
     trustingClient = client;
   });

@@ -1,0 +1,99 @@
+// The page's flows as a person goes through them, shared by the end-to-end suites: set up a
+// business, write and seal the standard invoice, open a link as a client. Every wait is bounded.
+import assert from "node:assert/strict";
+import { context, shot } from "./harness.mjs";
+
+export const WAIT = { timeout: 20_000 };
+export const PASSPHRASE = "plum harbour seven lanterns";
+export const BUSINESS = { name: "Muster Design GmbH", street: "Hauptstraße 1", postcode: "10115", city: "Berlin",
+  country: "DE", vat: "DE123456789", email: "anna@muster-design.example", iban: "DE02120300000000202051", bic: "BYLADEM1001" };
+export const IBAN_SHOWN = "DE02 1203 0000 0000 2020 51";
+export const CLIENT = { name: "Beispiel AG", street: "Marktplatz 2", postcode: "20095", city: "Hamburg",
+  country: "DE", vat: "DE987654321", email: "ap@beispiel.example" };
+export const LINES = [
+  { name: "Logo design", quantity: "1", unit: "C62", price: "1200.00", rate: "19" },
+  { name: "Consulting", quantity: "7.5", unit: "HUR", price: "95.00", rate: "19" },
+];
+// 1200.00 + 7.5 × 95.00 = 1912.50 net; 19 % VAT = 363.375 → 363.38.
+export const PAYABLE = "2275.88 EUR";
+
+export const relayId = (url) => new URL(url).hash.slice(1).split(".")[0];
+
+export async function fill(p, values) {
+  for (const [selector, value] of Object.entries(values)) await p.fill(selector, value);
+}
+
+/** Opens a fresh invoice form and waits until it has been reset. */
+export async function newForm(p) {
+  const generation = () => p.evaluate(() => document.getElementById("invoice-form").dataset.generation ?? "0");
+  const before = await generation();
+  await p.click("#nav-new");
+  await p.waitForFunction((g) => document.getElementById("invoice-form").dataset.generation !== g, before, WAIT);
+  await p.waitForSelector("#compose:not([hidden])", WAIT);
+}
+
+/**
+ * The flows that need the running relay and browser: `env` holds `relay`, `browser` and the
+ * business's `page`, set once they are started.
+ */
+export function flows(env) {
+  /** Fills the first-visit form and creates the identity; returns the card. */
+  async function setUp(p, { iban = BUSINESS.iban, screenshot } = {}) {
+    await p.goto(`${env.relay.origin}/`);
+    await p.waitForSelector("#setup:not([hidden])", WAIT);
+    if (screenshot) await shot(p, screenshot);
+    await fill(p, { "#biz-name": BUSINESS.name, "#biz-street": BUSINESS.street, "#biz-postcode": BUSINESS.postcode,
+      "#biz-city": BUSINESS.city, "#biz-country": BUSINESS.country, "#biz-vat": BUSINESS.vat, "#biz-email": BUSINESS.email,
+      "#biz-iban": iban, "#biz-bic": BUSINESS.bic, "#biz-passphrase": "short" });
+    assert.equal(await p.getAttribute("#biz-strength", "data-strength"), "Too weak");
+    await fill(p, { "#biz-passphrase": PASSPHRASE, "#biz-passphrase2": PASSPHRASE });
+    assert.notEqual(await p.getAttribute("#biz-strength", "data-strength"), "Too weak");
+    await p.click("#setup-form button[type=submit]");
+    await p.waitForSelector("#created:not([hidden])", WAIT);
+    return p.inputValue("#created-card");
+  }
+
+  /** Writes the standard invoice and seals it; returns the link. */
+  async function sendInvoice({ passphrase, number, from = env.page, keepForm = false, contact } = {}) {
+    const page = from;
+    if (!keepForm) await newForm(page);
+    if (number) await page.fill("#inv-number", number);
+    await fill(page, { "#buyer-name": CLIENT.name, "#buyer-street": CLIENT.street, "#buyer-postcode": CLIENT.postcode,
+      "#buyer-city": CLIENT.city, "#buyer-country": CLIENT.country, "#buyer-vat": CLIENT.vat, "#buyer-email": CLIENT.email,
+      "#inv-buyer-ref": "PO-7781" });
+    for (const [i, line] of LINES.entries()) {
+      if (i > 0) await page.click("#add-line");
+      const row = page.locator("#lines fieldset.line").nth(i);
+      await row.locator('[data-line-field="name"]').fill(line.name);
+      await row.locator('[data-line-field="quantity"]').fill(line.quantity);
+      await row.locator('[data-line-field="unitCode"]').selectOption(line.unit);
+      await row.locator('[data-line-field="netPrice"]').fill(line.price);
+      await row.locator('[data-line-field="vatRate"]').fill(line.rate);
+    }
+    if (passphrase) await page.fill("#inv-link-passphrase", passphrase);
+    if (contact) await page.selectOption("#inv-contact", { label: contact });
+    await page.waitForFunction((t) => document.getElementById("live-total").textContent === t, PAYABLE, WAIT);
+    assert.equal(await page.isDisabled("#seal-button"), false);
+    await page.click("#seal-button");
+    await page.waitForSelector("#sent-link:not([hidden])", WAIT);
+    return page.inputValue("#link-url");
+  }
+
+  /** Opens a link in a fresh browser context; returns the page after the click. */
+  async function openAsClient(url, { passphrase, ctx } = {}) {
+    const client = ctx ?? await context(env.browser);
+    const p = await client.newPage();
+    await p.goto(url);
+    await p.waitForSelector("#open:not([hidden])", WAIT);
+    if (passphrase !== undefined) await p.fill("#link-passphrase", passphrase);
+    await p.click("#open-button");
+    await p.waitForFunction(() => !document.getElementById("invoice").hidden
+      || document.getElementById("status").dataset.failure, null, WAIT);
+    return p;
+  }
+
+  return { setUp, sendInvoice, openAsClient };
+}
+
+export const failure = (p) => p.evaluate(() => document.getElementById("status").dataset.failure);
+

@@ -1,0 +1,87 @@
+// The client's own identity on this device: created, restored or unlocked when first needed,
+// then kept in wasm memory for the life of the page. It is locked like the business identity:
+// a passphrase (Argon2id) and a non-extractable key of this browser.
+
+import { Identity } from "/pkg/sealbill.js";
+import { $, show, say, downloadLink } from "/dom.js";
+import * as storage from "/storage.js";
+import { strength } from "/passphrase.js";
+
+let unlocked;
+
+/** The unlocked client identity, or undefined. */
+export const unlockedClient = () => unlocked;
+
+/** What the page keeps about this device's client identity (name, fingerprint), or undefined. */
+export const clientInfo = () => storage.identityInfo("client");
+
+async function keep(identity, passphrase) {
+  await storage.saveIdentity("client", identity.lock(passphrase),
+    { name: identity.name, fingerprint: identity.fingerprint() });
+  unlocked = identity;
+  $("client-backup").replaceChildren("Keep a backup of your key: ",
+    downloadLink("sealbill-client-key-backup.txt", identity.exportBackup(passphrase), "Download encrypted backup"));
+  $("client-backup").hidden = false;
+}
+
+/**
+ * Resolves with the client identity: unlocked already, or after the person creates, restores
+ * or unlocks it on the `client-key` screen. `why` says what it is for; `back` is the screen to
+ * return to. Resolves undefined if they choose "Not now".
+ */
+export async function clientIdentity(why, back) {
+  if (unlocked) return unlocked;
+  const info = await clientInfo();
+  $("client-key-why").textContent = why;
+  $("client-create").hidden = Boolean(info);
+  $("client-unlock").hidden = !info;
+  if (info) $("client-unlock-who").textContent = `${info.name} · ${info.fingerprint}`;
+  show("client-key");
+  say("");
+  const listening = new AbortController();
+  const { signal } = listening;
+  return new Promise((resolve) => {
+    const done = (identity) => {
+      listening.abort();
+      for (const form of ["client-create-form", "client-restore-form", "client-unlock-form"]) $(form).reset();
+      if (back) show(back);
+      resolve(identity);
+    };
+    const attempt = (act) => async (event) => {
+      event.preventDefault();
+      try {
+        done(await act());
+      } catch (error) {
+        say(error.code === "BAD_PASSPHRASE" ? "Wrong passphrase." : `That did not work: ${error.message}`, "error");
+      }
+    };
+    $("client-passphrase").addEventListener("input", () => {
+      const { label, hint } = strength($("client-passphrase").value);
+      $("client-strength").textContent = $("client-passphrase").value ? `${label}. ${hint}` : "";
+      $("client-strength").dataset.strength = label;
+    }, { signal });
+    $("client-create-form").addEventListener("submit", attempt(async () => {
+      const passphrase = $("client-passphrase").value;
+      if (passphrase !== $("client-passphrase2").value) throw new Error("the two passphrases differ");
+      if (strength(passphrase).label === "Too weak") throw new Error("choose a longer passphrase: at least 12 characters, better four or more words");
+      say("Creating your key and locking it (a second or two)…");
+      const identity = Identity.generate($("client-name").value.trim());
+      await keep(identity, passphrase);
+      say("");
+      return identity;
+    }), { signal });
+    $("client-restore-form").addEventListener("submit", attempt(async () => {
+      const passphrase = $("client-restore-passphrase").value;
+      const identity = Identity.importBackup(await $("client-restore-file").files[0].text(), passphrase);
+      await keep(identity, passphrase);
+      return identity;
+    }), { signal });
+    $("client-unlock-form").addEventListener("submit", attempt(async () => {
+      say("Unlocking…");
+      unlocked = Identity.unlock(await storage.keystoreBlob("client"), $("client-unlock-passphrase").value);
+      say("");
+      return unlocked;
+    }), { signal });
+    $("client-key-cancel").addEventListener("click", () => done(undefined), { signal });
+  });
+}

@@ -1,0 +1,159 @@
+// The client's connection to a business, and the inbox of invoices received on this device.
+//
+// Connecting (SPEC §5.5): after opening an invoice from a link, the client seals its own card
+// to the business in a reply, bound to that invoice, and the relay passes it on to the
+// business. Later invoices are sealed to the client's key: their links carry no secret.
+
+import { Link, open, openLink, sealReply } from "/pkg/sealbill.js";
+import { $, h, show, say, downloadLink } from "/dom.js";
+import * as storage from "/storage.js";
+import { postReply } from "/relay.js";
+import { sealToSelf, openOwn } from "/own.js";
+import { readUbl } from "/ubl.js";
+import { remember } from "/trust.js";
+import { clientIdentity } from "/client-key.js";
+
+const REPLY_FAILURES = {
+  REPLAYED: "This device already answered this invoice: the business has your key.",
+  TOO_MANY_REPLIES: "This invoice has had too many answers already. Ask the business to send you an invitation.",
+  GONE: "The business revoked this invoice, so it cannot be answered. Ask it for an invitation.",
+  NOT_FOUND: "This invoice has expired on the server, so it cannot be answered. Ask the business for an invitation.",
+  UNREACHABLE: "The invoice server cannot be reached. Try again in a moment.",
+};
+
+/** The invoice an envelope holds, read from its signed UBL; undefined for an invitation. */
+function invoiceOf(result) {
+  try {
+    return readUbl(result.documents[0].data);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The summary an inbox row shows, from the signed invoice (or undefined for an invitation). */
+function summaryOf(result) {
+  const invoice = invoiceOf(result);
+  if (!invoice) return undefined;
+  return { sender: result.sender.name, fingerprint: result.sender.fingerprint, number: invoice.number,
+    payable: invoice.totals.payable, currency: invoice.currency, dueDate: invoice.dueDate };
+}
+
+/**
+ * Keeps an opened invoice in this client's inbox: the envelope as it came, and what reopens it
+ * (the link, for an invoice opened from one) sealed to the client's own key.
+ */
+export async function keepInInbox(identity, result, envelope, access) {
+  const summary = summaryOf(result);
+  if (!summary) return;
+  await storage.put("inbox", access.relayId, { id: access.relayId, receivedAt: Date.now(), envelope,
+    secret: sealToSelf(identity, `inbox-${access.relayId}`, { access, summary }) });
+}
+
+/**
+ * Offers, under an invoice or invitation opened from a link, to receive this sender's future
+ * invoices only on this device.
+ */
+export function offerConnect({ result, relayId, link, passphrase, envelope }) {
+  const box = $("connect-box");
+  const button = $("connect-button");
+  box.dataset.offer = "true";
+  box.hidden = $("invoice-content").hidden;
+  $("connect-name").textContent = result.sender.name;
+  $("connect-result").replaceChildren();
+  button.disabled = false;
+  button.onclick = async () => {
+    button.disabled = true;
+    const identity = await clientIdentity(
+      `Your key lets ${result.sender.name} seal invoices that only this device can open. Create it, or unlock the one you have.`,
+      "invoice");
+    if (!identity) {
+      button.disabled = false;
+      return;
+    }
+    try {
+      say("Connecting…");
+      const reply = sealReply(identity, link, envelope, passphrase === undefined ? undefined : { passphrase });
+      await postReply(relayId, reply.envelope, result.openProof);
+      await remember(result.sender, invoiceOf(result) ?? { seller: { name: result.sender.name } },
+        { connectedAs: identity.fingerprint() });
+      await keepInInbox(identity, result, envelope, { relayId, fragment: location.hash, passphrase });
+      say(`Connected: ${result.sender.name} will seal your next invoices to the key on this device.`, "ok");
+      $("connect-result").replaceChildren(
+        h("p", {}, `${result.sender.name} will see your name and this fingerprint. When they call you to confirm, compare it digit by digit:`),
+        h("p", { class: "fingerprint big", "data-test": "client-fingerprint" }, identity.fingerprint()),
+        h("p", {}, "Your invoices from now on: ", h("a", { href: "#inbox" }, "the inbox on this device"), "."));
+      link.free();
+    } catch (error) {
+      say(REPLY_FAILURES[error.code] ?? `Not connected: ${error.message}`, "error");
+      button.disabled = error.code === "REPLAYED" || error.code === "GONE" || error.code === "NOT_FOUND";
+    }
+  };
+}
+
+/** Reopens an inbox entry: with its link, or with the client's key. */
+function reopen(identity, record, access) {
+  if (!access.fragment) return open(identity, record.envelope);
+  const link = Link.parse(access.fragment);
+  try {
+    return openLink(link, record.envelope, access.passphrase === undefined ? undefined : { passphrase: access.passphrase });
+  } finally {
+    link.free();
+  }
+}
+
+const STATES = { confirmed: "confirmed", seen: "seen, not confirmed" };
+
+/** The client's inbox: every invoice received on this device, newest first. */
+export async function startInbox() {
+  const identity = await clientIdentity("Unlock your key to see the invoices you received on this device.", "inbox");
+  if (!identity) {
+    say("Your inbox stays locked. Open an invoice link to connect with a business, or restore your key from its backup.");
+    return;
+  }
+  $("inbox-who").textContent = `${identity.name} · ${identity.fingerprint()}`;
+  $("inbox-backup-form").onsubmit = (event) => {
+    event.preventDefault();
+    try {
+      $("inbox-backup-link").replaceChildren(downloadLink("sealbill-client-key-backup.txt",
+        identity.exportBackup($("inbox-backup-passphrase").value), "Download encrypted backup"));
+    } catch (error) {
+      say(`No backup made: ${error.message}`, "error");
+    }
+  };
+  const records = (await storage.all("inbox")).sort((a, b) => b.receivedAt - a.receivedAt);
+  $("inbox-empty").hidden = records.length > 0;
+  const rows = await Promise.all(records.map(async (record) => {
+    let entry;
+    try {
+      entry = openOwn(identity, record.secret);
+    } catch (error) {
+      return h("tr", {}, h("td", { colspan: 6 }, `A damaged entry (${error.code ?? error.message}).`));
+    }
+    const { summary, access } = entry;
+    const pin = await storage.get("pins", summary.fingerprint);
+    const state = pin ? STATES[pin.confirmedOn ?? pin.since ? "confirmed" : "seen"] : "unknown";
+    const act = (label, then) => h("button", { type: "button", onclick: async () => {
+      try {
+        await then(reopen(identity, record, access));
+      } catch (error) {
+        say(`This invoice cannot be opened: ${error.message}`, "error");
+      }
+    } }, label);
+    return h("tr", { "data-id": record.id },
+      h("td", {}, summary.sender, h("br"), h("code", { class: "fingerprint small" }, summary.fingerprint)),
+      h("td", {}, summary.number), h("td", {}, `${summary.payable} ${summary.currency}`),
+      h("td", {}, summary.dueDate ?? "–"), h("td", { "data-test": "inbox-trust" }, state),
+      h("td", {},
+        act("Open", async (result) => {
+          const { showOpened } = await import("/open.js");
+          await showOpened(result);
+        }),
+        " ",
+        act("Download the signed original", (result) => {
+          const doc = result.documents[0];
+          downloadLink(doc.name, doc.data).click();
+        })));
+  }));
+  $("inbox-rows").replaceChildren(...rows);
+  show("inbox");
+}
