@@ -6,11 +6,13 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, MatchedPath, OriginalUri, Path, Query, Request, State};
+use axum::extract::{
+    DefaultBodyLimit, FromRequest, MatchedPath, OriginalUri, Path, Query, Request, State,
+};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -25,7 +27,9 @@ use crate::config::ServeArgs;
 use crate::errors::ApiError;
 use crate::limits::{self, RateLimiter};
 use crate::metrics::Metrics;
-use crate::store::{Fetched, Meta, NewEnvelope, State as EnvelopeState, Store};
+use crate::store::{
+    Fetched, Meta, NewEnvelope, NewReply, ReplyInsert, State as EnvelopeState, Store,
+};
 use crate::web;
 
 /// Shared state of the relay.
@@ -91,15 +95,32 @@ fn new_id() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// Whether `id` is 16 bytes in base64url, as [`new_id`] makes them.
+fn is_id(id: &str) -> bool {
+    let mut bytes = [0u8; 16];
+    id.len() == ID_LEN && matches!(URL_SAFE_NO_PAD.decode_slice(id, &mut bytes), Ok(16))
+}
+
 /// Refuses anything that is not a well-formed id, before touching the store.
 fn check_id(id: &str) -> Result<(), ApiError> {
-    let mut bytes = [0u8; 16];
-    if id.len() == ID_LEN && matches!(URL_SAFE_NO_PAD.decode_slice(id, &mut bytes), Ok(16)) {
+    if is_id(id) {
         Ok(())
     } else {
         Err(ApiError::bad_request(
             "BAD_ID",
             "an envelope id is 22 base64url characters",
+        ))
+    }
+}
+
+/// Refuses a malformed reply id, before touching the store.
+fn check_reply_id(id: &str) -> Result<(), ApiError> {
+    if is_id(id) {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request(
+            "BAD_ID",
+            "a reply id is 22 base64url characters",
         ))
     }
 }
@@ -223,6 +244,16 @@ const NOT_FOUND: ApiError = ApiError::new(
     "NOT_FOUND",
     "no such invoice: the link is wrong or has expired",
 );
+const NO_PROOF_STORED: ApiError = ApiError::new(
+    StatusCode::CONFLICT,
+    "NO_PROOF",
+    "this invoice was uploaded without an open proof",
+);
+const WRONG_PROOF: ApiError = ApiError::new(
+    StatusCode::FORBIDDEN,
+    "BAD_PROOF",
+    "the open proof does not match this invoice",
+);
 
 async fn fetch(State(state): Shared, Path(id): Path<String>) -> Result<Response, ApiError> {
     check_id(&id)?;
@@ -307,17 +338,9 @@ async fn opened(
     if meta.state != EnvelopeState::Active {
         return Err(GONE);
     }
-    let stored = meta.proof_hash.ok_or(ApiError::new(
-        StatusCode::CONFLICT,
-        "NO_PROOF",
-        "this invoice was uploaded without an open proof",
-    ))?;
+    let stored = meta.proof_hash.ok_or(NO_PROOF_STORED)?;
     if !proof.matches(&stored) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "BAD_PROOF",
-            "the open proof does not match this invoice",
-        ));
+        return Err(WRONG_PROOF);
     }
     let (opens, state_after) = blocking(&state, move |s| s.record_open(&id))
         .await?
@@ -326,6 +349,119 @@ async fn opened(
         "opens": opens,
         "burned": state_after == EnvelopeState::Burned,
     })))
+}
+
+/// The header that carries a reader's open proof (SPEC §5.4) with a reply: a header, so that
+/// the proof never lands in URLs or access logs.
+pub const OPEN_PROOF_HEADER: &str = "sealbill-open-proof";
+/// The largest reply body: a small age file (a sealed key-exchange message).
+pub const MAX_REPLY_BODY: usize = 64 * 1024;
+/// Replies held per envelope; the sender deletes those it has processed.
+pub const MAX_REPLIES: usize = 4;
+
+const REVOKED: ApiError = ApiError::new(
+    StatusCode::GONE,
+    "GONE",
+    "this invoice was revoked by its sender",
+);
+
+/// A reply from a reader of the envelope: an age file the relay cannot read, accepted only
+/// with the envelope's open proof. The proof is checked before the body is read.
+async fn post_reply(
+    State(state): Shared,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    request: Request,
+) -> Result<Response, ApiError> {
+    check_id(&id)?;
+    let proof = headers.get(OPEN_PROOF_HEADER).ok_or(ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "NO_PROOF",
+        "a reply needs the Sealbill-Open-Proof header",
+    ))?;
+    let proof = proof
+        .to_str()
+        .ok()
+        .and_then(|p| OpenProof::from_base64url(p).ok())
+        .ok_or(ApiError::bad_request(
+            "BAD_PROOF",
+            "Sealbill-Open-Proof is 43 base64url characters",
+        ))?;
+    let meta = meta_of(&state, id.clone()).await?;
+    if meta.state == EnvelopeState::Revoked {
+        return Err(REVOKED);
+    }
+    let stored = meta.proof_hash.ok_or(NO_PROOF_STORED)?;
+    if !proof.matches(&stored) {
+        return Err(WRONG_PROOF);
+    }
+    // Read only now, within the route's body limit (DefaultBodyLimit, MAX_REPLY_BODY).
+    let body = Bytes::from_request(request, &())
+        .await
+        .map_err(|r| ApiError::from_status(r.status()))?;
+    sealbill::age::check_file(&body)
+        .map_err(|_| ApiError::bad_request("NOT_AGE", "the body is not a binary age v1 file"))?;
+    let now = now();
+    let reply = NewReply::new(id, new_id(), body.to_vec(), now);
+    let reply_id = reply.id.clone();
+    let stored = blocking(&state, move |s| s.insert_reply(reply, MAX_REPLIES, now)).await?;
+    match stored {
+        ReplyInsert::Stored => Ok((
+            StatusCode::CREATED,
+            Json(json!({ "id": reply_id, "receivedAt": now })),
+        )
+            .into_response()),
+        // The envelope expired or was revoked since the checks above.
+        ReplyInsert::Missing => Err(NOT_FOUND),
+        ReplyInsert::Revoked => Err(REVOKED),
+        ReplyInsert::Replayed => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "REPLAYED",
+            "this reply is already stored",
+        )),
+        ReplyInsert::Full => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "TOO_MANY_REPLIES",
+            "this invoice holds as many replies as allowed until its sender fetches them",
+        )),
+    }
+}
+
+/// The replies to an envelope, for its sender (the manage token), whatever the envelope's
+/// state until it expires.
+async fn list_replies(
+    State(state): Shared,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let meta = meta_of(&state, id.clone()).await?;
+    auth::check_token(&headers, &meta.manage_hash)?;
+    let replies = blocking(&state, move |s| s.replies(&id)).await?;
+    let replies: Vec<serde_json::Value> = replies
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "receivedAt": r.received_at,
+                "body": URL_SAFE_NO_PAD.encode(&r.body),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "replies": replies })))
+}
+
+/// Deletes a reply the sender has processed (idempotent).
+async fn delete_reply(
+    State(state): Shared,
+    Path((id, reply_id)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    check_id(&id)?;
+    check_reply_id(&reply_id)?;
+    let meta = meta_of(&state, id.clone()).await?;
+    auth::check_token(&headers, &meta.manage_hash)?;
+    blocking(&state, move |s| s.delete_reply(&id, &reply_id)).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn healthz(State(state): Shared) -> Result<Json<serde_json::Value>, ApiError> {
@@ -412,6 +548,7 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
                 header::CONTENT_TYPE,
                 header::AUTHORIZATION,
                 header::HeaderName::from_static(sealbill::SIGNATURE_HEADER),
+                header::HeaderName::from_static(OPEN_PROOF_HEADER),
             ])
     })
 }
@@ -430,6 +567,13 @@ pub fn app(state: Arc<AppState>) -> Router {
             "/envelopes/{id}/opened",
             post(opened).layer(DefaultBodyLimit::max(1024)),
         )
+        .route(
+            "/envelopes/{id}/replies",
+            get(list_replies)
+                .post(post_reply)
+                .layer(DefaultBodyLimit::max(MAX_REPLY_BODY)),
+        )
+        .route("/envelopes/{id}/replies/{replyId}", delete(delete_reply))
         .fallback(api_not_found)
         .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
         .layer(SetResponseHeaderLayer::overriding(

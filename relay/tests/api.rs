@@ -13,12 +13,14 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Request, Response, StatusCode};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use clap::Parser;
 use http_body_util::BodyExt;
-use sealbill::{seal, sign_request, Document, Identity, SealOptions, Sealed};
+use sealbill::{seal, sign_request, Document, Identity, LinkRequest, SealOptions, Sealed};
 use sealbill_relay::config::Cli;
 use sealbill_relay::sqlite::SqliteStore;
-use sealbill_relay::store::{Sender, Store};
+use sealbill_relay::store::{NewEnvelope, Sender, Store};
 use sealbill_relay::{app, now, AppState, CSP};
 use serde_json::Value;
 use tower::ServiceExt;
@@ -600,7 +602,11 @@ async fn every_operation_in_openapi_json_is_routed_and_answers_a_documented_stat
                 continue;
             }
             operations += 1;
-            let uri = format!("/api/v1{}", path.replace("{id}", "AAAAAAAAAAAAAAAAAAAAAA"));
+            let uri = format!(
+                "/api/v1{}",
+                path.replace("{id}", "AAAAAAAAAAAAAAAAAAAAAA")
+                    .replace("{replyId}", "AAAAAAAAAAAAAAAAAAAAAA")
+            );
             let request = Request::builder()
                 .method(method.to_uppercase().as_str())
                 .uri(&uri)
@@ -621,5 +627,464 @@ async fn every_operation_in_openapi_json_is_routed_and_answers_a_documented_stat
             assert!(documented, "{what} is not in openapi.json");
         }
     }
-    assert_eq!(operations, 5);
+    assert_eq!(operations, 8);
+}
+
+// Replies (key exchange): a reader who opened an envelope sends an age file back to its sender.
+
+/// An invoice sealed for a link (and the sender), uploaded with its open-proof hash and
+/// `opens`; returns the sealed invoice, the envelope id and the manage token.
+async fn upload_with_link(relay: &Relay, acme: &Identity, opens: u32) -> (Sealed, String, String) {
+    let doc = Document {
+        name: "INV-7.xml".into(),
+        media_type: "application/xml".into(),
+        data: b"<Invoice>reply to me</Invoice>".to_vec(),
+    };
+    let options = SealOptions {
+        link: Some(LinkRequest::Plain),
+        ..SealOptions::new("INV-7", now())
+    };
+    let sealed = seal(acme, &[doc], &options).unwrap();
+    let target = format!(
+        "/api/v1/envelopes?opens={opens}&proof={}",
+        sealed.open_proof.hash_base64url()
+    );
+    let (status, created) = upload(relay, &target, sealed.envelope.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().unwrap().to_owned();
+    let token = created["manageToken"].as_str().unwrap().to_owned();
+    (sealed, id, token)
+}
+
+/// A reply body: any binary age v1 file, here an envelope the client seals to the sender.
+fn reply_body(client: &Identity, acme: &Identity, note: &str) -> Vec<u8> {
+    let doc = Document {
+        name: "reply.txt".into(),
+        media_type: "text/plain".into(),
+        data: note.as_bytes().to_vec(),
+    };
+    let options = SealOptions {
+        recipients: vec![acme.recipient()],
+        ..SealOptions::new(note, now())
+    };
+    seal(client, &[doc], &options).unwrap().envelope
+}
+
+fn post_reply(id: &str, proof: Option<&str>, body: Vec<u8>) -> Request<Body> {
+    let mut request = Request::post(format!("/api/v1/envelopes/{id}/replies"))
+        .header("content-type", "application/octet-stream");
+    if let Some(proof) = proof {
+        request = request.header("sealbill-open-proof", proof);
+    }
+    request.body(Body::from(body)).unwrap()
+}
+
+fn with_token(method: &str, uri: &str, token: Option<&str>) -> Request<Body> {
+    let mut request = Request::builder().method(method).uri(uri);
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    request.body(Body::empty()).unwrap()
+}
+
+/// The replies listed with the manage token: (id, receivedAt, body bytes).
+async fn list_replies(relay: &Relay, id: &str, token: &str) -> Vec<(String, u64, Vec<u8>)> {
+    let uri = format!("/api/v1/envelopes/{id}/replies");
+    let (status, response, body) = call(relay, with_token("GET", &uri, Some(token))).await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    json(&body)["replies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_owned(),
+                r["receivedAt"].as_u64().unwrap(),
+                URL_SAFE_NO_PAD
+                    .decode(r["body"].as_str().unwrap())
+                    .expect("the body is unpadded base64url"),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_reader_replies_with_the_open_proof_and_the_sender_fetches_and_deletes_it() {
+    let relay = relay(&["--open-uploads"]);
+    let (acme, client) = parties();
+    let (sealed, id, token) = upload_with_link(&relay, &acme, 1).await;
+
+    // The reader opens the link, and its open burns the envelope (opens=1).
+    let (_, _, fetched) = call(&relay, get(&format!("/api/v1/envelopes/{id}"))).await;
+    let link_identity = sealed.link.as_ref().unwrap().identity(None).unwrap();
+    let opened = sealbill::open(&[link_identity], &fetched, None).unwrap();
+    let proof = opened.open_proof.to_base64url();
+    let request = Request::post(format!("/api/v1/envelopes/{id}/opened"))
+        .header("content-type", "application/json")
+        .body(Body::from(format!(r#"{{"proof":"{proof}"}}"#)))
+        .unwrap();
+    let (_, _, body) = call(&relay, request).await;
+    assert_eq!(json(&body)["burned"], true);
+
+    // A burned envelope still takes the reply that follows its open.
+    let reply = reply_body(&client, &acme, "my key");
+    let before = now();
+    let (status, response, body) = call(&relay, post_reply(&id, Some(&proof), reply.clone())).await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let created = json(&body);
+    let reply_id = created["id"].as_str().unwrap().to_owned();
+    assert_eq!(reply_id.len(), 22);
+    let received_at = created["receivedAt"].as_u64().unwrap();
+    assert!((before..=now()).contains(&received_at));
+
+    let listed = list_replies(&relay, &id, &token).await;
+    assert_eq!(listed, [(reply_id.clone(), received_at, reply.clone())]);
+    // The sender can open it: the body round-trips byte for byte.
+    let read = sealbill::open(&[acme.age_identity().clone()], &listed[0].2, None).unwrap();
+    assert_eq!(read.documents[0].data, b"my key");
+
+    let delete_uri = format!("/api/v1/envelopes/{id}/replies/{reply_id}");
+    for _ in 0..2 {
+        let (status, _, body) = call(&relay, with_token("DELETE", &delete_uri, Some(&token))).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "idempotent");
+        assert!(body.is_empty());
+    }
+    assert!(list_replies(&relay, &id, &token).await.is_empty());
+
+    // Metrics name the route templates, never ids or the proof.
+    let (_, _, body) = call(&relay, get("/metrics")).await;
+    let text = String::from_utf8(body).unwrap();
+    for line in [
+        r#"method="POST",route="/api/v1/envelopes/{id}/replies",status="201""#,
+        r#"method="GET",route="/api/v1/envelopes/{id}/replies",status="200""#,
+        r#"method="DELETE",route="/api/v1/envelopes/{id}/replies/{replyId}",status="204""#,
+    ] {
+        assert!(text.contains(line), "{line} not in {text}");
+    }
+    for secret in [&id, &reply_id, &proof, &token] {
+        assert!(!text.contains(secret.as_str()));
+    }
+}
+
+#[tokio::test]
+async fn replies_are_listed_oldest_first_even_after_the_sender_revoked_the_link() {
+    let relay = relay(&["--open-uploads"]);
+    let (acme, client) = parties();
+    let (sealed, id, token) = upload_with_link(&relay, &acme, 5).await;
+    let proof = sealbill::open(
+        &[sealed.link.as_ref().unwrap().identity(None).unwrap()],
+        &sealed.envelope,
+        None,
+    )
+    .unwrap()
+    .open_proof
+    .to_base64url();
+    let bodies: Vec<Vec<u8>> = ["first", "second"]
+        .iter()
+        .map(|note| reply_body(&client, &acme, note))
+        .collect();
+    let mut ids = Vec::new();
+    for body in &bodies {
+        let (status, _, created) = call(&relay, post_reply(&id, Some(&proof), body.clone())).await;
+        assert_eq!(status, StatusCode::CREATED);
+        ids.push(json(&created)["id"].as_str().unwrap().to_owned());
+    }
+    let (status, _, _) = call(
+        &relay,
+        with_token("DELETE", &format!("/api/v1/envelopes/{id}"), Some(&token)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+
+    // Revoked: no new reply, but the sender still gets those it has.
+    let late = reply_body(&client, &acme, "late");
+    let (status, _, body) = call(&relay, post_reply(&id, Some(&proof), late)).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::GONE, "GONE".into())
+    );
+    let listed = list_replies(&relay, &id, &token).await;
+    let listed: Vec<(String, Vec<u8>)> = listed.into_iter().map(|(i, _, b)| (i, b)).collect();
+    assert_eq!(listed, ids.into_iter().zip(bodies).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn every_refused_reply_gets_its_json_4xx_and_stored_replies_stay_intact() {
+    let relay = relay(&["--open-uploads"]);
+    let (acme, client) = parties();
+    let (sealed, id, token) = upload_with_link(&relay, &acme, 5).await;
+    let proof = sealbill::open(
+        &[sealed.link.as_ref().unwrap().identity(None).unwrap()],
+        &sealed.envelope,
+        None,
+    )
+    .unwrap()
+    .open_proof
+    .to_base64url();
+    // Another envelope's proof: well formed, but not this one's.
+    let (other, _, _) = upload_with_link(&relay, &acme, 5).await;
+    let wrong = sealbill::open(
+        &[other.link.as_ref().unwrap().identity(None).unwrap()],
+        &other.envelope,
+        None,
+    )
+    .unwrap()
+    .open_proof
+    .to_base64url();
+    // An envelope uploaded without a proof hash, one revoked, one expired.
+    let (_, created) = upload(&relay, "/api/v1/envelopes", sealed.envelope.clone()).await;
+    let no_proof = created["id"].as_str().unwrap().to_owned();
+    let (_, revoked, revoked_token) = upload_with_link(&relay, &acme, 5).await;
+    call(
+        &relay,
+        with_token(
+            "DELETE",
+            &format!("/api/v1/envelopes/{revoked}"),
+            Some(&revoked_token),
+        ),
+    )
+    .await;
+    let expired = "EEEEEEEEEEEEEEEEEEEEEA";
+    relay
+        .store
+        .insert(NewEnvelope {
+            id: expired.into(),
+            body: sealed.envelope.clone(),
+            created_at: now() - 100,
+            expires_at: now() - 1,
+            max_opens: None,
+            manage_hash: [0; 32],
+            proof_hash: Some(sealed.open_proof.hash()),
+        })
+        .unwrap();
+
+    // Four replies fill the envelope.
+    let stored: Vec<Vec<u8>> = (0..4)
+        .map(|i| reply_body(&client, &acme, &format!("reply {i}")))
+        .collect();
+    for body in &stored {
+        let (status, _, _) = call(&relay, post_reply(&id, Some(&proof), body.clone())).await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let fifth = reply_body(&client, &acme, "reply 4");
+    let too_big = vec![b'a'; 64 * 1024 + 1];
+    let unknown = "AAAAAAAAAAAAAAAAAAAAAA";
+    let replies_of = |id: &str| format!("/api/v1/envelopes/{id}/replies");
+    let cases: Vec<(Request<Body>, StatusCode, &str)> = vec![
+        (
+            post_reply("short", Some(&proof), fifth.clone()),
+            StatusCode::BAD_REQUEST,
+            "BAD_ID",
+        ),
+        (
+            post_reply(&id, None, fifth.clone()),
+            StatusCode::UNAUTHORIZED,
+            "NO_PROOF",
+        ),
+        (
+            post_reply(&id, Some("xyz"), fifth.clone()),
+            StatusCode::BAD_REQUEST,
+            "BAD_PROOF",
+        ),
+        (
+            post_reply(
+                &id,
+                Some(&sealed.open_proof.hash_base64url()[..42]),
+                fifth.clone(),
+            ),
+            StatusCode::BAD_REQUEST,
+            "BAD_PROOF",
+        ),
+        (
+            post_reply(unknown, Some(&proof), fifth.clone()),
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+        ),
+        (
+            post_reply(expired, Some(&proof), fifth.clone()),
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+        ),
+        (
+            post_reply(&revoked, Some(&proof), fifth.clone()),
+            StatusCode::GONE,
+            "GONE",
+        ),
+        (
+            post_reply(&no_proof, Some(&proof), fifth.clone()),
+            StatusCode::CONFLICT,
+            "NO_PROOF",
+        ),
+        (
+            post_reply(&id, Some(&wrong), fifth.clone()),
+            StatusCode::FORBIDDEN,
+            "BAD_PROOF",
+        ),
+        // The proof is checked before the body is read: a wrong proof with a large body is 403.
+        (
+            post_reply(&id, Some(&wrong), too_big.clone()),
+            StatusCode::FORBIDDEN,
+            "BAD_PROOF",
+        ),
+        (
+            post_reply(&id, Some(&proof), too_big),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "TOO_LARGE",
+        ),
+        (
+            post_reply(&id, Some(&proof), b"not age".to_vec()),
+            StatusCode::BAD_REQUEST,
+            "NOT_AGE",
+        ),
+        (
+            post_reply(&id, Some(&proof), stored[0][..60].to_vec()),
+            StatusCode::BAD_REQUEST,
+            "NOT_AGE",
+        ),
+        (
+            post_reply(&id, Some(&proof), stored[1].clone()),
+            StatusCode::CONFLICT,
+            "REPLAYED",
+        ),
+        (
+            post_reply(&id, Some(&proof), fifth),
+            StatusCode::CONFLICT,
+            "TOO_MANY_REPLIES",
+        ),
+        (
+            with_token("GET", &replies_of("short"), Some(&token)),
+            StatusCode::BAD_REQUEST,
+            "BAD_ID",
+        ),
+        (
+            with_token("GET", &replies_of(&id), None),
+            StatusCode::UNAUTHORIZED,
+            "NO_TOKEN",
+        ),
+        (
+            with_token("GET", &replies_of(&id), Some(&revoked_token)),
+            StatusCode::FORBIDDEN,
+            "BAD_TOKEN",
+        ),
+        (
+            with_token("GET", &replies_of(unknown), Some(&token)),
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+        ),
+        (
+            with_token("GET", &replies_of(expired), Some(&token)),
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+        ),
+        (
+            with_token(
+                "DELETE",
+                &format!("{}/{unknown}", replies_of("short")),
+                Some(&token),
+            ),
+            StatusCode::BAD_REQUEST,
+            "BAD_ID",
+        ),
+        (
+            with_token(
+                "DELETE",
+                &format!("{}/not-an-id", replies_of(&id)),
+                Some(&token),
+            ),
+            StatusCode::BAD_REQUEST,
+            "BAD_ID",
+        ),
+        (
+            with_token("DELETE", &format!("{}/{unknown}", replies_of(&id)), None),
+            StatusCode::UNAUTHORIZED,
+            "NO_TOKEN",
+        ),
+        (
+            with_token(
+                "DELETE",
+                &format!("{}/{unknown}", replies_of(&id)),
+                Some(&revoked_token),
+            ),
+            StatusCode::FORBIDDEN,
+            "BAD_TOKEN",
+        ),
+        (
+            with_token(
+                "DELETE",
+                &format!("{}/{unknown}", replies_of(unknown)),
+                Some(&token),
+            ),
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+        ),
+        (
+            with_token("PUT", &replies_of(&id), Some(&token)),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+        ),
+    ];
+    for (request, want_status, want_code) in cases {
+        let what = format!(
+            "{} {} ({:?})",
+            request.method(),
+            request.uri(),
+            request.headers().get("sealbill-open-proof")
+        );
+        let (status, response, body) = call(&relay, request).await;
+        assert_eq!(
+            status,
+            want_status,
+            "{what}: {}",
+            String::from_utf8_lossy(&body)
+        );
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/json",
+            "{what}"
+        );
+        assert_eq!(error_code(&body), want_code, "{what}");
+    }
+
+    // Deleting a reply id this envelope does not hold is a no-op 204.
+    let uri = format!("{}/{unknown}", replies_of(&id));
+    let (status, _, _) = call(&relay, with_token("DELETE", &uri, Some(&token))).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    // Still serving; the stored replies and the envelope are intact.
+    let listed: Vec<Vec<u8>> = list_replies(&relay, &id, &token)
+        .await
+        .into_iter()
+        .map(|(_, _, body)| body)
+        .collect();
+    assert_eq!(listed, stored);
+    let (status, _, body) = call(&relay, get(&format!("/api/v1/envelopes/{id}"))).await;
+    assert_eq!((status, body), (StatusCode::OK, sealed.envelope));
+    assert_eq!(call(&relay, get("/healthz")).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn cors_lets_a_page_send_the_open_proof_header() {
+    let relay = relay(&["--open-uploads", "--cors-origin=https://shop.example"]);
+    let preflight = Request::options("/api/v1/envelopes/AAAAAAAAAAAAAAAAAAAAAA/replies")
+        .header("origin", "https://shop.example")
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "sealbill-open-proof,content-type",
+        )
+        .body(Body::empty())
+        .unwrap();
+    let (_, response, _) = call(&relay, preflight).await;
+    let allowed = response.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(allowed.contains("sealbill-open-proof"), "{allowed}");
+    assert!(allowed.contains("sealbill-signature"), "{allowed}");
 }
