@@ -1,7 +1,7 @@
 //! Black-box tests: the real `sealbill-relay` binary on a loopback port, spoken to over TCP.
 //! They cover durability across `kill -9`, the allow-list managed by the CLI, expiry,
-//! burn after reading, graceful shutdown, and the canary check that nothing secret is stored
-//! or logged. Every wait is bounded.
+//! burn after reading, replies, graceful shutdown, and the canary check that nothing secret
+//! is stored or logged. Every wait is bounded.
 
 #![allow(
     clippy::unwrap_used,
@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use sealbill::{
     seal, sign_request, Document, Identity, LinkRequest, Passphrase, SealOptions, Sealed,
 };
@@ -621,6 +623,82 @@ fn tls_with_a_certificate_and_key() {
     // Plain HTTP on the TLS port gets nowhere.
     let plain = std::panic::catch_unwind(|| http(relay.addr, "GET", "/healthz", &[], b"").status);
     assert!(plain.map_or(true, |status| status != 200));
+    drop(relay);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_reply_posted_with_the_open_proof_is_listed_for_the_sender_after_kill_9() {
+    let dir = temp_dir("replies");
+    let relay = Relay::start(&dir, &["--open-uploads"]);
+    let (acme, client) = (
+        Identity::generate("Acme").unwrap(),
+        Identity::generate("Client").unwrap(),
+    );
+    let doc = Document {
+        name: "INV-R.xml".into(),
+        media_type: "application/xml".into(),
+        data: b"<Invoice>reply</Invoice>".to_vec(),
+    };
+    let options = SealOptions {
+        link: Some(LinkRequest::Plain),
+        ..SealOptions::new("INV-R", now())
+    };
+    let sealed = seal(&acme, &[doc], &options).unwrap();
+    let target = format!(
+        "/api/v1/envelopes?proof={}",
+        sealed.open_proof.hash_base64url()
+    );
+    let created = upload(relay.addr, None, &target, &sealed.envelope);
+    let id = id_of(&created);
+    let token = created.json()["manageToken"].as_str().unwrap().to_owned();
+
+    // The reader opens the link and replies with the proof it got from opening.
+    let reader = sealed.link.as_ref().unwrap().identity(None).unwrap();
+    let opened = sealbill::open(&[reader], &sealed.envelope, None).unwrap();
+    let proof = opened.open_proof.to_base64url();
+    let reply = sealed_for(&client, &acme, "REPLY-1");
+    let replies = format!("/api/v1/envelopes/{id}/replies");
+    let posted = http(
+        relay.addr,
+        "POST",
+        &replies,
+        &[
+            ("content-type", "application/octet-stream"),
+            ("sealbill-open-proof", &proof),
+        ],
+        &reply,
+    );
+    assert_eq!(
+        posted.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&posted.body)
+    );
+    let reply_id = posted.json()["id"].as_str().unwrap().to_owned();
+    let logs = relay.logs();
+    // Answered 201 means committed: it survives kill -9.
+    relay.kill_9();
+    assert!(!contains(&logs, &proof), "the open proof is not logged");
+
+    let relay = Relay::start(&dir, &["--open-uploads"]);
+    let auth = format!("Bearer {token}");
+    let listed = http(
+        relay.addr,
+        "GET",
+        &replies,
+        &[("authorization", &auth)],
+        b"",
+    );
+    assert_eq!(listed.status, 200);
+    let listed = listed.json();
+    let all = listed["replies"].as_array().unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0]["id"], reply_id.as_str());
+    let body = URL_SAFE_NO_PAD
+        .decode(all[0]["body"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(body, reply, "byte for byte");
     drop(relay);
     std::fs::remove_dir_all(dir).unwrap();
 }
