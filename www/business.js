@@ -59,7 +59,11 @@ async function createIdentity(event) {
   if (passphrase !== $("biz-passphrase2").value) return say("The two passphrases differ.", "error");
   if (strength(passphrase).label === "Too weak") return say("Choose a longer passphrase: at least 12 characters, better four or more words.", "error");
   say("Creating your keys and locking them (a second or two)…");
-  identity = Identity.generate(field("biz-name"));
+  try {
+    identity = Identity.generate(field("biz-name"));
+  } catch {
+    return say("The business name cannot be used: it must be one line of at most 200 bytes, without invisible characters (such as zero-width spaces or direction marks).", "error");
+  }
   profile = profileFromSetup();
   await store(passphrase);
   $("created-fingerprint").textContent = identity.fingerprint();

@@ -65,7 +65,12 @@ export async function clientIdentity(why, back) {
       if (passphrase !== $("client-passphrase2").value) throw new Error("the two passphrases differ");
       if (strength(passphrase).label === "Too weak") throw new Error("choose a longer passphrase: at least 12 characters, better four or more words");
       say("Creating your key and locking it (a second or two)…");
-      const identity = Identity.generate($("client-name").value.trim());
+      let identity;
+      try {
+        identity = Identity.generate($("client-name").value.trim());
+      } catch {
+        throw new Error("the name must be one line, without invisible characters (such as zero-width spaces or direction marks)");
+      }
       await keep(identity, passphrase);
       say("");
       return identity;
