@@ -126,7 +126,8 @@ async function checkReplies() {
     return say(`Replies could not be fetched: ${error.message}`, "error");
   }
   $("contact-events").replaceChildren(...events.map((e) =>
-    h("li", { "data-event": e.kind }, EVENT_TEXT[e.kind](e))));
+    h("li", { "data-event": e.kind, "data-code": e.code }, EVENT_TEXT[e.kind](e))));
+  $("contact-events").dataset.checked = "true";
   if (events.length) say(events.map((e) => EVENT_TEXT[e.kind](e)).join(" "), events.some((e) => e.kind !== "connected") ? "error" : "ok");
   await fillContactChoice();
 }
