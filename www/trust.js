@@ -8,6 +8,7 @@
 // core's lookalike key (format characters removed, NFKC, case folding, UTS #39 skeleton).
 
 import { get, put, all } from "/storage.js";
+import { groupIban } from "/invoice-view.js";
 
 const normIban = (iban) => (iban ?? "").replace(/\s+/g, "").toUpperCase();
 const today = () => new Date().toISOString().slice(0, 10);
@@ -57,10 +58,10 @@ export async function assess(sender, invoice) {
   if (ibanChanged) {
     const payee = invoice.payment?.accountName ?? invoice.seller.name;
     warnings.push({ code: "IBAN_CHANGED", text:
-      `The bank details changed. Until now ${known.name} was paid to ${known.iban}; this invoice asks ` +
-      `for ${iban} (payee "${payee}", as signed). Changed bank details are the most common invoice ` +
+      `The bank details changed. Until now ${known.name} was paid to ${groupIban(known.iban)}; this invoice ` +
+      `asks for ${groupIban(iban)} (payee "${payee}", as signed). Changed bank details are the most common invoice ` +
       `fraud. Call ${known.name} on a number you already know, not one on this invoice, before paying.`,
-      old: known.iban, new: iban, payee });
+      old: groupIban(known.iban), new: groupIban(iban), payee });
   }
   if ([sender.name, invoice.seller.name].some((n) => HIDDEN.test(n))) {
     warnings.push({ code: "HIDDEN_CHARACTERS", text:

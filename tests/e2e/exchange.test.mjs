@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startRelay, launch, context, shot, downloaded, ROOT } from "./harness.mjs";
-import { WAIT, PASSPHRASE, BUSINESS, failure, flows, relayId } from "./flows.mjs";
+import { WAIT, PASSPHRASE, BUSINESS, IBAN_SHOWN, failure, flows, relayId } from "./flows.mjs";
 import { initSync, Identity, Link, sealReply, openLink } from "../../pkg/sealbill.js";
 import { initSync as initInvoice, buildInvoice } from "../../pkg/invoice/sealbill_invoice.js";
 
@@ -142,6 +142,39 @@ describe("repeat clients: key exchange in the browser", { timeout: 300_000 }, ()
     // Processed replies are gone from the relay.
     const fresh = await unlockBusiness();
     assert.deepEqual(fresh, []);
+  });
+
+  it("an invitation without an invoice connects a new client the same way", async () => {
+    await page.click("#nav-contacts");
+    await page.waitForSelector("#contacts:not([hidden])", WAIT);
+    await page.fill("#invite-name", "Neukunde KG");
+    await page.fill("#invite-message", "Hello from Muster Design: connect to receive our invoices.");
+    await page.click("#invite-form button[type=submit]");
+    await page.waitForSelector("#sent-link:not([hidden])", WAIT);
+    const url = await page.inputValue("#link-url");
+    assert.match(decodeURIComponent(await page.getAttribute("#link-mailto", "href")), /invites you/);
+    const newcomer = await context(browser);
+    const p = await openAsClient(url, { ctx: newcomer });
+    assert.equal(await p.textContent("#invoice-heading"), "An invitation to connect");
+    assert.match(await p.textContent('[data-test="invitation-message"]'), /connect to receive our invoices/);
+    await p.waitForSelector("#connect-box:not([hidden])", WAIT);
+    await shot(p, "x02b-client-invitation");
+    await p.click("#connect-button");
+    await createClientKey(p, "Neukunde KG");
+    await p.waitForSelector('[data-test="client-fingerprint"]', WAIT);
+    const fingerprint = await p.textContent('[data-test="client-fingerprint"]');
+    await newcomer.close();
+    const events = await unlockBusiness();
+    assert.deepEqual(events.map((e) => [e.kind, e.fingerprint ?? fingerprint]), [["connected", fingerprint]]);
+    assert.match(events[0].text, /Client Neukunde KG connected \(answering Invitation\)/);
+    const rows = await contactRows();
+    assert.ok(rows.some((r) => r.fingerprint === fingerprint && r.status === "connected"));
+    // Removing a contact forgets it.
+    await page.click(`#contact-rows tr[data-fingerprint="${fingerprint}"] [data-test="remove"]`);
+    await page.waitForFunction((f) => !document.querySelector(`#contact-rows tr[data-fingerprint="${f}"]`), fingerprint, WAIT);
+    // The sent list shows the invitation without an amount.
+    await page.click("#nav-sent");
+    await page.waitForFunction(() => /Invitation.*Neukunde KG/.test(document.getElementById("sent-rows").textContent), null, WAIT);
   });
 
   let identityLink;
@@ -279,8 +312,8 @@ describe("repeat clients: key exchange in the browser", { timeout: 300_000 }, ()
     const p = await openAsClient(url, { ctx: client });
     await p.waitForSelector("#invoice:not([hidden])", WAIT);
     assert.equal(await p.locator('[data-warning="IBAN_CHANGED"]').count(), 1, await p.innerHTML("#trust"));
-    assert.equal(await p.textContent('[data-test="old-iban"]'), BUSINESS.iban);
-    assert.equal(await p.textContent('[data-test="new-iban"]'), OTHER_IBAN);
+    assert.equal(await p.textContent('[data-test="old-iban"]'), IBAN_SHOWN);
+    assert.equal(await p.textContent('[data-test="new-iban"]'), "DE89 3704 0044 0532 0130 00");
     assert.equal(await p.isHidden("#invoice-content"), true);
     await shot(p, "x09-client-iban-changed");
     await p.click('[data-test="decide-show"]');
