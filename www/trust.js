@@ -16,13 +16,15 @@ const HIDDEN = /\p{Cf}/u;
 
 /** The lookalike key of a name, from the e-invoice module (which carries the Unicode tables). */
 let keying;
-async function nameKey(name) {
+/** Starts loading the e-invoice module, so that it is ready when an invoice is assessed. */
+export function prepare() {
   keying ??= import("/pkg/invoice/sealbill_invoice.js").then(async (m) => {
     await m.default();
     return m.nameKey;
   });
-  return (await keying)(name);
+  return keying;
 }
+const nameKey = async (name) => (await prepare())(name);
 
 /** When a pin was confirmed; pins of the first version kept the date as `since`. */
 const confirmedOn = (pin) => pin?.confirmedOn ?? pin?.since;

@@ -9,7 +9,8 @@ const TS_ERROR: &str = r#"
 /** The stable `code` of every error the module throws (SPEC §7). */
 export type ErrorCode =
   | "MALFORMED" | "TRUNCATED" | "WRONG_KEY" | "TAMPERED" | "BAD_SIGNATURE" | "NOT_FOR_YOU"
-  | "UNEXPECTED_SENDER" | "BAD_PASSPHRASE" | "LIMIT_EXCEEDED" | "INVALID_INPUT";
+  | "UNEXPECTED_SENDER" | "BAD_PASSPHRASE" | "LIMIT_EXCEEDED" | "INVALID_INPUT"
+  | "UNBOUND_REPLY";
 /** Thrown by every function of the module. */
 export interface SealbillError extends Error { name: "SealbillError"; code: ErrorCode; }
 "#;
