@@ -6,6 +6,7 @@ import { Identity } from "/pkg/sealbill.js";
 import { $, show, say, downloadLink } from "/dom.js";
 import * as storage from "/storage.js";
 import { strength } from "/passphrase.js";
+import { sealHistoryTo } from "/trust.js";
 
 let unlocked;
 
@@ -19,6 +20,7 @@ async function keep(identity, passphrase) {
   await storage.saveIdentity("client", identity.lock(passphrase),
     { name: identity.name, fingerprint: identity.fingerprint() });
   unlocked = identity;
+  await sealHistoryTo(identity);
   $("client-backup").replaceChildren("Keep a backup of your key: ",
     downloadLink("sealbill-client-key-backup.txt", identity.exportBackup(passphrase), "Download encrypted backup"));
   $("client-backup").hidden = false;
@@ -84,6 +86,7 @@ export async function clientIdentity(why, back) {
     $("client-unlock-form").addEventListener("submit", attempt(async () => {
       say("Unlocking…");
       unlocked = Identity.unlock(await storage.keystoreBlob("client"), $("client-unlock-passphrase").value);
+      await sealHistoryTo(unlocked);
       say("");
       return unlocked;
     }), { signal });

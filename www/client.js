@@ -10,7 +10,7 @@ import * as storage from "/storage.js";
 import { postReply } from "/relay.js";
 import { sealToSelf, openOwn } from "/own.js";
 import { readUbl } from "/ubl.js";
-import { remember } from "/trust.js";
+import { remember, pinOf } from "/trust.js";
 import { clientIdentity } from "/client-key.js";
 
 const REPLY_FAILURES = {
@@ -130,7 +130,7 @@ export async function startInbox() {
       return h("tr", {}, h("td", { colspan: 6 }, `A damaged entry (${error.code ?? error.message}).`));
     }
     const { summary, access } = entry;
-    const pin = await storage.get("pins", summary.fingerprint);
+    const pin = await pinOf(summary.fingerprint);
     const state = pin ? STATES[pin.confirmedOn ?? pin.since ? "confirmed" : "seen"] : "unknown";
     const act = (label, then) => h("button", { type: "button", onclick: async () => {
       try {

@@ -11,7 +11,7 @@ import { fetchEnvelope, reportOpened } from "/relay.js";
 import { renderInvoice } from "/invoice-view.js";
 import { readUbl } from "/ubl.js";
 import { assess, remember, confirm, acceptAccount, prepare } from "/trust.js";
-import { clientIdentity, clientInfo } from "/client-key.js";
+import { clientIdentity, clientInfo, unlockedClient } from "/client-key.js";
 import { offerConnect, keepInInbox } from "/client.js";
 
 /** A relay id (SPEC §5.3): what a link without a secret holds. */
@@ -57,6 +57,7 @@ const TRUST_TEXT = {
   seen: () => "Seen before, not yet confirmed: you opened invoices signed with this key, but never compared its fingerprint. Compare it with the sender by phone on a number you already know.",
   new: () => "New sender. Call the sender on a number you already know (not one printed on this invoice) and compare the fingerprint digit by digit before you trust it or pay.",
   unexpected: () => "Unexpected key: this is not the key you know for this sender.",
+  locked: () => "Not checked: your history of senders is locked.",
 };
 
 /** Shows or hides what a blocking warning holds back: the invoice and its documents. */
@@ -202,6 +203,10 @@ export async function showOpened(opened, { fromSender = false } = {}) {
 
 /** After a verified open: the status line, the relay's open count, the inbox and the offer to connect. */
 async function opened(result, { relayId, link, passphrase, envelope, identity }) {
+  // This device's history of senders is sealed to the client's key: unlock it to check.
+  if (!unlockedClient() && await clientInfo()) {
+    await clientIdentity("Your history of senders is sealed to your key. Unlock it, so that this sender is checked against the ones you know.", "open");
+  }
   const assessment = await showOpened(result);
   performance.mark("sealbill:verified-invoice-shown");
   if (assessment.blocking) say("Read the warning below before anything else.", "error");

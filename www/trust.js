@@ -6,8 +6,13 @@
 // before is the mark of an impostor, and a changed account is the mark of invoice
 // redirection: both block the invoice until the client decides. Names are compared by the
 // core's lookalike key (format characters removed, NFKC, case folding, UTS #39 skeleton).
+//
+// The history stays on this device. Once the client has an identity, each entry is sealed to
+// it (under a random key, so the store does not even list the fingerprints), and reading it
+// needs the identity unlocked.
 
-import { get, put, all } from "/storage.js";
+import { put, all, remove } from "/storage.js";
+import { sealToSelf, openOwn } from "/own.js";
 import { groupIban } from "/invoice-view.js";
 
 const normIban = (iban) => (iban ?? "").replace(/\s+/g, "").toUpperCase();
@@ -29,6 +34,50 @@ const nameKey = async (name) => (await prepare())(name);
 /** When a pin was confirmed; pins of the first version kept the date as `since`. */
 const confirmedOn = (pin) => pin?.confirmedOn ?? pin?.since;
 
+/** The client identity the history is sealed to, once unlocked. */
+let owner;
+
+/** Whether history entries are sealed to a client identity that is not unlocked. */
+async function locked() {
+  return !owner && (await all("pins")).some((record) => record.secret);
+}
+
+/** Every history entry that can be read now; each keeps its storage key as `key`. */
+export async function pins() {
+  const out = [];
+  for (const record of await all("pins")) {
+    if (!record.secret) out.push({ ...record, key: record.fingerprint });
+    else if (owner) {
+      try {
+        out.push({ ...openOwn(owner, record.secret), key: record.key });
+      } catch {
+        // An entry that does not open with this identity is left alone.
+      }
+    }
+  }
+  return out;
+}
+
+/** The entry of one sender, if any. */
+export const pinOf = async (fingerprint) => (await pins()).find((p) => p.fingerprint === fingerprint);
+
+/** Writes an entry: sealed to the client identity when there is one, plain before. */
+async function write({ key, ...pin }) {
+  if (!owner) return put("pins", pin.fingerprint, pin);
+  const sealedKey = key && key !== pin.fingerprint ? key
+    : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+  if (key === pin.fingerprint) await remove("pins", key);
+  await put("pins", sealedKey, { key: sealedKey, secret: sealToSelf(owner, "pin", pin) });
+}
+
+/** From now on the history is sealed to `identity`; entries kept plain until now are sealed too. */
+export async function sealHistoryTo(identity) {
+  owner = identity;
+  for (const record of await all("pins")) {
+    if (!record.secret) await write({ ...record, key: record.fingerprint });
+  }
+}
+
 /**
  * Assesses a verified invoice: `{ state, warnings, blocking, known }`.
  * - `state`: "confirmed" (fingerprint compared earlier), "seen" (opened before, never
@@ -39,8 +88,14 @@ const confirmedOn = (pin) => pin?.confirmedOn ?? pin?.since;
  * - `known`: the pin the invoice was compared with, if any.
  */
 export async function assess(sender, invoice) {
-  const pin = await get("pins", sender.fingerprint);
-  const others = (await all("pins")).filter((p) => p.fingerprint !== sender.fingerprint);
+  if (await locked()) {
+    return { state: "locked", blocking: false, warnings: [{ code: "HISTORY_LOCKED", text:
+      "Your history of senders is sealed to your key, which you did not unlock, so this sender was " +
+      "not checked against it. Do not pay before you unlock it and open the invoice again, or call the sender." }] };
+  }
+  const history = await pins();
+  const pin = history.find((p) => p.fingerprint === sender.fingerprint);
+  const others = history.filter((p) => p.fingerprint !== sender.fingerprint);
   const keys = new Set(await Promise.all([sender.name, invoice.seller.name].map(nameKey)));
   const iban = normIban(invoice.payment?.iban);
   const sameName = others.find((p) => keys.has(p.nameKey));
@@ -55,15 +110,15 @@ export async function assess(sender, invoice) {
       `${impostor.name}. Someone may be impersonating them. Do not pay; call ${impostor.name} on a ` +
       `number you already know.` });
   }
-  const known = pin ?? impostor;
-  const ibanChanged = Boolean(known?.iban && iban && iban !== known.iban);
+  const compared = pin ?? impostor;
+  const ibanChanged = Boolean(compared?.iban && iban && iban !== compared.iban);
   if (ibanChanged) {
     const payee = invoice.payment?.accountName ?? invoice.seller.name;
     warnings.push({ code: "IBAN_CHANGED", text:
-      `The bank details changed. Until now ${known.name} was paid to ${groupIban(known.iban)}; this invoice ` +
+      `The bank details changed. Until now ${compared.name} was paid to ${groupIban(compared.iban)}; this invoice ` +
       `asks for ${groupIban(iban)} (payee "${payee}", as signed). Changed bank details are the most common invoice ` +
-      `fraud. Call ${known.name} on a number you already know, not one on this invoice, before paying.`,
-      old: groupIban(known.iban), new: groupIban(iban), payee });
+      `fraud. Call ${compared.name} on a number you already know, not one on this invoice, before paying.`,
+      old: groupIban(compared.iban), new: groupIban(iban), payee });
   }
   if ([sender.name, invoice.seller.name].some((n) => HIDDEN.test(n))) {
     warnings.push({ code: "HIDDEN_CHARACTERS", text:
@@ -78,7 +133,7 @@ export async function assess(sender, invoice) {
     warnings.push({ code: "FOREIGN_IBAN", text:
       `The account is in ${iban.slice(0, 2)} but the seller is in ${sellerCountry}. Check this is expected.` });
   }
-  return { state, warnings, blocking: Boolean(impostor) || ibanChanged, known, confirmedOn: confirmedOn(pin) };
+  return { state, warnings, blocking: Boolean(impostor) || ibanChanged, known: compared, confirmedOn: confirmedOn(pin) };
 }
 
 /**
@@ -86,12 +141,13 @@ export async function assess(sender, invoice) {
  * is: a changed account is recorded only by `acceptAccount`, after the client decided.
  */
 export async function remember(sender, invoice, extra = {}) {
-  const pin = await get("pins", sender.fingerprint);
+  if (await locked()) return;
+  const pin = await pinOf(sender.fingerprint);
   if (pin) {
-    if (Object.keys(extra).length) await put("pins", sender.fingerprint, { ...pin, ...extra });
+    if (Object.keys(extra).length) await write({ ...pin, ...extra });
     return;
   }
-  await put("pins", sender.fingerprint, {
+  await write({
     fingerprint: sender.fingerprint, name: sender.name, nameKey: await nameKey(sender.name),
     card: sender.card, iban: normIban(invoice.payment?.iban) || undefined, firstSeen: today(), ...extra,
   });
@@ -100,14 +156,13 @@ export async function remember(sender, invoice, extra = {}) {
 /** Records that the client compared this sender's fingerprint, and the account it accepts. */
 export async function confirm(sender, invoice) {
   await remember(sender, invoice);
-  const pin = await get("pins", sender.fingerprint);
-  await put("pins", sender.fingerprint, { ...pin, confirmedOn: today(),
-    iban: normIban(invoice.payment?.iban) || pin.iban });
+  const pin = await pinOf(sender.fingerprint);
+  if (pin) await write({ ...pin, confirmedOn: today(), iban: normIban(invoice.payment?.iban) || pin.iban });
 }
 
 /** Records the account of this invoice as the sender's, after the client checked it by phone. */
 export async function acceptAccount(sender, invoice) {
   await remember(sender, invoice);
-  const pin = await get("pins", sender.fingerprint);
-  await put("pins", sender.fingerprint, { ...pin, iban: normIban(invoice.payment?.iban) });
+  const pin = await pinOf(sender.fingerprint);
+  if (pin) await write({ ...pin, iban: normIban(invoice.payment?.iban) });
 }

@@ -18,7 +18,7 @@ const CLIENT_PASSPHRASE = "copper meadow quiet ninety";
 const CLIENT_NAME = "Beispiel AG";
 const OTHER_IBAN = "DE89370400440532013000";
 
-let relay, browser, business, page, client, backupText;
+let relay, browser, business, page, client, backupText, businessFingerprint;
 const env = {};
 const { setUp, sendInvoice, openAsClient } = flows(env);
 
@@ -109,6 +109,7 @@ describe("repeat clients: key exchange in the browser", { timeout: 300_000 }, ()
     relay.addSender(await setUp(page));
     const [backup] = await Promise.all([page.waitForEvent("download"), page.click("#backup-download a")]);
     backupText = (await downloaded(backup)).toString();
+    businessFingerprint = await page.textContent("#created-fingerprint");
     await page.click("#created-continue");
     await page.waitForSelector("#compose:not([hidden])", WAIT);
     client = await context(browser);
@@ -290,7 +291,12 @@ describe("repeat clients: key exchange in the browser", { timeout: 300_000 }, ()
     await impostor.click("#created-continue");
     const url = await sendInvoice({ from: impostor, number: "2026-0666" });
     await impostorCtx.close();
-    const p = await openAsClient(url, { ctx: client });
+    // Without the client's key unlocked, its history cannot be read: nothing is vouched for.
+    const unchecked = await openAsClient(url, { ctx: client, unlock: null });
+    await unchecked.waitForSelector("#invoice:not([hidden])", WAIT);
+    assert.equal(await unchecked.getAttribute("#trust", "data-state"), "locked");
+    assert.equal(await unchecked.locator('[data-warning="HISTORY_LOCKED"]').count(), 1);
+    const p = await openAsClient(url, { ctx: client, unlock: CLIENT_PASSPHRASE });
     await p.waitForSelector("#invoice:not([hidden])", WAIT);
     assert.equal(await p.getAttribute("#trust", "data-state"), "unexpected");
     assert.equal(await p.locator('[data-warning="UNEXPECTED_KEY"]').count(), 1, await p.innerHTML("#trust"));
@@ -300,6 +306,14 @@ describe("repeat clients: key exchange in the browser", { timeout: 300_000 }, ()
     await shot(p, "x08-client-impostor-blocked");
     await p.click('[data-test="decide-stop"]');
     assert.equal(await p.isHidden("#invoice-content"), true);
+    // The client's history of senders is sealed to its key: no fingerprint or name in clear.
+    const stored = await p.evaluate(() => new Promise((resolve) => {
+      indexedDB.open("sealbill").onsuccess = (e) => {
+        const request = e.target.result.transaction("pins").objectStore("pins").getAll();
+        request.onsuccess = () => resolve(JSON.stringify(request.result));
+      };
+    }));
+    assert.ok(!stored.includes("Muster") && !stored.includes(businessFingerprint.slice(0, 11)), stored.slice(0, 300));
   });
 
   it("a changed account from the known key shows the payment warning, old and new", async () => {
@@ -309,7 +323,7 @@ describe("repeat clients: key exchange in the browser", { timeout: 300_000 }, ()
     plain.payment.iban = OTHER_IBAN;
     const url = await sealInNode(identity, plain);
     identity.free();
-    const p = await openAsClient(url, { ctx: client });
+    const p = await openAsClient(url, { ctx: client, unlock: CLIENT_PASSPHRASE });
     await p.waitForSelector("#invoice:not([hidden])", WAIT);
     assert.equal(await p.locator('[data-warning="IBAN_CHANGED"]').count(), 1, await p.innerHTML("#trust"));
     assert.equal(await p.textContent('[data-test="old-iban"]'), IBAN_SHOWN);

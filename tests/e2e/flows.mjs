@@ -80,14 +80,26 @@ export function flows(env) {
     return page.inputValue("#link-url");
   }
 
-  /** Opens a link in a fresh browser context; returns the page after the click. */
-  async function openAsClient(url, { passphrase, ctx } = {}) {
+  /**
+   * Opens a link in a fresh browser context (or `ctx`); returns the page after the click.
+   * `unlock` is the passphrase of the client key this context holds, asked for after the
+   * click (null: answer "Not now").
+   */
+  async function openAsClient(url, { passphrase, ctx, unlock } = {}) {
     const client = ctx ?? await context(env.browser);
     const p = await client.newPage();
     await p.goto(url);
     await p.waitForSelector("#open:not([hidden])", WAIT);
     if (passphrase !== undefined) await p.fill("#link-passphrase", passphrase);
     await p.click("#open-button");
+    if (unlock !== undefined) {
+      await p.waitForSelector("#client-key:not([hidden])", WAIT);
+      if (unlock === null) await p.click("#client-key-cancel");
+      else {
+        await p.fill("#client-unlock-passphrase", unlock);
+        await p.click("#client-unlock-form button[type=submit]");
+      }
+    }
     await p.waitForFunction(() => !document.getElementById("invoice").hidden
       || document.getElementById("status").dataset.failure, null, WAIT);
     return p;
