@@ -10,7 +10,7 @@ import * as storage from "/storage.js";
 import { postReply } from "/relay.js";
 import { sealToSelf, openOwn } from "/own.js";
 import { readUbl } from "/ubl.js";
-import { remember, pinOf } from "/trust.js";
+import { remember, pinOf, pins, confirmFingerprint } from "/trust.js";
 import { clientIdentity } from "/client-key.js";
 
 const REPLY_FAILURES = {
@@ -155,5 +155,24 @@ export async function startInbox() {
         })));
   }));
   $("inbox-rows").replaceChildren(...rows);
+  await listBusinesses();
   show("inbox");
+}
+
+/** The client's address book: every business it has opened, with its fingerprint and state. */
+async function listBusinesses() {
+  const known = (await pins()).sort((a, b) => a.name.localeCompare(b.name));
+  $("businesses-empty").hidden = known.length > 0;
+  $("business-rows").replaceChildren(...known.map((pin) => {
+    const confirmed = pin.confirmedOn ?? pin.since;
+    return h("tr", { "data-fingerprint": pin.fingerprint },
+      h("td", {}, pin.name), h("td", {}, h("code", { class: "fingerprint small" }, pin.fingerprint)),
+      h("td", {}, pin.iban ?? "–"),
+      h("td", { "data-test": "business-state" }, confirmed ? `confirmed ${confirmed}` : "seen, not confirmed",
+        pin.connectedAs ? " · connected" : ""),
+      h("td", {}, !confirmed && h("button", { type: "button", "data-test": "confirm-business", onclick: async () => {
+        await confirmFingerprint(pin.fingerprint);
+        await listBusinesses();
+      } }, "I compared the fingerprint by phone: confirm")));
+  }));
 }

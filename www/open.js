@@ -220,8 +220,9 @@ async function opened(result, { relayId, link, passphrase, envelope, identity })
 
 /** Opens an invoice sealed to this device's client identity. */
 async function openWithIdentity(relayId) {
-  if (!await clientInfo()) throw { code: "NO_KEY" };
-  const identity = await clientIdentity("This invoice was sealed to your key on this device. Unlock it to open the invoice.", "open");
+  const identity = await clientIdentity(await clientInfo()
+    ? "This invoice was sealed to your key on this device. Unlock it to open the invoice."
+    : "This invoice was sealed to your own key, which this browser does not hold. Restore it from its backup file below, or open the link on the device you connected.", "open");
   if (!identity) throw { code: "NO_KEY" };
   say("Opening…");
   const envelope = await fetchEnvelope(relayId);

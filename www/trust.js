@@ -166,3 +166,9 @@ export async function acceptAccount(sender, invoice) {
   const pin = await pinOf(sender.fingerprint);
   if (pin) await write({ ...pin, iban: normIban(invoice.payment?.iban) });
 }
+
+/** Marks a remembered sender as confirmed, after the client compared its fingerprint. */
+export async function confirmFingerprint(fingerprint) {
+  const pin = await pinOf(fingerprint);
+  if (pin) await write({ ...pin, confirmedOn: today() });
+}

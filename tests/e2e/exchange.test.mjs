@@ -210,10 +210,34 @@ describe("repeat clients: key exchange in the browser", { timeout: 300_000 }, ()
     await inbox.waitForSelector("#inbox:not([hidden])", WAIT);
     const numbers = await inbox.$$eval("#inbox-rows tr td:nth-child(2)", (cells) => cells.map((c) => c.textContent));
     assert.deepEqual(numbers.sort(), ["2026-0101", "2026-0102"]);
+    // The client's address book lists the business as seen; comparing confirms it.
+    assert.match(await inbox.textContent(`#business-rows tr[data-fingerprint="${businessFingerprint}"]`), /seen, not confirmed · connected/);
     await shot(inbox, "x05-client-inbox");
+    await inbox.click(`#business-rows tr[data-fingerprint="${businessFingerprint}"] [data-test="confirm-business"]`);
+    await inbox.waitForFunction((f) => /confirmed \d{4}-/.test(document.querySelector(`#business-rows tr[data-fingerprint="${f}"]`).textContent), businessFingerprint, WAIT);
+    // A backup of the key restores it in a new browser, which then opens the invoice.
+    await inbox.fill("#inbox-backup-passphrase", CLIENT_PASSPHRASE);
+    await inbox.click("#inbox-backup-form button[type=submit]");
+    const [download] = await Promise.all([inbox.waitForEvent("download"), inbox.click("#inbox-backup-link a")]);
+    const keyBackup = await downloaded(download);
     await inbox.locator('#inbox-rows tr[data-id] button', { hasText: "Open" }).first().click();
     await inbox.waitForSelector("#invoice:not([hidden])", WAIT);
     assert.deepEqual(client.errors, []);
+    const laptop = await context(browser);
+    const restored = await laptop.newPage();
+    await restored.goto(identityLink);
+    await restored.click("#open-button");
+    await restored.waitForSelector("#client-key:not([hidden])", WAIT);
+    await restored.click("#client-create summary");
+    await restored.setInputFiles("#client-restore-file", { name: "backup.txt", mimeType: "text/plain", buffer: keyBackup });
+    await restored.fill("#client-restore-passphrase", "wrong passphrase here");
+    await restored.click("#client-restore-form button[type=submit]");
+    await restored.waitForFunction(() => document.getElementById("status").textContent === "Wrong passphrase.", null, WAIT);
+    await restored.fill("#client-restore-passphrase", CLIENT_PASSPHRASE);
+    await restored.click("#client-restore-form button[type=submit]");
+    await restored.waitForSelector("#invoice:not([hidden])", WAIT);
+    assert.match(await restored.textContent('[data-test="payable"]'), /EUR/);
+    await laptop.close();
   });
 
   it("the attacker, who has the mailbox and so the link, but not the client's key, fails", async () => {
@@ -222,6 +246,8 @@ describe("repeat clients: key exchange in the browser", { timeout: 300_000 }, ()
     await p.goto(identityLink);
     await p.waitForSelector("#open:not([hidden])", WAIT);
     await p.click("#open-button");
+    await p.waitForSelector("#client-key:not([hidden])", WAIT);
+    await p.click("#client-key-cancel");
     await p.waitForFunction(() => document.getElementById("status").dataset.failure, null, WAIT);
     assert.equal(await failure(p), "NO_KEY");
     await shot(p, "x06-attacker-no-key");
