@@ -7,7 +7,7 @@ import * as storage from "/storage.js";
 import * as own from "/own.js";
 import { upload, status as relayStatus, revoke } from "/relay.js";
 import { linkUrl, identityLinkUrl, mailto } from "/links.js";
-import { contacts, contactForBuyer, removeContact, save as saveContact, syncReplies, USABLE } from "/contacts.js";
+import { contacts, contactsForBuyer, removeContact, save as saveContact, syncReplies, USABLE } from "/contacts.js";
 import { addLine, check, electronicAddress, resetForm } from "/invoice-form.js";
 import { showOpened } from "/open.js";
 import { strength } from "/passphrase.js";
@@ -193,11 +193,11 @@ function contactChosen() {
     : "";
 }
 
-/** When the buyer is a connected client, the invoice goes to their key. */
+/** When the buyer is a connected client (one key, no decision waiting), the invoice goes to their key. */
 function buyerTyped() {
-  const contact = contactForBuyer(knownContacts, field("buyer-name"));
-  if (contact?.status === USABLE && !$("inv-contact").value) {
-    $("inv-contact").value = contact.fingerprint;
+  const matches = contactsForBuyer(knownContacts, field("buyer-name"));
+  if (matches.length === 1 && matches[0].status === USABLE && !$("inv-contact").value) {
+    $("inv-contact").value = matches[0].fingerprint;
     contactChosen();
   }
 }
@@ -229,8 +229,9 @@ async function sealAndUpload(event) {
   const built = check(profile);
   if (!built) return;
   const contact = chosenContact();
-  const waiting = contact ? undefined : contactForBuyer(knownContacts, built.invoice.buyer.name);
-  if (waiting && waiting.status !== USABLE) {
+  const waiting = [...contactsForBuyer(knownContacts, built.invoice.buyer.name),
+    ...contactsForBuyer(knownContacts, contact?.name)].find((c) => c.status !== USABLE);
+  if (waiting) {
     return say(`${waiting.name} has a key change waiting for your decision in Clients. Decide there before sending them anything.`, "error");
   }
   const client = contact ? "" : field("inv-client-card");

@@ -35,12 +35,11 @@ export async function save(identity, contact) {
 /** Forgets a contact. */
 export const removeContact = (fingerprint) => storage.remove("contacts", fingerprint);
 
-/** The contact a buyer name stands for (by lookalike key), if exactly one does. */
-export function contactForBuyer(list, buyerName) {
-  if (!buyerName) return undefined;
+/** The contacts a buyer name stands for (by lookalike key), usable or waiting for a decision. */
+export function contactsForBuyer(list, buyerName) {
+  if (!buyerName) return [];
   const key = nameKey(buyerName);
-  const matches = list.filter((c) => [c.name, c.buyer].some((n) => n && nameKey(n) === key));
-  return matches.length === 1 ? matches[0] : undefined;
+  return list.filter((c) => [c.name, c.buyer].some((n) => n && nameKey(n) === key));
 }
 
 /**

@@ -271,6 +271,11 @@ describe("repeat clients: key exchange in the browser", { timeout: 300_000 }, ()
     assert.deepEqual(rows.map((r) => r.status).sort(), ["changed", "connected"]);
     await shot(page, "x07-business-key-change");
     // Nothing goes to that name before the decision: the buyer name matches a waiting contact.
+    assert.match(await sendInvoice({ number: "2026-0199", refused: true }), /waiting for your decision/);
+    assert.match(await sendInvoice({ number: "2026-0199", contact: `${CLIENT_NAME} (verified)`, refused: true }),
+      /waiting for your decision/);
+    await page.click("#nav-contacts");
+    await page.waitForSelector("#contacts:not([hidden])", WAIT);
     await page.click('#contact-rows tr[data-status="changed"] [data-test="remove"]');
     await page.waitForFunction(() => !document.querySelector('#contact-rows tr[data-status="changed"]'), null, WAIT);
   });

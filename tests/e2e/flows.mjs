@@ -54,7 +54,7 @@ export function flows(env) {
   }
 
   /** Writes the standard invoice and seals it; returns the link. */
-  async function sendInvoice({ passphrase, number, from = env.page, keepForm = false, contact } = {}) {
+  async function sendInvoice({ passphrase, number, from = env.page, keepForm = false, contact, refused = false } = {}) {
     const page = from;
     if (!keepForm) await newForm(page);
     if (number) await page.fill("#inv-number", number);
@@ -76,6 +76,10 @@ export function flows(env) {
     await page.waitForFunction((t) => document.getElementById("live-total").textContent === t, PAYABLE, WAIT);
     assert.equal(await page.isDisabled("#seal-button"), false);
     await page.click("#seal-button");
+    if (refused) {
+      await page.waitForFunction(() => document.getElementById("status").dataset.kind === "error", null, WAIT);
+      return page.textContent("#status");
+    }
     await page.waitForSelector("#sent-link:not([hidden])", WAIT);
     return page.inputValue("#link-url");
   }
