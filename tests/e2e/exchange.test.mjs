@@ -278,6 +278,20 @@ describe("repeat clients: key exchange in the browser", { timeout: 300_000 }, ()
     await page.waitForSelector("#contacts:not([hidden])", WAIT);
     await page.click('#contact-rows tr[data-status="changed"] [data-test="remove"]');
     await page.waitForFunction(() => !document.querySelector('#contact-rows tr[data-status="changed"]'), null, WAIT);
+
+    // A second key answering the very invoice the client connected from: a conflict.
+    const thief = await context(browser);
+    await connect(thief, firstLink);
+    await thief.close();
+    const conflict = await unlockBusiness();
+    assert.deepEqual(conflict.map((e) => e.kind), ["conflict"], JSON.stringify(conflict));
+    assert.deepEqual((await contactRows()).map((r) => r.status), ["conflict", "conflict"]);
+    assert.match(await sendInvoice({ number: "2026-0199", refused: true }), /waiting for your decision/);
+    await page.click("#nav-contacts");
+    await page.waitForSelector("#contacts:not([hidden])", WAIT);
+    await page.click(`#contact-rows tr[data-fingerprint="${connection.fingerprint}"] [data-test="keep-key"]`);
+    await page.waitForFunction(() => document.querySelectorAll("#contact-rows tr").length === 1, null, WAIT);
+    assert.deepEqual((await contactRows()).map((r) => [r.fingerprint, r.state]), [[connection.fingerprint, "verified"]]);
   });
 
   it("a reply that was forged, tampered with or replayed is rejected by the business", async () => {
