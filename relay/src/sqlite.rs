@@ -792,30 +792,11 @@ mod tests {
         std::fs::remove_dir_all(dir).unwrap();
     }
 
-    /// The schema of version 1, as the relay created it before replies: a frozen copy, so that
-    /// this test keeps checking the upgrade of real old databases.
-    const SCHEMA_V1: &str = "
-CREATE TABLE IF NOT EXISTS envelopes (
-    id          TEXT PRIMARY KEY,
-    body        BLOB,
-    size        INTEGER NOT NULL,
-    created_at  INTEGER NOT NULL,
-    expires_at  INTEGER NOT NULL,
-    max_opens   INTEGER,
-    opens       INTEGER NOT NULL DEFAULT 0,
-    state       INTEGER NOT NULL DEFAULT 0,
-    manage_hash BLOB NOT NULL,
-    proof_hash  BLOB
-);
-CREATE INDEX IF NOT EXISTS envelopes_expiry ON envelopes (expires_at);
-CREATE TABLE IF NOT EXISTS senders (
-    key         BLOB PRIMARY KEY,
-    fingerprint TEXT NOT NULL UNIQUE,
-    card        TEXT NOT NULL,
-    added_at    INTEGER NOT NULL
-);
-PRAGMA user_version = 1;
-";
+    /// A database of version 1, as the relay created it before replies. Released steps are
+    /// never edited, so the first step is that schema.
+    fn schema_v1() -> String {
+        format!("{}\nPRAGMA user_version = 1;", MIGRATIONS[0])
+    }
 
     fn user_version(dir: &Path) -> i64 {
         Connection::open(dir.join("relay.sqlite3"))
@@ -835,7 +816,7 @@ PRAGMA user_version = 1;
         {
             let old = Connection::open(dir.join("relay.sqlite3")).unwrap();
             old.pragma_update(None, "journal_mode", "WAL").unwrap();
-            old.execute_batch(SCHEMA_V1).unwrap();
+            old.execute_batch(&schema_v1()).unwrap();
             old.execute(
                 "INSERT INTO envelopes (id, body, size, created_at, expires_at, max_opens,
                  opens, state, manage_hash, proof_hash)

@@ -656,6 +656,15 @@ async fn upload_with_link(relay: &Relay, acme: &Identity, opens: u32) -> (Sealed
     (sealed, id, token)
 }
 
+/// The open proof that a reader of a link envelope shows, from opening it with the link.
+fn reader_proof(sealed: &Sealed) -> String {
+    let link = sealed.link.as_ref().unwrap().identity(None).unwrap();
+    sealbill::open(&[link], &sealed.envelope, None)
+        .unwrap()
+        .open_proof
+        .to_base64url()
+}
+
 /// A reply body: any binary age v1 file, here an envelope the client seals to the sender.
 fn reply_body(client: &Identity, acme: &Identity, note: &str) -> Vec<u8> {
     let doc = Document {
@@ -778,14 +787,7 @@ async fn replies_are_listed_oldest_first_even_after_the_sender_revoked_the_link(
     let relay = relay(&["--open-uploads"]);
     let (acme, client) = parties();
     let (sealed, id, token) = upload_with_link(&relay, &acme, 5).await;
-    let proof = sealbill::open(
-        &[sealed.link.as_ref().unwrap().identity(None).unwrap()],
-        &sealed.envelope,
-        None,
-    )
-    .unwrap()
-    .open_proof
-    .to_base64url();
+    let proof = reader_proof(&sealed);
     let bodies: Vec<Vec<u8>> = ["first", "second"]
         .iter()
         .map(|note| reply_body(&client, &acme, note))
@@ -820,24 +822,10 @@ async fn every_refused_reply_gets_its_json_4xx_and_stored_replies_stay_intact() 
     let relay = relay(&["--open-uploads"]);
     let (acme, client) = parties();
     let (sealed, id, token) = upload_with_link(&relay, &acme, 5).await;
-    let proof = sealbill::open(
-        &[sealed.link.as_ref().unwrap().identity(None).unwrap()],
-        &sealed.envelope,
-        None,
-    )
-    .unwrap()
-    .open_proof
-    .to_base64url();
+    let proof = reader_proof(&sealed);
     // Another envelope's proof: well formed, but not this one's.
     let (other, _, _) = upload_with_link(&relay, &acme, 5).await;
-    let wrong = sealbill::open(
-        &[other.link.as_ref().unwrap().identity(None).unwrap()],
-        &other.envelope,
-        None,
-    )
-    .unwrap()
-    .open_proof
-    .to_base64url();
+    let wrong = reader_proof(&other);
     // An envelope uploaded without a proof hash, one revoked, one expired.
     let (_, created) = upload(&relay, "/api/v1/envelopes", sealed.envelope.clone()).await;
     let no_proof = created["id"].as_str().unwrap().to_owned();
