@@ -10,7 +10,7 @@ import { $, h, show, say, downloadLink } from "/dom.js";
 import { fetchEnvelope, reportOpened } from "/relay.js";
 import { renderInvoice } from "/invoice-view.js";
 import { readUbl } from "/ubl.js";
-import { assess, remember, confirm, acceptAccount, prepare } from "/trust.js";
+import { assess, remember, confirm, acceptAccount, warmUp } from "/trust.js";
 import { clientIdentity, clientInfo, unlockedClient } from "/client-key.js";
 import { offerConnect, keepInInbox } from "/client.js";
 
@@ -243,8 +243,8 @@ export function startOpen() {
     fail({ code: "MALFORMED" });
     return;
   }
-  // The sender checks need the e-invoice module: it loads while the reader decides to click.
-  prepare().catch(() => {});
+  // The sender checks may need the e-invoice module: it loads while the reader decides to click.
+  warmUp().catch(() => {});
   $("open-intro-identity").hidden = !withIdentity;
   $("passphrase-row").hidden = !link?.needsPassphrase;
   let envelope;

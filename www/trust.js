@@ -21,8 +21,8 @@ const HIDDEN = /\p{Cf}/u;
 
 /** The lookalike key of a name, from the e-invoice module (which carries the Unicode tables). */
 let keying;
-/** Starts loading the e-invoice module, so that it is ready when an invoice is assessed. */
-export function prepare() {
+/** Loads the e-invoice module for its `nameKey`. */
+function prepare() {
   keying ??= import("/pkg/invoice/sealbill_invoice.js").then(async (m) => {
     await m.default();
     return m.nameKey;
@@ -30,6 +30,16 @@ export function prepare() {
   return keying;
 }
 const nameKey = async (name) => (await prepare())(name);
+/** A name as written, without invisible characters, case or compatibility forms. */
+const plainKey = (name) => name.replace(/\p{Cf}/gu, "").normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
+
+/**
+ * Starts loading what assessing needs, while the reader decides to open: the e-invoice
+ * module, when there is a history of senders to compare names with.
+ */
+export async function warmUp() {
+  if ((await all("pins")).length) await prepare();
+}
 
 /** When a pin was confirmed; pins of the first version kept the date as `since`. */
 const confirmedOn = (pin) => pin?.confirmedOn ?? pin?.since;
@@ -96,9 +106,17 @@ export async function assess(sender, invoice) {
   const history = await pins();
   const pin = history.find((p) => p.fingerprint === sender.fingerprint);
   const others = history.filter((p) => p.fingerprint !== sender.fingerprint);
-  const keys = new Set(await Promise.all([sender.name, invoice.seller.name].map(nameKey)));
+  const names = [sender.name, invoice.seller.name];
+  // Lookalike keys are needed only to compare with others: a first sender needs no tables.
+  const keys = others.length ? new Set(await Promise.all(names.map(nameKey))) : new Set();
   const iban = normIban(invoice.payment?.iban);
-  const sameName = others.find((p) => keys.has(p.nameKey));
+  let sameName;
+  for (const other of others) {
+    if (keys.has(await nameKey(other.name))) {
+      sameName = other;
+      break;
+    }
+  }
   const sameAccount = iban ? others.find((p) => p.iban === iban) : undefined;
   const impostor = pin ? undefined : sameName ?? sameAccount;
   const state = pin ? (confirmedOn(pin) ? "confirmed" : "seen") : impostor ? "unexpected" : "new";
@@ -120,11 +138,11 @@ export async function assess(sender, invoice) {
       `fraud. Call ${compared.name} on a number you already know, not one on this invoice, before paying.`,
       old: groupIban(compared.iban), new: groupIban(iban), payee });
   }
-  if ([sender.name, invoice.seller.name].some((n) => HIDDEN.test(n))) {
+  if (names.some((n) => HIDDEN.test(n))) {
     warnings.push({ code: "HIDDEN_CHARACTERS", text:
       "The sender's name contains invisible characters, which can make one name look like another." });
   }
-  if (keys.size > 1) {
+  if (new Set(names.map(plainKey)).size > 1) {
     warnings.push({ code: "NAME_MISMATCH", text:
       `The signer calls itself "${sender.name}" but the invoice names the seller "${invoice.seller.name}".` });
   }
@@ -148,7 +166,7 @@ export async function remember(sender, invoice, extra = {}) {
     return;
   }
   await write({
-    fingerprint: sender.fingerprint, name: sender.name, nameKey: await nameKey(sender.name),
+    fingerprint: sender.fingerprint, name: sender.name,
     card: sender.card, iban: normIban(invoice.payment?.iban) || undefined, firstSeen: today(), ...extra,
   });
 }
