@@ -53,13 +53,19 @@ export async function keepInInbox(identity, result, envelope, access) {
  * Offers, under an invoice or invitation opened from a link, to receive this sender's future
  * invoices only on this device.
  */
-export function offerConnect({ result, relayId, link, passphrase, envelope }) {
+export async function offerConnect({ result, relayId, link, passphrase, envelope }) {
   const box = $("connect-box");
   const button = $("connect-button");
   box.dataset.offer = "true";
   box.hidden = $("invoice-content").hidden;
   $("connect-name").textContent = result.sender.name;
   $("connect-result").replaceChildren();
+  const connected = (await pinOf(result.sender.fingerprint))?.connectedAs;
+  button.hidden = Boolean(connected);
+  if (connected) {
+    $("connect-result").replaceChildren(h("p", { "data-test": "already-connected" },
+      `This device is already connected to ${result.sender.name}. If they still send you links, remind them to choose you as a connected client.`));
+  }
   button.disabled = false;
   button.onclick = async () => {
     button.disabled = true;

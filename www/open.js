@@ -215,7 +215,7 @@ async function opened(result, { relayId, link, passphrase, envelope, identity })
   $("status").dataset.failure = "";
   reportOpened(relayId, result.openProof).catch(() => {});
   if (identity) await keepInInbox(identity, result, envelope, { relayId });
-  else offerConnect({ result, relayId, link, passphrase, envelope });
+  else await offerConnect({ result, relayId, link, passphrase, envelope });
 }
 
 /** Opens an invoice sealed to this device's client identity. */

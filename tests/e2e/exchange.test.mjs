@@ -377,6 +377,9 @@ describe("repeat clients: key exchange in the browser", { timeout: 300_000 }, ()
     await shot(p, "x09-client-iban-changed");
     await p.click('[data-test="decide-show"]');
     await p.waitForSelector("#invoice-content:not([hidden])", WAIT);
+    // Sent with a link although the client is connected: the page says so instead of offering again.
+    await p.waitForSelector('[data-test="already-connected"]', WAIT);
+    assert.equal(await p.isHidden("#connect-button"), true);
     assert.deepEqual(client.errors, []);
   });
 });
