@@ -10,6 +10,7 @@ import * as storage from "/storage.js";
 import { postReply } from "/relay.js";
 import { sealToSelf, openOwn } from "/own.js";
 import { readUbl } from "/ubl.js";
+import { groupIban } from "/invoice-view.js";
 import { remember, pinOf, pins, confirmFingerprint } from "/trust.js";
 import { clientIdentity } from "/client-key.js";
 
@@ -146,7 +147,7 @@ export async function startInbox() {
       }
     } }, label);
     return h("tr", { "data-id": record.id },
-      h("td", {}, summary.sender, h("br"), h("code", { class: "fingerprint small" }, summary.fingerprint)),
+      h("td", { title: `Fingerprint ${summary.fingerprint}` }, summary.sender),
       h("td", {}, summary.number), h("td", {}, `${summary.payable} ${summary.currency}`),
       h("td", {}, summary.dueDate ?? "–"), h("td", { "data-test": "inbox-trust" }, state),
       h("td", {},
@@ -173,7 +174,7 @@ async function listBusinesses() {
     const confirmed = pin.confirmedOn ?? pin.since;
     return h("tr", { "data-fingerprint": pin.fingerprint },
       h("td", {}, pin.name), h("td", {}, h("code", { class: "fingerprint small" }, pin.fingerprint)),
-      h("td", {}, pin.iban ?? "–"),
+      h("td", { class: "nowrap" }, pin.iban ? groupIban(pin.iban) : "–"),
       h("td", { "data-test": "business-state" }, confirmed ? `confirmed ${confirmed}` : "seen, not confirmed",
         pin.connectedAs ? " · connected" : ""),
       h("td", {}, !confirmed && h("button", { type: "button", "data-test": "confirm-business", onclick: async () => {
