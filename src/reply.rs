@@ -162,9 +162,11 @@ pub fn read_reply(
     let mac: [u8; 32] = r.array()?;
     r.finish()?;
     let invoice_id = &original.manifest.invoice_id;
-    let expected = original
-        .reply_key
-        .binding(&replier, sender.card(), relay_id, invoice_id)?;
+    // The sender's card as the replier saw it: the one the answered envelope carries.
+    let expected =
+        original
+            .reply_key
+            .binding(&replier, &original.manifest.sender, relay_id, invoice_id)?;
     let names_it = named_relay_id == relay_id
         && named_invoice_id == invoice_id
         && opened.manifest.invoice_id == *invoice_id;

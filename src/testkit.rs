@@ -20,9 +20,11 @@ use crate::card::Card;
 use crate::identity::Identity;
 use crate::kdf::KdfParams;
 use crate::manifest::{DocumentEntry, Manifest};
+use crate::open::open;
 use crate::passphrase::Passphrase;
 use crate::payload::MAGIC;
 use crate::random;
+use crate::reply::seal_reply;
 use crate::request::sign_request;
 use crate::seal::{seal, Document, LinkRequest, SealOptions};
 
@@ -633,6 +635,72 @@ fn request_vectors(p: &Parties) -> Vec<Vector> {
     ]
 }
 
+/// Replies (SPEC §5.5), read by the sender of the envelope they answer, whose bytes are in
+/// `original:` (hex).
+fn reply_vectors(p: &Parties) -> Vec<Vector> {
+    let docs = documents();
+    let to = |from: &Identity, to: &Identity, name: &str| {
+        let options = SealOptions {
+            recipients: vec![to.recipient()],
+            ..SealOptions::new(INVOICE_ID, ISSUED_AT)
+        };
+        random::with_seed(name.as_bytes(), || seal(from, &docs, &options).unwrap()).envelope
+    };
+    let original = to(&p.sender, &p.client, "reply-original");
+    let another = to(&p.sender, &p.client, "reply-another-original");
+    let answered = open(
+        core::slice::from_ref(p.client.age_identity()),
+        &original,
+        None,
+    )
+    .unwrap();
+    let reply = |name: &str, relay_id: &str| {
+        random::with_seed(name.as_bytes(), || {
+            seal_reply(&p.client, &answered, relay_id, ISSUED_AT + 60).unwrap()
+        })
+        .envelope
+    };
+    let base = |name: &str, expect: &str, comment: &str, original: &[u8]| {
+        Vector::new(name, "reply", expect, comment)
+            .field("seed", seed_hex(&p.sender))
+            .field("relay id", RELAY_ID)
+            .field("original", hex(original))
+    };
+    vec![
+        base(
+            "reply",
+            "ok",
+            "the client's reply to an envelope from the sender, read by the sender",
+            &original,
+        )
+        .field("name", p.client.name())
+        .field("fingerprint", p.client.fingerprint())
+        .field("invoice", INVOICE_ID)
+        .body(reply("reply", RELAY_ID)),
+        base(
+            "reply-moved",
+            "UNBOUND_REPLY",
+            "the same reply, checked against another envelope with the same invoice id",
+            &another,
+        )
+        .body(reply("reply", RELAY_ID)),
+        base(
+            "reply-other-relay-id",
+            "UNBOUND_REPLY",
+            "a reply that names another relay id than the one the envelope is stored under",
+            &original,
+        )
+        .body(reply("reply-other-relay-id", "testkit-relay-0002")),
+        base(
+            "reply-not-a-reply",
+            "MALFORMED",
+            "an envelope from the client to the sender whose documents are not a reply",
+            &original,
+        )
+        .body(to(&p.client, &p.sender, "reply-not-a-reply")),
+    ]
+}
+
 fn generate() -> Vec<Vector> {
     let p = Parties {
         sender: party("Acme GmbH"),
@@ -644,6 +712,7 @@ fn generate() -> Vec<Vector> {
     all.extend(link_vectors(&p));
     all.extend(keystore_vectors(&p));
     all.extend(request_vectors(&p));
+    all.extend(reply_vectors(&p));
     all.sort_by(|a, b| a.name.cmp(&b.name));
     all
 }

@@ -2,7 +2,8 @@
 //! Runs the sealbill test kit (`tests/vectors/sealbill/`, written by `src/testkit.rs`, SPEC §8)
 //! through the public API: each vector's `expect:` must equal the outcome (`ok` or
 //! [`Error::code`]), natively and, under wasm-bindgen-test, in the wasm build (Node and
-//! Chromium). Envelopes are opened in one call and streamed in pieces, with the same outcome.
+//! Chromium). Envelopes are opened in one call and streamed in pieces, with the same outcome;
+//! replies are read by the sender of the envelope they answer.
 
 use sealbill::age::Identity as AgeIdentity;
 use sealbill::{
@@ -84,6 +85,7 @@ fn run(v: &Vector) -> Result<(), String> {
         "envelope" => envelope(v),
         "keystore" => keystore(v),
         "request" => request(v),
+        "reply" => reply(v),
         other => return Err(format!("unknown kind {other}")),
     };
     match (v.field("expect"), result) {
@@ -134,6 +136,27 @@ fn request(v: &Vector) -> Outcome {
     parsed.verify(method, target, v.body)?;
     let signed = sealbill::sign_request(&v.identity(), method, target, parsed.timestamp, v.body)?;
     Ok(check(signed == header, "header value"))
+}
+
+/// Reads a reply as the sender of the envelope it answers (`original:`, reopened first).
+fn reply(v: &Vector) -> Outcome {
+    let sender = v.identity();
+    let original = hex::decode(v.field("original")).unwrap();
+    let answered = open(
+        core::slice::from_ref(sender.age_identity()),
+        &original,
+        None,
+    )?;
+    let connection = sealbill::read_reply(&sender, v.body, &answered, v.field("relay id"))?;
+    Ok(check(connection.card.name() == v.field("name"), "name")
+        .and(check(
+            connection.card.fingerprint() == fingerprint(v),
+            "fingerprint",
+        ))
+        .and(check(
+            connection.invoice_id == v.field("invoice"),
+            "invoice id",
+        )))
 }
 
 /// Opens an envelope with the reader of the vector (a seed or a link), in one call and

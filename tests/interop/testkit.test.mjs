@@ -16,6 +16,7 @@ import { Decrypter } from "age-encryption";
 import { ed25519, x25519 } from "@noble/curves/ed25519.js";
 import { argon2id } from "@noble/hashes/argon2.js";
 import { hkdf } from "@noble/hashes/hkdf.js";
+import { hmac } from "@noble/hashes/hmac.js";
 import { sha256, sha512 } from "@noble/hashes/sha2.js";
 import { xchacha20poly1305 } from "@noble/ciphers/chacha.js";
 
@@ -209,7 +210,7 @@ function parseCard(bytes) {
     fail("BAD_SIGNATURE", "card signature");
   }
   const recipient = bech32Encode("age", xKey);
-  return { name, edKey, xKey, recipient, fingerprint: fingerprint(edKey, xKey) };
+  return { name, edKey, xKey, recipient, fingerprint: fingerprint(edKey, xKey), text: `sealbill-card:${b64url(bytes)}` };
 }
 
 function parseCardText(text) {
@@ -316,8 +317,11 @@ function linkScalar(link, passphrase) {
   };
 }
 
-/** SPEC §4.2: opens an envelope; returns what an ok vector lists, or throws a Failure. */
-async function openEnvelope(v) {
+/**
+ * SPEC §4.2: decrypts and checks an envelope; returns its file key, payload nonce, manifest
+ * and documents, or throws a Failure.
+ */
+async function decryptEnvelope(v) {
   const { scalar, v2 } = v.link
     ? linkScalar(v.link, v.passphrase)
     : { scalar: identityOf(fromHex(v.seed), "reader").xSecret, v2: false };
@@ -369,8 +373,16 @@ async function openEnvelope(v) {
       (d, i) => BigInt(d.length) === declared[i].size && equal(sha256(d), declared[i].sha256),
     );
   if (!sameDocuments) fail("MALFORMED", "document hash");
+  return { fileKey, nonce, manifest, documents, reader };
+}
 
-  const proof = hkdf(sha256, fileKey, nonce, utf8.encode("sealbill/open-proof/v1"), 32);
+/** An envelope's export (SPEC §5.4, §5.5). */
+const exported = (envelope, label) => hkdf(sha256, envelope.fileKey, envelope.nonce, utf8.encode(label), 32);
+
+/** SPEC §4.2: opens an envelope; returns what an ok vector lists, or throws a Failure. */
+async function openEnvelope(v) {
+  const { manifest, reader, ...envelope } = await decryptEnvelope(v);
+  const proof = exported(envelope, "sealbill/open-proof/v1");
   return {
     invoice: manifest.invoice,
     issued: String(manifest.issued),
@@ -379,6 +391,29 @@ async function openEnvelope(v) {
     "proof hash": b64url(sha256(proof)),
     recipient: v.recipient === undefined ? undefined : reader,
   };
+}
+
+/** SPEC §5.5: reads a reply as the sender of the envelope it answers (`original:`). */
+async function readReply(v) {
+  const original = await decryptEnvelope({ seed: v.seed, body: fromHex(v.original) });
+  const reply = await decryptEnvelope({ seed: v.seed, body: v.body });
+  const [replier, sender] = [reply.manifest.sender, original.manifest.sender];
+  const isReply = reply.documents.length === 1
+    && reply.manifest.documents[0].mediaType === "application/vnd.sealbill.reply"
+    && replier.fingerprint !== sender.fingerprint;
+  if (!isReply) fail("MALFORMED", "not a reply");
+  const r = new Reader(reply.documents[0]);
+  if (r.str16() !== "sealbill/reply/v1") fail("MALFORMED", "not a reply");
+  const [relayId, invoice, mac] = [r.str16(), r.str16(), r.raw(32)];
+  r.finish();
+  const text = (t) => str16(utf8.encode(t));
+  const binding = hmac(sha256, exported(original, "sealbill/reply-key/v1"), concat(
+    utf8.encode("sealbill/reply-binding/v1"), text(replier.text), text(sender.text),
+    text(v["relay id"]), text(original.manifest.invoice)));
+  const bound = relayId === v["relay id"] && invoice === original.manifest.invoice
+    && reply.manifest.invoice === invoice && equal(mac, binding);
+  if (!bound) fail("UNBOUND_REPLY", "binding");
+  return { name: replier.name, fingerprint: replier.fingerprint, invoice };
 }
 
 /** SPEC §5.2. */
@@ -481,6 +516,11 @@ async function check(v) {
       const got = openKeystore(v);
       assert.equal(got.seed, v.seed);
       assert.equal(got.name, v.name);
+      return;
+    }
+    case "reply": {
+      const got = await readReply(v);
+      for (const [key, value] of Object.entries(got)) assert.equal(value, v[key], key);
       return;
     }
     case "request": {
