@@ -215,6 +215,10 @@ describe("repeat clients: key exchange in the browser", { timeout: 300_000 }, ()
     await shot(inbox, "x05-client-inbox");
     await inbox.click(`#business-rows tr[data-fingerprint="${businessFingerprint}"] [data-test="confirm-business"]`);
     await inbox.waitForFunction((f) => /confirmed \d{4}-/.test(document.querySelector(`#business-rows tr[data-fingerprint="${f}"]`).textContent), businessFingerprint, WAIT);
+    // The signed original downloads byte for byte as the business built it.
+    const [original] = await Promise.all([inbox.waitForEvent("download"),
+      inbox.locator("#inbox-rows tr[data-id] button", { hasText: "Download the signed original" }).first().click()]);
+    assert.match((await downloaded(original)).toString(), /^<\?xml[\s\S]*<cbc:ID>2026-010[12]<\/cbc:ID>/);
     // A backup of the key restores it in a new browser, which then opens the invoice.
     await inbox.fill("#inbox-backup-passphrase", CLIENT_PASSPHRASE);
     await inbox.click("#inbox-backup-form button[type=submit]");
