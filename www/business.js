@@ -193,12 +193,20 @@ function contactChosen() {
     : "";
 }
 
-/** When the buyer is a connected client (one key, no decision waiting), the invoice goes to their key. */
+/**
+ * When the buyer is a verified connected client (one key, no decision waiting), the invoice
+ * goes to their key. An unverified one is only pointed out: its key may be a stranger's who
+ * read that client's link.
+ */
 function buyerTyped() {
   const matches = contactsForBuyer(knownContacts, field("buyer-name"));
-  if (matches.length === 1 && matches[0].status === USABLE && !$("inv-contact").value) {
-    $("inv-contact").value = matches[0].fingerprint;
+  const [only] = matches;
+  if (matches.length !== 1 || only.status !== USABLE || $("inv-contact").value) return;
+  if (only.verified) {
+    $("inv-contact").value = only.fingerprint;
     contactChosen();
+  } else {
+    $("inv-contact-note").textContent = `${only.name} connected a key but you have not verified it yet: compare the fingerprint with them by phone (Clients) before you seal to it.`;
   }
 }
 

@@ -52,8 +52,10 @@ async function pin(identity, connection, sent) {
   if (await storage.get("contacts", client.fingerprint)) return "known";
   const list = await contacts(identity);
   const sameInvoice = list.filter((c) => c.relayId === connection.relayId);
-  const key = nameKey(client.name);
-  const sameName = list.find((c) => nameKey(c.name) === key);
+  // The same client under another key: a known name (the card's, or the buyer's of the
+  // answered invoice) that a pinned contact already has.
+  const names = new Set([client.name, sent.buyer].filter(Boolean).map(nameKey));
+  const sameName = list.find((c) => [c.name, c.buyer].some((n) => n && names.has(nameKey(n))));
   const status = sameInvoice.length ? "conflict" : sameName ? "changed" : USABLE;
   for (const other of sameInvoice) await save(identity, { ...other, status: "conflict" });
   await save(identity, {

@@ -68,12 +68,12 @@ async function createClientKey(p, name = CLIENT_NAME) {
 }
 
 /** Opens an invoice link and connects this browser's client key; returns its fingerprint. */
-async function connect(ctx, url, { create = true } = {}) {
+async function connect(ctx, url, { create = true, name = CLIENT_NAME } = {}) {
   const p = await openAsClient(url, { ctx });
   await p.waitForSelector("#connect-box:not([hidden])", WAIT);
   const posted = p.waitForRequest((r) => r.method() === "POST" && r.url().endsWith("/replies"), WAIT);
   await p.click("#connect-button");
-  if (create) await createClientKey(p);
+  if (create) await createClientKey(p, name);
   else {
     await p.waitForSelector("#client-key:not([hidden])", WAIT);
     await p.fill("#client-unlock-passphrase", CLIENT_PASSPHRASE);
@@ -257,7 +257,8 @@ describe("repeat clients: key exchange in the browser", { timeout: 300_000 }, ()
     await shot(p, "x06-attacker-no-key");
     // With a key of its own (made by connecting to another invoice it intercepted), still nothing.
     const other = await sendInvoice({ number: "2026-0103", contact: "" });
-    await connect(attacker, other);
+    // Its key carries a name of its own; the invoice it answers names the client as buyer.
+    await connect(attacker, other, { name: "Mallory Ltd" });
     const again = await attacker.newPage();
     await again.goto(identityLink);
     await again.waitForSelector("#open:not([hidden])", WAIT);
@@ -268,7 +269,7 @@ describe("repeat clients: key exchange in the browser", { timeout: 300_000 }, ()
     await again.waitForFunction(() => document.getElementById("status").dataset.failure, null, WAIT);
     assert.equal(await failure(again), "NOT_YOUR_KEY");
     await attacker.close();
-    // The business sees a new key under the client's name, answering that invoice: it must decide.
+    // The business sees a new key for the client (the buyer of the invoice it answers): it must decide.
     const events = await unlockBusiness();
     assert.deepEqual(events.map((e) => e.kind), ["changed"], JSON.stringify(events));
     const rows = await contactRows();
