@@ -7,7 +7,7 @@ import * as storage from "/storage.js";
 import * as own from "/own.js";
 import { upload, status as relayStatus, revoke } from "/relay.js";
 import { linkUrl, identityLinkUrl, mailto } from "/links.js";
-import { contacts, contactsForBuyer, removeContact, save as saveContact, syncReplies, USABLE } from "/contacts.js";
+import { checkReplies, listContacts, fillContactChoice, chosenContact, contactChosen, buyerTyped, waitingFor } from "/clients.js";
 import { addLine, check, electronicAddress, resetForm } from "/invoice-form.js";
 import { showOpened } from "/open.js";
 import { strength } from "/passphrase.js";
@@ -15,8 +15,6 @@ import { strength } from "/passphrase.js";
 const CHUNK = 64 * 1024;
 let identity;
 let profile;
-/** The address book, as last read. */
-let knownContacts = [];
 
 const field = (id) => $(id).value.trim();
 
@@ -107,29 +105,7 @@ async function enterApp() {
   $("whoami").textContent = `${identity.name} · ${identity.fingerprint()}`;
   say("");
   await newInvoice();
-  await checkReplies();
-}
-
-const EVENT_TEXT = {
-  connected: (e) => `Client ${e.name} connected (answering ${e.number}), fingerprint ${e.fingerprint}. Call them on a number you know and compare it, then mark them verified in Clients.`,
-  changed: (e) => `A new key under the name of your client ${e.name} answered ${e.number}. Nothing is sent to ${e.name} until you decide in Clients.`,
-  conflict: (e) => `Two different keys answered ${e.number}. Someone else may have read that invoice's link. Nothing is sent to either until you decide in Clients.`,
-  rejected: (e) => `A reply to ${e.number} was rejected: it was forged or altered (${e.code}).`,
-};
-
-/** Fetches the clients' replies, pins who connected, and says what happened. */
-async function checkReplies() {
-  let events;
-  try {
-    ({ events } = await syncReplies(identity));
-  } catch (error) {
-    return say(`Replies could not be fetched: ${error.message}`, "error");
-  }
-  $("contact-events").replaceChildren(...events.map((e) =>
-    h("li", { "data-event": e.kind, "data-code": e.code }, EVENT_TEXT[e.kind](e))));
-  $("contact-events").dataset.checked = "true";
-  if (events.length) say(events.map((e) => EVENT_TEXT[e.kind](e)).join(" "), events.some((e) => e.kind !== "connected") ? "error" : "ok");
-  await fillContactChoice();
+  await checkReplies(identity);
 }
 
 async function newInvoice() {
@@ -168,48 +144,6 @@ async function sealDocuments(built, options) {
   return result;
 }
 
-/** The connected client chosen for this invoice, or undefined for a link. */
-function chosenContact() {
-  const fingerprint = $("inv-contact").value;
-  return fingerprint ? knownContacts.find((c) => c.fingerprint === fingerprint && c.status === USABLE) : undefined;
-}
-
-/** Fills the "connected client" choice of the form with the usable contacts. */
-async function fillContactChoice() {
-  knownContacts = await contacts(identity);
-  const chosen = $("inv-contact").value;
-  $("inv-contact").replaceChildren(h("option", { value: "" }, "Nobody: send a link"),
-    ...knownContacts.filter((c) => c.status === USABLE).map((c) => h("option",
-      { value: c.fingerprint, selected: c.fingerprint === chosen }, `${c.name}${c.verified ? " (verified)" : " (not verified yet)"}`)));
-  contactChosen();
-}
-
-/** Shows what sealing will do for the chosen contact; a link's fields are for link invoices only. */
-function contactChosen() {
-  const contact = chosenContact();
-  $("link-options").hidden = Boolean(contact);
-  $("inv-contact-note").textContent = contact
-    ? `Sealed to ${contact.name}'s key (fingerprint ${contact.fingerprint}) and yours, and to nothing else: the link carries no secret and opens only on their device.`
-    : "";
-}
-
-/**
- * When the buyer is a verified connected client (one key, no decision waiting), the invoice
- * goes to their key. An unverified one is only pointed out: its key may be a stranger's who
- * read that client's link.
- */
-function buyerTyped() {
-  const matches = contactsForBuyer(knownContacts, field("buyer-name"));
-  const [only] = matches;
-  if (matches.length !== 1 || only.status !== USABLE || $("inv-contact").value) return;
-  if (only.verified) {
-    $("inv-contact").value = only.fingerprint;
-    contactChosen();
-  } else {
-    $("inv-contact-note").textContent = `${only.name} connected a key but you have not verified it yet: compare the fingerprint with them by phone (Clients) before you seal to it.`;
-  }
-}
-
 /**
  * Uploads a sealed envelope, keeps its record (the link and the manage token sealed to the
  * business's own key) and shows its link.
@@ -237,8 +171,7 @@ async function sealAndUpload(event) {
   const built = check(profile);
   if (!built) return;
   const contact = chosenContact();
-  const waiting = [...contactsForBuyer(knownContacts, built.invoice.buyer.name),
-    ...contactsForBuyer(knownContacts, contact?.name)].find((c) => c.status !== USABLE);
+  const waiting = waitingFor(built.invoice.buyer.name, contact?.name);
   if (waiting) {
     return say(`${waiting.name} has a key change waiting for your decision in Clients. Decide there before sending them anything.`, "error");
   }
@@ -293,50 +226,6 @@ async function invite(event) {
     link?.free();
     $("seal-progress").hidden = true;
   }
-}
-
-const STATUS_TEXT = {
-  connected: (c) => (c.verified ? "verified" : "connected, not verified yet"),
-  changed: () => "new key: decide",
-  conflict: () => "two keys answered one invoice: decide",
-  damaged: () => "damaged entry",
-};
-
-/** The address book: who connected, their fingerprints, and the decisions waiting. */
-async function listContacts() {
-  await fillContactChoice();
-  $("contacts-empty").hidden = knownContacts.length > 0;
-  const rerender = () => listContacts().catch((error) => say(error.message, "error"));
-  const button = (label, test, act) => h("button", { type: "button", "data-test": test, onclick: async () => {
-    await act();
-    rerender();
-  } }, label);
-  $("contact-rows").replaceChildren(...knownContacts.map((c) => {
-    const actions = [];
-    if (c.status === USABLE && !c.verified) {
-      actions.push(button("I compared the fingerprint by phone: verified", "verify", () => saveContact(identity, { ...c, verified: true })));
-    }
-    if (c.status === "changed") {
-      actions.push(button("They confirmed their new key by phone: use it", "accept-key", async () => {
-        if (c.replaces) await removeContact(c.replaces);
-        await saveContact(identity, { ...c, status: USABLE, replaces: undefined });
-      }));
-    }
-    if (c.status === "conflict") {
-      actions.push(button("This is my client's key (compared by phone): keep it, drop the others", "keep-key", async () => {
-        for (const other of knownContacts) {
-          if (other.relayId === c.relayId && other.fingerprint !== c.fingerprint) await removeContact(other.fingerprint);
-        }
-        await saveContact(identity, { ...c, status: USABLE });
-      }));
-    }
-    actions.push(button(c.status === USABLE ? "Remove" : "Reject this key", "remove", () => removeContact(c.fingerprint)));
-    return h("tr", { "data-fingerprint": c.fingerprint, "data-status": c.status },
-      h("td", {}, c.name), h("td", {}, h("code", { class: "fingerprint small" }, c.fingerprint)),
-      h("td", { "data-test": "contact-status" }, (STATUS_TEXT[c.status] ?? STATUS_TEXT.damaged)(c)),
-      h("td", {}, c.number ?? ""), h("td", {}, actions.flatMap((a) => [a, " "])));
-  }));
-  show("contacts");
 }
 
 function showLink(summary) {
@@ -417,7 +306,7 @@ export async function startBusiness() {
   $("nav-new").addEventListener("click", newInvoice);
   $("nav-sent").addEventListener("click", listSent);
   $("nav-lock").addEventListener("click", lock);
-  $("nav-contacts").addEventListener("click", listContacts);
+  $("nav-contacts").addEventListener("click", () => listContacts(identity));
   $("invite-form").addEventListener("submit", invite);
   $("inv-contact").addEventListener("change", contactChosen);
   $("buyer-name").addEventListener("change", buyerTyped);
