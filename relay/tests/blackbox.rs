@@ -10,244 +10,15 @@
     clippy::panic
 )]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use sealbill::{
-    seal, sign_request, Document, Identity, LinkRequest, Passphrase, SealOptions, Sealed,
-};
-
-const BIN: &str = env!("CARGO_BIN_EXE_sealbill-relay");
-
-fn temp_dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "sealbill-relay-{tag}-{}-{}",
-        std::process::id(),
-        rand_core::RngCore::next_u64(&mut rand_core::OsRng)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// A running relay: its process, address and the file its logs go to.
-struct Relay {
-    child: Child,
-    addr: SocketAddr,
-    log: PathBuf,
-}
-
-impl Relay {
-    /// Starts the binary on 127.0.0.1 with a free port and waits (at most 20 s) until it
-    /// announces its address.
-    fn start(dir: &Path, flags: &[&str]) -> Relay {
-        let log = dir.join(format!(
-            "relay-{}.log",
-            rand_core::RngCore::next_u32(&mut rand_core::OsRng)
-        ));
-        let mut child = Command::new(BIN)
-            .args(["--listen", "127.0.0.1:0", "--data-dir"])
-            .arg(dir.join("data"))
-            .args(["--www-dir"])
-            .arg(dir.join("www"))
-            .args(flags)
-            .env("SEALBILL_LOG", "debug")
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let addr = line
-                    .strip_prefix("sealbill-relay listening on http://")
-                    .or_else(|| line.strip_prefix("sealbill-relay listening on https://"));
-                if let Some(addr) = addr {
-                    let _ = tx.send(addr.parse::<SocketAddr>().unwrap());
-                }
-            }
-        });
-        let addr = rx
-            .recv_timeout(Duration::from_secs(20))
-            .expect("the relay announces its address within 20 s");
-        Relay { child, addr, log }
-    }
-
-    fn kill_9(mut self) {
-        self.child.kill().unwrap(); // SIGKILL on Unix
-        self.child.wait().unwrap();
-    }
-
-    fn logs(&self) -> Vec<u8> {
-        std::fs::read(&self.log).unwrap()
-    }
-}
-
-impl Drop for Relay {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A response: status, headers (lower-case names) and body.
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&self.body)))
-    }
-}
-
-/// One HTTP/1.1 request over a fresh connection, with a 10 s timeout.
-fn http(
-    addr: SocketAddr,
-    method: &str,
-    target: &str,
-    headers: &[(&str, &str)],
-    body: &[u8],
-) -> Reply {
-    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    let mut request = format!(
-        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    request.push_str("\r\n");
-    stream.write_all(request.as_bytes()).unwrap();
-    // The server may answer (413) before reading a large body; a failed write is fine then.
-    let _ = stream.write_all(body);
-    let mut raw = Vec::new();
-    let _ = stream.read_to_end(&mut raw);
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("a response head");
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let mut lines = head.split("\r\n");
-    let status = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
-        .collect();
-    let mut body = raw[split + 4..].to_vec();
-    if headers
-        .iter()
-        .any(|(n, v)| n == "transfer-encoding" && v == "chunked")
-    {
-        body = dechunk(&body);
-    }
-    Reply {
-        status,
-        headers,
-        body,
-    }
-}
-
-fn dechunk(mut data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let end = data.windows(2).position(|w| w == b"\r\n").unwrap();
-        let size =
-            usize::from_str_radix(std::str::from_utf8(&data[..end]).unwrap().trim(), 16).unwrap();
-        if size == 0 {
-            return out;
-        }
-        out.extend_from_slice(&data[end + 2..end + 2 + size]);
-        data = &data[end + 4 + size..];
-    }
-}
-
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
-
-const CANARY: &str = "CANARY-7f3a9c-Zahlungsziel-Muster-GmbH";
-
-/// An invoice sealed for a passphrase link only (and the sender); the link is in `.link`.
-fn canary_invoice(sender: &Identity) -> Sealed {
-    let doc = Document {
-        name: "INV-CANARY.xml".into(),
-        media_type: "application/xml".into(),
-        data: format!(
-            "<Invoice><Note>{CANARY}</Note><IBAN>DE02120300000000202051</IBAN></Invoice>"
-        )
-        .into_bytes(),
-    };
-    let options = SealOptions {
-        link: Some(LinkRequest::WithPassphrase(passphrase())),
-        ..SealOptions::new("INV-CANARY", now())
-    };
-    seal(sender, &[doc], &options).unwrap()
-}
-
-fn passphrase() -> Passphrase {
-    Passphrase::new("canary passphrase").unwrap()
-}
-
-fn upload(addr: SocketAddr, sender: Option<&Identity>, target: &str, body: &[u8]) -> Reply {
-    let signature = sender.map(|s| sign_request(s, "POST", target, now(), body).unwrap());
-    let headers: Vec<(&str, &str)> = signature
-        .iter()
-        .map(|s| ("sealbill-signature", s.as_str()))
-        .collect();
-    http(addr, "POST", target, &headers, body)
-}
-
-fn sealed_for(sender: &Identity, client: &Identity, note: &str) -> Vec<u8> {
-    let doc = Document {
-        name: "i.xml".into(),
-        media_type: "application/xml".into(),
-        data: format!("<Invoice>{note}</Invoice>").into_bytes(),
-    };
-    let options = SealOptions {
-        recipients: vec![client.recipient()],
-        ..SealOptions::new(note, now())
-    };
-    seal(sender, &[doc], &options).unwrap().envelope
-}
-
-fn id_of(reply: &Reply) -> String {
-    assert_eq!(
-        reply.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&reply.body)
-    );
-    reply.json()["id"].as_str().unwrap().to_owned()
-}
+use common::*;
+use sealbill::{seal, sign_request, Document, Identity, LinkRequest, SealOptions};
 
 #[test]
 fn uploads_answered_201_survive_kill_9() {
@@ -282,15 +53,6 @@ fn uploads_answered_201_survive_kill_9() {
     }
     drop(relay);
     std::fs::remove_dir_all(dir).unwrap();
-}
-
-fn relay_cli(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(BIN)
-        .arg("--data-dir")
-        .arg(dir.join("data"))
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 #[test]
@@ -452,26 +214,6 @@ fn expiry_burn_bad_input_and_graceful_shutdown() {
     };
     assert!(status.success());
     std::fs::remove_dir_all(dir).unwrap();
-}
-
-/// Every file under `dir`, concatenated.
-fn all_bytes(dir: &Path) -> Vec<u8> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(all_bytes(&path));
-        } else {
-            out.extend(std::fs::read(&path).unwrap());
-        }
-    }
-    out
-}
-
-fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
 }
 
 #[test]
