@@ -37,6 +37,22 @@ pub enum Command {
         #[command(subcommand)]
         action: SendersAction,
     },
+    /// Write a consistent snapshot of the store to a file, also while a relay serves from the
+    /// same data directory. It holds ciphertext, token hashes and public cards only.
+    Backup {
+        /// The snapshot file to write (through a temporary file beside it, mode 0600).
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Restore a snapshot into an empty or missing data directory, then start the relay on it.
+    Restore {
+        /// The snapshot file written by `backup`.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+    },
 }
 
 /// Allow-list actions.

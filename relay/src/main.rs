@@ -1,15 +1,17 @@
-//! `sealbill-relay`: serves the API and the page, or manages the sender allow-list.
+//! `sealbill-relay`: serves the API and the page, manages the sender allow-list, and takes or
+//! restores snapshots of the store.
 
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use clap::Parser;
 use sealbill::{Card, Fingerprint};
 use sealbill_relay::config::{Cli, Command, SendersAction, ServeArgs};
-use sealbill_relay::sqlite::SqliteStore;
+use sealbill_relay::snapshot;
+use sealbill_relay::sqlite::{SqliteStore, SCHEMA_VERSION};
 use sealbill_relay::store::{Sender, Store};
 use sealbill_relay::{app, now, AppState};
 
@@ -28,12 +30,15 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let result = SqliteStore::open(&cli.data_dir)
-        .map_err(|e| e.to_string())
-        .and_then(|store| match cli.command {
-            Some(Command::Senders { action }) => senders(&store, action),
-            None => serve(Arc::new(store), cli.serve),
-        });
+    let open = |dir: &Path| SqliteStore::open(dir).map_err(|e| e.to_string());
+    let result = match cli.command {
+        Some(Command::Senders { action }) => {
+            open(&cli.data_dir).and_then(|store| senders(&store, action))
+        }
+        Some(Command::Backup { to, force }) => backup(&cli.data_dir, &to, force),
+        Some(Command::Restore { from }) => restore(&from, &cli.data_dir),
+        None => open(&cli.data_dir).and_then(|store| serve(Arc::new(store), cli.serve)),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -87,6 +92,32 @@ fn senders(store: &SqliteStore, action: SendersAction) -> Result<(), String> {
                 println!("{}  {name}", s.fingerprint);
             }
         }
+    }
+    Ok(())
+}
+
+/// Writes a snapshot of the store (the relay may be serving) and says what it holds.
+fn backup(data_dir: &Path, to: &Path, force: bool) -> Result<(), String> {
+    let started = Instant::now();
+    let summary = snapshot::backup(data_dir, to, force).map_err(|e| e.to_string())?;
+    println!(
+        "wrote {}: {summary}, in {:.2} s",
+        to.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Restores a snapshot into an empty or missing data directory.
+fn restore(from: &Path, data_dir: &Path) -> Result<(), String> {
+    let summary = snapshot::restore(from, data_dir).map_err(|e| e.to_string())?;
+    println!(
+        "restored {} into {}: {summary}",
+        from.display(),
+        data_dir.display()
+    );
+    if summary.schema_version < SCHEMA_VERSION {
+        println!("the relay upgrades it to schema version {SCHEMA_VERSION} when it starts");
     }
     Ok(())
 }

@@ -22,9 +22,16 @@ use crate::store::{
     StoreError, StoreResult,
 };
 
+/// The database file in the data directory.
+pub const DATABASE_FILE: &str = "relay.sqlite3";
+
+/// The newest schema version (`PRAGMA user_version`) this relay knows; it opens any version
+/// from 1 up to this one, upgrading older ones in place.
+pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
+
 /// The schema, one step per version: step `i` takes a database from `user_version` i to
 /// i + 1. A released step is never edited; a change is a new step.
-const MIGRATIONS: [&str; 2] = [
+pub(crate) const MIGRATIONS: [&str; 2] = [
     // 1: envelopes and the sender allow-list.
     "CREATE TABLE IF NOT EXISTS envelopes (
         id          TEXT PRIMARY KEY,
@@ -190,11 +197,11 @@ fn checkpoint_loop(conn: Connection, stop: Arc<AtomicBool>, scrub: Arc<AtomicBoo
 const SCRUB_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
 
 impl SqliteStore {
-    /// Opens (creating if needed) `relay.sqlite3` in `dir`.
+    /// Opens (creating if needed) [`DATABASE_FILE`] in `dir`.
     pub fn open(dir: &Path) -> StoreResult<SqliteStore> {
         std::fs::create_dir_all(dir)
             .map_err(|e| StoreError(format!("cannot create {}: {e}", dir.display())))?;
-        let path = dir.join("relay.sqlite3");
+        let path = dir.join(DATABASE_FILE);
         let connect = || -> StoreResult<Connection> {
             let c = Connection::open(&path).map_err(err)?;
             c.busy_timeout(std::time::Duration::from_secs(5))
