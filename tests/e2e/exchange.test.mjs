@@ -6,8 +6,8 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startRelay, launch, context, shot, downloaded, ROOT } from "./harness.mjs";
-import { WAIT, PASSPHRASE, BUSINESS, IBAN_SHOWN, failure, flows, relayId } from "./flows.mjs";
+import { context, shot, downloaded, ROOT } from "./harness.mjs";
+import { WAIT, PASSPHRASE, BUSINESS, IBAN_SHOWN, failure, flows, relayId, start, stop } from "./flows.mjs";
 import { initSync, Identity, Link, sealReply, openLink } from "../../pkg/sealbill.js";
 import { initSync as initInvoice, buildInvoice } from "../../pkg/invoice/sealbill_invoice.js";
 
@@ -101,11 +101,7 @@ async function sealInNode(identity, plain) {
 
 describe("repeat clients: key exchange in the browser", { timeout: 300_000 }, () => {
   before(async () => {
-    relay = await startRelay();
-    browser = await launch();
-    business = await context(browser);
-    page = await business.newPage();
-    Object.assign(env, { relay, browser, page });
+    ({ relay, browser, business, page } = await start(env));
     relay.addSender(await setUp(page));
     const [backup] = await Promise.all([page.waitForEvent("download"), page.click("#backup-download a")]);
     backupText = (await downloaded(backup)).toString();
@@ -114,10 +110,7 @@ describe("repeat clients: key exchange in the browser", { timeout: 300_000 }, ()
     await page.waitForSelector("#compose:not([hidden])", WAIT);
     client = await context(browser);
   });
-  after(async () => {
-    await browser?.close();
-    await relay?.stop();
-  });
+  after(() => stop(env));
 
   let connection, firstLink;
   it("the whole exchange: the client connects from an invoice, the business pins and verifies it", async () => {

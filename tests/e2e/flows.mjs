@@ -1,7 +1,7 @@
 // The page's flows as a person goes through them, shared by the end-to-end suites: set up a
 // business, write and seal the standard invoice, open a link as a client. Every wait is bounded.
 import assert from "node:assert/strict";
-import { context, shot } from "./harness.mjs";
+import { startRelay, launch, context, shot } from "./harness.mjs";
 
 export const WAIT = { timeout: 20_000 };
 export const PASSPHRASE = "plum harbour seven lanterns";
@@ -30,6 +30,21 @@ export async function newForm(p) {
   await p.click("#nav-new");
   await p.waitForFunction((g) => document.getElementById("invoice-form").dataset.generation !== g, before, WAIT);
   await p.waitForSelector("#compose:not([hidden])", WAIT);
+}
+
+/** Starts the relay, the browser and the business's context and page, into `env`. */
+export async function start(env) {
+  env.relay = await startRelay();
+  env.browser = await launch();
+  env.business = await context(env.browser);
+  env.page = await env.business.newPage();
+  return env;
+}
+
+/** Stops what `start` started. */
+export async function stop(env) {
+  await env.browser?.close();
+  await env.relay?.stop();
 }
 
 /**

@@ -5,8 +5,8 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { startRelay, launch, context, shot, downloaded, ROOT } from "./harness.mjs";
-import { WAIT, PASSPHRASE, BUSINESS, IBAN_SHOWN, CLIENT, PAYABLE, relayId, fill, newForm, failure, flows } from "./flows.mjs";
+import { context, shot, downloaded, ROOT } from "./harness.mjs";
+import { WAIT, PASSPHRASE, BUSINESS, IBAN_SHOWN, CLIENT, PAYABLE, relayId, fill, newForm, failure, flows, start, stop } from "./flows.mjs";
 import { initSync, Link, openLink } from "../../pkg/sealbill.js";
 import { initSync as initInvoice, readInvoice } from "../../pkg/invoice/sealbill_invoice.js";
 
@@ -19,16 +19,9 @@ const { setUp, sendInvoice, openAsClient } = flows(env);
 
 describe("the page in headless Chromium", { timeout: 240_000 }, () => {
   before(async () => {
-    relay = await startRelay();
-    browser = await launch();
-    business = await context(browser);
-    page = await business.newPage();
-    Object.assign(env, { relay, browser, page });
+    ({ relay, browser, business, page } = await start(env));
   });
-  after(async () => {
-    await browser?.close();
-    await relay?.stop();
-  });
+  after(() => stop(env));
 
   it("first visit: creates the identity, shows the fingerprint and offers a backup", async () => {
     const card = await setUp(page, { screenshot: "01-setup" });
