@@ -274,19 +274,7 @@ fn canary_no_plaintext_key_fragment_or_token_is_stored_or_logged() {
     let stored = all_bytes(&dir.join("data"));
     let logs = log_before_kill;
     assert!(contains(&logs, "request"), "the relay did log requests");
-    let secrets = [
-        ("the canary text", CANARY.to_owned()),
-        ("the IBAN", "DE02120300000000202051".to_owned()),
-        ("the link secret", secret_part),
-        ("the manage token", token),
-        ("the open proof", proof),
-        ("the link passphrase", "canary passphrase".to_owned()),
-        ("the link's age identity", reader.to_bech32().to_string()),
-        (
-            "the sender's identity",
-            sender.to_text().lines().last().unwrap().to_owned(),
-        ),
-    ];
+    let secrets = canary_secrets(secret_part, token, proof, &reader, &sender);
     for (what, secret) in &secrets {
         assert!(
             !contains(&stored, secret),

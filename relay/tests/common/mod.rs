@@ -205,6 +205,30 @@ pub fn canary_invoice(sender: &Identity) -> Sealed {
     seal(sender, &[doc], &options).unwrap()
 }
 
+/// What must never be found in the relay's files, logs or snapshots after a canary invoice
+/// went through it: each with a name for the assertion message.
+pub fn canary_secrets(
+    link_secret: String,
+    token: String,
+    proof: String,
+    reader: &sealbill::age::Identity,
+    sender: &Identity,
+) -> Vec<(&'static str, String)> {
+    vec![
+        ("the canary text", CANARY.to_owned()),
+        ("the IBAN", "DE02120300000000202051".to_owned()),
+        ("the link secret", link_secret),
+        ("the manage token", token),
+        ("the open proof", proof),
+        ("the link passphrase", "canary passphrase".to_owned()),
+        ("the link's age identity", reader.to_bech32().to_string()),
+        (
+            "the sender's identity",
+            sender.to_text().lines().last().unwrap().to_owned(),
+        ),
+    ]
+}
+
 pub fn passphrase() -> Passphrase {
     Passphrase::new("canary passphrase").unwrap()
 }
