@@ -99,9 +99,9 @@ try {
   let memory = null;
   if (!flag("--no-memory")) {
     memory = {};
-    for (const [k, forceGc] of [["lazy", false], ["gc", true]]) {
+    for (const [k, forceGc, inside] of [["lazy", false, false], ["gc", true, false], ["inside", true, true]]) {
       const fresh = await open();
-      const m = await bounded(fresh.evaluate((g) => window.runMemory(g), forceGc), MEMORY_TIMEOUT_MS, "memory probe");
+      const m = await bounded(fresh.evaluate(([g, i]) => window.runMemory(g, i), [forceGc, inside]), MEMORY_TIMEOUT_MS, "memory probe");
       console.error(`[chromium] memory (${k}): wasm +${m.wasmGrowth} B, JS heap +${m.extraGrowth} B, ${m.mbPerS.toFixed(0)} MB/s`);
       await fresh.close();
       memory[k] = m;

@@ -263,13 +263,15 @@ export async function runSuite(sb, cfg, log = () => {}) {
 
 // Streams a 100 MB attachment through SealStream piped into OpenStream, 64 KiB at a time,
 // and reports the growth of the module's linear memory (which never shrinks, so its final
-// size is its peak) and of `extra()` (the process RSS in Node, the JS heap in Chromium; it
-// includes the opener's staged bytes, about the envelope's size, held in JS memory),
-// sampled every 16 pieces, above the baseline taken once both identities exist. With
-// `forceGc` (and a `gc` global: node --expose-gc, chromium --js-flags=--expose-gc) a full
-// collection runs before each sample, so `extra` counts live memory instead of garbage that
-// the engine has not yet collected.
-export function streamMemory(sb, memory, extra = () => 0, { forceGc = false, size = 100_000_000, pieceLen = 64 * KIB } = {}) {
+// size is its peak) and of `extra()` (the process RSS in Node, the JS heap in Chromium),
+// sampled every 16 pieces, above the baseline taken once both identities exist. The opener
+// stages what it decrypts (encrypted, about the envelope's size) until the envelope verified:
+// in itself (`push`, in JS memory) without `staging`, else with `pushStaged` into `staging`
+// (a file in Node, an OPFS file in Chromium), read back through a `Revealer`. With `forceGc`
+// (and a `gc` global: node --expose-gc, chromium --js-flags=--expose-gc) a full collection
+// runs before each sample, so `extra` counts live memory instead of garbage that the engine
+// has not yet collected.
+export async function streamMemory(sb, memory, extra = () => 0, { forceGc = false, staging = null, size = 100_000_000, pieceLen = 64 * KIB } = {}) {
   const gc = forceGc && typeof globalThis.gc === "function" ? globalThis.gc : () => {};
   if (forceGc && typeof globalThis.gc !== "function") throw new Error("forceGc needs a gc global");
   const sender = sb.Identity.generate("Acme GmbH");
@@ -280,6 +282,13 @@ export function streamMemory(sb, memory, extra = () => 0, { forceGc = false, siz
   const wasmBaseline = memory.buffer.byteLength;
   const extraBaseline = extra();
   let extraPeak = extraBaseline;
+  let pieces = 0;
+  const sample = () => {
+    if (++pieces % 16 === 0) {
+      gc();
+      extraPeak = Math.max(extraPeak, extra());
+    }
+  };
   const t0 = performance.now();
   const seal = new sb.SealStream(
     sender,
@@ -290,25 +299,37 @@ export function streamMemory(sb, memory, extra = () => 0, { forceGc = false, siz
     { invoiceId: "INV-BIG", recipients: [client.recipient()], issuedAt: ISSUED_AT },
   );
   const open = sb.OpenStream.withIdentity(client, { expectSender: sender.fingerprint() });
+  const feed = staging
+    ? async (bytes) => {
+        const staged = open.pushStaged(bytes);
+        if (staged.length > 0) await staging.write(staged);
+      }
+    : (bytes) => open.push(bytes);
   let received = 0;
   const onData = (_i, bytes) => {
     received += bytes.length;
   };
-  open.push(seal.push(invoice));
-  let left = size, pieces = 0;
+  await feed(seal.push(invoice));
+  let left = size;
   while (left > 0) {
     const n = Math.min(pieceLen, left);
-    open.push(seal.push(n === pieceLen ? piece : piece.subarray(0, n)));
+    await feed(seal.push(n === pieceLen ? piece : piece.subarray(0, n)));
     left -= n;
-    if (++pieces % 16 === 0) {
-      gc();
-      extraPeak = Math.max(extraPeak, extra());
-    }
+    sample();
   }
-  open.push(seal.finish());
-  // The opener staged what it decrypted (encrypted, in JS memory); finish verifies, then
-  // reveals the documents into onData.
-  const opened = open.finish(onData);
+  await feed(seal.finish());
+  // Every check runs first; only then are the staged bytes revealed into onData.
+  let opened;
+  if (staging) {
+    const revealer = open.verify();
+    for (let staged; (staged = await staging.read()) != null; ) {
+      revealer.push(staged, onData);
+      sample();
+    }
+    opened = revealer.finish(onData);
+  } else {
+    opened = open.finish(onData);
+  }
   const ms = performance.now() - t0;
   gc();
   extraPeak = Math.max(extraPeak, extra());
@@ -318,6 +339,7 @@ export function streamMemory(sb, memory, extra = () => 0, { forceGc = false, siz
     bytes: size,
     piece: pieceLen,
     forceGc,
+    staged: staging ? staging.where : "JS memory",
     ms,
     mbPerS: size / ms / 1000,
     wasmBaseline,

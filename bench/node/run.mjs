@@ -25,9 +25,9 @@ const t0 = performance.now();
 const groups = await runSuite(sb, cfg, log);
 let memory = null;
 if (!flag("--no-memory")) {
-  const probe = (flags) =>
-    JSON.parse(execFileSync(process.execPath, [...flags, resolve(here, "memory.mjs"), ...flags.map(() => "--gc"), pkg], { encoding: "utf8", timeout: 300000 }));
-  memory = { lazy: probe([]), gc: probe(["--expose-gc"]) };
+  const probe = (flags, extra = []) =>
+    JSON.parse(execFileSync(process.execPath, [...flags, resolve(here, "memory.mjs"), ...flags.map(() => "--gc"), ...extra, pkg], { encoding: "utf8", timeout: 300000 }));
+  memory = { lazy: probe([]), gc: probe(["--expose-gc"]), inside: probe(["--expose-gc"], ["--inside"]) };
   for (const [k, m] of Object.entries(memory)) {
     log(`memory (${k}): wasm +${m.wasmGrowth} B, rss +${m.extraGrowth} B, ${m.mbPerS.toFixed(0)} MB/s`);
   }

@@ -36,7 +36,7 @@ test("the Vite build seals and opens an invoice in headless Chromium", { timeout
     const status = page.locator("#status");
     await page.waitForFunction(() => !document.getElementById("status").textContent.startsWith("working"), null, { timeout: 45_000 });
     assert.deepEqual(errors, []);
-    assert.match(await status.textContent(), /^ok: sealed and opened INV-2026-0042 from /);
+    assert.match(await status.textContent(), /^ok: sealed and opened INV-2026-0042 from .*, staged in OPFS$/);
   } finally {
     await browser.close();
     server.close();

@@ -1,9 +1,9 @@
 //! Streaming: `SealStream` and `OpenStream`, and helpers that drain a `ReadableStream`.
 //!
 //! An `OpenStream` never hands out bytes before the envelope verified: what it decrypts is
-//! staged, re-encrypted under a key that only the core's opener holds (SPEC §4.2), in JS
-//! memory outside the wasm heap, and read back into `onData` by `finish` once every check
-//! passed.
+//! staged, re-encrypted under a key that only the core's opener holds (SPEC §4.2), outside
+//! the wasm heap (in JS memory, or wherever the caller keeps it), and read back into `onData`
+//! once every check passed.
 
 use js_sys::{Array, Function, Uint8Array};
 use tsify::Ts;
@@ -127,6 +127,17 @@ struct CallbackSink<'a> {
     error: Option<JsValue>,
 }
 
+impl<'a> CallbackSink<'a> {
+    /// A sink whose current document is `index` (documents span several pushes).
+    fn new(on_data: &'a Function, index: usize) -> Self {
+        CallbackSink {
+            on_data,
+            index,
+            error: None,
+        }
+    }
+}
+
 impl DocumentSink for CallbackSink<'_> {
     fn begin(&mut self, index: usize, _size: u64) {
         self.index = index;
@@ -145,12 +156,26 @@ impl DocumentSink for CallbackSink<'_> {
     }
 }
 
-/// Opens a large envelope piece by piece. The wasm memory holds one chunk plus the manifest;
-/// the staged (encrypted) bytes wait in JS memory until `finish` verified the envelope.
+/// Where an `OpenStream` keeps its staged bytes: inside, until `finish`, or with the caller.
+enum Staged {
+    /// Nothing pushed yet.
+    Unset,
+    /// `push`: held in JS memory by this object.
+    Inside(Array),
+    /// `pushStaged`: handed to the caller, who gives them back to a `Revealer`.
+    Outside,
+}
+
+/// Opens a large envelope piece by piece. The wasm memory holds one chunk plus the manifest.
+///
+/// What it decrypts is staged (re-encrypted under a key only this opener holds) and revealed
+/// once every check passed. `push` keeps the staged bytes in this object, in JS memory, until
+/// `finish`; `pushStaged` returns them, so that the caller can keep them on disk (an OPFS or
+/// temporary file) and hand them back to the `Revealer` that `verify` returns.
 #[wasm_bindgen]
 pub struct OpenStream {
     opener: Option<Opener<'static>>,
-    staged: Array,
+    staged: Staged,
     link: Option<LinkSecret>,
     expect: Option<Fingerprint>,
     done: u64,
@@ -191,7 +216,7 @@ impl OpenStream {
     ) -> OpenStream {
         OpenStream {
             opener: Some(Opener::new(vec![identity])),
-            staged: Array::new(),
+            staged: Staged::Unset,
             link,
             expect,
             done: 0,
@@ -206,24 +231,75 @@ impl OpenStream {
 
     fn fail(&mut self, error: Error) -> JsValue {
         self.opener = None;
-        self.staged = Array::new();
+        self.staged = Staged::Unset;
         js_error(match &self.link {
             Some(link) => link.explain(error),
             None => error,
         })
     }
 
-    /// Decrypts the next envelope bytes and stages them; nothing is handed out yet.
-    pub fn push(&mut self, chunk: &[u8]) -> JsResult<()> {
+    /// Decrypts `chunk` into staged bytes, after checking that the stream stages `inside`
+    /// (or outside) as it did before.
+    fn decrypt(&mut self, chunk: &[u8], inside: bool) -> JsResult<Vec<u8>> {
         let mut opener = self.opener.take().ok_or_else(|| js_error(STREAM_DONE))?;
+        match (&self.staged, inside) {
+            (Staged::Unset, true) => self.staged = Staged::Inside(Array::new()),
+            (Staged::Unset, false) => self.staged = Staged::Outside,
+            (Staged::Inside(_), true) | (Staged::Outside, false) => {}
+            _ => return Err(self.fail(Error::InvalidInput(
+                "a stream stages either in itself (push) or with the caller (pushStaged), not both",
+            ))),
+        }
         let mut staged = Vec::new();
         opener.push(chunk, &mut staged).map_err(|e| self.fail(e))?;
-        if !staged.is_empty() {
-            self.staged.push(&Uint8Array::from(staged.as_slice()));
-        }
         self.done += chunk.len() as u64;
         self.opener = Some(opener);
+        Ok(staged)
+    }
+
+    /// Decrypts the next envelope bytes and stages them in this object; nothing is handed out
+    /// yet.
+    pub fn push(&mut self, chunk: &[u8]) -> JsResult<()> {
+        let staged = self.decrypt(chunk, true)?;
+        if let Staged::Inside(pieces) = &self.staged {
+            if !staged.is_empty() {
+                pieces.push(&Uint8Array::from(staged.as_slice()));
+            }
+        }
         Ok(())
+    }
+
+    /// Decrypts the next envelope bytes and returns them staged: encrypted under a key that
+    /// only `verify` releases. Keep them in order (in memory, an OPFS file, a temporary file)
+    /// and give them back to the `Revealer`.
+    #[wasm_bindgen(js_name = pushStaged)]
+    pub fn push_staged(&mut self, chunk: &[u8]) -> JsResult<Vec<u8>> {
+        self.decrypt(chunk, false)
+    }
+
+    /// Ends the input and runs every check. Then returns a `Revealer` that turns the staged
+    /// bytes that `pushStaged` returned back into the documents.
+    pub fn verify(&mut self) -> JsResult<Revealer> {
+        if matches!(self.staged, Staged::Inside(_)) {
+            return Err(self.fail(Error::InvalidInput(
+                "this stream staged its bytes in itself (push): end it with finish",
+            )));
+        }
+        self.verified()
+    }
+
+    fn verified(&mut self) -> JsResult<Revealer> {
+        let opener = self.opener.take().ok_or_else(|| js_error(STREAM_DONE))?;
+        let mut tail = Vec::new();
+        let verified = opener
+            .finish(&mut tail, self.expect.as_ref())
+            .map_err(|e| self.fail(e))?;
+        Ok(Revealer {
+            opened: Opened::from_verified(&verified.manifest, &verified.open_proof, None)?,
+            reveal: Some(verified.reveal),
+            tail,
+            index: 0,
+        })
     }
 
     /// Ends the input and runs every check; only then passes the documents' bytes to
@@ -232,57 +308,143 @@ impl OpenStream {
         &mut self,
         #[wasm_bindgen(js_name = onData, unchecked_param_type = "OnData")] on_data: &Function,
     ) -> JsResult<Ts<Opened>> {
-        let opener = self.opener.take().ok_or_else(|| js_error(STREAM_DONE))?;
-        let mut tail = Vec::new();
-        let verified = opener
-            .finish(&mut tail, self.expect.as_ref())
-            .map_err(|e| self.fail(e))?;
-        let staged = core::mem::replace(&mut self.staged, Array::new());
-        staged.push(&Uint8Array::from(tail.as_slice()));
-        let mut sink = CallbackSink {
-            on_data,
-            index: 0,
-            error: None,
-        };
-        let mut reveal = verified.reveal;
-        for piece in staged.iter() {
-            let piece: Uint8Array = piece.unchecked_into();
-            reveal.push(&piece.to_vec(), &mut sink).map_err(js_error)?;
-            if let Some(e) = sink.error.take() {
-                return Err(e);
+        let pieces = match core::mem::replace(&mut self.staged, Staged::Unset) {
+            Staged::Inside(pieces) => pieces,
+            Staged::Unset => Array::new(),
+            Staged::Outside => {
+                return Err(self.fail(Error::InvalidInput(
+                    "this stream handed its staged bytes out (pushStaged): end it with verify",
+                )))
             }
+        };
+        let mut revealer = self.verified()?;
+        for piece in pieces.iter() {
+            let piece: Uint8Array = piece.unchecked_into();
+            revealer.push(&piece.to_vec(), on_data)?;
         }
-        reveal.finish(&mut sink).map_err(js_error)?;
-        if let Some(e) = sink.error.take() {
-            return Err(e);
-        }
-        Opened::from_verified(&verified.manifest, &verified.open_proof, None)
+        revealer.finish(on_data)
     }
 }
 
-/// Feeds every chunk that `source` yields to `each`, then releases the reader.
-async fn drain(
-    source: &ReadableStream,
-    mut each: impl FnMut(&[u8]) -> JsResult<()>,
-) -> JsResult<()> {
-    let reader: ReadableStreamDefaultReader = source.get_reader().unchecked_into();
-    let result = async {
-        loop {
-            let step: ReadableStreamReadResult = JsFuture::from(reader.read()).await?.into();
-            if step.get_done().unwrap_or(false) {
-                return Ok(());
-            }
-            let chunk: Uint8Array = step.get_value().dyn_into().map_err(|_| {
-                js_error(Error::InvalidInput(
-                    "the stream must yield Uint8Array chunks",
-                ))
-            })?;
-            each(&chunk.to_vec())?;
-        }
+/// Reveals a verified envelope's documents from the bytes that `OpenStream.pushStaged`
+/// staged. Staged bytes that were changed, reordered or cut short fail with `TAMPERED` or
+/// `TRUNCATED`, and nothing after the failing chunk reaches `onData`.
+#[wasm_bindgen]
+pub struct Revealer {
+    opened: Ts<Opened>,
+    reveal: Option<sealbill::Reveal>,
+    tail: Vec<u8>,
+    index: usize,
+}
+
+#[wasm_bindgen]
+impl Revealer {
+    /// The verified envelope (without `data`).
+    #[wasm_bindgen(getter)]
+    pub fn opened(&self) -> Ts<Opened> {
+        self.opened.clone()
     }
-    .await;
-    reader.release_lock();
-    result
+
+    /// Reveals the next staged bytes, in the order `pushStaged` returned them, passing the
+    /// documents' bytes to `onData(index, bytes)`.
+    pub fn push(
+        &mut self,
+        staged: &[u8],
+        #[wasm_bindgen(js_name = onData, unchecked_param_type = "OnData")] on_data: &Function,
+    ) -> JsResult<()> {
+        let reveal = self.reveal.as_mut().ok_or_else(|| js_error(STREAM_DONE))?;
+        let mut sink = CallbackSink::new(on_data, self.index);
+        let result = reveal.push(staged, &mut sink);
+        self.settle(result, sink)
+    }
+
+    /// Ends the staged bytes; fails unless all of them were revealed. Returns the `Opened`.
+    pub fn finish(
+        &mut self,
+        #[wasm_bindgen(js_name = onData, unchecked_param_type = "OnData")] on_data: &Function,
+    ) -> JsResult<Ts<Opened>> {
+        let mut reveal = self.reveal.take().ok_or_else(|| js_error(STREAM_DONE))?;
+        let mut sink = CallbackSink::new(on_data, self.index);
+        let tail = core::mem::take(&mut self.tail);
+        let result = reveal.push(&tail, &mut sink);
+        self.settle(result, sink)?;
+        let mut sink = CallbackSink::new(on_data, self.index);
+        let result = reveal.finish(&mut sink);
+        self.settle(result, sink)?;
+        Ok(self.opened.clone())
+    }
+
+    /// Stops revealing after a failure of the staged bytes or of the callback.
+    fn settle(&mut self, result: sealbill::Result<()>, sink: CallbackSink) -> JsResult<()> {
+        self.index = sink.index;
+        let failure = match (result, sink.error) {
+            (Err(e), _) => js_error(e),
+            (Ok(()), Some(e)) => e,
+            (Ok(()), None) => return Ok(()),
+        };
+        self.reveal = None;
+        Err(failure)
+    }
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_STAGING: &str = r#"
+/** Where `openReadable` keeps staged bytes until the envelope verified: for example an OPFS
+ * file in the browser or a temporary file in Node. `read` gives them back in order, from the
+ * start, and null (or undefined) at the end. */
+export interface Staging {
+  write(bytes: Uint8Array): void | Promise<void>;
+  read(): Uint8Array | null | undefined | Promise<Uint8Array | null | undefined>;
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A caller's store for staged bytes (the `Staging` interface above).
+    #[wasm_bindgen(typescript_type = "Staging")]
+    pub type Staging;
+
+    #[wasm_bindgen(method, catch)]
+    fn write(this: &Staging, bytes: &Uint8Array) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, catch)]
+    fn read(this: &Staging) -> Result<JsValue, JsValue>;
+}
+
+/// Awaits `value` if it is a promise (or any thenable), else takes it as it is.
+async fn settled(value: JsValue) -> JsResult<JsValue> {
+    JsFuture::from(js_sys::Promise::resolve(&value)).await
+}
+
+/// The chunks a `ReadableStream` yields, as bytes; releases its reader when dropped.
+struct Chunks(ReadableStreamDefaultReader);
+
+impl Chunks {
+    fn new(source: &ReadableStream) -> Chunks {
+        Chunks(source.get_reader().unchecked_into())
+    }
+
+    async fn next(&self) -> JsResult<Option<Vec<u8>>> {
+        let step: ReadableStreamReadResult = JsFuture::from(self.0.read()).await?.into();
+        if step.get_done().unwrap_or(false) {
+            return Ok(None);
+        }
+        let chunk = bytes_of(step.get_value(), "the stream must yield Uint8Array chunks")?;
+        Ok(Some(chunk))
+    }
+}
+
+impl Drop for Chunks {
+    fn drop(&mut self) {
+        self.0.release_lock();
+    }
+}
+
+fn bytes_of(value: JsValue, what: &'static str) -> JsResult<Vec<u8>> {
+    let bytes: Uint8Array = value
+        .dyn_into()
+        .map_err(|_| js_error(Error::InvalidInput(what)))?;
+    Ok(bytes.to_vec())
 }
 
 fn progress(on_progress: Option<&Function>, done: f64, total: f64) -> JsResult<()> {
@@ -303,16 +465,16 @@ pub async fn seal_readable(
     #[wasm_bindgen(js_name = onProgress, unchecked_param_type = "OnProgress | undefined")]
     on_progress: Option<Function>,
 ) -> JsResult<()> {
-    drain(&source, |chunk| {
-        let out = stream.push(chunk)?;
+    let chunks = Chunks::new(&source);
+    while let Some(chunk) = chunks.next().await? {
+        let out = stream.push(&chunk)?;
         on_output.call1(&JsValue::NULL, &Uint8Array::from(out.as_slice()))?;
         progress(
             on_progress.as_ref(),
             stream.bytes_done(),
             stream.bytes_total(),
-        )
-    })
-    .await?;
+        )?;
+    }
     let out = stream.finish()?;
     on_output.call1(&JsValue::NULL, &Uint8Array::from(out.as_slice()))?;
     Ok(())
@@ -322,6 +484,8 @@ pub async fn seal_readable(
 /// `onProgress(done, total)`, where `total` is the envelope size if known (else 0). Once the
 /// envelope verified, passes the documents' bytes to `onData(index, bytes)` and resolves to
 /// the `Opened` (without data). On any failure `onData` is never called.
+///
+/// The staged bytes (about the envelope's size) wait in JS memory, or in `staging` if given.
 #[wasm_bindgen(js_name = openReadable)]
 pub async fn open_readable(
     mut stream: OpenStream,
@@ -330,12 +494,35 @@ pub async fn open_readable(
     total: Option<f64>,
     #[wasm_bindgen(js_name = onProgress, unchecked_param_type = "OnProgress | undefined")]
     on_progress: Option<Function>,
+    staging: Option<Staging>,
 ) -> JsResult<Ts<Opened>> {
     let total = total.unwrap_or(0.0);
-    drain(&source, |chunk| {
-        stream.push(chunk)?;
-        progress(on_progress.as_ref(), stream.bytes_done(), total)
-    })
-    .await?;
-    stream.finish(&on_data)
+    let chunks = Chunks::new(&source);
+    while let Some(chunk) = chunks.next().await? {
+        match &staging {
+            Some(staging) => {
+                let staged = stream.push_staged(&chunk)?;
+                if !staged.is_empty() {
+                    settled(staging.write(&Uint8Array::from(staged.as_slice()))?).await?;
+                }
+            }
+            None => stream.push(&chunk)?,
+        }
+        progress(on_progress.as_ref(), stream.bytes_done(), total)?;
+    }
+    drop(chunks);
+    let Some(staging) = staging else {
+        return stream.finish(&on_data);
+    };
+    let mut revealer = stream.verify()?;
+    loop {
+        let piece = settled(staging.read()?).await?;
+        if piece.is_null() || piece.is_undefined() {
+            return revealer.finish(&on_data);
+        }
+        revealer.push(
+            &bytes_of(piece, "Staging.read must give Uint8Array chunks")?,
+            &on_data,
+        )?;
+    }
 }

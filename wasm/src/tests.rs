@@ -500,6 +500,94 @@ fn streams_seal_and_open_in_pieces() {
 }
 
 #[wasm_bindgen_test]
+fn streams_can_stage_with_the_caller() {
+    let sender = JsIdentity::generate("Acme GmbH").unwrap();
+    let client = JsIdentity::generate("Client SARL").unwrap();
+    let attachment: Vec<u8> = (0..200_000u32).map(|i| (i % 253) as u8).collect();
+    let files = docs(&[
+        ("invoice.xml", "application/xml", b"<Invoice/>"),
+        ("scan.pdf", "application/pdf", &attachment),
+    ]);
+    let options = json(&format!(
+        r#"{{"invoiceId":"INV-8","recipients":["{}"]}}"#,
+        client.recipient()
+    ));
+    let sealed = envelope(&js(seal_js(&sender, files, options)));
+    let stage = |opener: &mut OpenStream| {
+        let mut staged = Vec::new();
+        for piece in sealed.chunks(5_000) {
+            staged.extend(opener.push_staged(piece).unwrap());
+        }
+        staged
+    };
+
+    // The caller keeps the staged bytes; handed back in other pieces, they reveal the documents.
+    let mut opener = OpenStream::with_identity(&client, None).unwrap();
+    let staged = stage(&mut opener);
+    assert!(
+        staged.len() > 100_000,
+        "the staged bytes carry the documents"
+    );
+    assert!(
+        !staged.windows(64).any(|w| w == &attachment[..64]),
+        "staged bytes are not plaintext"
+    );
+    let sink = Collector::new();
+    let mut revealer = opener.verify().unwrap();
+    assert_eq!(
+        get(&revealer.opened().into(), "invoiceId")
+            .as_string()
+            .unwrap(),
+        "INV-8"
+    );
+    for piece in staged.chunks(9_999) {
+        revealer.push(piece, sink.function()).unwrap();
+    }
+    js(revealer.finish(sink.function()));
+    assert_eq!(sink.docs.borrow()[1], attachment);
+    assert_eq!(code(revealer.finish(sink.function())), "INVALID_INPUT");
+
+    // Staged bytes changed, or cut short, are refused.
+    let mut opener = OpenStream::with_identity(&client, None).unwrap();
+    let mut staged = stage(&mut opener);
+    staged[1_000] ^= 1;
+    let sink = Collector::new();
+    let mut revealer = opener.verify().unwrap();
+    let pushed = revealer.push(&staged, sink.function());
+    assert_eq!(code(pushed), "TAMPERED");
+    assert!(
+        sink.docs.borrow().is_empty(),
+        "nothing of the changed chunk came out"
+    );
+    assert_eq!(code(revealer.finish(sink.function())), "INVALID_INPUT");
+
+    let mut opener = OpenStream::with_identity(&client, None).unwrap();
+    let staged = stage(&mut opener);
+    let mut revealer = opener.verify().unwrap();
+    let sink = Collector::new();
+    revealer
+        .push(&staged[..staged.len() - 100], sink.function())
+        .unwrap();
+    assert_eq!(code(revealer.finish(sink.function())), "TAMPERED");
+    let docs = sink.docs.borrow();
+    assert!(docs[1].len() < attachment.len() && attachment.starts_with(&docs[1]));
+
+    // A stream stages one way only, and ends the matching way.
+    let mut opener = OpenStream::with_identity(&client, None).unwrap();
+    opener.push_staged(&sealed[..1_000]).unwrap();
+    assert_eq!(code(opener.push(&sealed[1_000..])), "INVALID_INPUT");
+    let mut opener = OpenStream::with_identity(&client, None).unwrap();
+    opener.push(&sealed).unwrap();
+    assert_eq!(code(opener.verify()), "INVALID_INPUT");
+    let mut opener = OpenStream::with_identity(&client, None).unwrap();
+    stage(&mut opener);
+    assert_eq!(
+        code(opener.finish(Collector::new().function())),
+        "INVALID_INPUT"
+    );
+}
+
+#[wasm_bindgen_test]
 fn relay_requests_are_signed_with_the_identity() {
     let sender = JsIdentity::generate("Acme GmbH").unwrap();
     let target = "/api/v1/envelopes?expires=86400";

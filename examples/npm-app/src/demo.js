@@ -28,6 +28,46 @@ function check(condition, what) {
 }
 
 /**
+ * Where a streamed open keeps its staged (encrypted) bytes until the envelope verified: an
+ * OPFS file in a browser, so that they stay out of the JS heap; in memory where there is no
+ * OPFS (Node; a temporary file would do there too).
+ * @returns {Promise<import("sealbill").Staging & { where: string }>}
+ */
+async function stagingArea() {
+  const root = await globalThis.navigator?.storage?.getDirectory?.();
+  if (!root) {
+    /** @type {Uint8Array[]} */
+    const pieces = [];
+    let next = 0;
+    return { where: "memory", write: (bytes) => void pieces.push(bytes), read: () => pieces[next++] ?? null };
+  }
+  const name = `staged-${crypto.randomUUID()}`;
+  const handle = await root.getFileHandle(name, { create: true });
+  const writable = await handle.createWritable();
+  /** @type {File | undefined} */
+  let file;
+  let at = 0;
+  return {
+    where: "OPFS",
+    // The staged pieces are copies out of wasm memory: plain (not shared) ArrayBuffers.
+    write: (bytes) => writable.write(/** @type {Uint8Array<ArrayBuffer>} */ (bytes)),
+    async read() {
+      if (!file) {
+        await writable.close();
+        file = await handle.getFile();
+      }
+      if (at >= file.size) {
+        await root.removeEntry(name);
+        return null;
+      }
+      const piece = new Uint8Array(await file.slice(at, at + 64 * 1024).arrayBuffer());
+      at += piece.length;
+      return piece;
+    },
+  };
+}
+
+/**
  * @param {Uint8Array} bytes
  * @param {number} piece
  * @returns {ReadableStream<Uint8Array>}
@@ -112,7 +152,23 @@ export async function runDemo() {
   parts[1].reduce((at, b) => (scanBack.set(b, at), at + b.length), 0);
   check(info.invoiceId === "INV-2026-0043" && same(scanBack, scan), "streamed attachment");
 
-  const summary = `sealed and opened ${opened.invoiceId} from ${opened.sender.fingerprint}; streamed ${sealed.length} bytes`;
+  // The same, with the staged bytes kept outside the JS heap.
+  const staging = await stagingArea();
+  /** @type {Uint8Array[]} */
+  const scanParts = [];
+  const again = await openReadable(
+    OpenStream.withIdentity(client, { expectSender: business.fingerprint() }),
+    streamOf(sealed, 65_536),
+    (index, bytes) => void (index === 1 && scanParts.push(bytes)),
+    sealed.length,
+    undefined,
+    staging,
+  );
+  const stagedBack = new Uint8Array(scan.length);
+  scanParts.reduce((at, b) => (stagedBack.set(b, at), at + b.length), 0);
+  check(again.invoiceId === "INV-2026-0043" && same(stagedBack, scan), "streamed attachment, staged outside");
+
+  const summary = `sealed and opened ${opened.invoiceId} from ${opened.sender.fingerprint}; streamed ${sealed.length} bytes, staged in ${staging.where}`;
   business.free();
   client.free();
   return summary;
