@@ -38,6 +38,10 @@ pub enum Error {
     BadPassphrase,
     /// The caller passed invalid arguments (for example a name with a line break).
     InvalidInput(&'static str),
+    /// The keystore needs one of its passkeys as well as the passphrase (SPEC §5.2).
+    PasskeyRequired,
+    /// The passkey given is not one enrolled for this keystore.
+    UnknownPasskey,
     /// A validly signed reply that does not answer the envelope it claims to (SPEC §5.5):
     /// forged by someone who never opened it, or moved from another envelope.
     UnboundReply,
@@ -58,6 +62,8 @@ impl Error {
             Error::BadPassphrase => "BAD_PASSPHRASE",
             Error::InvalidInput(_) => "INVALID_INPUT",
             Error::UnboundReply => "UNBOUND_REPLY",
+            Error::PasskeyRequired => "PASSKEY_REQUIRED",
+            Error::UnknownPasskey => "UNKNOWN_PASSKEY",
         }
     }
 }
@@ -96,6 +102,10 @@ impl fmt::Display for Error {
             Error::UnboundReply => f.write_str(
                 "this reply does not answer that invoice: it was forged or moved from another one",
             ),
+            Error::PasskeyRequired => {
+                f.write_str("this key also needs one of its passkeys to unlock")
+            }
+            Error::UnknownPasskey => f.write_str("this passkey is not one enrolled for this key"),
         }
     }
 }

@@ -18,6 +18,13 @@ use crate::passphrase::Passphrase;
 use crate::random;
 use crate::wire::{Reader, Writer};
 
+mod passkeys;
+
+pub use passkeys::{
+    add_passkey, passkeys, remove_passkey, PasskeyFactor, PasskeySlot, MAX_CREDENTIAL_LEN,
+    MAX_PASSKEYS, PRF_LEN,
+};
+
 const MAGIC: &[u8] = b"sealbill/keystore/v1\n";
 const SALT_LEN: usize = 16;
 const NONCE_LEN: usize = 24;
@@ -29,79 +36,154 @@ const MAX_BLOB_LEN: usize = HEADER_LEN + 2 + MAX_NAME_LEN + 32 + TAG_LEN;
 /// The prefix of the one data line of a backup file.
 const BACKUP_PREFIX: &str = "sealbill-keystore:";
 
-impl Identity {
-    /// Locks the identity under `passphrase` into a keystore blob.
-    pub fn lock(&self, passphrase: &Passphrase, params: &KdfParams) -> Result<Vec<u8>> {
+/// The Argon2id parameters and salt that follow a keystore's magic.
+struct Header {
+    params: KdfParams,
+    salt: [u8; SALT_LEN],
+}
+
+impl Header {
+    fn fresh(params: KdfParams) -> Header {
         let mut salt = [0u8; SALT_LEN];
-        let mut nonce = [0u8; NONCE_LEN];
         random::fill(&mut salt);
-        random::fill(&mut nonce);
-        let key = kdf::derive(passphrase, &salt, params)?;
+        Header { params, salt }
+    }
 
-        // Sized up front so the buffer holding the seed never reallocates (and leaves copies).
-        let mut plain = Writer {
-            bytes: Vec::with_capacity(2 + MAX_NAME_LEN + 32),
-        };
-        plain.bytes16(self.name().as_bytes())?;
-        plain.raw(self.seed().as_ref());
-        let plain = Zeroizing::new(plain.bytes);
-
-        let mut blob = Writer::default();
-        blob.raw(MAGIC);
-        for v in [params.memory_kib, params.iterations, params.parallelism] {
-            blob.raw(&v.to_be_bytes());
+    /// `magic || u32(m) || u32(t) || u32(p) || salt`.
+    fn to_bytes(&self, magic: &[u8]) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.raw(magic);
+        let p = &self.params;
+        for v in [p.memory_kib, p.iterations, p.parallelism] {
+            w.raw(&v.to_be_bytes());
         }
-        blob.raw(&salt);
+        w.raw(&self.salt);
+        w.bytes
+    }
+}
+
+/// Reads the parameters and salt after the magic (not yet checked against the limits).
+fn read_params(r: &mut Reader<'_>) -> Result<Header> {
+    Ok(Header {
+        params: KdfParams {
+            memory_kib: u32::from_be_bytes(r.array()?),
+            iterations: u32::from_be_bytes(r.array()?),
+            parallelism: u32::from_be_bytes(r.array()?),
+        },
+        salt: r.array()?,
+    })
+}
+
+/// Encrypts the identity's name and seed under `key`.
+fn seal_identity(
+    identity: &Identity,
+    key: &[u8; 32],
+    nonce: &[u8; NONCE_LEN],
+    aad: &[u8],
+) -> Result<Vec<u8>> {
+    // Sized up front so the buffer holding the seed never reallocates (and leaves copies).
+    let mut plain = Writer {
+        bytes: Vec::with_capacity(2 + MAX_NAME_LEN + 32),
+    };
+    plain.bytes16(identity.name().as_bytes())?;
+    plain.raw(identity.seed().as_ref());
+    let plain = Zeroizing::new(plain.bytes);
+    XChaCha20Poly1305::new(key.into())
+        .encrypt(nonce.into(), Payload { msg: &plain, aad })
+        .map_err(|_| Error::InvalidInput("the identity could not be encrypted"))
+}
+
+/// Decrypts what [`seal_identity`] made; a tag failure is `BAD_PASSPHRASE`.
+fn open_identity(
+    key: &[u8; 32],
+    nonce: &[u8; NONCE_LEN],
+    aad: &[u8],
+    sealed: &[u8],
+) -> Result<Identity> {
+    const WHAT: &str = "keystore blob";
+    let plain = Zeroizing::new(
+        XChaCha20Poly1305::new(key.into())
+            .decrypt(nonce.into(), Payload { msg: sealed, aad })
+            .map_err(|_| Error::BadPassphrase)?,
+    );
+    let mut r = Reader::new(&plain, WHAT);
+    let name = r.str16()?;
+    let seed = Zeroizing::new(r.array::<32>()?);
+    r.finish()?;
+    Identity::from_seed(name, seed)
+}
+
+/// Parses a v1 blob up to its sealed part: the header, the nonce and the ciphertext.
+fn parse_v1(blob: &[u8]) -> Result<(Header, [u8; NONCE_LEN], &[u8])> {
+    const WHAT: &str = "keystore blob";
+    if blob.len() > MAX_BLOB_LEN {
+        return Err(Error::Malformed(WHAT));
+    }
+    let mut r = Reader::new(blob, WHAT);
+    if r.raw(MAGIC.len())? != MAGIC {
+        return Err(Error::Malformed(
+            "not a sealbill keystore (or an unknown version)",
+        ));
+    }
+    let header = read_params(&mut r)?;
+    let nonce = r.array()?;
+    let sealed = r.rest();
+    if sealed.len() < TAG_LEN {
+        return Err(Error::Malformed(WHAT));
+    }
+    Ok((header, nonce, sealed))
+}
+
+/// Checks that `blob` is shaped like a v1 blob, without running Argon2id.
+fn check_v1(blob: &[u8]) -> Result<()> {
+    parse_v1(blob).map(|_| ())
+}
+
+impl Identity {
+    /// Locks the identity under `passphrase` into a keystore blob (v1: the passphrase alone).
+    pub fn lock(&self, passphrase: &Passphrase, params: &KdfParams) -> Result<Vec<u8>> {
+        let header = Header::fresh(*params);
+        let key = kdf::derive(passphrase, &header.salt, params)?;
+        let mut blob = Writer {
+            bytes: header.to_bytes(MAGIC),
+        };
+        let mut nonce = [0u8; NONCE_LEN];
+        random::fill(&mut nonce);
         blob.raw(&nonce);
-        let sealed = XChaCha20Poly1305::new(key.as_ref().into())
-            .encrypt(
-                &nonce.into(),
-                Payload {
-                    msg: &plain,
-                    aad: &blob.bytes,
-                },
-            )
-            .map_err(|_| Error::InvalidInput("the identity could not be encrypted"))?;
+        // The v1 associated data is the whole header, the nonce included.
+        let sealed = seal_identity(self, &key, &nonce, &blob.bytes)?;
         blob.raw(&sealed);
         Ok(blob.bytes)
     }
 
-    /// Unlocks a keystore blob. Its Argon2id parameters are checked against
-    /// [`KdfParams::check`] before any work is done.
+    /// Unlocks a keystore blob locked by the passphrase alone (v1). Its Argon2id parameters
+    /// are checked against [`KdfParams::check`] before any work is done. A blob that also
+    /// needs a passkey fails with `PASSKEY_REQUIRED`: see [`Identity::unlock_with`].
     pub fn unlock(blob: &[u8], passphrase: &Passphrase) -> Result<Identity> {
-        const WHAT: &str = "keystore blob";
-        if blob.len() > MAX_BLOB_LEN {
-            return Err(Error::Malformed(WHAT));
+        Identity::unlock_with(blob, passphrase, None)
+    }
+
+    /// Unlocks a keystore blob of either version: v1 with the passphrase, v2 with the
+    /// passphrase and one of its passkeys.
+    pub fn unlock_with(
+        blob: &[u8],
+        passphrase: &Passphrase,
+        passkey: Option<&PasskeyFactor>,
+    ) -> Result<Identity> {
+        if blob.starts_with(passkeys::MAGIC) {
+            return passkeys::unlock(blob, passphrase, passkey);
         }
-        let mut r = Reader::new(blob, WHAT);
-        if r.raw(MAGIC.len())? != MAGIC {
-            return Err(Error::Malformed(
-                "not a sealbill keystore (or an unknown version)",
+        if passkey.is_some() {
+            return Err(Error::InvalidInput(
+                "this key is locked by its passphrase alone",
             ));
         }
-        let params = KdfParams {
-            memory_kib: u32::from_be_bytes(r.array()?),
-            iterations: u32::from_be_bytes(r.array()?),
-            parallelism: u32::from_be_bytes(r.array()?),
-        };
-        let salt: [u8; SALT_LEN] = r.array()?;
-        let nonce: [u8; NONCE_LEN] = r.array()?;
-        let sealed = blob.get(HEADER_LEN..).ok_or(Error::Malformed(WHAT))?;
-        if sealed.len() < TAG_LEN {
-            return Err(Error::Malformed(WHAT));
-        }
-        let key = kdf::derive(passphrase, &salt, &params)?;
-        let aad = blob.get(..HEADER_LEN).ok_or(Error::Malformed(WHAT))?;
-        let plain = Zeroizing::new(
-            XChaCha20Poly1305::new(key.as_ref().into())
-                .decrypt(&nonce.into(), Payload { msg: sealed, aad })
-                .map_err(|_| Error::BadPassphrase)?,
-        );
-        let mut r = Reader::new(&plain, WHAT);
-        let name = r.str16()?;
-        let seed = Zeroizing::new(r.array::<32>()?);
-        r.finish()?;
-        Identity::from_seed(name, seed)
+        let (header, nonce, sealed) = parse_v1(blob)?;
+        let key = kdf::derive(passphrase, &header.salt, &header.params)?;
+        let aad = blob
+            .get(..HEADER_LEN)
+            .ok_or(Error::Malformed("keystore blob"))?;
+        open_identity(&key, &nonce, aad, sealed)
     }
 
     /// An encrypted backup file: comment lines naming the identity, then the keystore blob

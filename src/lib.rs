@@ -32,6 +32,10 @@ pub use card::{parse_recipient, Card, Fingerprint, CARD_TEXT_PREFIX};
 pub use error::{Error, Result};
 pub use identity::{age_identities_from_text, Identity};
 pub use kdf::{KdfParams, MAX_WORK_KIB};
+pub use keystore::{
+    add_passkey, passkeys, remove_passkey, PasskeyFactor, PasskeySlot, MAX_CREDENTIAL_LEN,
+    MAX_PASSKEYS, PRF_LEN,
+};
 pub use link::{LinkKind, LinkSecret, LINK_KDF};
 pub use manifest::{DocumentEntry, Manifest};
 pub use open::{open, Opened, Opener, Verified};

@@ -83,6 +83,11 @@ impl<'a> Reader<'a> {
         core::str::from_utf8(self.bytes16()?).map_err(|_| Error::Malformed(self.what))
     }
 
+    /// Everything not read yet.
+    pub(crate) fn rest(self) -> &'a [u8] {
+        self.buf
+    }
+
     /// Fails unless every byte was read: no trailing data is allowed.
     pub(crate) fn finish(self) -> Result<()> {
         if self.buf.is_empty() {

@@ -10,7 +10,7 @@ const TS_ERROR: &str = r#"
 export type ErrorCode =
   | "MALFORMED" | "TRUNCATED" | "WRONG_KEY" | "TAMPERED" | "BAD_SIGNATURE" | "NOT_FOR_YOU"
   | "UNEXPECTED_SENDER" | "BAD_PASSPHRASE" | "LIMIT_EXCEEDED" | "INVALID_INPUT"
-  | "UNBOUND_REPLY";
+  | "UNBOUND_REPLY" | "PASSKEY_REQUIRED" | "UNKNOWN_PASSKEY";
 /** Thrown by every function of the module. */
 export interface SealbillError extends Error { name: "SealbillError"; code: ErrorCode; }
 "#;

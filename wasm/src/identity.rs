@@ -10,6 +10,7 @@ use sealbill::Identity;
 
 use crate::errors::{js_error, JsResult};
 use crate::options::{now_seconds, passphrase, KdfOptions};
+use crate::passkeys::Passkey;
 
 /// A sealbill identity: a sender's or client's keys. Call `free()` to wipe it.
 #[wasm_bindgen(js_name = Identity)]
@@ -51,11 +52,14 @@ impl JsIdentity {
             .map_err(js_error)
     }
 
-    /// Unlocks a keystore blob made by `lock`.
-    pub fn unlock(blob: &[u8], passphrase: String) -> JsResult<JsIdentity> {
-        Identity::unlock(blob, &self::passphrase(&Zeroizing::new(passphrase))?)
-            .map(JsIdentity)
-            .map_err(js_error)
+    /// Unlocks a keystore blob made by `lock` (the passphrase alone), or by `lockWithPasskey`
+    /// (then `passkey` is needed too: `PASSKEY_REQUIRED` without it).
+    pub fn unlock(
+        blob: &[u8],
+        passphrase: String,
+        passkey: Option<Ts<Passkey>>,
+    ) -> JsResult<JsIdentity> {
+        crate::passkeys::unlock(blob, passphrase, passkey)
     }
 
     /// An encrypted backup file (text) under its own passphrase.

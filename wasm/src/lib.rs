@@ -13,6 +13,7 @@ mod identity;
 mod links;
 mod open;
 mod options;
+mod passkeys;
 mod replies;
 mod results;
 mod seal;

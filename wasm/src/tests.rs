@@ -269,22 +269,121 @@ fn every_tampering_case_has_its_code() {
     );
 }
 
+/// A passkey's answer as the page passes it: credential id, PRF input and PRF output.
+fn passkey(id: u8, prf: u8) -> Ts<crate::passkeys::Passkey> {
+    passkey_with(id, prf, |_| ())
+}
+
+/// The same, changed by `edit` before it is passed on.
+fn passkey_with(
+    id: u8,
+    prf: u8,
+    edit: impl FnOnce(&js_sys::Object),
+) -> Ts<crate::passkeys::Passkey> {
+    let object = js_sys::Object::new();
+    for (key, byte) in [("credential", id), ("prfSalt", id), ("prf", prf)] {
+        let len = if key == "credential" { 16 } else { 32 };
+        Reflect::set(
+            &object,
+            &key.into(),
+            &Uint8Array::from(&vec![byte; len][..]),
+        )
+        .unwrap();
+    }
+    edit(&object);
+    Ts::new_unchecked(object.into())
+}
+
+#[wasm_bindgen_test]
+fn keystores_can_need_a_passkey_too() {
+    use crate::passkeys::{add_passkey, keystore_passkeys, remove_passkey};
+    let id = JsIdentity::generate("Acme GmbH").unwrap();
+    let pw = || String::from("correct horse");
+    let plain = id.lock(pw(), fast_kdf()).unwrap();
+    assert!(keystore_passkeys(&plain).unwrap().is_empty());
+    let blob = id
+        .lock_with_passkey(pw(), passkey(1, 1), fast_kdf())
+        .unwrap();
+    let asked = keystore_passkeys(&blob).unwrap();
+    assert_eq!(asked.len(), 1);
+    let credential: Uint8Array = get(&asked[0].js_value(), "credential").unchecked_into();
+    assert_eq!(credential.to_vec(), vec![1u8; 16]);
+
+    let back = JsIdentity::unlock(&blob, pw(), Some(passkey(1, 1))).unwrap();
+    assert_eq!(back.card(), id.card());
+    assert_eq!(
+        code(JsIdentity::unlock(&blob, pw(), None)),
+        "PASSKEY_REQUIRED"
+    );
+    assert_eq!(
+        code(JsIdentity::unlock(&blob, pw(), Some(passkey(1, 2)))),
+        "BAD_PASSPHRASE"
+    );
+    assert_eq!(
+        code(JsIdentity::unlock(&blob, pw(), Some(passkey(2, 2)))),
+        "UNKNOWN_PASSKEY"
+    );
+    assert_eq!(
+        code(JsIdentity::unlock(
+            &blob,
+            "wrong".into(),
+            Some(passkey(1, 1))
+        )),
+        "BAD_PASSPHRASE"
+    );
+    assert_eq!(
+        code(JsIdentity::unlock(&plain, pw(), Some(passkey(1, 1)))),
+        "INVALID_INPUT"
+    );
+
+    let two = add_passkey(&blob, pw(), passkey(1, 1), passkey(2, 2)).unwrap();
+    assert!(JsIdentity::unlock(&two, pw(), Some(passkey(2, 2))).is_ok());
+    let only_two = remove_passkey(&two, pw(), passkey(2, 2), &[1u8; 16]).unwrap();
+    assert_eq!(
+        code(JsIdentity::unlock(&only_two, pw(), Some(passkey(1, 1)))),
+        "UNKNOWN_PASSKEY"
+    );
+    assert_eq!(
+        code(remove_passkey(&only_two, pw(), passkey(2, 2), &[2u8; 16])),
+        "INVALID_INPUT"
+    );
+    // A PRF output of the wrong length, or an unknown key, is refused.
+    let short = passkey_with(1, 1, |o| {
+        Reflect::set(o, &"prf".into(), &Uint8Array::from(&[1u8; 31][..])).unwrap();
+    });
+    assert_eq!(
+        code(JsIdentity::unlock(&blob, pw(), Some(short))),
+        "INVALID_INPUT"
+    );
+    let extra = passkey_with(1, 1, |o| {
+        Reflect::set(o, &"userHandle".into(), &JsValue::TRUE).unwrap();
+    });
+    assert_eq!(
+        code(JsIdentity::unlock(&blob, pw(), Some(extra))),
+        "INVALID_INPUT"
+    );
+}
+
 #[wasm_bindgen_test]
 fn keystore_lock_unlock_backup_and_hostile_blobs() {
     let id = JsIdentity::generate("Acme GmbH").unwrap();
     let blob = id.lock("correct horse".into(), fast_kdf()).unwrap();
-    let back = JsIdentity::unlock(&blob, "correct horse".into()).unwrap();
+    let back = JsIdentity::unlock(&blob, "correct horse".into(), None).unwrap();
     assert_eq!(back.card(), id.card());
     assert_eq!(back.name(), "Acme GmbH");
     assert_eq!(
-        code(JsIdentity::unlock(&blob, "wrong horse".into())),
+        code(JsIdentity::unlock(&blob, "wrong horse".into(), None)),
         "BAD_PASSPHRASE"
     );
     assert_eq!(
-        code(JsIdentity::unlock(&blob[..40], "correct horse".into())),
+        code(JsIdentity::unlock(
+            &blob[..40],
+            "correct horse".into(),
+            None
+        )),
         "MALFORMED"
     );
-    assert_eq!(code(JsIdentity::unlock(&[], "x".into())), "MALFORMED");
+    assert_eq!(code(JsIdentity::unlock(&[], "x".into(), None)), "MALFORMED");
 
     // A hostile blob asking for 4 GiB and 2^32-1 passes is refused before any work.
     let mut hostile = blob.clone();
@@ -292,7 +391,7 @@ fn keystore_lock_unlock_backup_and_hostile_blobs() {
     hostile[at..at + 4].copy_from_slice(&(4u32 << 20).to_be_bytes());
     hostile[at + 4..at + 8].copy_from_slice(&u32::MAX.to_be_bytes());
     assert_eq!(
-        code(JsIdentity::unlock(&hostile, "correct horse".into())),
+        code(JsIdentity::unlock(&hostile, "correct horse".into(), None)),
         "LIMIT_EXCEEDED"
     );
     let weak = Some(json(r#"{"memoryKib":8}"#));
@@ -322,7 +421,7 @@ fn keystore_default_parameters_work_in_wasm() {
     let at = b"sealbill/keystore/v1\n".len();
     assert_eq!(blob[at..at + 12], [0, 1, 0, 0, 0, 0, 0, 3, 0, 0, 0, 1]);
     assert_eq!(
-        JsIdentity::unlock(&blob, "correct horse".into())
+        JsIdentity::unlock(&blob, "correct horse".into(), None)
             .unwrap()
             .card(),
         id.card()
