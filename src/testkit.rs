@@ -19,6 +19,7 @@ use crate::age::{self, Encoding, FileKey, Header, Recipient, Stanza, StreamEncry
 use crate::card::Card;
 use crate::identity::Identity;
 use crate::kdf::KdfParams;
+use crate::keystore::PasskeyFactor;
 use crate::manifest::{DocumentEntry, Manifest};
 use crate::open::open;
 use crate::passphrase::Passphrase;
@@ -605,6 +606,73 @@ fn keystore_vectors(p: &Parties) -> Vec<Vector> {
             KEYSTORE_PASSPHRASE,
         )
         .body(hostile),
+    ]
+    .into_iter()
+    .chain(passkey_vectors(p, &passphrase))
+    .collect()
+}
+
+/// Keystore v2 (SPEC §5.2): the sender's identity behind its passphrase and a passkey whose
+/// PRF output is fixed here, as an authenticator would give it.
+fn passkey_vectors(p: &Parties, passphrase: &Passphrase) -> Vec<Vector> {
+    const CREDENTIAL: &[u8] = b"testkit passkey credential 1";
+    const PRF: [u8; 32] = [0x5a; 32];
+    let salt = random::with_seed(b"keystore-passkey prf salt", || {
+        let mut salt = [0u8; 32];
+        random::fill(&mut salt);
+        salt
+    });
+    let factor = PasskeyFactor::new(CREDENTIAL, salt, &PRF).unwrap();
+    let blob = random::with_seed(b"keystore-passkey", || {
+        p.sender
+            .lock_with_passkey(passphrase, &KdfParams::MIN, &factor)
+            .unwrap()
+    });
+    let vector = |name: &str, expect: &str, comment: &str| {
+        Vector::new(name, "keystore", expect, comment)
+            .field("passphrase", KEYSTORE_PASSPHRASE)
+            .field("seed", seed_hex(&p.sender))
+            .field("name", p.sender.name())
+    };
+    let with = |v: Vector, credential: &[u8], prf: &[u8]| {
+        v.field("credential", hex::encode(credential))
+            .field("prf", hex::encode(prf))
+            .body(blob.clone())
+    };
+    vec![
+        with(
+            vector(
+                "keystore-passkey",
+                "ok",
+                "keystore v2: the passphrase and the passkey's PRF output (`prf:`) for the credential",
+            ),
+            CREDENTIAL,
+            &PRF,
+        ),
+        vector(
+            "keystore-passkey-missing",
+            "PASSKEY_REQUIRED",
+            "the same blob with the passphrase alone",
+        )
+        .body(blob.clone()),
+        with(
+            vector(
+                "keystore-passkey-wrong-prf",
+                "BAD_PASSPHRASE",
+                "the same blob with another PRF output for the enrolled credential",
+            ),
+            CREDENTIAL,
+            &[0xa5; 32],
+        ),
+        with(
+            vector(
+                "keystore-passkey-unknown",
+                "UNKNOWN_PASSKEY",
+                "the same blob with a credential that has no slot",
+            ),
+            b"another credential",
+            &PRF,
+        ),
     ]
 }
 

@@ -7,8 +7,8 @@
 
 use sealbill::age::Identity as AgeIdentity;
 use sealbill::{
-    open, Card, Error, Fingerprint, Identity, LinkSecret, OpenProof, Opener, Passphrase,
-    SignedRequest,
+    open, Card, Error, Fingerprint, Identity, LinkSecret, OpenProof, Opener, PasskeyFactor,
+    Passphrase, SignedRequest,
 };
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
@@ -124,8 +124,24 @@ fn identity_file(v: &Vector) -> Outcome {
         .and(check(*id.to_text() == v.text(), "identity file text")))
 }
 
+/// A keystore, v1 or v2; for v2 the passkey is the `credential:` and its PRF output `prf:`.
 fn keystore(v: &Vector) -> Outcome {
-    let id = Identity::unlock(v.body, &v.passphrase().unwrap())?;
+    let passkey = match (v.get("credential"), v.get("prf")) {
+        (Some(credential), Some(prf)) => {
+            let credential = hex::decode(credential).unwrap();
+            let salt = sealbill::passkeys(v.body)?
+                .into_iter()
+                .find(|slot| slot.credential == credential)
+                .map_or([0; 32], |slot| slot.prf_salt);
+            Some(PasskeyFactor::new(
+                &credential,
+                salt,
+                &hex::decode(prf).unwrap(),
+            )?)
+        }
+        _ => None,
+    };
+    let id = Identity::unlock_with(v.body, &v.passphrase().unwrap(), passkey.as_ref())?;
     Ok(check(id.seed() == v.identity().seed(), "seed")
         .and(check(id.name() == v.field("name"), "name")))
 }

@@ -416,21 +416,11 @@ async function readReply(v) {
   return { name: replier.name, fingerprint: replier.fingerprint, invoice };
 }
 
-/** SPEC §5.2. */
-function openKeystore(v) {
-  const blob = v.body;
-  if (blob.length > 323) fail("MALFORMED", "blob too long");
-  const r = new Reader(blob);
-  if (!equal(r.raw(21), utf8.encode("sealbill/keystore/v1\n"))) fail("MALFORMED", "magic");
-  const [m, t, p] = [0, 0, 0].map(() => Number(r.uint(4)));
-  const salt = r.raw(16);
-  const nonce = r.raw(24);
-  const sealed = blob.subarray(r.at);
-  if (sealed.length < 16) fail("MALFORMED", "short blob");
-  const key = stretch(v.passphrase, salt, m, t, p);
+/** The sealed name and seed of a keystore (SPEC §5.2), under `key`. */
+function openSealed(key, nonce, aad, sealed) {
   let plain;
   try {
-    plain = xchacha20poly1305(key, nonce, blob.subarray(0, r.at)).decrypt(sealed);
+    plain = xchacha20poly1305(key, nonce, aad).decrypt(sealed);
   } catch {
     fail("BAD_PASSPHRASE", "tag");
   }
@@ -439,6 +429,58 @@ function openKeystore(v) {
   const seed = inner.raw(32);
   inner.finish();
   return { name, seed: hex(seed) };
+}
+
+/** SPEC §5.2: v1 (the passphrase) or v2 (the passphrase and a passkey's PRF output). */
+function openKeystore(v) {
+  const blob = v.body;
+  const r = new Reader(blob);
+  const magic = fromUtf8(r.raw(21));
+  if (magic === "sealbill/keystore/v2\n") return openKeystoreV2(v, r);
+  if (magic !== "sealbill/keystore/v1\n") fail("MALFORMED", "magic");
+  if (blob.length > 323) fail("MALFORMED", "blob too long");
+  const [m, t, p] = [0, 0, 0].map(() => Number(r.uint(4)));
+  const salt = r.raw(16);
+  const nonce = r.raw(24);
+  const sealed = blob.subarray(r.at);
+  if (sealed.length < 16) fail("MALFORMED", "short blob");
+  return openSealed(stretch(v.passphrase, salt, m, t, p), nonce, blob.subarray(0, r.at), sealed);
+}
+
+function openKeystoreV2(v, r) {
+  const blob = v.body;
+  const [m, t, p] = [0, 0, 0].map(() => Number(r.uint(4)));
+  const salt = r.raw(16);
+  const header = blob.subarray(0, r.at);
+  const count = Number(r.uint(1));
+  if (count < 1 || count > 8) fail("MALFORMED", "passkey count");
+  const slots = [];
+  for (let i = 0; i < count; i++) {
+    const start = r.at;
+    const credential = r.raw(Number(r.uint(2)));
+    if (credential.length < 1 || credential.length > 1023) fail("MALFORMED", "credential id");
+    const prfSalt = r.raw(32);
+    const aad = concat(header, blob.subarray(start, r.at));
+    slots.push({ credential, prfSalt, aad, nonce: r.raw(24), wrapped: r.raw(48) });
+  }
+  const nonce = r.raw(24);
+  const sealed = blob.subarray(r.at);
+  if (sealed.length < 16) fail("MALFORMED", "short blob");
+  if (m < 19456 || m > 262144 || t < 2 || t > 8 || p < 1 || p > 4 || m * t > 1048576) {
+    fail("LIMIT_EXCEEDED", "Argon2id parameters");
+  }
+  if (v.credential === undefined) fail("PASSKEY_REQUIRED", "no passkey");
+  const slot = slots.find((s) => hex(s.credential) === v.credential);
+  if (!slot) fail("UNKNOWN_PASSKEY", "no slot for the credential");
+  const ikm = concat(stretch(v.passphrase, salt, m, t, p), fromHex(v.prf));
+  const kek = hkdf(sha256, ikm, salt, utf8.encode("sealbill/keystore/v2 passkey"), 32);
+  let dataKey;
+  try {
+    dataKey = xchacha20poly1305(kek, slot.nonce, slot.aad).decrypt(slot.wrapped);
+  } catch {
+    fail("BAD_PASSPHRASE", "slot tag");
+  }
+  return openSealed(dataKey, nonce, header, sealed);
 }
 
 /** SPEC §6. */
