@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod age;
+mod backup;
 mod card;
 mod error;
 mod identity;
@@ -28,6 +29,10 @@ mod staging;
 mod testkit;
 mod wire;
 
+pub use backup::{
+    open_backup, Backup, BackupEntry, BackupReader, BackupWriter, EntryKind, UnverifiedEntrySink,
+    MAX_BACKUP_ENTRIES, MAX_DOCUMENT_ENTRY, MAX_ENTRY_NAME_LEN, MAX_ENVELOPE_ENTRY,
+};
 pub use card::{parse_recipient, Card, Fingerprint, CARD_TEXT_PREFIX};
 pub use error::{Error, Result};
 pub use identity::{age_identities_from_text, Identity};
