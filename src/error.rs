@@ -97,7 +97,9 @@ impl fmt::Display for Error {
             }
             Error::Malformed(why) => write!(f, "malformed input: {why}"),
             Error::LimitExceeded(why) => write!(f, "limit exceeded: {why}"),
-            Error::BadPassphrase => f.write_str("wrong passphrase (or the locked key was altered)"),
+            Error::BadPassphrase => {
+                f.write_str("wrong passphrase (or the locked key or backup was altered)")
+            }
             Error::InvalidInput(why) => write!(f, "invalid input: {why}"),
             Error::UnboundReply => f.write_str(
                 "this reply does not answer that invoice: it was forged or moved from another one",

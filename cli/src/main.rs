@@ -3,10 +3,12 @@
 
 #![forbid(unsafe_code)]
 
+mod backup;
 mod contacts;
 mod failure;
 mod inputs;
 mod invoice;
+mod passphrase;
 mod staging;
 mod timefmt;
 
@@ -106,6 +108,12 @@ enum Command {
         #[command(subcommand)]
         command: ContactsCommand,
     },
+    /// A full encrypted backup: identity, address book and envelopes in one file, locked
+    /// under a passphrase (from --passphrase-file, SEALBILL_PASSPHRASE or the terminal).
+    Backup {
+        #[command(subcommand)]
+        command: BackupCommand,
+    },
     /// Work with EN 16931 invoices without sealing them.
     Invoice {
         #[command(subcommand)]
@@ -146,6 +154,44 @@ enum ContactsCommand {
     Remove {
         /// The contact's name or fingerprint.
         contact: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum BackupCommand {
+    /// Write a backup of an identity, the address book and a directory of envelopes.
+    Create {
+        /// Your sealbill identity file.
+        #[arg(short, long)]
+        identity: PathBuf,
+        /// A directory of envelopes to include (every file in it, not its subdirectories).
+        #[arg(long, value_name = "DIR")]
+        archive: Option<PathBuf>,
+        /// Read the backup passphrase from the first line of this file.
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
+        /// The backup file to write (never overwritten).
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Verify a whole backup, then restore it into a new or empty directory.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// Read the backup passphrase from the first line of this file.
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
+        /// The directory to restore into: identity.txt, envelopes/, records/, contacts/…
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Verify a whole backup and list its identity and entries (kind, size, name).
+    Inspect {
+        /// The backup file.
+        file: PathBuf,
+        /// Read the backup passphrase from the first line of this file.
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
     },
 }
 
@@ -214,6 +260,30 @@ fn run(command: Command, book: Option<&Path>) -> Result<(), Failure> {
                 ContactsCommand::Remove { contact } => contacts::remove(&book, &contact),
             }
         }
+        Command::Backup { command } => match command {
+            BackupCommand::Create {
+                identity,
+                archive,
+                passphrase_file,
+                output,
+            } => {
+                let passphrase = passphrase::read(passphrase_file.as_deref(), true)?;
+                backup::create(&identity, book, archive.as_deref(), &passphrase, &output)
+            }
+            BackupCommand::Restore {
+                file,
+                passphrase_file,
+                output,
+            } => backup::restore(
+                &file,
+                passphrase::read(passphrase_file.as_deref(), false)?,
+                &output,
+            ),
+            BackupCommand::Inspect {
+                file,
+                passphrase_file,
+            } => backup::inspect(&file, passphrase::read(passphrase_file.as_deref(), false)?),
+        },
         Command::Invoice {
             command: InvoiceCommand::Check { file },
         } => invoice::check(&file),
