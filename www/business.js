@@ -1,7 +1,7 @@
 // The business's side: create or unlock the identity, write and seal invoices, upload them,
 // and follow what was sent. The identity lives in wasm memory only while unlocked.
 
-import { Identity, SealStream, open, seal, inspectCard, invitationMediaType } from "/pkg/sealbill.js";
+import { Identity, SealStream, seal, inspectCard, invitationMediaType } from "/pkg/sealbill.js";
 import { $, h, show, say, downloadLink } from "/dom.js";
 import * as storage from "/storage.js";
 import * as own from "/own.js";
@@ -11,6 +11,7 @@ import { checkReplies, listContacts, fillContactChoice, chosenContact, contactCh
 import { addLine, check, electronicAddress, resetForm } from "/invoice-form.js";
 import { showOpened } from "/open.js";
 import { strength } from "/passphrase.js";
+import { fileSafe, indexOf, openSent, sentIndex, showSentArchive } from "/archive.js";
 
 const CHUNK = 64 * 1024;
 let identity;
@@ -123,7 +124,7 @@ function setProgress(fraction, text) {
 
 /** Seals the built invoice (and attachments) through the streaming API, with progress. */
 async function sealDocuments(built, options) {
-  const name = `invoice-${built.invoice.number.replace(/[^A-Za-z0-9._-]/g, "_")}.xml`;
+  const name = `invoice-${fileSafe(built.invoice.number)}.xml`;
   const files = [...$("inv-attachments").files];
   const documents = [{ name, mediaType: "application/xml", size: built.xml.length },
     ...files.map((f) => ({ name: f.name, mediaType: f.type || "application/octet-stream", size: f.size }))];
@@ -196,7 +197,7 @@ async function sealAndUpload(event) {
     const buyer = built.invoice.buyer;
     await send(sealed, { number: built.invoice.number, buyer: buyer.name, email: buyer.contact?.email,
       payable: built.invoice.totals.payable, currency: built.invoice.currency,
-      passphrase: Boolean(passphrase), connected: contact?.name }, Number($("inv-expiry").value) * 86400);
+      passphrase: Boolean(passphrase), connected: contact?.name, index: indexOf(built.xml) }, Number($("inv-expiry").value) * 86400);
   } catch (error) {
     sendFailed(error);
   } finally {
@@ -254,10 +255,12 @@ async function listSent() {
   show("sent");
   const records = (await storage.all("sent")).sort((a, b) => b.sentAt - a.sentAt);
   $("sent-empty").hidden = records.length > 0;
+  const archived = [];
   const rows = await Promise.all(records.map(async (record) => {
     let summary;
     try {
       summary = openOwn(record.secret);
+      archived.push({ record, index: sentIndex(identity, record, summary) });
     } catch (error) {
       return h("tr", { "data-id": record.id }, h("td", { colspan: 6 }, `A damaged record (${error.code ?? error.message}).`));
     }
@@ -279,12 +282,12 @@ async function listSent() {
       h("td", {}, summary.invitation ? "–" : `${summary.payable} ${summary.currency}`),
       h("td", {}, new Date(record.sentAt).toLocaleDateString()), cell,
       h("td", {},
-        !summary.invitation && h("button", { type: "button", onclick: () => showOpened(open(identity, record.envelope,
-          { expectSender: identity.fingerprint() }), { fromSender: true }) }, "View"),
+        !summary.invitation && h("button", { type: "button", onclick: () => showOpened(openSent(identity, record.envelope), { fromSender: true }) }, "View"),
         " ", h("button", { type: "button", onclick: () => showLink(summary) }, "Link"),
         " ", revokeButton));
   }));
   $("sent-rows").replaceChildren(...rows);
+  showSentArchive(identity, archived);
 }
 
 function lock() {
