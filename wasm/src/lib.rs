@@ -8,6 +8,7 @@
 #![cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 #![forbid(unsafe_code)]
 
+mod backup;
 mod errors;
 mod identity;
 mod links;

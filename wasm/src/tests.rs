@@ -781,3 +781,49 @@ fn a_client_replies_and_the_business_reads_the_connection() {
         "WRONG_KEY"
     );
 }
+
+#[wasm_bindgen_test]
+fn a_full_backup_round_trips_and_hostile_files_are_refused() {
+    use crate::backup::{open_backup_js, JsBackupWriter};
+    let business = JsIdentity::generate("Acme GmbH").unwrap();
+    let envelope: Vec<u8> = (0..70_000u32).map(|i| i as u8).collect();
+    let mut writer = JsBackupWriter::new(&business, "backup words".into(), fast_kdf()).unwrap();
+    let kind = |k: &str| Ts::new_unchecked(JsValue::from_str(k));
+    writer
+        .add(kind("profile"), "profile.json", br#"{"iban":"DE89"}"#)
+        .unwrap();
+    writer.add(kind("record"), "r1.json", b"{}").unwrap();
+    writer.add(kind("envelope"), "r1.age", &envelope).unwrap();
+    assert_eq!(
+        code(writer.add(kind("identity"), "x", b"")),
+        "INVALID_INPUT"
+    );
+    assert_eq!(
+        code(writer.add(kind("record"), "a/b", b"")),
+        "INVALID_INPUT"
+    );
+    let file = writer.finish().unwrap();
+    assert_eq!(code(writer.finish()), "INVALID_INPUT");
+
+    let opened = open_backup_js(&file, "backup words".into()).unwrap();
+    assert_eq!(opened.identity().unwrap().card(), business.card());
+    let entries = Array::from(&opened.entries().unwrap());
+    assert_eq!(entries.length(), 3);
+    let last = entries.get(2);
+    assert_eq!(get(&last, "kind").as_string().as_deref(), Some("envelope"));
+    assert_eq!(get(&last, "name").as_string().as_deref(), Some("r1.age"));
+    assert_eq!(Uint8Array::new(&get(&last, "data")).to_vec(), envelope);
+
+    let open = |bytes: &[u8], pw: &str| code(open_backup_js(bytes, pw.into()));
+    assert_eq!(open(&file, "backup wordz"), "BAD_PASSPHRASE");
+    let mut flipped = file.clone();
+    flipped[200] ^= 1;
+    assert_eq!(open(&flipped, "backup words"), "TAMPERED");
+    assert_eq!(open(&file[..file.len() - 20], "backup words"), "TAMPERED");
+    assert_eq!(open(&file[..90], "backup words"), "TRUNCATED");
+    assert_eq!(open(&file[..95], "backup words"), "TRUNCATED");
+    let mut hostile = file.clone();
+    hostile[19..23].copy_from_slice(&(4u32 << 20).to_be_bytes());
+    assert_eq!(open(&hostile, "backup words"), "LIMIT_EXCEEDED");
+    assert_eq!(open(b"sealbill/backup/v9\n", "backup words"), "MALFORMED");
+}
