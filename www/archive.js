@@ -87,7 +87,7 @@ export function matches(index, query, party) {
     && (query.max === undefined || (amount !== undefined && amount <= query.max));
 }
 
-const CSV_HEADER = ["Number", "Issue date", "Client", "Currency", "Net", "VAT", "Total", "Amount due", "Due date",
+const CSV_HEADER = ["Number", "Issue date", "Client", "Seller", "Currency", "Net", "VAT", "Total", "Amount due", "Due date",
   "Relay id", "Sender fingerprint", "Envelope file", "Invoice file", "Attachment files"];
 
 /**
@@ -114,7 +114,7 @@ export function exportZip(entries, openEntry) {
     const modified = new Date(at);
     files.push({ name: `${base}.age`, data: envelope, modified },
       ...opened.documents.map((d) => ({ name: `${base}/${d.name}`, data: d.data, modified })));
-    rows.push([index.number, index.issueDate, index.client, index.currency, index.net, index.tax, index.total,
+    rows.push([index.number, index.issueDate, index.client, index.seller, index.currency, index.net, index.tax, index.total,
       index.payable, index.dueDate, id, opened.sender.fingerprint, `${base}.age`, `${base}/${invoice.name}`,
       attachments.map((d) => `${base}/${d.name}`).join("; ")]);
   }

@@ -13,6 +13,7 @@ import { readUbl } from "/ubl.js";
 import { groupIban } from "/invoice-view.js";
 import { remember, pinOf, pins, confirmFingerprint } from "/trust.js";
 import { clientIdentity } from "/client-key.js";
+import { indexOf, wireArchive } from "/archive.js";
 
 const REPLY_FAILURES = {
   REPLAYED: "This device already answered this invoice: the business has your key.",
@@ -31,23 +32,61 @@ function invoiceOf(result) {
   }
 }
 
-/** The summary an inbox row shows, from the signed invoice (or undefined for an invitation). */
+/**
+ * The summary an inbox row shows, and the archive's search index, from the signed invoice (or
+ * undefined for an invitation).
+ */
 function summaryOf(result) {
   const invoice = invoiceOf(result);
   if (!invoice) return undefined;
   return { sender: result.sender.name, fingerprint: result.sender.fingerprint, number: invoice.number,
-    payable: invoice.totals.payable, currency: invoice.currency, dueDate: invoice.dueDate };
+    payable: invoice.totals.payable, currency: invoice.currency, dueDate: invoice.dueDate,
+    index: indexOf(result.documents[0].data) };
+}
+
+/** Where this device remembers its client's choice to keep the invoices it opens (true or false). */
+const KEEP_CHOICE = "keepOpened";
+
+/** Whether this device keeps the invoices its client opens: yes, until the client says no. */
+const keepsOpened = async () => (await storage.get("settings", KEEP_CHOICE)) !== false;
+
+/**
+ * Keeps an opened invoice in this client's inbox, if the client keeps what it opens: the
+ * envelope as it came, so that it opens here after the relay deleted it, and what reopens it
+ * (the link, for an invoice opened from one) sealed to the client's own key.
+ */
+async function keepInInbox(identity, result, envelope, access) {
+  const summary = summaryOf(result);
+  if (!summary || !(await keepsOpened())) return;
+  await storage.put("inbox", access.relayId, { id: access.relayId, receivedAt: Date.now(), envelope,
+    secret: sealToSelf(identity, `inbox-${access.relayId}`, { access, summary }) });
 }
 
 /**
- * Keeps an opened invoice in this client's inbox: the envelope as it came, and what reopens it
- * (the link, for an invoice opened from one) sealed to the client's own key.
+ * Shows the client's choice to keep the invoices it opens in `checkbox`, and remembers each
+ * change; `follow(keep)` applies it to the invoice on screen, if there is one.
  */
-export async function keepInInbox(identity, result, envelope, access) {
-  const summary = summaryOf(result);
-  if (!summary) return;
-  await storage.put("inbox", access.relayId, { id: access.relayId, receivedAt: Date.now(), envelope,
-    secret: sealToSelf(identity, `inbox-${access.relayId}`, { access, summary }) });
+async function offerKeep(checkbox, follow) {
+  checkbox.checked = await keepsOpened();
+  checkbox.onchange = async () => {
+    await storage.put("settings", KEEP_CHOICE, checkbox.checked);
+    await follow?.(checkbox.checked);
+    say(checkbox.checked
+      ? "The invoices you open are kept on this device: each opens here even after the server deleted it."
+      : "The invoices you open are no longer kept on this device.", "ok");
+  };
+}
+
+/**
+ * Under an invoice opened with the client's key at hand: keeps it (if the client keeps what
+ * it opens) and shows that choice, which then applies to this invoice and the next ones.
+ */
+export async function keepOpened(identity, result, envelope, access) {
+  $("keep-box").hidden = !summaryOf(result);
+  if ($("keep-box").hidden) return;
+  await keepInInbox(identity, result, envelope, access);
+  await offerKeep($("keep-choice"), (keep) => (keep ? keepInInbox(identity, result, envelope, access)
+    : storage.remove("inbox", access.relayId)));
 }
 
 /**
@@ -83,7 +122,7 @@ export async function offerConnect({ result, relayId, link, passphrase, envelope
       await postReply(relayId, reply.envelope, result.openProof);
       await remember(result.sender, invoiceOf(result) ?? { seller: { name: result.sender.name } },
         { connectedAs: identity.fingerprint() });
-      await keepInInbox(identity, result, envelope, { relayId, fragment: location.hash, passphrase });
+      await keepOpened(identity, result, envelope, { relayId, fragment: location.hash, passphrase });
       say(`Connected: ${result.sender.name} will seal your next invoices to the key on this device.`, "ok");
       $("connect-result").replaceChildren(
         h("p", {}, `${result.sender.name} will see your name and this fingerprint. When they call you to confirm, compare it digit by digit:`),
@@ -127,12 +166,16 @@ export async function startInbox() {
       say(`No backup made: ${error.message}`, "error");
     }
   };
+  await offerKeep($("inbox-keep"));
   const records = (await storage.all("inbox")).sort((a, b) => b.receivedAt - a.receivedAt);
   $("inbox-empty").hidden = records.length > 0;
+  const archived = [];
   const rows = await Promise.all(records.map(async (record) => {
     let entry;
     try {
       entry = openOwn(identity, record.secret);
+      archived.push({ id: record.id, envelope: record.envelope, at: record.receivedAt, access: entry.access,
+        index: entry.summary.index ?? indexOf(reopen(identity, record, entry.access).documents[0].data) });
     } catch (error) {
       return h("tr", {}, h("td", { colspan: 6 }, `A damaged entry (${error.code ?? error.message}).`));
     }
@@ -162,6 +205,9 @@ export async function startInbox() {
         })));
   }));
   $("inbox-rows").replaceChildren(...rows);
+  wireArchive({ form: $("inbox-search"), count: $("inbox-count"), exportButton: $("inbox-export"), party: "seller",
+    openEntry: (entry) => reopen(identity, entry, entry.access),
+    entries: archived.map((e) => ({ ...e, row: $("inbox-rows").querySelector(`tr[data-id="${CSS.escape(e.id)}"]`) })) });
   await listBusinesses();
   show("inbox");
 }

@@ -12,7 +12,7 @@ import { renderInvoice } from "/invoice-view.js";
 import { readUbl } from "/ubl.js";
 import { assess, remember, confirm, acceptAccount, warmUp } from "/trust.js";
 import { clientIdentity, clientInfo, unlockedClient } from "/client-key.js";
-import { offerConnect, keepInInbox } from "/client.js";
+import { offerConnect, keepOpened } from "/client.js";
 
 /** A relay id (SPEC §5.3): what a link without a secret holds. */
 const RELAY_ID = /^[A-Za-z0-9_-]{16,64}$/;
@@ -214,8 +214,13 @@ async function opened(result, { relayId, link, passphrase, envelope, identity })
   else say("Verified: signed by a sender you confirmed, and exactly what they signed.", "ok");
   $("status").dataset.failure = "";
   reportOpened(relayId, result.openProof).catch(() => {});
-  if (identity) await keepInInbox(identity, result, envelope, { relayId });
-  else await offerConnect({ result, relayId, link, passphrase, envelope });
+  // With the client's key at hand, an invoice shown without a warning goes to the inbox, if the
+  // client keeps what it opens.
+  const keeper = identity ?? unlockedClient();
+  if (keeper && !assessment.blocking) {
+    await keepOpened(keeper, result, envelope, identity ? { relayId } : { relayId, fragment: location.hash, passphrase });
+  }
+  if (!identity) await offerConnect({ result, relayId, link, passphrase, envelope });
 }
 
 /** Opens an invoice sealed to this device's client identity. */

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { context, shot, downloaded, ROOT } from "./harness.mjs";
-import { WAIT, PASSPHRASE, CLIENT, relayId, fill, newForm, flows, start, stop } from "./flows.mjs";
+import { WAIT, PASSPHRASE, BUSINESS, CLIENT, relayId, fill, newForm, flows, start, stop } from "./flows.mjs";
 import { initSync, Identity, open } from "../../pkg/sealbill.js";
 import { initSync as initInvoice, readInvoice } from "../../pkg/invoice/sealbill_invoice.js";
 
@@ -18,7 +18,8 @@ initSync({ module: readFileSync(join(ROOT, "pkg/sealbill_bg.wasm")) });
 initInvoice({ module: readFileSync(join(ROOT, "pkg/invoice/sealbill_invoice_bg.wasm")) });
 
 const env = {};
-const { setUp } = flows(env);
+const { setUp, openAsClient } = flows(env);
+const CLIENT_PASSPHRASE = "copper meadow quiet falcon";
 let relay, page, backupText, fingerprint;
 
 // Net, 19 % VAT and total of each invoice, as the form computes them.
@@ -31,6 +32,20 @@ const INVOICES = [
   { number: "2026-0104", client: '=HYPERLINK("http://evil.example") Müller, "Kunst" KG', issued: "2026-06-20", price: "250.00",
     net: "250.00", tax: "47.50", total: "297.50" },
 ];
+
+/** The invoice numbers a client's inbox lists, sorted. */
+const inboxNumbers = (p) => p.$$eval("#inbox-rows tr[data-id]:not([hidden]) td:nth-child(2)", (cells) => cells.map((c) => c.textContent).sort());
+
+/** Opens the inbox in a new page of `ctx`, unlocking the client's key. */
+async function openInbox(ctx) {
+  const p = await ctx.newPage();
+  await p.goto(`${relay.origin}/#inbox`);
+  await p.waitForSelector("#client-key:not([hidden])", WAIT);
+  await p.fill("#client-unlock-passphrase", CLIENT_PASSPHRASE);
+  await p.click("#client-unlock-form button[type=submit]");
+  await p.waitForSelector("#inbox:not([hidden])", WAIT);
+  return p;
+}
 
 /** Writes one invoice of the list above in the form, seals and uploads it; returns the link. */
 async function send(invoice) {
@@ -178,7 +193,7 @@ describe("the archive outlives the relay", { timeout: 300_000 }, () => {
     assert.equal(bad, null, "testzip() finds no bad CRC");
     assert.ok(stored, "every entry is stored, not compressed");
     const [header, ...records] = rows;
-    assert.deepEqual(header, ["Number", "Issue date", "Client", "Currency", "Net", "VAT", "Total", "Amount due",
+    assert.deepEqual(header, ["Number", "Issue date", "Client", "Seller", "Currency", "Net", "VAT", "Total", "Amount due",
       "Due date", "Relay id", "Sender fingerprint", "Envelope file", "Invoice file", "Attachment files"]);
     assert.equal(records.length, INVOICES.length);
     const identity = Identity.importBackup(backupText, PASSPHRASE);
@@ -190,11 +205,11 @@ describe("the archive outlives the relay", { timeout: 300_000 }, () => {
     for (const [i, invoice] of INVOICES.entries()) {
       const row = records.find((r) => r[0] === invoice.number);
       assert.ok(row, invoice.number);
-      const [number, issued, client, currency, net, tax, total, due, dueDate, id, sender, envelopeFile, invoiceFile, attachments] = row;
+      const [number, issued, client, seller, currency, net, tax, total, due, dueDate, id, sender, envelopeFile, invoiceFile, attachments] = row;
       // A formula-like name gets a leading apostrophe; everything else is as signed.
       const expectedClient = invoice.client.startsWith("=") ? `'${invoice.client}` : invoice.client;
-      assert.deepEqual([number, issued, client, currency, net, tax, total, due, id, sender],
-        [invoice.number, invoice.issued, expectedClient, "EUR", invoice.net, invoice.tax, invoice.total, invoice.total,
+      assert.deepEqual([number, issued, client, seller, currency, net, tax, total, due, id, sender],
+        [invoice.number, invoice.issued, expectedClient, BUSINESS.name, "EUR", invoice.net, invoice.tax, invoice.total, invoice.total,
           relayId(links[i]), fingerprint]);
       assert.match(dueDate, /^\d{4}-\d{2}-\d{2}$/);
       assert.equal(envelopeFile, `${invoice.number}_${id}.age`);
@@ -224,5 +239,81 @@ describe("the archive outlives the relay", { timeout: 300_000 }, () => {
       assert.ok(!everything.includes(secret));
     }
     assert.deepEqual(env.business.errors, []);
+  });
+
+  it("a client that keeps what it opens reopens it after the relay deleted it; one that does not, keeps nothing", async () => {
+    const kept = { number: "2026-0105", client: "Beispiel AG", issued: "2026-07-01", price: "100.00", total: "119.00" };
+    const keptLink = await send(kept);
+    const client = await context(env.browser);
+    const p = await openAsClient(keptLink, { ctx: client });
+    assert.equal(await p.isHidden("#keep-box"), true, "without a key on the device, nothing is offered to keep");
+    await p.click("#connect-button");
+    await p.waitForSelector("#client-key:not([hidden])", WAIT);
+    await fill(p, { "#client-name": "Beispiel AG", "#client-passphrase": CLIENT_PASSPHRASE, "#client-passphrase2": CLIENT_PASSPHRASE });
+    await p.click("#client-create-form button[type=submit]");
+    await p.waitForSelector('[data-test="client-fingerprint"]', WAIT);
+    // Connecting shows the choice, checked: the invoices this device opens are kept.
+    await p.waitForSelector("#keep-box:not([hidden])", WAIT);
+    assert.equal(await p.isChecked("#keep-choice"), true);
+    await shot(p, "a03-client-keep-choice");
+
+    relay.sql("DELETE FROM envelopes WHERE id = ?", relayId(keptLink));
+    assert.equal((await fetch(`${relay.origin}/api/v1/envelopes/${relayId(keptLink)}`)).status, 404);
+    let inbox = await openInbox(client);
+    assert.deepEqual(await inboxNumbers(inbox), [kept.number]);
+    assert.equal(await inbox.isChecked("#inbox-keep"), true);
+    const requests = [];
+    inbox.on("request", (r) => requests.push(r.url()));
+    await inbox.locator("#inbox-rows tr[data-id] button", { hasText: "Open" }).click();
+    await inbox.waitForSelector("#invoice:not([hidden])", WAIT);
+    assert.equal(await inbox.textContent('[data-test="number"]'), kept.number);
+    assert.equal(await inbox.textContent('[data-test="payable"]'), `${kept.total} EUR`);
+    assert.ok(!requests.some((u) => u.includes("/api/")), requests.join("\n"));
+
+    // The client says no, in the inbox; the choice is remembered on this device.
+    inbox = await openInbox(client);
+    await inbox.uncheck("#inbox-keep");
+    await inbox.waitForFunction(() => /no longer kept/.test(document.getElementById("status").textContent), null, WAIT);
+    inbox = await openInbox(client);
+    assert.equal(await inbox.isChecked("#inbox-keep"), false);
+
+    // The next invoice opens, and is not kept, until the client checks the box under it.
+    const later = { number: "2026-0106", client: "Beispiel AG", issued: "2026-07-15", price: "200.00", total: "238.00" };
+    const laterLink = await send(later);
+    const q = await openAsClient(laterLink, { ctx: client, unlock: CLIENT_PASSPHRASE });
+    await q.waitForSelector("#keep-box:not([hidden])", WAIT);
+    assert.equal(await q.isChecked("#keep-choice"), false);
+    inbox = await openInbox(client);
+    assert.deepEqual(await inboxNumbers(inbox), [kept.number]);
+    await q.check("#keep-choice");
+    await q.waitForFunction(() => /are kept on this device/.test(document.getElementById("status").textContent), null, WAIT);
+    relay.sql("DELETE FROM envelopes WHERE id = ?", relayId(laterLink));
+    inbox = await openInbox(client);
+    assert.deepEqual(await inboxNumbers(inbox), [kept.number, later.number]);
+    assert.equal(await inbox.isChecked("#inbox-keep"), true);
+    // A link opened from the inbox's copy needs its secret, kept sealed to the client's key.
+    await inbox.locator(`#inbox-rows tr[data-id="${relayId(laterLink)}"] button`, { hasText: "Open" }).click();
+    await inbox.waitForSelector("#invoice:not([hidden])", WAIT);
+    assert.equal(await inbox.textContent('[data-test="number"]'), later.number);
+
+    // The inbox's search and export work on the same index.
+    inbox = await openInbox(client);
+    await inbox.fill("#inbox-search-number", "0106");
+    assert.deepEqual(await inboxNumbers(inbox), [later.number]);
+    await inbox.fill("#inbox-search-number", "");
+    await inbox.fill("#inbox-search-name", "muster");
+    await inbox.fill("#inbox-search-min", "119");
+    await inbox.fill("#inbox-search-max", "119.00");
+    assert.deepEqual(await inboxNumbers(inbox), [kept.number]);
+    await inbox.click("#inbox-search button[type=reset]");
+    await inbox.waitForFunction(() => document.getElementById("inbox-count").textContent === "2 invoices.", null, WAIT);
+    const [download] = await Promise.all([inbox.waitForEvent("download", WAIT), inbox.click("#inbox-export")]);
+    const path = join(mkdtempSync(join(tmpdir(), "sealbill-inbox-")), "inbox.zip");
+    writeFileSync(path, await downloaded(download));
+    const { bad, rows } = readExport(path);
+    assert.equal(bad, null);
+    assert.deepEqual(rows.slice(1).map((r) => [r[0], r[3], r[8], r[11]]).sort(),
+      [[kept.number, BUSINESS.name, kept.total, fingerprint], [later.number, BUSINESS.name, later.total, fingerprint]]);
+    assert.deepEqual(client.errors, []);
   });
 });
