@@ -11,6 +11,7 @@ import { checkReplies, listContacts, fillContactChoice, chosenContact, contactCh
 import { addLine, check, electronicAddress, resetForm } from "/invoice-form.js";
 import { showOpened } from "/open.js";
 import { strength } from "/passphrase.js";
+import { enrolledFor, showSecurity, unlockProblem, unlockStored } from "/passkeys.js";
 import { fileSafe, indexOf, openSent, sentIndex, showSentArchive } from "/archive.js";
 
 const CHUNK = 64 * 1024;
@@ -92,11 +93,11 @@ async function unlock(event) {
   event.preventDefault();
   say("Unlocking…");
   try {
-    identity = Identity.unlock(await storage.keystoreBlob("business"), $("unlock-passphrase").value);
+    identity = await unlockStored("business", $("unlock-passphrase").value);
     $("unlock-form").reset();
     await enterApp();
   } catch (error) {
-    say(error.code === "BAD_PASSPHRASE" ? "Wrong passphrase." : `Cannot unlock: ${error.message}`, "error");
+    say(unlockProblem(error), "error");
   }
 }
 
@@ -309,6 +310,10 @@ export async function startBusiness() {
   $("nav-new").addEventListener("click", newInvoice);
   $("nav-sent").addEventListener("click", listSent);
   $("nav-lock").addEventListener("click", lock);
+  $("nav-security").addEventListener("click", async () => {
+    show("security");
+    await showSecurity($("business-security"), "business");
+  });
   $("nav-contacts").addEventListener("click", () => listContacts(identity));
   $("invite-form").addEventListener("submit", invite);
   $("inv-contact").addEventListener("change", contactChosen);
@@ -326,6 +331,7 @@ export async function startBusiness() {
   const info = await storage.identityInfo("business");
   if (info) {
     $("unlock-who").textContent = `${info.name} · ${info.fingerprint}`;
+    $("unlock-passkey").hidden = (await enrolledFor("business")).length === 0;
     show("unlock");
   } else {
     show("setup");

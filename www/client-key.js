@@ -7,6 +7,7 @@ import { $, show, say, downloadLink } from "/dom.js";
 import * as storage from "/storage.js";
 import { strength } from "/passphrase.js";
 import { sealHistoryTo } from "/trust.js";
+import { enrolledFor, unlockProblem, unlockStored } from "/passkeys.js";
 
 let unlocked;
 
@@ -37,7 +38,10 @@ export async function clientIdentity(why, back) {
   $("client-key-why").textContent = why;
   $("client-create").hidden = Boolean(info);
   $("client-unlock").hidden = !info;
-  if (info) $("client-unlock-who").textContent = `${info.name} · ${info.fingerprint}`;
+  if (info) {
+    $("client-unlock-who").textContent = `${info.name} · ${info.fingerprint}`;
+    $("client-unlock-passkey").hidden = (await enrolledFor("client")).length === 0;
+  }
   show("client-key");
   say("");
   const listening = new AbortController();
@@ -54,7 +58,8 @@ export async function clientIdentity(why, back) {
       try {
         done(await act());
       } catch (error) {
-        say(error.code === "BAD_PASSPHRASE" ? "Wrong passphrase." : `That did not work: ${error.message}`, "error");
+        say(error.code === "BAD_PASSPHRASE" || error.name === "PasskeyError" || error.code === "UNKNOWN_PASSKEY"
+          ? unlockProblem(error) : `That did not work: ${error.message}`, "error");
       }
     };
     $("client-passphrase").addEventListener("input", () => {
@@ -85,7 +90,7 @@ export async function clientIdentity(why, back) {
     }), { signal });
     $("client-unlock-form").addEventListener("submit", attempt(async () => {
       say("Unlocking…");
-      unlocked = Identity.unlock(await storage.keystoreBlob("client"), $("client-unlock-passphrase").value);
+      unlocked = await unlockStored("client", $("client-unlock-passphrase").value);
       await sealHistoryTo(unlocked);
       say("");
       return unlocked;

@@ -13,6 +13,7 @@ import { readUbl } from "/ubl.js";
 import { groupIban } from "/invoice-view.js";
 import { remember, pinOf, pins, confirmFingerprint } from "/trust.js";
 import { clientIdentity } from "/client-key.js";
+import { showSecurity } from "/passkeys.js";
 import { indexOf, wireArchive } from "/archive.js";
 
 const REPLY_FAILURES = {
@@ -157,6 +158,7 @@ export async function startInbox() {
     return;
   }
   $("inbox-who").textContent = `${identity.name} · ${identity.fingerprint()}`;
+  await showSecurity($("client-security"), "client");
   $("inbox-backup-form").onsubmit = (event) => {
     event.preventDefault();
     try {
