@@ -87,6 +87,9 @@ export function matches(index, query, party) {
     && (query.max === undefined || (amount !== undefined && amount <= query.max));
 }
 
+/** "1 invoice", "2 invoices". */
+const counted = (n) => `${n} invoice${n === 1 ? "" : "s"}`;
+
 const CSV_HEADER = ["Number", "Issue date", "Client", "Seller", "Currency", "Net", "VAT", "Total", "Amount due", "Due date",
   "Relay id", "Sender fingerprint", "Envelope file", "Invoice file", "Attachment files"];
 
@@ -131,18 +134,22 @@ export function exportZip(entries, openEntry) {
 export function wireArchive({ form, count, exportButton, entries, party, openEntry }) {
   const invoices = entries.filter((e) => e.index);
   let listed = invoices;
+  let invalid = false;
   const filter = () => {
     let query;
     try {
       query = queryOf(form);
     } catch (error) {
+      invalid = true;
       say(error.message, "error");
       return;
     }
-    say("");
+    if (invalid) say("");
+    invalid = false;
     for (const e of entries) e.row.hidden = !matches(e.index, query, party);
     listed = invoices.filter((e) => !e.row.hidden);
-    count.textContent = empty(query) ? `${invoices.length} invoices.` : `${listed.length} of ${invoices.length} invoices match.`;
+    count.textContent = empty(query) ? `${counted(invoices.length)}.`
+      : `${listed.length} of ${counted(invoices.length)} match the search.`;
     exportButton.disabled = listed.length === 0;
   };
   form.oninput = filter;
@@ -152,12 +159,13 @@ export function wireArchive({ form, count, exportButton, entries, party, openEnt
   };
   // A reset clears the fields after this event; filter once they are empty.
   form.onreset = () => setTimeout(filter);
-  exportButton.onclick = () => {
-    say(`Preparing ${listed.length} invoices for download…`);
+  exportButton.onclick = async () => {
+    say(`Preparing ${counted(listed.length)} for download…`);
+    await new Promise((resolve) => setTimeout(resolve)); // the message shows before the work
     try {
       const archive = exportZip(listed, openEntry);
       downloadLink(`sealbill-invoices-${new Date().toISOString().slice(0, 10)}.zip`, archive).click();
-      say(`${listed.length} invoices exported: the signed envelopes, the invoices as signed and their attachments, with index.csv.`, "ok");
+      say(`${counted(listed.length)} exported: the signed envelopes, the invoices as signed and their attachments, with index.csv.`, "ok");
     } catch (error) {
       say(`Nothing exported: ${error.message}.`, "error");
     }

@@ -167,7 +167,7 @@ describe("the archive outlives the relay", { timeout: 300_000 }, () => {
     assert.deepEqual(await search({ max: "1190.00" }), ["2026-0101", "2026-0102", "2026-0104"]);
     assert.deepEqual(await search({ name: "Beispiel", min: "2000" }), ["2026-0103"]);
     assert.deepEqual(await search({ number: "2025" }), []);
-    assert.equal(await page.textContent("#sent-count"), "0 of 4 invoices match.");
+    assert.equal(await page.textContent("#sent-count"), "0 of 4 invoices match the search.");
     assert.equal(await page.isDisabled("#sent-export"), true);
     await search({ min: "twelve" });
     assert.equal(await page.getAttribute("#status", "data-kind"), "error");
@@ -300,6 +300,7 @@ describe("the archive outlives the relay", { timeout: 300_000 }, () => {
     inbox = await openInbox(client);
     await inbox.fill("#inbox-search-number", "0106");
     assert.deepEqual(await inboxNumbers(inbox), [later.number]);
+    assert.equal(await inbox.textContent("#inbox-count"), "1 of 2 invoices match the search.");
     await inbox.fill("#inbox-search-number", "");
     await inbox.fill("#inbox-search-name", "muster");
     await inbox.fill("#inbox-search-min", "119");
