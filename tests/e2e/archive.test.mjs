@@ -91,8 +91,12 @@ async function exportListed() {
   return path;
 }
 
-/** Python's zipfile on the archive: testzip(), every entry and its bytes, and index.csv read by Python's csv. */
+/**
+ * Python's zipfile on the archive: testzip(), every entry and its bytes, and index.csv read by
+ * Python's csv; `unzip -t` checks it too.
+ */
 function readExport(path) {
+  assert.match(execFileSync("unzip", ["-t", path], { encoding: "utf8" }), /No errors detected/);
   return JSON.parse(execFileSync("python3", ["-c", [
     "import csv, io, json, sys, zipfile",
     "z = zipfile.ZipFile(sys.argv[1])",
