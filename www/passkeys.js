@@ -213,7 +213,7 @@ export async function showSecurity(container, who) {
   container.replaceChildren(
     h("h3", {}, "Passkey (second factor)"),
     h("p", { "data-test": "unlock-needs" }, enrolled.length > 0
-      ? `Unlocking needs your passphrase and one of your ${enrolled.length === 1 ? "passkey" : `${enrolled.length} passkeys`}.`
+      ? `Unlocking needs your passphrase and ${enrolled.length === 1 ? "your passkey" : `one of your ${enrolled.length} passkeys`}.`
       : "Unlocking needs your passphrase and this browser. You can require a passkey too."),
     h("p", { class: "hint" }, "With a passkey, someone who learns your passphrase and gets hold of this browser " +
       "still cannot unlock your keys without the passkey, and a stolen passkey is useless without the passphrase. " +

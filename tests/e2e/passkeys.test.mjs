@@ -4,9 +4,10 @@
 // as http://localhost:PORT (the relay still listens on 127.0.0.1 only).
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { shot } from "./harness.mjs";
+import { context, shot } from "./harness.mjs";
 import { WAIT, PASSPHRASE, flows, start, stop } from "./flows.mjs";
 
+const CLIENT_PASSPHRASE = "copper meadow quiet ninety";
 const env = {};
 const { setUp } = flows(env);
 let page, cdp, authenticator;
@@ -82,7 +83,7 @@ describe("a passkey as second factor", { timeout: 180_000 }, () => {
     assert.match(await settled("error"), /Wrong passphrase/);
     await security(PASSPHRASE);
     assert.match(await settled("ok"), /needs your passphrase and this passkey/);
-    assert.match(await page.textContent("#business-security [data-test=unlock-needs]"), /passphrase and one of your passkey/);
+    assert.match(await page.textContent("#business-security [data-test=unlock-needs]"), /passphrase and your passkey\./);
     await shot(page, "40-passkey-enrolled");
     const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId: authenticator });
     assert.equal(credentials.length, 1);
@@ -120,6 +121,7 @@ describe("a passkey as second factor", { timeout: 180_000 }, () => {
     assert.match(await settled("ok"), /Passkey added/);
     const items = () => page.locator("#business-security [data-test=passkey]");
     assert.equal(await items().count(), 2);
+    assert.match(await page.textContent("#business-security [data-test=unlock-needs]"), /one of your 2 passkeys/);
     const { credentials: onSecond } = await cdp.send("WebAuthn.getCredentials", { authenticatorId: second });
     assert.equal(onSecond.length, 1);
     assert.notEqual(onSecond[0].credentialId, first.credentialId);
@@ -189,5 +191,32 @@ describe("a passkey as second factor", { timeout: 180_000 }, () => {
     }, { passphrase: PASSPHRASE, other });
     assert.deepEqual(codes, ["PASSKEY_REQUIRED", "UNKNOWN_PASSKEY", "BAD_PASSPHRASE"]);
     assert.deepEqual(env.business.errors, []);
+  });
+
+  it("a client's key can need a passkey too", async () => {
+    const ctx = await context(env.browser);
+    const inbox = await ctx.newPage();
+    const session = await ctx.newCDPSession(inbox);
+    await session.send("WebAuthn.enable");
+    await session.send("WebAuthn.addVirtualAuthenticator", { options: AUTHENTICATOR });
+    await inbox.goto(`${env.relay.origin}/#inbox`);
+    await inbox.waitForSelector("#client-key:not([hidden])", WAIT);
+    await inbox.fill("#client-name", "Beispiel AG");
+    await inbox.fill("#client-passphrase", CLIENT_PASSPHRASE);
+    await inbox.fill("#client-passphrase2", CLIENT_PASSPHRASE);
+    await inbox.click("#client-create-form button[type=submit]");
+    await inbox.waitForSelector("#client-security [data-test=unlock-needs]", WAIT);
+    await inbox.fill("#client-security-passphrase", CLIENT_PASSPHRASE);
+    await inbox.click("#client-security form button[type=submit]");
+    await inbox.waitForFunction(() => document.getElementById("status").dataset.kind === "ok", null, WAIT);
+    assert.match(await inbox.textContent("#client-security [data-test=unlock-needs]"), /passphrase and your passkey\./);
+
+    await inbox.reload();
+    await inbox.waitForSelector("#client-key:not([hidden])", WAIT);
+    assert.equal(await inbox.isVisible("#client-unlock-passkey"), true);
+    await inbox.fill("#client-unlock-passphrase", CLIENT_PASSPHRASE);
+    await inbox.click("#client-unlock-form button[type=submit]");
+    await inbox.waitForSelector("#inbox:not([hidden])", WAIT);
+    assert.deepEqual(ctx.errors, []);
   });
 });
