@@ -2,7 +2,7 @@
 // and follow what was sent. The identity lives in wasm memory only while unlocked.
 
 import { Identity, SealStream, seal, inspectCard, invitationMediaType } from "/pkg/sealbill.js";
-import { $, h, show, say, downloadLink } from "/dom.js";
+import { $, h, show, say } from "/dom.js";
 import * as storage from "/storage.js";
 import * as own from "/own.js";
 import { upload, status as relayStatus, revoke } from "/relay.js";
@@ -13,6 +13,7 @@ import { showOpened } from "/open.js";
 import { strength } from "/passphrase.js";
 import { enrolledFor, showSecurity, unlockProblem, unlockStored } from "/passkeys.js";
 import { fileSafe, indexOf, openSent, sentIndex, showSentArchive } from "/archive.js";
+import { firstBackupLink, offerBackup, remind, restoreAny, restoreProblem } from "/backup.js";
 
 const CHUNK = 64 * 1024;
 let identity;
@@ -68,8 +69,7 @@ async function createIdentity(event) {
   await store(passphrase);
   $("created-fingerprint").textContent = identity.fingerprint();
   $("created-card").value = identity.card();
-  $("backup-download").replaceChildren(downloadLink("sealbill-identity-backup.txt",
-    identity.exportBackup(passphrase), "Download encrypted backup"));
+  $("backup-download").replaceChildren(await firstBackupLink(identity, "business", passphrase, { profile }));
   $("setup-form").reset();
   say("");
   show("created");
@@ -79,13 +79,17 @@ async function restoreIdentity(event) {
   event.preventDefault();
   const file = $("restore-file").files[0];
   const passphrase = $("restore-passphrase").value;
+  say("Checking the backup (a few seconds)…");
   try {
-    identity = Identity.importBackup(await file.text(), passphrase);
-    profile = profileFromSetup();
-    await store(passphrase);
+    // A key-only backup of an earlier version needs the business details of the form.
+    identity = await restoreAny(file, passphrase, "business", async (restored) => {
+      identity = restored;
+      profile = profileFromSetup();
+      await store(passphrase);
+    });
     await enterApp();
   } catch (error) {
-    say(error.code === "BAD_PASSPHRASE" ? "Wrong passphrase for this backup." : `This backup cannot be restored: ${error.message}`, "error");
+    say(restoreProblem(error), "error");
   }
 }
 
@@ -108,6 +112,7 @@ async function enterApp() {
   say("");
   await newInvoice();
   await checkReplies(identity);
+  await remind("business");
 }
 
 async function newInvoice() {
@@ -160,6 +165,7 @@ async function send({ envelope, proofHash, link }, summary, expiresSeconds) {
   await storage.put("sent", stored.id, { id: stored.id, sentAt: Date.now(), expiresAt: stored.expiresAt, envelope, secret,
     kind: summary.invitation ? "invitation" : "invoice" });
   showLink(record);
+  await remind("business");
 }
 
 function sendFailed(error) {
@@ -310,6 +316,12 @@ export async function startBusiness() {
   $("nav-new").addEventListener("click", newInvoice);
   $("nav-sent").addEventListener("click", listSent);
   $("nav-lock").addEventListener("click", lock);
+  $("nav-backup").addEventListener("click", () => show("backup"));
+  $("backup-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    return offerBackup(identity, "business", { passphrase: $("backup-passphrase"), again: $("backup-passphrase2"),
+      output: $("backup-link"), profile });
+  });
   $("nav-security").addEventListener("click", async () => {
     show("security");
     await showSecurity($("business-security"), "business");

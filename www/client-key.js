@@ -3,11 +3,12 @@
 // a passphrase (Argon2id) and a non-extractable key of this browser.
 
 import { Identity } from "/pkg/sealbill.js";
-import { $, show, say, downloadLink } from "/dom.js";
+import { $, show, say } from "/dom.js";
 import * as storage from "/storage.js";
 import { strength } from "/passphrase.js";
 import { sealHistoryTo } from "/trust.js";
 import { enrolledFor, unlockProblem, unlockStored } from "/passkeys.js";
+import { firstBackupLink, restoreAny, restoreProblem } from "/backup.js";
 
 let unlocked;
 
@@ -22,8 +23,8 @@ async function keep(identity, passphrase) {
     { name: identity.name, fingerprint: identity.fingerprint() });
   unlocked = identity;
   await sealHistoryTo(identity);
-  $("client-backup").replaceChildren("Keep a backup of your key: ",
-    downloadLink("sealbill-client-key-backup.txt", identity.exportBackup(passphrase), "Download encrypted backup"));
+  $("client-backup").replaceChildren("Keep a backup of your key, away from this laptop: ",
+    await firstBackupLink(identity, "client", passphrase));
   $("client-backup").hidden = false;
 }
 
@@ -58,7 +59,7 @@ export async function clientIdentity(why, back) {
       try {
         done(await act());
       } catch (error) {
-        say(error.code === "BAD_PASSPHRASE" || error.name === "PasskeyError" || error.code === "UNKNOWN_PASSKEY"
+        say(error.restore ? error.message : error.code === "BAD_PASSPHRASE" || error.name === "PasskeyError" || error.code === "UNKNOWN_PASSKEY"
           ? unlockProblem(error) : `That did not work: ${error.message}`, "error");
       }
     };
@@ -84,8 +85,17 @@ export async function clientIdentity(why, back) {
     }), { signal });
     $("client-restore-form").addEventListener("submit", attempt(async () => {
       const passphrase = $("client-restore-passphrase").value;
-      const identity = Identity.importBackup(await $("client-restore-file").files[0].text(), passphrase);
-      await keep(identity, passphrase);
+      say("Checking the backup (a few seconds)…");
+      let identity;
+      try {
+        identity = await restoreAny($("client-restore-file").files[0], passphrase, "client",
+          (restored) => keep(restored, passphrase));
+      } catch (error) {
+        throw Object.assign(new Error(restoreProblem(error)), { restore: true });
+      }
+      unlocked = identity;
+      await sealHistoryTo(identity);
+      say("");
       return identity;
     }), { signal });
     $("client-unlock-form").addEventListener("submit", attempt(async () => {

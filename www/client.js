@@ -15,6 +15,7 @@ import { remember, pinOf, pins, confirmFingerprint } from "/trust.js";
 import { clientIdentity } from "/client-key.js";
 import { showSecurity } from "/passkeys.js";
 import { indexOf, wireArchive } from "/archive.js";
+import { offerBackup, remind } from "/backup.js";
 
 const REPLY_FAILURES = {
   REPLAYED: "This device already answered this invoice: the business has your key.",
@@ -161,13 +162,9 @@ export async function startInbox() {
   await showSecurity($("client-security"), "client");
   $("inbox-backup-form").onsubmit = (event) => {
     event.preventDefault();
-    try {
-      $("inbox-backup-link").replaceChildren(downloadLink("sealbill-client-key-backup.txt",
-        identity.exportBackup($("inbox-backup-passphrase").value), "Download encrypted backup"));
-    } catch (error) {
-      say(`No backup made: ${error.message}`, "error");
-    }
+    return offerBackup(identity, "client", { passphrase: $("inbox-backup-passphrase"), output: $("inbox-backup-link") });
   };
+  await remind("client");
   await offerKeep($("inbox-keep"));
   const records = (await storage.all("inbox")).sort((a, b) => b.receivedAt - a.receivedAt);
   $("inbox-empty").hidden = records.length > 0;

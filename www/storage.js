@@ -48,6 +48,30 @@ export const all = (store) => run(store, "readonly", (s) => s.getAll());
 /** How many values a store holds, without reading them. */
 export const count = (store) => run(store, "readonly", (s) => s.count());
 
+/** Every `[key, value]` pair of a store, in key order (for a backup). */
+export async function entries(store) {
+  const keys = await run(store, "readonly", (s) => s.getAllKeys());
+  const values = await all(store);
+  return keys.map((key, i) => [key, values[i]]);
+}
+
+/** Writes every `{ store, key, value }` in one transaction: all of them, or none (a restore). */
+export async function putAll(items) {
+  const tx = (await db()).transaction([...new Set(items.map((i) => i.store))], "readwrite");
+  const done = new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = tx.onabort = () => reject(tx.error ?? new Error("the restore was not written"));
+  });
+  try {
+    for (const { store, key, value } of items) tx.objectStore(store).put(value, key);
+  } catch (error) {
+    tx.abort();
+    await done.catch(() => {});
+    throw error;
+  }
+  return done;
+}
+
 /** This browser's wrapping key: made once, never extractable. */
 async function deviceKey() {
   let key = await get("settings", "deviceKey");
@@ -63,10 +87,16 @@ async function deviceKey() {
  * `who` ("business" or "client") identity.
  */
 export async function saveIdentity(who, blob, info) {
+  const { store, key, value } = await identityItem(who, blob, info);
+  await put(store, key, value);
+}
+
+/** The `{ store, key, value }` that `saveIdentity` writes, for `putAll`. */
+export async function identityItem(who, blob, info) {
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const wrapped = await crypto.subtle.encrypt(
     { name: "AES-GCM", iv, additionalData: WRAP_AAD }, await deviceKey(), blob);
-  await put("settings", IDENTITY_KEYS[who], { iv, wrapped: new Uint8Array(wrapped), ...info });
+  return { store: "settings", key: IDENTITY_KEYS[who], value: { iv, wrapped: new Uint8Array(wrapped), ...info } };
 }
 
 /** The stored identity's info (name, fingerprint, and what it sealed to itself), or undefined. */

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { context, shot, downloaded, ROOT } from "./harness.mjs";
 import { WAIT, PASSPHRASE, BUSINESS, CLIENT, relayId, fill, newForm, flows, start, stop } from "./flows.mjs";
-import { initSync, Identity, open } from "../../pkg/sealbill.js";
+import { initSync, open, openBackup } from "../../pkg/sealbill.js";
 import { initSync as initInvoice, readInvoice } from "../../pkg/invoice/sealbill_invoice.js";
 
 initSync({ module: readFileSync(join(ROOT, "pkg/sealbill_bg.wasm")) });
@@ -20,7 +20,7 @@ initInvoice({ module: readFileSync(join(ROOT, "pkg/invoice/sealbill_invoice_bg.w
 const env = {};
 const { setUp, openAsClient } = flows(env);
 const CLIENT_PASSPHRASE = "copper meadow quiet falcon";
-let relay, page, backupText, fingerprint;
+let relay, page, backupFile, fingerprint;
 
 // Net, 19 % VAT and total of each invoice, as the form computes them.
 const INVOICES = [
@@ -112,7 +112,7 @@ describe("the archive outlives the relay", { timeout: 300_000 }, () => {
     ({ relay, page } = await start(env));
     relay.addSender(await setUp(page));
     const [backup] = await Promise.all([page.waitForEvent("download"), page.click("#backup-download a")]);
-    backupText = (await downloaded(backup)).toString();
+    backupFile = await downloaded(backup);
     fingerprint = await page.textContent("#created-fingerprint");
     await page.click("#created-continue");
     await page.waitForSelector("#compose:not([hidden])", WAIT);
@@ -200,7 +200,7 @@ describe("the archive outlives the relay", { timeout: 300_000 }, () => {
     assert.deepEqual(header, ["Number", "Issue date", "Client", "Seller", "Currency", "Net", "VAT", "Total", "Amount due",
       "Due date", "Relay id", "Sender fingerprint", "Envelope file", "Invoice file", "Attachment files"]);
     assert.equal(records.length, INVOICES.length);
-    const identity = Identity.importBackup(backupText, PASSPHRASE);
+    const identity = openBackup(backupFile, PASSPHRASE).identity;
     const bytes = (name) => {
       assert.ok(name in files, `${name} is in the ZIP: ${Object.keys(files).join(", ")}`);
       return Buffer.from(files[name], "hex");
