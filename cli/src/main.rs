@@ -267,7 +267,8 @@ fn run(command: Command, book: Option<&Path>) -> Result<(), Failure> {
                 passphrase_file,
                 output,
             } => {
-                let passphrase = passphrase::read(passphrase_file.as_deref(), true)?;
+                let passphrase =
+                    passphrase::read(passphrase_file.as_deref(), passphrase::Use::NewBackup)?;
                 backup::create(&identity, book, archive.as_deref(), &passphrase, &output)
             }
             BackupCommand::Restore {
@@ -276,13 +277,16 @@ fn run(command: Command, book: Option<&Path>) -> Result<(), Failure> {
                 output,
             } => backup::restore(
                 &file,
-                passphrase::read(passphrase_file.as_deref(), false)?,
+                passphrase::read(passphrase_file.as_deref(), passphrase::Use::OpenBackup)?,
                 &output,
             ),
             BackupCommand::Inspect {
                 file,
                 passphrase_file,
-            } => backup::inspect(&file, passphrase::read(passphrase_file.as_deref(), false)?),
+            } => backup::inspect(
+                &file,
+                passphrase::read(passphrase_file.as_deref(), passphrase::Use::OpenBackup)?,
+            ),
         },
         Command::Invoice {
             command: InvoiceCommand::Check { file },

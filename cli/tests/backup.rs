@@ -273,6 +273,22 @@ fn create_refuses_what_it_cannot_back_up() {
         None,
     );
     assert_fails(&out, &["already exists"]);
+    let short = shop.tmp.write("short", b"tulip anch\n");
+    let out = run(
+        &[
+            "backup",
+            "create",
+            "-i",
+            &shop.acme.file,
+            "--passphrase-file",
+            &short,
+            "-o",
+            &shop.tmp.path("b1"),
+        ],
+        None,
+    );
+    assert_fails(&out, &["at least 12 characters"]);
+    assert!(!shop.tmp.root.join("b1").exists());
     shop.tmp.write("archive/notes.txt", b"hello");
     let out = run(
         &[
