@@ -9,8 +9,6 @@
 import { open } from "/pkg/sealbill.js";
 import { $, say, downloadLink } from "/dom.js";
 import { readUbl } from "/ubl.js";
-import { zip } from "/zip.js";
-import { csv } from "/csv.js";
 
 /** An invoice number as a file name part: letters, digits, `.`, `_` and `-`, no leading dot. */
 export const fileSafe = (number) => number.replace(/[^A-Za-z0-9._-]/g, "_").replace(/^\./, "_");
@@ -94,13 +92,15 @@ const CSV_HEADER = ["Number", "Issue date", "Client", "Seller", "Currency", "Net
   "Relay id", "Sender fingerprint", "Envelope file", "Invoice file", "Attachment files"];
 
 /**
- * The ZIP for the accountant, as a Blob: per invoice the signed envelope as it was sent
+ * The ZIP for the accountant, as a Blob (the ZIP and CSV writers load only now, off the path
+ * that opens a link): per invoice the signed envelope as it was sent
  * (`NUMBER_RELAYID.age`), and in `NUMBER_RELAYID/` the invoice (UBL XML, as signed) and its
  * attachments, as `openEntry(entry)` opened and verified them; plus `index.csv` (UTF-8 with a
  * byte order mark, for spreadsheets). `entries` are `{ id, envelope, at }` (at: when sent or
  * received). Throws, naming the envelope, if one does not open; then nothing is exported.
  */
-export function exportZip(entries, openEntry) {
+export async function exportZip(entries, openEntry) {
+  const [{ zip }, { csv }] = await Promise.all([import("/zip.js"), import("/csv.js")]);
   const files = [];
   const rows = [CSV_HEADER];
   for (const entry of entries) {
@@ -163,7 +163,7 @@ export function wireArchive({ form, count, exportButton, entries, party, openEnt
     say(`Preparing ${counted(listed.length)} for download…`);
     await new Promise((resolve) => setTimeout(resolve)); // the message shows before the work
     try {
-      const archive = exportZip(listed, openEntry);
+      const archive = await exportZip(listed, openEntry);
       downloadLink(`sealbill-invoices-${new Date().toISOString().slice(0, 10)}.zip`, archive).click();
       say(`${counted(listed.length)} exported: the signed envelopes, the invoices as signed and their attachments, with index.csv.`, "ok");
     } catch (error) {

@@ -44,6 +44,8 @@ async function openInbox(ctx) {
   await p.fill("#client-unlock-passphrase", CLIENT_PASSPHRASE);
   await p.click("#client-unlock-form button[type=submit]");
   await p.waitForSelector("#inbox:not([hidden])", WAIT);
+  // The count is written once the rows are.
+  await p.waitForFunction(() => document.getElementById("inbox-count").textContent !== "", null, WAIT);
   return p;
 }
 
