@@ -196,23 +196,7 @@ impl BackupWriter {
         params: &KdfParams,
         out: &mut Vec<u8>,
     ) -> Result<BackupWriter> {
-        let mut salt = [0u8; SALT_LEN];
-        let mut nonce = [0u8; NONCE_SIZE];
-        random::fill(&mut salt);
-        random::fill(&mut nonce);
-        let keys = Keys::derive(passphrase, &salt, params)?;
-        let start = out.len();
-        out.extend_from_slice(MAGIC);
-        for v in [params.memory_kib, params.iterations, params.parallelism] {
-            out.extend_from_slice(&v.to_be_bytes());
-        }
-        out.extend_from_slice(&salt);
-        out.extend_from_slice(&nonce);
-        let header = out.get(start..).unwrap_or_default();
-        let tag = keys.header_mac(header).finalize().into_bytes();
-        out.extend_from_slice(&tag);
-        // The nonce is already in the header: the chunks follow the MAC.
-        let stream = StreamEncryptor::new(&keys.file, nonce, &mut Vec::new());
+        let stream = start(passphrase, params, out)?;
         let mut writer = BackupWriter { stream, entries: 0 };
 
         // Sized up front so the buffer holding the seed never reallocates (and leaves copies).
@@ -268,6 +252,45 @@ impl BackupWriter {
 
 /// The identity entry's kind byte.
 const IDENTITY: u8 = 1;
+
+/// Writes the header and its MAC under a fresh salt and nonce, and starts the STREAM whose
+/// chunks follow.
+fn start(
+    passphrase: &Passphrase,
+    params: &KdfParams,
+    out: &mut Vec<u8>,
+) -> Result<StreamEncryptor> {
+    let mut salt = [0u8; SALT_LEN];
+    let mut nonce = [0u8; NONCE_SIZE];
+    random::fill(&mut salt);
+    random::fill(&mut nonce);
+    let keys = Keys::derive(passphrase, &salt, params)?;
+    let start = out.len();
+    out.extend_from_slice(MAGIC);
+    for v in [params.memory_kib, params.iterations, params.parallelism] {
+        out.extend_from_slice(&v.to_be_bytes());
+    }
+    out.extend_from_slice(&salt);
+    out.extend_from_slice(&nonce);
+    let header = out.get(start..).unwrap_or_default();
+    let tag = keys.header_mac(header).finalize().into_bytes();
+    out.extend_from_slice(&tag);
+    // The nonce is already in the header: the chunks follow the MAC.
+    Ok(StreamEncryptor::new(&keys.file, nonce, &mut Vec::new()))
+}
+
+/// A file with a valid header and MAC around any plaintext, as only a holder of the
+/// passphrase could make it: for tests of the plaintext rules (and the test kit).
+#[cfg(test)]
+pub(crate) fn seal_plaintext(passphrase: &Passphrase, params: &KdfParams, plain: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut stream = start(passphrase, params, &mut out).expect("valid parameters");
+    stream
+        .push(plain, &mut out)
+        .expect("a short test plaintext");
+    stream.finish(&mut out).expect("a short test plaintext");
+    out
+}
 
 /// Receives the entries of a backup being read.
 ///
@@ -627,24 +650,8 @@ mod tests {
         (out, items)
     }
 
-    /// A file with a valid header and MAC around any plaintext, as only a holder of the
-    /// passphrase could make it.
     fn craft(plain: &[u8]) -> Vec<u8> {
-        let (salt, nonce) = ([1u8; SALT_LEN], [2u8; NONCE_SIZE]);
-        let params = KdfParams::MIN;
-        let keys = Keys::derive(&pw("pw"), &salt, &params).unwrap();
-        let mut out = MAGIC.to_vec();
-        for v in [params.memory_kib, params.iterations, params.parallelism] {
-            out.extend_from_slice(&v.to_be_bytes());
-        }
-        out.extend_from_slice(&salt);
-        out.extend_from_slice(&nonce);
-        let tag = keys.header_mac(&out).finalize().into_bytes();
-        out.extend_from_slice(&tag);
-        let mut stream = StreamEncryptor::new(&keys.file, nonce, &mut Vec::new());
-        stream.push(plain, &mut out).unwrap();
-        stream.finish(&mut out).unwrap();
-        out
+        seal_plaintext(&pw("pw"), &KdfParams::MIN, plain)
     }
 
     /// Plaintext of one entry.

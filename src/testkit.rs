@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::age::{self, Encoding, FileKey, Header, Recipient, Stanza, StreamEncryptor};
+use crate::backup::{seal_plaintext, BackupWriter, EntryKind};
 use crate::card::Card;
 use crate::identity::Identity;
 use crate::kdf::KdfParams;
@@ -781,8 +782,126 @@ fn generate() -> Vec<Vector> {
     all.extend(keystore_vectors(&p));
     all.extend(request_vectors(&p));
     all.extend(reply_vectors(&p));
+    all.extend(backup_vectors(&p));
     all.sort_by(|a, b| a.name.cmp(&b.name));
     all
+}
+
+/// Full backups (SPEC §5.6) of the sender at the minimum Argon2id parameters: a profile, a
+/// record and an envelope of two chunks, and the ways a backup must be refused.
+fn backup_vectors(p: &Parties) -> Vec<Vector> {
+    const PASSPHRASE: &str = "granite willow comets";
+    let passphrase = Passphrase::new(PASSPHRASE).unwrap();
+    let envelope: Vec<u8> = (0..70_000u32).map(|i| (i % 251) as u8).collect();
+    let entries: [(EntryKind, &str, &[u8]); 3] = [
+        (
+            EntryKind::Profile,
+            "profile.json",
+            br#"{"iban":"DE02120300000000202051"}"#,
+        ),
+        (
+            EntryKind::Record,
+            "testkit-relay-0001.json",
+            br#"{"sentAt":1795000000}"#,
+        ),
+        (EntryKind::Envelope, "testkit-relay-0001.age", &envelope),
+    ];
+    let file = random::with_seed(b"backup", || {
+        let mut out = Vec::new();
+        let mut w = BackupWriter::new(&p.sender, &passphrase, &KdfParams::MIN, &mut out).unwrap();
+        for (kind, name, data) in entries {
+            w.add(kind, name, data, &mut out).unwrap();
+        }
+        w.finish(&mut out).unwrap();
+        out
+    });
+    // Magic, parameters, salt, nonce and MAC, then the first chunk and its tag.
+    let body_at = b"sealbill/backup/v1\n".len() + 12 + 16 + 16 + 32;
+    let first_chunk_end = body_at + age::CHUNK_SIZE + 16;
+    let mut tampered = file.clone();
+    tampered[body_at + 100] ^= 0x01;
+    let mut hostile = file.clone();
+    hostile[19..23].copy_from_slice(&(4u32 << 20).to_be_bytes());
+    let mut version = file.clone();
+    version[17] = b'2';
+    // A plaintext whose one entry declares an envelope of 25 MiB and a byte.
+    let mut plain = crate::wire::Writer::default();
+    plain.raw(&[1]);
+    plain.bytes16(b"identity").unwrap();
+    plain.u64((2 + p.sender.name().len() + 32) as u64);
+    plain.bytes16(p.sender.name().as_bytes()).unwrap();
+    plain.raw(p.sender.seed().as_ref());
+    plain.raw(&[7]);
+    plain.bytes16(b"huge.age").unwrap();
+    plain.u64(25 * 1024 * 1024 + 1);
+    plain.raw(b"only a few bytes follow");
+    let huge = random::with_seed(b"backup-huge-entry", || {
+        seal_plaintext(&passphrase, &KdfParams::MIN, &plain.bytes)
+    });
+    let backup = |name: &str, expect: &str, comment: &str, passphrase: &str| {
+        Vector::new(name, "backup", expect, comment)
+            .field("passphrase", passphrase)
+            .field("seed", seed_hex(&p.sender))
+            .field("name", p.sender.name())
+    };
+    let mut ok = backup(
+        "backup",
+        "ok",
+        "the sender's full backup: a profile, a record and an envelope of two chunks (SPEC §5.6)",
+        PASSPHRASE,
+    );
+    for (kind, name, data) in entries {
+        let sha = hex(&Sha256::digest(data));
+        ok = ok.field(
+            "entry",
+            format!("{} {} {sha} {name}", kind.as_str(), data.len()),
+        );
+    }
+    vec![
+        ok.body(file.clone()),
+        backup(
+            "backup-wrong-passphrase",
+            "BAD_PASSPHRASE",
+            "the same backup with another passphrase (the header MAC fails)",
+            "granite willow comet",
+        )
+        .body(file.clone()),
+        backup(
+            "backup-tampered-chunk",
+            "TAMPERED",
+            "the same backup with one bit of the first chunk flipped",
+            PASSPHRASE,
+        )
+        .body(tampered),
+        backup(
+            "backup-truncated",
+            "TRUNCATED",
+            "the same backup cut after its first chunk, a chunk boundary",
+            PASSPHRASE,
+        )
+        .body(file[..first_chunk_end].to_vec()),
+        backup(
+            "backup-hostile-parameters",
+            "LIMIT_EXCEEDED",
+            "the same backup asking for 4 GiB of Argon2id memory: refused before Argon2id runs",
+            PASSPHRASE,
+        )
+        .body(hostile),
+        backup(
+            "backup-unknown-version",
+            "MALFORMED",
+            "the same backup with the magic of a version 2",
+            PASSPHRASE,
+        )
+        .body(version),
+        backup(
+            "backup-huge-entry",
+            "LIMIT_EXCEEDED",
+            "a backup whose envelope entry declares 25 MiB and one byte",
+            PASSPHRASE,
+        )
+        .body(huge),
+    ]
 }
 
 /// The Rust source that embeds every vector, for runners that cannot read a directory (wasm).

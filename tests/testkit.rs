@@ -7,8 +7,8 @@
 
 use sealbill::age::Identity as AgeIdentity;
 use sealbill::{
-    open, Card, Error, Fingerprint, Identity, LinkSecret, OpenProof, Opener, PasskeyFactor,
-    Passphrase, SignedRequest,
+    open, open_backup, BackupReader, Card, Error, Fingerprint, Identity, LinkSecret, OpenProof,
+    Opener, PasskeyFactor, Passphrase, SignedRequest,
 };
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
@@ -86,6 +86,7 @@ fn run(v: &Vector) -> Result<(), String> {
         "keystore" => keystore(v),
         "request" => request(v),
         "reply" => reply(v),
+        "backup" => backup(v),
         other => return Err(format!("unknown kind {other}")),
     };
     match (v.field("expect"), result) {
@@ -144,6 +145,44 @@ fn keystore(v: &Vector) -> Outcome {
     let id = Identity::unlock_with(v.body, &v.passphrase().unwrap(), passkey.as_ref())?;
     Ok(check(id.seed() == v.identity().seed(), "seed")
         .and(check(id.name() == v.field("name"), "name")))
+}
+
+/// A full backup (SPEC §5.6), opened whole and streamed in pieces, with the same outcome; the
+/// entries are listed as `kind size sha256 name`.
+fn backup(v: &Vector) -> Outcome {
+    let streamed = (|| {
+        let mut reader = BackupReader::new(v.passphrase().unwrap());
+        let mut entries = Vec::new();
+        for piece in v.body.chunks(4099) {
+            reader.push(piece, &mut entries)?;
+        }
+        reader.finish(&mut entries).map(|id| (id, entries.len()))
+    })();
+    let opened = open_backup(v.body, v.passphrase().unwrap());
+    let (backup, (streamed_id, streamed_count)) = match (opened, streamed) {
+        (Ok(backup), Ok(streamed)) => (backup, streamed),
+        (Err(a), Err(b)) if a.code() == b.code() => return Err(a),
+        (a, b) => return Ok(Err(format!("whole {a:?} and streamed {b:?} differ"))),
+    };
+    let entries: Vec<String> = backup
+        .entries
+        .iter()
+        .map(|e| {
+            let sha: String = Sha256::digest(&e.data[..])
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            format!("{} {} {sha} {}", e.kind.as_str(), e.data.len(), e.name)
+        })
+        .collect();
+    Ok(check(backup.identity.seed() == v.identity().seed(), "seed")
+        .and(check(backup.identity.name() == v.field("name"), "name"))
+        .and(check(
+            streamed_id.seed() == v.identity().seed(),
+            "streamed seed",
+        ))
+        .and(check(streamed_count == entries.len(), "streamed entries"))
+        .and(check(entries == v.all("entry"), "entries")))
 }
 
 fn request(v: &Vector) -> Outcome {

@@ -18,7 +18,7 @@ import { argon2id } from "@noble/hashes/argon2.js";
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha256, sha512 } from "@noble/hashes/sha2.js";
-import { xchacha20poly1305 } from "@noble/ciphers/chacha.js";
+import { chacha20poly1305, xchacha20poly1305 } from "@noble/ciphers/chacha.js";
 
 const DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../vectors/sealbill");
 
@@ -287,11 +287,16 @@ function ageHeader(file) {
   }
 }
 
-/** SPEC §5.1: NFC, then Argon2id v1.3 within the limits. */
-function stretch(passphrase, salt, m, t, p) {
+/** SPEC §5.1: the limits on the Argon2id parameters, checked before any work. */
+function checkParams(m, t, p) {
   if (m < 19456 || m > 262144 || t < 2 || t > 8 || p < 1 || p > 4 || m * t > 1048576) {
     fail("LIMIT_EXCEEDED", "Argon2id parameters");
   }
+}
+
+/** SPEC §5.1: NFC, then Argon2id v1.3 within the limits. */
+function stretch(passphrase, salt, m, t, p) {
+  checkParams(m, t, p);
   const password = utf8.encode(passphrase.normalize("NFC"));
   return argon2id(password, salt, { m, t, p, dkLen: 32, version: 0x13 });
 }
@@ -527,6 +532,88 @@ function parseIdentityFile(text) {
   return { name, seed };
 }
 
+/** SPEC §2.3: the STREAM chunks of `chunks` under `fileKey` and `nonce`, as one plaintext. */
+function openStream(fileKey, nonce, chunks) {
+  const CHUNK = 64 * 1024 + 16;
+  const key = hkdf(sha256, fileKey, nonce, utf8.encode("payload"), 32);
+  const open = (chunk, counter, last) => {
+    const n = new Uint8Array(12);
+    new DataView(n.buffer).setBigUint64(3, BigInt(counter));
+    n[11] = last ? 1 : 0;
+    try {
+      return chacha20poly1305(key, n).decrypt(chunk);
+    } catch {
+      return undefined;
+    }
+  };
+  const parts = [];
+  for (let at = 0, counter = 0; ; at += CHUNK, counter++) {
+    const rest = chunks.length - at;
+    if (rest === 0) fail("TRUNCATED", "no final chunk");
+    const chunk = chunks.subarray(at, at + Math.min(rest, CHUNK));
+    if (rest > CHUNK) {
+      parts.push(open(chunk, counter, false) ?? fail("TAMPERED", `chunk ${counter}`));
+      continue;
+    }
+    const last = open(chunk, counter, true);
+    if (last && (last.length > 0 || counter === 0)) return concat(...parts, last);
+    if (rest === CHUNK && open(chunk, counter, false)) fail("TRUNCATED", "cut at a chunk boundary");
+    fail("TAMPERED", `final chunk ${counter}`);
+  }
+}
+
+/** SPEC §5.6: a full backup's identity (name, seed) and entries as `kind size sha256 name`. */
+function openBackup(v) {
+  const file = v.body;
+  const magic = "sealbill/backup/v1\n";
+  const head = fromUtf8(file.subarray(0, Math.min(file.length, magic.length)));
+  if (!magic.startsWith(head)) fail("MALFORMED", "magic");
+  const r = new Reader(file);
+  if (file.length < magic.length + 12) fail("TRUNCATED", "header");
+  r.raw(magic.length);
+  const [m, t, p] = [0, 0, 0].map(() => Number(r.uint(4)));
+  if (file.length < magic.length + 12 + 16 + 16 + 32) {
+    checkParams(m, t, p);
+    fail("TRUNCATED", "header");
+  }
+  const salt = r.raw(16);
+  const nonce = r.raw(16);
+  const header = file.subarray(0, r.at);
+  const mac = r.raw(32);
+  const k = stretch(v.passphrase, salt, m, t, p);
+  const macKey = hkdf(sha256, k, undefined, utf8.encode("sealbill/backup/v1 header"), 32);
+  const fileKey = hkdf(sha256, k, undefined, utf8.encode("sealbill/backup/v1 payload"), 16);
+  if (!equal(hmac(sha256, macKey, header), mac)) fail("BAD_PASSPHRASE", "header MAC");
+  const plain = new Reader(openStream(fileKey, nonce, file.subarray(r.at)));
+  const limits = { 2: 4 << 20, 3: 4 << 20, 4: 4 << 20, 5: 4 << 20, 6: 4 << 20, 7: 25 << 20 };
+  const kinds = { 2: "profile", 3: "contacts", 4: "pins", 5: "settings", 6: "record", 7: "envelope" };
+  let identity;
+  const entries = [];
+  for (;;) {
+    const kind = Number(plain.uint(1));
+    if (kind === 0) break;
+    if (identity === undefined && kind !== 1) fail("MALFORMED", "the identity comes first");
+    if (identity !== undefined && !(kind in kinds)) fail("MALFORMED", `kind ${kind}`);
+    if (entries.length === 200000) fail("LIMIT_EXCEEDED", "too many entries");
+    const name = plain.str16();
+    checkText(name, 255);
+    if (name === "." || name === ".." || /[\/\\]/.test(name)) fail("MALFORMED", "not a file name");
+    const size = plain.uint(8);
+    if (size > BigInt(kind === 1 ? 234 : limits[kind])) fail("LIMIT_EXCEEDED", "entry size");
+    const data = plain.raw(Number(size));
+    if (kind === 1) {
+      const inner = new Reader(data);
+      identity = { name: inner.str16(), seed: hex(inner.raw(32)) };
+      inner.finish();
+    } else {
+      entries.push(`${kinds[kind]} ${data.length} ${hex(sha256(data))} ${name}`);
+    }
+  }
+  plain.finish();
+  if (identity === undefined) fail("MALFORMED", "no identity");
+  return { ...identity, entries };
+}
+
 /** Runs one vector: resolves to the checks an ok vector must pass, or throws a Failure. */
 async function check(v) {
   switch (v.kind) {
@@ -565,6 +652,13 @@ async function check(v) {
       for (const [key, value] of Object.entries(got)) assert.equal(value, v[key], key);
       return;
     }
+    case "backup": {
+      const got = openBackup(v);
+      assert.equal(got.seed, v.seed);
+      assert.equal(got.name, v.name);
+      assert.deepEqual(got.entries, v.entry);
+      return;
+    }
     case "request": {
       const got = checkRequest(v);
       assert.equal(got.key, got.expected, "signer key");
@@ -584,7 +678,7 @@ function load(file) {
   for (const line of fromUtf8(raw.subarray(0, split)).split("\n")) {
     const at = line.indexOf(": ");
     const [key, value] = [line.slice(0, at), line.slice(at + 2)];
-    v[key] = key === "document" ? [...(v[key] ?? []), value] : value;
+    v[key] = key === "document" || key === "entry" ? [...(v[key] ?? []), value] : value;
   }
   return v;
 }
