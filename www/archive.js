@@ -75,7 +75,7 @@ const empty = (q) => !q.number && !q.name && !q.from && !q.to && q.min === undef
  * within the amounts (both ends included; the same amount twice finds it exactly). An entry
  * without an index (an invitation) matches only the empty query.
  */
-export function matches(index, query, party) {
+function matches(index, query, party) {
   if (empty(query)) return true;
   if (!index) return false;
   const amount = millionths(index.payable);
@@ -99,7 +99,7 @@ const CSV_HEADER = ["Number", "Issue date", "Client", "Seller", "Currency", "Net
  * byte order mark, for spreadsheets). `entries` are `{ id, envelope, at }` (at: when sent or
  * received). Throws, naming the envelope, if one does not open; then nothing is exported.
  */
-export async function exportZip(entries, openEntry) {
+async function exportZip(entries, openEntry) {
   const [{ zip }, { csv }] = await Promise.all([import("/zip.js"), import("/csv.js")]);
   const files = [];
   const rows = [CSV_HEADER];
