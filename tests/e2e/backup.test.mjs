@@ -6,11 +6,14 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { context, shot, downloaded, ROOT } from "./harness.mjs";
-import { WAIT, PASSPHRASE, BUSINESS, IBAN_SHOWN, relayId, flows, start, stop } from "./flows.mjs";
+import { WAIT, PASSPHRASE, BUSINESS, IBAN_SHOWN, relayId, fill, flows, start, stop } from "./flows.mjs";
+import { initSync, Identity } from "../../pkg/sealbill.js";
+
+initSync({ module: readFileSync(join(ROOT, "pkg/sealbill_bg.wasm")) });
 
 const BACKUP_PASSPHRASE = "granite willow eleven comets";
 const CLIENT_PASSPHRASE = "copper meadow quiet heron";
@@ -67,6 +70,12 @@ async function restoreBusiness(p, bytes, passphrase) {
 async function refusal(p) {
   await p.waitForFunction(() => document.getElementById("status").dataset.kind === "error", null, WAIT);
   return p.textContent("#status");
+}
+
+/** Waits for the inbox and its rows (the screen shows before they are written). */
+async function inboxShown(p) {
+  await p.waitForSelector("#inbox:not([hidden])", WAIT);
+  await p.waitForFunction(() => document.getElementById("inbox-count").textContent !== "", null, WAIT);
 }
 
 /** The rows of the Sent screen: relay id → number. */
@@ -212,12 +221,30 @@ describe("full backups: download, hostile files, restore in a fresh browser", { 
     }
   });
 
+  it("a key-only backup of an earlier version still restores, with the business details of the form", async () => {
+    const old = Identity.generate("Alte Werkstatt KG");
+    const text = old.exportBackup(BACKUP_PASSPHRASE, { memoryKib: 19456, iterations: 2 });
+    const fingerprint = old.fingerprint();
+    old.free();
+    const { ctx, p } = await freshBusiness();
+    await fill(p, { "#biz-name": "Alte Werkstatt KG", "#biz-street": BUSINESS.street, "#biz-postcode": BUSINESS.postcode,
+      "#biz-city": BUSINESS.city, "#biz-country": BUSINESS.country, "#biz-vat": BUSINESS.vat, "#biz-email": BUSINESS.email,
+      "#biz-iban": BUSINESS.iban, "#biz-bic": BUSINESS.bic });
+    await p.setInputFiles("#restore-file", { name: "key.txt", mimeType: "text/plain", buffer: Buffer.from(text) });
+    await p.fill("#restore-passphrase", BACKUP_PASSPHRASE);
+    await p.click("#restore-form button[type=submit]");
+    await p.waitForSelector("#compose:not([hidden])", WAIT);
+    assert.equal(await p.textContent("#whoami"), `Alte Werkstatt KG · ${fingerprint}`);
+    assert.deepEqual(ctx.errors, []);
+    await ctx.close();
+  });
+
   it("a client's backup brings back its key, its pins and its inbox", async () => {
     await clientPage.goto(`${relay.origin}/#inbox`);
     await clientPage.waitForSelector("#client-key:not([hidden])", WAIT);
     await clientPage.fill("#client-unlock-passphrase", CLIENT_PASSPHRASE);
     await clientPage.click("#client-unlock-form button[type=submit]");
-    await clientPage.waitForSelector("#inbox:not([hidden])", WAIT);
+    await inboxShown(clientPage);
     const inboxOf = (p) => p.$$eval("#inbox-rows tr[data-id]", (rows) => rows.map((r) => r.dataset.id).sort());
     const pinsOf = (p) => p.$$eval("#business-rows tr", (rows) => rows.map((r) => r.dataset.fingerprint).sort());
     const inbox = await inboxOf(clientPage);
@@ -241,7 +268,7 @@ describe("full backups: download, hostile files, restore in a fresh browser", { 
     assert.equal(total(await storeCounts(p)), 0);
     await p.setInputFiles("#client-restore-file", { name: "c.sbk", mimeType: "application/octet-stream", buffer: file.bytes });
     await p.click("#client-restore-form button[type=submit]");
-    await p.waitForSelector("#inbox:not([hidden])", WAIT);
+    await inboxShown(p);
     assert.deepEqual(await inboxOf(p), inbox);
     assert.deepEqual(await pinsOf(p), pins);
     relay.sql("DELETE FROM envelopes");
@@ -253,7 +280,7 @@ describe("full backups: download, hostile files, restore in a fresh browser", { 
       await p.waitForSelector("#client-key:not([hidden])", WAIT);
       await p.fill("#client-unlock-passphrase", BACKUP_PASSPHRASE);
       await p.click("#client-unlock-form button[type=submit]");
-      await p.waitForSelector("#inbox:not([hidden])", WAIT);
+      await inboxShown(p);
     }
     await shot(p, "b04-client-restored");
     assert.deepEqual(ctx.errors, []);
