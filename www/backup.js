@@ -84,7 +84,8 @@ function itemsOf(entries, role) {
     else if (entry.kind === "settings") meta = value;
     else if (entry.kind === "record") records.push(value);
     else if (entry.kind === "envelope") envelopes.set(entry.name.replace(/\.age$/, ""), entry.data);
-    else if (stores.includes(entry.kind) && Array.isArray(value)) {
+    else if (stores.includes(entry.kind)) {
+      if (!Array.isArray(value) || !value.every(Array.isArray)) throw new Error(`its ${entry.kind} entry is not a list this page can read`);
       for (const [key, stored] of value) items.push({ store: entry.kind, key, value: stored });
     }
   }
