@@ -256,6 +256,34 @@ fn hostile_backups_are_refused_and_nothing_is_written() {
 }
 
 #[test]
+fn a_huge_declared_entry_is_refused_and_nothing_is_written() {
+    // The test kit's backup whose envelope entry declares 25 MiB and one byte (SPEC §8).
+    let vector = include_bytes!("../../tests/vectors/sealbill/backup-huge-entry");
+    let split = vector.windows(2).position(|w| w == b"\n\n").unwrap();
+    let shop = Shop::new();
+    let passphrase = shop.tmp.write("kit-passphrase", b"granite willow comets\n");
+    let file = shop.tmp.write("huge.sbk", &vector[split + 2..]);
+    let target = shop.tmp.path("huge");
+    let out = run(
+        &[
+            "backup",
+            "restore",
+            &file,
+            "--passphrase-file",
+            &passphrase,
+            "-o",
+            &target,
+        ],
+        None,
+    );
+    assert_fails(&out, &["[LIMIT_EXCEEDED]"]);
+    assert!(!shop.tmp.root.join("huge").exists());
+    assert!(!entries(&shop.tmp.root)
+        .iter()
+        .any(|n| n.contains("restore")));
+}
+
+#[test]
 fn create_refuses_what_it_cannot_back_up() {
     let shop = Shop::new();
     let existing = shop.tmp.write("exists", b"x");

@@ -1,8 +1,9 @@
 // Full backups in headless Chromium: a business sends invoices and a client connects; each
 // downloads a full backup; fresh browser contexts restore them, after which every archived
 // invoice opens and the profile, the clients and the pins are back. Hostile files (a wrong
-// passphrase, a flipped bit, a cut file, Argon2id parameters out of bounds) are refused in
-// plain words, and IndexedDB stays empty. The command line restores the page's backup too.
+// passphrase, a flipped bit, a cut file, Argon2id parameters out of bounds, a huge declared
+// entry) are refused in plain words, and IndexedDB stays empty. The command line restores the
+// page's backup too.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -142,6 +143,7 @@ describe("full backups: download, hostile files, restore in a fresh browser", { 
     const { ctx, p } = await freshBusiness();
     const flipped = Buffer.from(businessBackup);
     flipped[flipped.length >> 1] ^= 0x04;
+    const huge = readFileSync(join(ROOT, "tests/vectors/sealbill/backup-huge-entry"));
     const hostile = Buffer.from(businessBackup);
     hostile.writeUInt32BE(4 << 20, PARAMS_AT);
     const cases = [
@@ -151,6 +153,8 @@ describe("full backups: download, hostile files, restore in a fresh browser", { 
       [businessBackup.subarray(0, businessBackup.length - 1000), BACKUP_PASSPHRASE, /damaged or was altered\. Nothing was restored/],
       [hostile, BACKUP_PASSPHRASE, /^This backup file asks for more than this page allows .*Argon2id.*Nothing was restored\.$/],
       [Buffer.from("sealbill/backup/v7\nwhatever"), BACKUP_PASSPHRASE, /^This is not a sealbill backup file/],
+      // The test kit's backup whose envelope entry declares 25 MiB and one byte (SPEC §8).
+      [huge.subarray(huge.indexOf("\n\n") + 2), "granite willow comets", /^This backup file asks for more than this page allows .*25 MiB.*Nothing was restored\.$/],
     ];
     for (const [bytes, passphrase, expected] of cases) {
       await p.evaluate(() => { document.getElementById("status").dataset.kind = ""; });
