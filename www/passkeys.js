@@ -132,6 +132,9 @@ async function labelsOf(who) {
   return (await storage.identityInfo(who))?.passkeys ?? {};
 }
 
+/** How many times a security panel was drawn: a new value marks a finished drawing. */
+let renders = 0;
+
 /**
  * Renders the passkey settings of the `who` identity into `container`: what unlocking needs,
  * the enrolled passkeys, and forms to require a passkey, add one, remove one or turn them off.
@@ -148,8 +151,8 @@ export async function showSecurity(container, who) {
     say("Waiting for your passkey, then locking your keys again (a second or two)…");
     try {
       await work(passphrase.value);
-      say(done, "ok");
       await showSecurity(container, who);
+      say(done, "ok");
     } catch (error) {
       say(unlockProblem(error), "error");
     }
@@ -172,10 +175,8 @@ export async function showSecurity(container, who) {
     const current = await ask(enrolled);
     let added;
     try {
-      const identity = Identity.unlock(blob, pass, current);
-      const name = identity.name;
-      identity.free();
-      added = await enrol(name);
+      // addPasskey checks both factors before it adds anything.
+      added = await enrol((await storage.identityInfo(who)).name);
       await replaceBlob(who, addPasskey(blob, pass, current, added), { ...labels, [b64url(added.credential)]: named() });
     } finally {
       wipe(current);
@@ -210,6 +211,7 @@ export async function showSecurity(container, who) {
     return h("li", { "data-test": "passkey" }, labels[id] ?? "A passkey", " ",
       enrolled.length > 1 ? h("button", { type: "button", onclick: remove(p.credential) }, "Remove") : null);
   });
+  container.dataset.render = String(++renders);
   container.replaceChildren(
     h("h3", {}, "Passkey (second factor)"),
     h("p", { "data-test": "unlock-needs" }, enrolled.length > 0
