@@ -7,7 +7,7 @@
 // envelopes, the verified documents and an index.csv.
 
 import { open } from "/pkg/sealbill.js";
-import { $, say, downloadLink } from "/dom.js";
+import { $, h, say, downloadLink } from "/dom.js";
 import { readUbl } from "/ubl.js";
 
 /** An invoice number as a file name part: letters, digits, `.`, `_` and `-`, no leading dot. */
@@ -126,12 +126,36 @@ async function exportZip(entries, openEntry) {
 }
 
 /**
- * Wires a search form and its export button to the rows of an archive view. `entries` are
- * `{ index, row, id, envelope, at }`; `party` is the name field searched ("client" or
- * "seller"); `openEntry` opens and verifies an entry's envelope for the export. Typing filters
- * the rows at once; the button exports the invoices listed.
+ * The search form and export button of an archive view, drawn once into `#PREFIX-tools`; the
+ * fields are `#PREFIX-search-number`, `-name` (labelled `partyLabel`), `-from`, `-to`, `-min`
+ * and `-max`.
  */
-export function wireArchive({ form, count, exportButton, entries, party, openEntry }) {
+function tools(prefix, legend, partyLabel) {
+  const box = $(`${prefix}-tools`);
+  if (!box.firstChild) {
+    const field = (name, label, attributes = {}) => h("p", {},
+      h("label", { for: `${prefix}-search-${name}` }, label), h("input", { id: `${prefix}-search-${name}`, name, ...attributes }));
+    box.append(
+      h("form", { id: `${prefix}-search`, role: "search" }, h("fieldset", {}, h("legend", {}, legend),
+        h("div", { class: "row" }, field("number", "Number"), field("name", partyLabel),
+          field("from", "Issued from", { type: "date" }), field("to", "Issued until", { type: "date" }),
+          field("min", "Amount due from", { inputmode: "decimal" }),
+          field("max", "Amount due up to (the same for an exact amount)", { inputmode: "decimal" })),
+        h("button", { type: "submit" }, "Search"), " ", h("button", { type: "reset" }, "Show all"))),
+      h("p", {}, h("span", { id: `${prefix}-count`, "aria-live": "polite" }), " ",
+        h("button", { id: `${prefix}-export`, type: "button" }, "Download the invoices listed for your accountant (ZIP)")));
+  }
+  return { form: $(`${prefix}-search`), count: $(`${prefix}-count`), exportButton: $(`${prefix}-export`) };
+}
+
+/**
+ * Wires a search form and its export button (drawn by `tools`) to the rows of an archive view.
+ * `entries` are `{ index, row, id, envelope, at }`; `party` is the name field searched
+ * ("client" or "seller"); `openEntry` opens and verifies an entry's envelope for the export.
+ * Typing filters the rows at once; the button exports the invoices listed.
+ */
+export function wireArchive({ prefix, legend, partyLabel, entries, party, openEntry }) {
+  const { form, count, exportButton } = tools(prefix, legend, partyLabel);
   const invoices = entries.filter((e) => e.index);
   let listed = invoices;
   let invalid = false;
@@ -175,7 +199,7 @@ export function wireArchive({ form, count, exportButton, entries, party, openEnt
 
 /** The sent list's search and export, on the rows `listSent` made (`tr[data-id]`). */
 export function showSentArchive(identity, entries) {
-  wireArchive({ form: $("sent-search"), count: $("sent-count"), exportButton: $("sent-export"), party: "client",
+  wireArchive({ prefix: "sent", legend: "Search the archive", partyLabel: "Client", party: "client",
     openEntry: (entry) => openSent(identity, entry.envelope),
     entries: entries.map(({ record, index }) => ({ index, id: record.id, envelope: record.envelope, at: record.sentAt,
       row: $("sent-rows").querySelector(`tr[data-id="${CSS.escape(record.id)}"]`) })) });

@@ -7,8 +7,10 @@ import { $, show, say } from "/dom.js";
 import * as storage from "/storage.js";
 import { strength } from "/passphrase.js";
 import { sealHistoryTo } from "/trust.js";
-import { enrolledFor, unlockProblem, unlockStored } from "/passkeys.js";
-import { firstBackupLink, restoreAny, restoreProblem } from "/backup.js";
+
+// Loaded when first used: opening a link with no key of the client's needs neither.
+const passkeys = () => import("/passkeys.js");
+const backups = () => import("/backup.js");
 
 let unlocked;
 
@@ -24,7 +26,7 @@ async function keep(identity, passphrase) {
   unlocked = identity;
   await sealHistoryTo(identity);
   $("client-backup").replaceChildren("Keep a backup of your key, away from this laptop: ",
-    await firstBackupLink(identity, "client", passphrase));
+    await (await backups()).firstBackupLink(identity, "client", passphrase));
   $("client-backup").hidden = false;
 }
 
@@ -41,7 +43,7 @@ export async function clientIdentity(why, back) {
   $("client-unlock").hidden = !info;
   if (info) {
     $("client-unlock-who").textContent = `${info.name} · ${info.fingerprint}`;
-    $("client-unlock-passkey").hidden = (await enrolledFor("client")).length === 0;
+    $("client-unlock-passkey").hidden = (await (await passkeys()).enrolledFor("client")).length === 0;
   }
   show("client-key");
   say("");
@@ -59,8 +61,9 @@ export async function clientIdentity(why, back) {
       try {
         done(await act());
       } catch (error) {
-        say(error.restore ? error.message : error.code === "BAD_PASSPHRASE" || error.name === "PasskeyError" || error.code === "UNKNOWN_PASSKEY"
-          ? unlockProblem(error) : `That did not work: ${error.message}`, "error");
+        const unlocking = error.code === "BAD_PASSPHRASE" || error.name === "PasskeyError" || error.code === "UNKNOWN_PASSKEY";
+        say(error.restore ? error.message
+          : unlocking ? (await passkeys()).unlockProblem(error) : `That did not work: ${error.message}`, "error");
       }
     };
     $("client-passphrase").addEventListener("input", () => {
@@ -86,6 +89,7 @@ export async function clientIdentity(why, back) {
     $("client-restore-form").addEventListener("submit", attempt(async () => {
       const passphrase = $("client-restore-passphrase").value;
       say("Checking the backup (a few seconds)…");
+      const { restoreAny, restoreProblem } = await backups();
       let identity;
       try {
         identity = await restoreAny($("client-restore-file").files[0], passphrase, "client",
@@ -100,7 +104,7 @@ export async function clientIdentity(why, back) {
     }), { signal });
     $("client-unlock-form").addEventListener("submit", attempt(async () => {
       say("Unlocking…");
-      unlocked = await unlockStored("client", $("client-unlock-passphrase").value);
+      unlocked = await (await passkeys()).unlockStored("client", $("client-unlock-passphrase").value);
       await sealHistoryTo(unlocked);
       say("");
       return unlocked;

@@ -13,9 +13,12 @@ import { readUbl } from "/ubl.js";
 import { groupIban } from "/invoice-view.js";
 import { remember, pinOf, pins, confirmFingerprint } from "/trust.js";
 import { clientIdentity } from "/client-key.js";
-import { showSecurity } from "/passkeys.js";
-import { indexOf, wireArchive } from "/archive.js";
-import { offerBackup, remind } from "/backup.js";
+
+// What opening a link does not need loads when first used: the archive's index, search and
+// export, the backups, and the passkey settings.
+const archive = () => import("/archive.js");
+const backups = () => import("/backup.js");
+const passkeys = () => import("/passkeys.js");
 
 const REPLY_FAILURES = {
   REPLAYED: "This device already answered this invoice: the business has your key.",
@@ -42,8 +45,7 @@ function summaryOf(result) {
   const invoice = invoiceOf(result);
   if (!invoice) return undefined;
   return { sender: result.sender.name, fingerprint: result.sender.fingerprint, number: invoice.number,
-    payable: invoice.totals.payable, currency: invoice.currency, dueDate: invoice.dueDate,
-    index: indexOf(result.documents[0].data) };
+    payable: invoice.totals.payable, currency: invoice.currency, dueDate: invoice.dueDate };
 }
 
 /** Where this device remembers its client's choice to keep the invoices it opens (true or false). */
@@ -60,6 +62,7 @@ const keepsOpened = async () => (await storage.get("settings", KEEP_CHOICE)) !==
 async function keepInInbox(identity, result, envelope, access) {
   const summary = summaryOf(result);
   if (!summary || !(await keepsOpened())) return;
+  summary.index = (await archive()).indexOf(result.documents[0].data);
   await storage.put("inbox", access.relayId, { id: access.relayId, receivedAt: Date.now(), envelope,
     secret: sealToSelf(identity, `inbox-${access.relayId}`, { access, summary }) });
 }
@@ -159,6 +162,8 @@ export async function startInbox() {
     return;
   }
   $("inbox-who").textContent = `${identity.name} · ${identity.fingerprint()}`;
+  const [{ indexOf, wireArchive }, { offerBackup, remind }, { showSecurity }] =
+    await Promise.all([archive(), backups(), passkeys()]);
   await showSecurity($("client-security"), "client");
   $("inbox-backup-form").onsubmit = (event) => {
     event.preventDefault();
@@ -204,7 +209,7 @@ export async function startInbox() {
         })));
   }));
   $("inbox-rows").replaceChildren(...rows);
-  wireArchive({ form: $("inbox-search"), count: $("inbox-count"), exportButton: $("inbox-export"), party: "seller",
+  wireArchive({ prefix: "inbox", legend: "Search the inbox", partyLabel: "Sender", party: "seller",
     openEntry: (entry) => reopen(identity, entry, entry.access),
     entries: archived.map((e) => ({ ...e, row: $("inbox-rows").querySelector(`tr[data-id="${CSS.escape(e.id)}"]`) })) });
   await listBusinesses();

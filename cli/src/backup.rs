@@ -176,14 +176,7 @@ struct RestoreDir {
 
 impl RestoreDir {
     fn create(target: &Path) -> Result<RestoreDir, Failure> {
-        let parent = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let (parent, name) = crate::staging::beside(target);
         let temp = parent.join(format!(
             ".sealbill-restore-{}-{name}.part",
             std::process::id()

@@ -60,6 +60,20 @@ pub fn replace_private(target: &Path, bytes: &[u8]) -> Result<(), Failure> {
     staged.commit()
 }
 
+/// The directory `target` goes into (`.` for a bare name) and its file name: where a
+/// temporary twin is made, so that the final rename stays on one file system.
+pub fn beside(target: &Path) -> (&Path, String) {
+    let dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    (dir, name)
+}
+
 impl Staged {
     /// Starts writing `target`.
     pub fn create(target: &Path) -> Result<Staged, Failure> {
@@ -67,14 +81,7 @@ impl Staged {
     }
 
     fn create_with(target: &Path, secret: bool) -> Result<Staged, Failure> {
-        let dir = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let (dir, name) = beside(target);
         let temp = temp_path(dir, &name);
         let file =
             create_new(&temp, secret).map_err(|e| Failure::io("cannot create", &temp, &e))?;

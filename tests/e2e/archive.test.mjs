@@ -45,7 +45,7 @@ async function openInbox(ctx) {
   await p.click("#client-unlock-form button[type=submit]");
   await p.waitForSelector("#inbox:not([hidden])", WAIT);
   // The count is written once the rows are.
-  await p.waitForFunction(() => document.getElementById("inbox-count").textContent !== "", null, WAIT);
+  await p.waitForFunction(() => (document.getElementById("inbox-count")?.textContent ?? "") !== "", null, WAIT);
   return p;
 }
 
@@ -71,7 +71,7 @@ async function showSent() {
   await page.click("#nav-sent");
   await page.waitForSelector("#sent:not([hidden])", WAIT);
   await page.waitForFunction((n) => document.querySelectorAll("#sent-rows tr[data-id]").length === n
-    && document.getElementById("sent-count").textContent !== "", INVOICES.length, WAIT);
+    && (document.getElementById("sent-count")?.textContent ?? "") !== "", INVOICES.length, WAIT);
 }
 
 /** The invoice numbers the sent list shows, in its order. */
@@ -180,7 +180,7 @@ describe("the archive outlives the relay", { timeout: 300_000 }, () => {
     assert.match(await page.textContent("#status"), /Write an amount as digits/);
     assert.equal(await page.getAttribute("#sent-search-min", "aria-invalid"), "true");
     await page.click("#sent-search button[type=reset]");
-    await page.waitForFunction(() => document.getElementById("sent-count").textContent === "4 invoices.", null, WAIT);
+    await page.waitForFunction(() => (document.getElementById("sent-count")?.textContent ?? "") === "4 invoices.", null, WAIT);
     assert.equal((await listed()).length, 4);
     await search({ name: "beispiel" });
     await shot(page, "a02-archive-search");
@@ -313,7 +313,7 @@ describe("the archive outlives the relay", { timeout: 300_000 }, () => {
     await inbox.fill("#inbox-search-max", "119.00");
     assert.deepEqual(await inboxNumbers(inbox), [kept.number]);
     await inbox.click("#inbox-search button[type=reset]");
-    await inbox.waitForFunction(() => document.getElementById("inbox-count").textContent === "2 invoices.", null, WAIT);
+    await inbox.waitForFunction(() => (document.getElementById("inbox-count")?.textContent ?? "") === "2 invoices.", null, WAIT);
     const [download] = await Promise.all([inbox.waitForEvent("download", WAIT), inbox.click("#inbox-export")]);
     const path = join(mkdtempSync(join(tmpdir(), "sealbill-inbox-")), "inbox.zip");
     writeFileSync(path, await downloaded(download));

@@ -76,7 +76,7 @@ async function refusal(p) {
 /** Waits for the inbox and its rows (the screen shows before they are written). */
 async function inboxShown(p) {
   await p.waitForSelector("#inbox:not([hidden])", WAIT);
-  await p.waitForFunction(() => document.getElementById("inbox-count").textContent !== "", null, WAIT);
+  await p.waitForFunction(() => (document.getElementById("inbox-count")?.textContent ?? "") !== "", null, WAIT);
 }
 
 /** The rows of the Sent screen: relay id → number. */
