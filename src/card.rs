@@ -192,7 +192,10 @@ impl fmt::Debug for Card {
 
 /// A fingerprint of a card's two public keys, as 8 groups of 5 digits that can be read aloud
 /// and compared on the phone (about 133 bits). The name is not part of it.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// Fingerprints order as their text forms do (group by group), which is the canonical order
+/// of a roster's members (SPEC §3.8).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Fingerprint([u32; 8]);
 
 impl Fingerprint {

@@ -45,6 +45,17 @@ pub enum Error {
     /// A validly signed reply that does not answer the envelope it claims to (SPEC §5.5):
     /// forged by someone who never opened it, or moved from another envelope.
     UnboundReply,
+    /// A validly signed team roster whose version is not newer than the one already known
+    /// (SPEC §3.8): a replayed or rolled-back roster.
+    StaleRoster,
+    /// The card is not a member of the team roster, or is not the member a membership names.
+    NotAMember,
+    /// The member's role may not send invoices (an accountant only reads).
+    RoleCannotSend,
+    /// The membership's validity ended before the given time.
+    MembershipExpired,
+    /// The membership's validity starts after the given time.
+    MembershipNotYetValid,
 }
 
 impl Error {
@@ -64,6 +75,11 @@ impl Error {
             Error::UnboundReply => "UNBOUND_REPLY",
             Error::PasskeyRequired => "PASSKEY_REQUIRED",
             Error::UnknownPasskey => "UNKNOWN_PASSKEY",
+            Error::StaleRoster => "STALE_ROSTER",
+            Error::NotAMember => "NOT_A_MEMBER",
+            Error::RoleCannotSend => "ROLE_CANNOT_SEND",
+            Error::MembershipExpired => "MEMBERSHIP_EXPIRED",
+            Error::MembershipNotYetValid => "MEMBERSHIP_NOT_YET_VALID",
         }
     }
 }
@@ -108,6 +124,17 @@ impl fmt::Display for Error {
                 f.write_str("this key also needs one of its passkeys to unlock")
             }
             Error::UnknownPasskey => f.write_str("this passkey is not one enrolled for this key"),
+            Error::StaleRoster => f.write_str(
+                "this team roster is not newer than the one already known: it is an old one replayed",
+            ),
+            Error::NotAMember => f.write_str("this key is not a member of the team"),
+            Error::RoleCannotSend => f.write_str("this member's role may not send invoices"),
+            Error::MembershipExpired => {
+                f.write_str("this member's membership had ended at that time")
+            }
+            Error::MembershipNotYetValid => {
+                f.write_str("this member's membership had not started at that time")
+            }
         }
     }
 }

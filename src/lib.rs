@@ -23,6 +23,7 @@ mod proof;
 mod random;
 mod reply;
 mod request;
+mod roster;
 mod seal;
 mod staging;
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -51,5 +52,10 @@ pub use reply::{
     read_reply, seal_reply, Connection, ReplyKey, INVITATION_MEDIA_TYPE, REPLY_MEDIA_TYPE,
 };
 pub use request::{sign_request, SignedRequest, SIGNATURE_HEADER};
+pub use roster::{
+    normalize_iban, open_archive_key, seal_archive_key, ArchiveEntry, ArchiveKey, Member,
+    Membership, Role, Roster, RosterDraft, MAX_ACCOUNTS, MAX_MEMBERS, MAX_MEMBERSHIP_LEN,
+    MAX_ROSTER_LEN, MEMBERSHIP_CONTEXT, ROSTER_CONTEXT,
+};
 pub use seal::{seal, Document, DocumentInfo, LinkRequest, SealOptions, Sealed, Sealer};
 pub use staging::Reveal;

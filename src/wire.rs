@@ -10,7 +10,15 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
+    pub(crate) fn u8(&mut self, v: u8) {
+        self.bytes.push(v);
+    }
+
     pub(crate) fn u16(&mut self, v: u16) {
+        self.bytes.extend_from_slice(&v.to_be_bytes());
+    }
+
+    pub(crate) fn u32(&mut self, v: u32) {
         self.bytes.extend_from_slice(&v.to_be_bytes());
     }
 
@@ -65,8 +73,16 @@ impl<'a> Reader<'a> {
             .map_err(|_| Error::Malformed(self.what))
     }
 
+    pub(crate) fn u8(&mut self) -> Result<u8> {
+        Ok(u8::from_be_bytes(self.array()?))
+    }
+
     pub(crate) fn u16(&mut self) -> Result<u16> {
         Ok(u16::from_be_bytes(self.array()?))
+    }
+
+    pub(crate) fn u32(&mut self) -> Result<u32> {
+        Ok(u32::from_be_bytes(self.array()?))
     }
 
     pub(crate) fn u64(&mut self) -> Result<u64> {

@@ -78,6 +78,11 @@ impl Identity {
         Identity(x25519_dalek::StaticSecret::from(bytes))
     }
 
+    /// The 32 secret bytes, in a buffer that is wiped on drop (to seal them to others).
+    pub(crate) fn to_secret_bytes(&self) -> Zeroizing<[u8; 32]> {
+        Zeroizing::new(self.0.to_bytes())
+    }
+
     /// The recipient that encrypts to this identity.
     pub fn to_recipient(&self) -> Recipient {
         Recipient(x25519_dalek::PublicKey::from(&self.0))
