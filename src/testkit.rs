@@ -28,6 +28,10 @@ use crate::payload::MAGIC;
 use crate::random;
 use crate::reply::seal_reply;
 use crate::request::sign_request;
+use crate::roster::{
+    open_archive_key, seal_archive_key, ArchiveEntry, ArchiveKey, Member, Membership, Role, Roster,
+    RosterDraft,
+};
 use crate::seal::{seal, Document, LinkRequest, SealOptions};
 
 const INVOICE_ID: &str = "INV-2026-0042";
@@ -783,8 +787,182 @@ fn generate() -> Vec<Vector> {
     all.extend(request_vectors(&p));
     all.extend(reply_vectors(&p));
     all.extend(backup_vectors(&p));
+    all.extend(team_vectors(&p));
     all.sort_by(|a, b| a.name.cmp(&b.name));
     all
+}
+
+/// What a reader of a roster or membership must find (SPEC §3.8): the owner, version, issue
+/// time, one `member: fingerprint role valid-from valid-until name` per member, one
+/// `account:` per payment account and `archive: epoch recipient`.
+fn team_fields(
+    v: Vector,
+    owner: &Card,
+    version: u64,
+    members: &[Member],
+    accounts: &[String],
+    archive: ArchiveEntry,
+) -> Vector {
+    let v = v
+        .field("name", owner.name())
+        .field("fingerprint", owner.fingerprint())
+        .field("version", version)
+        .field("issued", ISSUED_AT);
+    let v = members.iter().fold(v, |v, m| {
+        v.field(
+            "member",
+            format!(
+                "{} {} {} {} {}",
+                m.card.fingerprint(),
+                m.role.as_str(),
+                m.valid_from,
+                m.valid_until,
+                m.card.name()
+            ),
+        )
+    });
+    accounts.iter().fold(v, |v, a| v.field("account", a)).field(
+        "archive",
+        format!("{} {}", archive.epoch, archive.recipient),
+    )
+}
+
+/// Team rosters and memberships of the sender as owner, with a biller and an accountant, and
+/// the archive-key file sealed to them (SPEC §3.8).
+fn team_vectors(p: &Parties) -> Vec<Vector> {
+    let owner = &p.sender;
+    let biller = party("Bea Biller");
+    let accountant = party("Carl Counts");
+    let archive = random::with_seed(b"team-archive-key", || ArchiveKey::generate(0));
+    let draft = |version: u64| RosterDraft {
+        version,
+        issued: ISSUED_AT,
+        members: vec![
+            Member {
+                card: biller.card().clone(),
+                role: Role::Biller,
+                valid_from: ISSUED_AT,
+                valid_until: ISSUED_AT + 86_400 * 365,
+            },
+            Member {
+                card: accountant.card().clone(),
+                role: Role::Accountant,
+                valid_from: ISSUED_AT,
+                valid_until: 0,
+            },
+        ],
+        accounts: vec![
+            "DE89 3704 0044 0532 0130 00".into(),
+            "GB82WEST12345698765432".into(),
+        ],
+        archive: archive.entry(),
+    };
+    let v2 = draft(2).sign(owner).unwrap();
+    let v1 = draft(1).sign(owner).unwrap();
+    let roster = |name: &str, expect: &str, comment: &str, r: &Roster| {
+        team_fields(
+            Vector::new(name, "roster", expect, comment),
+            r.owner(),
+            r.version(),
+            r.members(),
+            r.accounts(),
+            r.archive(),
+        )
+    };
+    // The owner's roster, signed over by the biller's key instead.
+    let signed = &v2.to_bytes()[..v2.to_bytes().len() - 64];
+    let mut forged = signed.to_vec();
+    forged.extend_from_slice(&biller.signing_key().sign(signed).to_bytes());
+    let membership = |name: &str, expect: &str, comment: &str, m: &Membership| {
+        team_fields(
+            Vector::new(name, "membership", expect, comment),
+            m.owner(),
+            m.version(),
+            core::slice::from_ref(m.member()),
+            m.accounts(),
+            m.archive(),
+        )
+        .body(m.to_bytes())
+    };
+    let of_biller = v2.membership(owner, &biller.fingerprint()).unwrap();
+    let of_accountant = v2.membership(owner, &accountant.fingerprint()).unwrap();
+    let readers = [biller.card().clone(), accountant.card().clone()];
+    let sealed = random::with_seed(b"archive-key", || {
+        seal_archive_key(owner, &archive, &readers).unwrap()
+    });
+    let other = random::with_seed(b"archive-key-unnamed", || {
+        let other = ArchiveKey::generate(0);
+        seal_archive_key(owner, &other, &readers).unwrap()
+    });
+    assert!(open_archive_key(&accountant, &sealed, &archive.entry()).is_ok());
+    let archive_key = |name: &str, expect: &str, comment: &str| {
+        Vector::new(name, "archive-key", expect, comment)
+            .field("seed", seed_hex(&accountant))
+            .field(
+                "archive",
+                format!("{} {}", archive.entry().epoch, archive.entry().recipient),
+            )
+    };
+    vec![
+        roster(
+            "roster",
+            "ok",
+            "a team roster (SPEC §3.8), version 2: the owner, a biller and an accountant",
+            &v2,
+        )
+        .body(v2.to_bytes()),
+        roster(
+            "roster-bad-signature",
+            "BAD_SIGNATURE",
+            "the same roster, signed by the biller's key instead of the owner's",
+            &v2,
+        )
+        .body(forged),
+        roster(
+            "roster-stale",
+            "STALE_ROSTER",
+            "roster version 1, read by a reader that holds version 2 (`known:`, hex)",
+            &v1,
+        )
+        .field("known", hex(v2.to_bytes()))
+        .body(v1.to_bytes()),
+        membership(
+            "membership",
+            "ok",
+            "the biller's membership, checked as the sender (`card:`) of an envelope issued `at:`",
+            &of_biller,
+        )
+        .field("card", biller.card().to_text())
+        .field("at", ISSUED_AT + 3600),
+        membership(
+            "membership-expired",
+            "MEMBERSHIP_EXPIRED",
+            "the biller's membership, as the sender of an envelope issued when it had ended",
+            &of_biller,
+        )
+        .field("card", biller.card().to_text())
+        .field("at", ISSUED_AT + 86_400 * 365),
+        membership(
+            "membership-accountant-sends",
+            "ROLE_CANNOT_SEND",
+            "the accountant's membership, as the sender of an envelope",
+            &of_accountant,
+        )
+        .field("card", accountant.card().to_text())
+        .field("at", ISSUED_AT + 3600),
+        archive_key(
+            "archive-key",
+            "ok",
+            "the archive key of the roster, sealed to the owner, the biller and the accountant, opened by the accountant",
+        )
+        .body(sealed),
+        archive_key(
+            "archive-key-unnamed",
+            "MALFORMED",
+            "an archive-key file holding another key than the one the roster names",
+        )
+        .body(other),
+    ]
 }
 
 /// Full backups (SPEC §5.6) of the sender at the minimum Argon2id parameters: a profile, a

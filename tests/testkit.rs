@@ -3,12 +3,14 @@
 //! through the public API: each vector's `expect:` must equal the outcome (`ok` or
 //! [`Error::code`]), natively and, under wasm-bindgen-test, in the wasm build (Node and
 //! Chromium). Envelopes are opened in one call and streamed in pieces, with the same outcome;
-//! replies are read by the sender of the envelope they answer.
+//! replies are read by the sender of the envelope they answer; rosters, memberships and
+//! archive-key files are read as SPEC §3.8 says.
 
 use sealbill::age::Identity as AgeIdentity;
 use sealbill::{
-    open, open_backup, BackupReader, Card, Error, Fingerprint, Identity, LinkSecret, OpenProof,
-    Opener, PasskeyFactor, Passphrase, SignedRequest,
+    open, open_archive_key, open_backup, ArchiveEntry, BackupReader, Card, Error, Fingerprint,
+    Identity, LinkSecret, Member, Membership, OpenProof, Opener, PasskeyFactor, Passphrase, Roster,
+    SignedRequest,
 };
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
@@ -87,6 +89,9 @@ fn run(v: &Vector) -> Result<(), String> {
         "request" => request(v),
         "reply" => reply(v),
         "backup" => backup(v),
+        "roster" => roster(v),
+        "membership" => membership(v),
+        "archive-key" => archive_key(v),
         other => return Err(format!("unknown kind {other}")),
     };
     match (v.field("expect"), result) {
@@ -191,6 +196,98 @@ fn request(v: &Vector) -> Outcome {
     parsed.verify(method, target, v.body)?;
     let signed = sealbill::sign_request(&v.identity(), method, target, parsed.timestamp, v.body)?;
     Ok(check(signed == header, "header value"))
+}
+
+/// The fields of a roster or membership (SPEC §3.8) that a reader must find.
+fn team_checks(
+    v: &Vector,
+    owner: &Card,
+    version: u64,
+    issued: u64,
+    members: &[Member],
+    accounts: &[String],
+    archive: ArchiveEntry,
+) -> Result<(), String> {
+    let members: Vec<String> = members
+        .iter()
+        .map(|m| {
+            format!(
+                "{} {} {} {} {}",
+                m.card.fingerprint(),
+                m.role.as_str(),
+                m.valid_from,
+                m.valid_until,
+                m.card.name()
+            )
+        })
+        .collect();
+    check(owner.name() == v.field("name"), "owner name")
+        .and(check(
+            owner.fingerprint() == fingerprint(v),
+            "owner fingerprint",
+        ))
+        .and(check(version.to_string() == v.field("version"), "version"))
+        .and(check(issued.to_string() == v.field("issued"), "issue time"))
+        .and(check(members == v.all("member"), "members"))
+        .and(check(accounts == v.all("account"), "accounts"))
+        .and(check(
+            archive_field(archive) == v.field("archive"),
+            "archive",
+        ))
+}
+
+fn archive_field(archive: ArchiveEntry) -> String {
+    format!("{} {}", archive.epoch, archive.recipient)
+}
+
+/// A roster, read by a reader that holds the roster in `known:` (hex) if there is one.
+fn roster(v: &Vector) -> Outcome {
+    let known = match v.get("known") {
+        Some(known) => Some(Roster::verify(&hex::decode(known).unwrap(), None)?),
+        None => None,
+    };
+    let r = Roster::verify(v.body, known.as_ref())?;
+    Ok(team_checks(
+        v,
+        r.owner(),
+        r.version(),
+        r.issued(),
+        r.members(),
+        r.accounts(),
+        r.archive(),
+    ))
+}
+
+/// A membership, then the sender check of the card `card:` at the time `at:`.
+fn membership(v: &Vector) -> Outcome {
+    let m = Membership::verify(v.body)?;
+    m.check_sender(
+        &Card::from_text(v.field("card"))?,
+        v.field("at").parse().unwrap(),
+    )?;
+    Ok(team_checks(
+        v,
+        m.owner(),
+        m.version(),
+        m.issued(),
+        core::slice::from_ref(m.member()),
+        m.accounts(),
+        m.archive(),
+    ))
+}
+
+/// An archive-key file, opened by the seed's owner, that must hold the key `archive:` names.
+fn archive_key(v: &Vector) -> Outcome {
+    let (epoch, recipient) = v.field("archive").split_once(' ').unwrap();
+    let expected = ArchiveEntry {
+        epoch: epoch.parse().unwrap(),
+        recipient: recipient.parse().unwrap(),
+    };
+    let key = open_archive_key(&v.identity(), v.body, &expected)?;
+    Ok(check(
+        archive_field(key.entry()) == v.field("archive"),
+        "archive key",
+    ))
 }
 
 /// Reads a reply as the sender of the envelope it answers (`original:`, reopened first).

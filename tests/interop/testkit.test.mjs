@@ -614,6 +614,143 @@ function openBackup(v) {
   return { ...identity, entries };
 }
 
+/** SPEC §3.8: a normalized IBAN whose ISO 7064 MOD 97-10 check holds. */
+function isIban(iban) {
+  if (!/^[A-Z]{2}[0-9]{2}[A-Z0-9]+$/.test(iban) || iban.length < 15 || iban.length > 34) return false;
+  const digits = [...(iban.slice(4) + iban.slice(0, 4))]
+    .map((c) => (c >= "A" ? String(c.charCodeAt(0) - 55) : c))
+    .join("");
+  return BigInt(digits) % 97n === 1n;
+}
+
+const ROLES = { 1: "owner", 2: "biller", 3: "accountant" };
+
+/** SPEC §3.8: `member`, `accounts` and `archive`, with the counts checked as they are read. */
+function readMember(r) {
+  const card = parseCard(r.bytes16());
+  const role = ROLES[Number(r.uint(1))] ?? fail("MALFORMED", "unknown role");
+  return { card, role, from: r.uint(8), until: r.uint(8) };
+}
+function readTeamTail(r) {
+  const k = Number(r.uint(1));
+  if (k > 8) fail("LIMIT_EXCEEDED", "more than 8 accounts");
+  const accounts = [];
+  for (let i = 0; i < k; i++) accounts.push(r.str16());
+  const epoch = r.uint(4);
+  const recipient = r.str16();
+  const key = bech32Decode32(recipient, "age");
+  if (!key || bech32Encode("age", key) !== recipient) fail("MALFORMED", "archive recipient");
+  return { accounts, archive: `${epoch} ${recipient}` };
+}
+
+/**
+ * SPEC §3.8: reads a roster (`members`) or a membership (`member`) in the order of its reading
+ * steps 1 to 4; returns the parsed fields and the signed bytes.
+ */
+function readTeam(bytes, kind) {
+  const roster = kind === "roster";
+  if (bytes.length > (roster ? 294912 : 4096)) fail("LIMIT_EXCEEDED", "too long");
+  if (bytes.length < 64) fail("MALFORMED", "no signature");
+  const signed = bytes.subarray(0, bytes.length - 64);
+  const r = new Reader(signed);
+  if (r.str16() !== (roster ? "sealbill/roster/v1" : "sealbill/membership/v1")) {
+    fail("MALFORMED", "context");
+  }
+  const version = r.uint(8);
+  const issued = r.uint(8);
+  const owner = parseCard(r.bytes16());
+  const members = [];
+  if (roster) {
+    const n = r.u16();
+    if (n > 256) fail("LIMIT_EXCEEDED", "more than 256 members");
+    for (let i = 0; i < n; i++) members.push(readMember(r));
+  } else {
+    members.push(readMember(r));
+  }
+  const tail = readTeamTail(r);
+  r.finish();
+  if (!verifyStrict(bytes.subarray(signed.length), signed, owner.edKey)) {
+    fail("BAD_SIGNATURE", "owner signature");
+  }
+  if (version < 1n) fail("MALFORMED", "version 0");
+  for (const [i, m] of members.entries()) {
+    if (m.until !== 0n && m.until <= m.from) fail("MALFORMED", "validity");
+    const isOwner = m.card.fingerprint === owner.fingerprint;
+    if (roster) {
+      if (isOwner || m.role === "owner") fail("MALFORMED", "the owner listed as a member");
+      if (i > 0 && members[i - 1].card.fingerprint >= m.card.fingerprint) {
+        fail("MALFORMED", "members out of order or twice");
+      }
+    } else if ((m.role === "owner") !== isOwner
+      || (isOwner && (m.card.text !== owner.text || m.from !== 0n || m.until !== 0n))) {
+      fail("MALFORMED", "owner role");
+    }
+  }
+  for (const [i, a] of tail.accounts.entries()) {
+    if (!isIban(a)) fail("MALFORMED", "not an IBAN");
+    if (tail.accounts.slice(0, i).includes(a)) fail("MALFORMED", "account twice");
+  }
+  return { bytes, version, issued, owner, members, ...tail };
+}
+
+/** SPEC §3.8: what a reader must find in a roster or membership. */
+const teamFields = (t) => ({
+  name: t.owner.name,
+  fingerprint: t.owner.fingerprint,
+  version: String(t.version),
+  issued: String(t.issued),
+  member: t.members.map(
+    (m) => `${m.card.fingerprint} ${m.role} ${m.from} ${m.until} ${m.card.name}`,
+  ),
+  account: t.accounts,
+  archive: t.archive,
+});
+
+/** SPEC §3.8 step 5: a roster read by a reader that holds `known:` (hex), if given. */
+function readRoster(v) {
+  const roster = readTeam(v.body, "roster");
+  if (v.known !== undefined) {
+    const known = readTeam(fromHex(v.known), "roster");
+    if (known.owner.fingerprint !== roster.owner.fingerprint) fail("UNEXPECTED_SENDER", "owner");
+    if (roster.version <= known.version && !equal(roster.bytes, known.bytes)) {
+      fail("STALE_ROSTER", "not newer");
+    }
+  }
+  return teamFields(roster);
+}
+
+/** SPEC §3.8: a membership, then the sender check of `card:` at `at:`. */
+function readMembership(v) {
+  const membership = readTeam(v.body, "membership");
+  const [m] = membership.members;
+  const t = BigInt(v.at);
+  if (parseCardText(v.card).text !== m.card.text) fail("NOT_A_MEMBER", "another card");
+  if (m.role === "accountant") fail("ROLE_CANNOT_SEND", m.role);
+  if (t < m.from) fail("MEMBERSHIP_NOT_YET_VALID", "before valid from");
+  if (m.until !== 0n && t >= m.until) fail("MEMBERSHIP_EXPIRED", "at or after valid until");
+  return teamFields(membership);
+}
+
+/** SPEC §3.8: an archive-key file opened by the seed's owner; it must hold the key `archive:` names. */
+async function openArchiveKey(v) {
+  const decrypter = new Decrypter();
+  decrypter.addIdentity(ageIdentity(identityOf(fromHex(v.seed), "reader").xSecret));
+  let plain;
+  try {
+    plain = await decrypter.decrypt(v.body);
+  } catch (e) {
+    fail(/no identity matched/.test(e.message) ? "WRONG_KEY" : "MALFORMED", e.message);
+  }
+  const r = new Reader(plain);
+  if (r.str16() !== "sealbill/archive-key/v1") fail("MALFORMED", "context");
+  const epoch = r.uint(4);
+  const secret = r.raw(32);
+  r.finish();
+  const found = `${epoch} ${ageRecipient(secret)}`;
+  if (found !== v.archive) fail("MALFORMED", "not the key the roster names");
+  return found;
+}
+
 /** Runs one vector: resolves to the checks an ok vector must pass, or throws a Failure. */
 async function check(v) {
   switch (v.kind) {
@@ -659,6 +796,18 @@ async function check(v) {
       assert.deepEqual(got.entries, v.entry);
       return;
     }
+    case "roster":
+    case "membership": {
+      const got = v.kind === "roster" ? readRoster(v) : readMembership(v);
+      for (const [key, value] of Object.entries(got)) {
+        assert.deepEqual(value, key === "member" || key === "account" ? v[key] ?? [] : v[key], key);
+      }
+      return;
+    }
+    case "archive-key": {
+      assert.equal(await openArchiveKey(v), v.archive);
+      return;
+    }
     case "request": {
       const got = checkRequest(v);
       assert.equal(got.key, got.expected, "signer key");
@@ -678,7 +827,8 @@ function load(file) {
   for (const line of fromUtf8(raw.subarray(0, split)).split("\n")) {
     const at = line.indexOf(": ");
     const [key, value] = [line.slice(0, at), line.slice(at + 2)];
-    v[key] = key === "document" || key === "entry" ? [...(v[key] ?? []), value] : value;
+    const repeated = ["document", "entry", "member", "account"].includes(key);
+    v[key] = repeated ? [...(v[key] ?? []), value] : value;
   }
   return v;
 }
