@@ -84,6 +84,17 @@ impl Error {
     }
 }
 
+impl Error {
+    /// A broken rule as a reader reports it: a writer's `INVALID_INPUT` becomes `MALFORMED`
+    /// (the same rules are checked when writing and when reading).
+    pub(crate) fn when_reading(self) -> Error {
+        match self {
+            Error::InvalidInput(why) => Error::Malformed(why),
+            other => other,
+        }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -179,10 +179,7 @@ impl Manifest {
             issued_at,
             documents,
         };
-        manifest.check().map_err(|e| match e {
-            Error::InvalidInput(why) => Error::Malformed(why),
-            other => other,
-        })?;
+        manifest.check().map_err(Error::when_reading)?;
         Ok(manifest)
     }
 }

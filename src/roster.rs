@@ -239,14 +239,6 @@ fn check_accounts(accounts: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// Readers report a broken rule as `MALFORMED`; writers as `INVALID_INPUT`.
-fn as_malformed(e: Error) -> Error {
-    match e {
-        Error::InvalidInput(why) => Error::Malformed(why),
-        other => other,
-    }
-}
-
 /// Appends the owner's signature over `w`'s bytes and returns the signed structure.
 fn sign(owner: &Identity, mut w: Writer) -> Vec<u8> {
     let signature = owner.signing_key().sign(&w.bytes);
@@ -370,7 +362,7 @@ impl Roster {
             archive,
             bytes: bytes.to_vec(),
         };
-        roster.check().map_err(as_malformed)?;
+        roster.check().map_err(Error::when_reading)?;
         if let Some(known) = known {
             if known.owner.fingerprint() != roster.owner.fingerprint() {
                 return Err(Error::UnexpectedSender);
@@ -492,7 +484,7 @@ impl Roster {
         let membership = Membership {
             version: self.version,
             issued: self.issued,
-            owner: owner.card().clone(),
+            owner: self.owner.clone(),
             member,
             accounts: self.accounts.clone(),
             archive: self.archive,
@@ -560,7 +552,7 @@ impl Membership {
             archive,
             bytes: bytes.to_vec(),
         };
-        membership.check().map_err(as_malformed)?;
+        membership.check().map_err(Error::when_reading)?;
         Ok(membership)
     }
 
