@@ -966,6 +966,31 @@ mod tests {
             Roster::verify(&version0, None),
             Err(Error::Malformed(_))
         ));
+        // Counts over the limits are LIMIT_EXCEEDED as soon as they are read, before the
+        // signature; an unknown role byte is MALFORMED.
+        let nine = forge(&|r| r.accounts = vec![IBAN.into(); 9]);
+        assert!(matches!(
+            Roster::verify(&nine, None),
+            Err(Error::LimitExceeded(_))
+        ));
+        let roster = draft(&t, 1).sign(&t.owner).unwrap();
+        let membership = roster
+            .membership(&t.owner, &t.biller.fingerprint())
+            .unwrap();
+        let mut bytes = membership.to_bytes().to_vec();
+        let role_at = 2
+            + MEMBERSHIP_CONTEXT.len()
+            + 16
+            + 2
+            + t.owner.card().to_bytes().len()
+            + 2
+            + t.biller.card().to_bytes().len();
+        assert_eq!(bytes[role_at], Role::Biller.to_byte());
+        bytes[role_at] = 4;
+        assert_eq!(
+            Membership::verify(&bytes).unwrap_err(),
+            Error::Malformed("unknown role")
+        );
     }
 
     #[test]
