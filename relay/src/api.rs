@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use axum::body::{Body, Bytes};
-use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{
     DefaultBodyLimit, FromRequest, MatchedPath, OriginalUri, Path, Query, Request, State,
 };
@@ -27,6 +27,7 @@ use crate::config::ServeArgs;
 use crate::errors::ApiError;
 use crate::limits::{self, RateLimiter};
 use crate::metrics::Metrics;
+use crate::rosters;
 use crate::store::{
     Fetched, Meta, NewEnvelope, NewReply, ReplyInsert, State as EnvelopeState, Store,
 };
@@ -61,6 +62,47 @@ impl AppState {
 
 type Shared = State<Arc<AppState>>;
 
+/// A key that is neither on the allow-list nor listed by a team's roster.
+pub(crate) const NOT_A_SENDER: ApiError = ApiError::new(
+    StatusCode::FORBIDDEN,
+    "NOT_A_SENDER",
+    "this key is not on the relay's list of senders",
+);
+
+/// The request target a signed request covers (SPEC §6): the path and the query.
+pub(crate) fn target_of(uri: &axum::http::Uri) -> &str {
+    uri.path_and_query().map_or(uri.path(), |p| p.as_str())
+}
+
+/// Reads a request's body within its route's limit (`DefaultBodyLimit`): 413 beyond it.
+pub(crate) async fn read_body(request: Request) -> Result<Bytes, ApiError> {
+    Bytes::from_request(request, &())
+        .await
+        .map_err(|r| ApiError::from_status(r.status()))
+}
+
+/// Refuses a signed request already used within the replay window, and records it otherwise.
+/// Called after the request's other checks, so that a refused request uses up nothing.
+pub(crate) fn first_use(
+    state: &AppState,
+    signed: &sealbill::SignedRequest,
+    now: u64,
+) -> Result<(), ApiError> {
+    let until = signed.timestamp.saturating_add(state.config.replay_window);
+    if state
+        .replay
+        .first_use(&signed.signature_bytes(), until, now)
+    {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "REPLAYED",
+            "this signed request was already used",
+        ))
+    }
+}
+
 /// Seconds since the Unix epoch.
 pub fn now() -> u64 {
     SystemTime::now()
@@ -75,7 +117,7 @@ fn store_failed(error: impl std::fmt::Display) -> ApiError {
 }
 
 /// Runs a blocking store call off the async threads.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     state: &Arc<AppState>,
     call: impl FnOnce(&dyn Store) -> crate::store::StoreResult<T> + Send + 'static,
 ) -> Result<T, ApiError> {
@@ -136,14 +178,16 @@ struct UploadQuery {
     proof: Option<String>,
 }
 
+/// An upload. The signature's key and timestamp, and whether that key may send (the
+/// allow-list, or a team's roster), are checked before the body is read; the signature over
+/// the body after.
 async fn upload(
     State(state): Shared,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
     query: Result<Query<UploadQuery>, QueryRejection>,
-    body: Result<Bytes, BytesRejection>,
+    request: Request,
 ) -> Result<Response, ApiError> {
-    let body = body.map_err(|r| ApiError::from_status(r.status()))?;
     let Query(query) = query.map_err(|_| {
         ApiError::bad_request(
             "BAD_QUERY",
@@ -178,33 +222,27 @@ async fn upload(
             "an open limit needs the open proof hash (proof=…)",
         ));
     }
+    let now = now();
+    let signer = if config.open_uploads {
+        None
+    } else {
+        let signed = auth::signature_header(&headers, now, config.replay_window)?;
+        let key = signed.key.to_bytes();
+        let team_owner = rosters::authorise_upload(&state, key, now).await?;
+        Some((signed, key, team_owner))
+    };
+    // Read only now, within the route's body limit (DefaultBodyLimit, --max-body).
+    let body = read_body(request).await?;
     sealbill::age::check_file(&body)
         .map_err(|_| ApiError::bad_request("NOT_AGE", "the body is not a binary age v1 file"))?;
-    let now = now();
-    if !config.open_uploads {
-        let target = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
-        let signed =
-            auth::verify_signature(&headers, "POST", target, &body, now, config.replay_window)?;
-        let key = signed.key.to_bytes();
-        if !blocking(&state, move |s| s.is_sender(&key)).await? {
-            return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "NOT_A_SENDER",
-                "this key is not on the relay's list of senders",
-            ));
+    let (uploader, team_owner) = match signer {
+        None => (None, None),
+        Some((signed, key, team_owner)) => {
+            auth::check_signature(&signed, "POST", target_of(&uri), &body)?;
+            first_use(&state, &signed, now)?;
+            (Some(key), team_owner)
         }
-        let until = signed.timestamp.saturating_add(config.replay_window);
-        if !state
-            .replay
-            .first_use(&signed.signature_bytes(), until, now)
-        {
-            return Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "REPLAYED",
-                "this signed request was already used",
-            ));
-        }
-    }
+    };
     let (token, manage_hash) = auth::new_token();
     let size = body.len();
     let envelope = NewEnvelope {
@@ -215,6 +253,8 @@ async fn upload(
         max_opens: query.opens,
         manage_hash,
         proof_hash,
+        uploader,
+        team_owner,
     };
     let (id, expires_at, max_opens) =
         (envelope.id.clone(), envelope.expires_at, envelope.max_opens);
@@ -283,13 +323,22 @@ async fn meta_of(state: &Arc<AppState>, id: String) -> Result<Meta, ApiError> {
         .ok_or(NOT_FOUND)
 }
 
+/// Revokes an envelope for whoever holds its manage token or, with a signed request instead
+/// (SPEC §6), for its uploader or the owner of the team it was uploaded through.
 async fn revoke(
     State(state): Shared,
+    OriginalUri(uri): OriginalUri,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
     let meta = meta_of(&state, id.clone()).await?;
-    auth::check_token(&headers, &meta.manage_hash)?;
+    let signed = headers.contains_key(sealbill::SIGNATURE_HEADER)
+        && !headers.contains_key(header::AUTHORIZATION);
+    if signed {
+        rosters::check_revoker(&state, &headers, target_of(&uri), &meta)?;
+    } else {
+        auth::check_token(&headers, &meta.manage_hash)?;
+    }
     if meta.state == EnvelopeState::Active {
         blocking(&state, move |s| s.revoke(&id)).await?;
     }
@@ -396,9 +445,7 @@ async fn post_reply(
         return Err(WRONG_PROOF);
     }
     // Read only now, within the route's body limit (DefaultBodyLimit, MAX_REPLY_BODY).
-    let body = Bytes::from_request(request, &())
-        .await
-        .map_err(|r| ApiError::from_status(r.status()))?;
+    let body = read_body(request).await?;
     sealbill::age::check_file(&body)
         .map_err(|_| ApiError::bad_request("NOT_AGE", "the body is not a binary age v1 file"))?;
     let now = now();
@@ -574,6 +621,10 @@ pub fn app(state: Arc<AppState>) -> Router {
                 .layer(DefaultBodyLimit::max(MAX_REPLY_BODY)),
         )
         .route("/envelopes/{id}/replies/{replyId}", delete(delete_reply))
+        .route(
+            "/rosters",
+            post(rosters::post_roster).layer(DefaultBodyLimit::max(sealbill::MAX_ROSTER_LEN)),
+        )
         .fallback(api_not_found)
         .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
         .layer(SetResponseHeaderLayer::overriding(

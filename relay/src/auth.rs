@@ -1,5 +1,6 @@
-//! Upload authentication: a signed request (SPEC §6) from a sender on the allow-list, inside
-//! the replay window, never seen before; and manage tokens, stored only as hashes.
+//! Request authentication: a signed request (SPEC §6), inside the replay window and never seen
+//! before, whose signer the caller then checks (a sender on the allow-list, a team member, an
+//! owner); and manage tokens, stored only as hashes.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -44,13 +45,11 @@ const fn unauthorized(code: &'static str, message: &'static str) -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, code, message)
 }
 
-/// Checks an upload's signature over `method`, `target` and `body`; returns the signer's key.
-/// The allow-list and replay checks follow in the caller, in that order.
-pub fn verify_signature(
+/// Reads a request's `Sealbill-Signature` and checks its timestamp against the replay window,
+/// before the body is read, so that the signer's key can be checked first; the signature
+/// itself is checked by [`check_signature`] once the body is read.
+pub fn signature_header(
     headers: &HeaderMap,
-    method: &str,
-    target: &str,
-    body: &[u8],
     now: u64,
     window: u64,
 ) -> Result<SignedRequest, ApiError> {
@@ -58,7 +57,7 @@ pub fn verify_signature(
         .get(SIGNATURE_HEADER)
         .ok_or(unauthorized(
             "UNSIGNED",
-            "uploads must carry a Sealbill-Signature from a registered sender",
+            "this request must carry a Sealbill-Signature (SPEC §6)",
         ))?
         .to_str()
         .map_err(|_| unauthorized("BAD_SIGNATURE", "malformed Sealbill-Signature"))?;
@@ -70,10 +69,20 @@ pub fn verify_signature(
             "the request timestamp is outside the replay window (check the clock)",
         ));
     }
+    Ok(signed)
+}
+
+/// Checks the signature of [`signature_header`] over `method`, `target` and `body`. The
+/// replay check follows in the caller.
+pub fn check_signature(
+    signed: &SignedRequest,
+    method: &str,
+    target: &str,
+    body: &[u8],
+) -> Result<(), ApiError> {
     signed
         .verify(method, target, body)
-        .map_err(|_| unauthorized("BAD_SIGNATURE", "the request signature does not verify"))?;
-    Ok(signed)
+        .map_err(|_| unauthorized("BAD_SIGNATURE", "the request signature does not verify"))
 }
 
 /// A fresh manage token (32 random bytes, base64url) and its SHA-256.

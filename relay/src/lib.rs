@@ -12,6 +12,7 @@ pub mod config;
 mod errors;
 mod limits;
 mod metrics;
+mod rosters;
 pub mod snapshot;
 pub mod sqlite;
 pub mod store;

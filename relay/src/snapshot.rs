@@ -66,6 +66,8 @@ pub struct Summary {
     pub replies: u64,
     /// Senders on the allow-list.
     pub senders: u64,
+    /// Team rosters (public data, one per owner).
+    pub rosters: u64,
     /// The size of the file.
     pub bytes: u64,
 }
@@ -74,12 +76,14 @@ impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "schema version {}, {} envelopes ({} with a body), {} replies, {} senders, {} bytes",
+            "schema version {}, {} envelopes ({} with a body), {} replies, {} senders, {} rosters, \
+             {} bytes",
             self.schema_version,
             self.envelopes,
             self.bodies,
             self.replies,
             self.senders,
+            self.rosters,
             self.bytes
         )
     }
@@ -423,6 +427,12 @@ fn check(path: &Path) -> SnapshotResult<Summary> {
     } else {
         0
     };
+    let rosters: i64 = if schema_version >= 3 {
+        conn.query_row("SELECT count(*) FROM rosters", [], |r| r.get(0))
+            .map_err(not_relay)?
+    } else {
+        0
+    };
     drop(conn);
     let bytes = fs::metadata(path).map_err(|e| named(e.to_string()))?.len();
     let count = |n: i64| u64::try_from(n).unwrap_or(0);
@@ -432,6 +442,7 @@ fn check(path: &Path) -> SnapshotResult<Summary> {
         bodies: count(bodies),
         replies: count(replies),
         senders: count(senders),
+        rosters: count(rosters),
         bytes,
     })
 }

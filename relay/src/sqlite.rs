@@ -18,8 +18,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use crate::store::{
-    Fetched, Meta, NewEnvelope, NewReply, Reply, ReplyInsert, Sender, State, Stats, Store,
-    StoreError, StoreResult,
+    Fetched, Meta, NewEnvelope, NewReply, NewRoster, Reply, ReplyInsert, Sender, State, Stats,
+    Store, StoreError, StoreResult, MAX_TEAMS_PER_MEMBER,
 };
 
 /// The database file in the data directory.
@@ -31,7 +31,7 @@ pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
 
 /// The schema, one step per version: step `i` takes a database from `user_version` i to
 /// i + 1. A released step is never edited; a change is a new step.
-pub(crate) const MIGRATIONS: [&str; 2] = [
+pub(crate) const MIGRATIONS: [&str; 3] = [
     // 1: envelopes and the sender allow-list.
     "CREATE TABLE IF NOT EXISTS envelopes (
         id          TEXT PRIMARY KEY,
@@ -62,6 +62,21 @@ pub(crate) const MIGRATIONS: [&str; 2] = [
         received_at INTEGER NOT NULL,
         UNIQUE (envelope_id, body_hash)
     );",
+    // 3: team rosters (one per owner key, public data), every member key a roster of that
+    // owner ever listed (so that a removed member is told so), and who uploaded each envelope
+    // and through which team (so that the team's owner may revoke it).
+    "CREATE TABLE rosters (
+        owner_key   BLOB PRIMARY KEY,
+        bytes       BLOB NOT NULL,
+        stored_at   INTEGER NOT NULL
+    );
+    CREATE TABLE roster_members (
+        member_key  BLOB NOT NULL,
+        owner_key   BLOB NOT NULL,
+        PRIMARY KEY (member_key, owner_key)
+    ) WITHOUT ROWID;
+    ALTER TABLE envelopes ADD COLUMN uploader BLOB;
+    ALTER TABLE envelopes ADD COLUMN team_owner BLOB;",
 ];
 
 /// Brings the database to the newest schema version, every step in one transaction, and
@@ -110,7 +125,7 @@ pub struct SqliteStore {
 }
 
 const INSERT: &str = "INSERT INTO envelopes (id, body, size, created_at, expires_at, max_opens,
-    manage_hash, proof_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    manage_hash, proof_hash, uploader, team_owner) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 
 fn insert_one(conn: &Connection, e: &NewEnvelope) -> rusqlite::Result<()> {
     conn.prepare_cached(INSERT)?.execute(params![
@@ -122,6 +137,8 @@ fn insert_one(conn: &Connection, e: &NewEnvelope) -> rusqlite::Result<()> {
         e.max_opens,
         e.manage_hash.as_slice(),
         e.proof_hash.as_ref().map(|h| h.as_slice()),
+        e.uploader.as_ref().map(|k| k.as_slice()),
+        e.team_owner.as_ref().map(|k| k.as_slice()),
     ])?;
     Ok(())
 }
@@ -312,7 +329,8 @@ impl Store for SqliteStore {
     fn meta(&self, id: &str, now: u64) -> StoreResult<Option<Meta>> {
         self.reader()
             .prepare_cached(
-                "SELECT expires_at, max_opens, opens, state, manage_hash, proof_hash
+                "SELECT expires_at, max_opens, opens, state, manage_hash, proof_hash,
+                   uploader, team_owner
                  FROM envelopes WHERE id = ?1 AND expires_at > ?2",
             )
             .and_then(|mut s| {
@@ -324,6 +342,8 @@ impl Store for SqliteStore {
                         state: state_of(r.get(3)?),
                         manage_hash: hash_of(r.get(4)?).unwrap_or([0; 32]),
                         proof_hash: hash_of(r.get(5)?),
+                        uploader: hash_of(r.get(6)?),
+                        team_owner: hash_of(r.get(7)?),
                     })
                 })
                 .optional()
@@ -530,6 +550,74 @@ impl Store for SqliteStore {
             .and_then(|mut s| s.exists(params![key.as_slice()]))
             .map_err(err)
     }
+
+    fn roster(&self, owner_key: &[u8; 32]) -> StoreResult<Option<Vec<u8>>> {
+        self.reader()
+            .prepare_cached("SELECT bytes FROM rosters WHERE owner_key = ?1")
+            .and_then(|mut s| {
+                s.query_row(params![owner_key.as_slice()], |r| r.get(0))
+                    .optional()
+            })
+            .map_err(err)
+    }
+
+    fn put_roster(&self, previous: Option<&[u8]>, roster: NewRoster) -> StoreResult<bool> {
+        let mut conn = self.writer();
+        // IMMEDIATE takes the write lock first, so that `previous` still holds at the write.
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let owner = roster.owner_key.as_slice();
+        let stored: Option<Vec<u8>> = tx
+            .query_row(
+                "SELECT bytes FROM rosters WHERE owner_key = ?1",
+                params![owner],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(err)?;
+        if stored.as_deref() != previous {
+            return Ok(false);
+        }
+        tx.execute(
+            "INSERT INTO rosters (owner_key, bytes, stored_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (owner_key) DO UPDATE SET bytes = excluded.bytes,
+               stored_at = excluded.stored_at",
+            params![owner, roster.bytes, roster.stored_at as i64],
+        )
+        .map_err(err)?;
+        {
+            let mut listed = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO roster_members (member_key, owner_key) VALUES (?1, ?2)",
+                )
+                .map_err(err)?;
+            for member in &roster.members {
+                listed
+                    .execute(params![member.as_slice(), owner])
+                    .map_err(err)?;
+            }
+        }
+        tx.commit().map_err(err)?;
+        Ok(true)
+    }
+
+    fn rosters_of_member(&self, key: &[u8; 32]) -> StoreResult<Vec<Vec<u8>>> {
+        self.reader()
+            .prepare_cached(
+                "SELECT r.bytes FROM roster_members m
+                   JOIN rosters r ON r.owner_key = m.owner_key
+                   JOIN senders s ON s.key = m.owner_key
+                 WHERE m.member_key = ?1 ORDER BY m.owner_key LIMIT ?2",
+            )
+            .and_then(|mut s| {
+                s.query_map(params![key.as_slice(), MAX_TEAMS_PER_MEMBER as i64], |r| {
+                    r.get(0)
+                })?
+                .collect()
+            })
+            .map_err(err)
+    }
 }
 
 #[cfg(test)]
@@ -546,6 +634,8 @@ mod tests {
             max_opens,
             manage_hash: [1; 32],
             proof_hash: Some([2; 32]),
+            uploader: Some([3; 32]),
+            team_owner: None,
         }
     }
 
@@ -614,6 +704,54 @@ mod tests {
             "only the 4 duplicates fail"
         );
         assert_eq!(store.stats().unwrap().envelopes, 37);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    fn roster(owner_key: [u8; 32], bytes: &[u8]) -> NewRoster {
+        NewRoster {
+            owner_key,
+            bytes: bytes.to_vec(),
+            members: vec![[5; 32], [6; 32]],
+            stored_at: 10,
+        }
+    }
+
+    #[test]
+    fn rosters_replace_only_the_one_read_and_members_are_found_while_the_owner_is_a_sender() {
+        let (store, dir) = temp_store();
+        let owner = Sender {
+            card: "sealbill-card:owner".into(),
+            fingerprint: "9 9".into(),
+            added_at: 5,
+        };
+        assert!(store.roster(&[9; 32]).unwrap().is_none());
+        assert!(store.put_roster(None, roster([9; 32], b"v1")).unwrap());
+        assert!(
+            !store.put_roster(None, roster([9; 32], b"v1b")).unwrap(),
+            "a roster was stored meanwhile"
+        );
+        assert!(!store
+            .put_roster(Some(b"v0"), roster([9; 32], b"v2"))
+            .unwrap());
+        assert!(store
+            .put_roster(
+                Some(b"v1"),
+                NewRoster {
+                    members: vec![[6; 32]],
+                    ..roster([9; 32], b"v2")
+                }
+            )
+            .unwrap());
+        assert_eq!(store.roster(&[9; 32]).unwrap().unwrap(), b"v2");
+        // Found only while the owner is on the allow-list; a dropped member still finds it.
+        assert!(store.rosters_of_member(&[5; 32]).unwrap().is_empty());
+        store.add_sender(&[9; 32], &owner).unwrap();
+        for member in [[5; 32], [6; 32]] {
+            assert_eq!(store.rosters_of_member(&member).unwrap(), [b"v2".to_vec()]);
+        }
+        assert!(store.rosters_of_member(&[7; 32]).unwrap().is_empty());
+        assert!(store.remove_sender("9 9").unwrap());
+        assert!(store.rosters_of_member(&[6; 32]).unwrap().is_empty());
         std::fs::remove_dir_all(dir).unwrap();
     }
 
@@ -799,10 +937,13 @@ mod tests {
         std::fs::remove_dir_all(dir).unwrap();
     }
 
-    /// A database of version 1, as the relay created it before replies. Released steps are
-    /// never edited, so the first step is that schema.
-    fn schema_v1() -> String {
-        format!("{}\nPRAGMA user_version = 1;", MIGRATIONS[0])
+    /// A database of an older `version`, as the relay created it then. Released steps are
+    /// never edited, so the first `version` steps are that schema.
+    fn schema_of(version: usize) -> String {
+        format!(
+            "{}\nPRAGMA user_version = {version};",
+            MIGRATIONS[..version].join("\n")
+        )
     }
 
     fn user_version(dir: &Path) -> i64 {
@@ -814,8 +955,19 @@ mod tests {
 
     #[test]
     fn a_version_1_database_upgrades_in_place_with_its_envelopes_intact() {
+        upgrades_in_place(1);
+    }
+
+    #[test]
+    fn a_version_2_database_upgrades_in_place_with_its_envelopes_and_replies_intact() {
+        upgrades_in_place(2);
+    }
+
+    /// Opens a database of schema version `from`, holding envelopes, a sender and (from
+    /// version 2) a reply, and checks that all of it is there after the upgrade.
+    fn upgrades_in_place(from: usize) {
         let dir = std::env::temp_dir().join(format!(
-            "sealbill-store-v1-{}-{}",
+            "sealbill-store-v{from}-{}-{}",
             std::process::id(),
             rand_core::RngCore::next_u64(&mut rand_core::OsRng)
         ));
@@ -823,7 +975,7 @@ mod tests {
         {
             let old = Connection::open(dir.join("relay.sqlite3")).unwrap();
             old.pragma_update(None, "journal_mode", "WAL").unwrap();
-            old.execute_batch(&schema_v1()).unwrap();
+            old.execute_batch(&schema_of(from)).unwrap();
             old.execute(
                 "INSERT INTO envelopes (id, body, size, created_at, expires_at, max_opens,
                  opens, state, manage_hash, proof_hash)
@@ -838,8 +990,16 @@ mod tests {
                 params![[9u8; 32].as_slice()],
             )
             .unwrap();
+            if from >= 2 {
+                old.execute(
+                    "INSERT INTO replies (id, envelope_id, body, body_hash, received_at)
+                     VALUES ('r0', 'kept', x'7265706c79', ?1, 20)",
+                    params![[4u8; 32].as_slice()],
+                )
+                .unwrap();
+            }
         }
-        assert_eq!(user_version(&dir), 1);
+        assert_eq!(user_version(&dir), from as i64);
 
         let store = SqliteStore::open(&dir).unwrap();
         assert_eq!(user_version(&dir), MIGRATIONS.len() as i64);
@@ -852,23 +1012,39 @@ mod tests {
                 meta.opens,
                 meta.state,
                 meta.manage_hash,
-                meta.proof_hash
+                meta.proof_hash,
+                meta.uploader,
+                meta.team_owner
             ),
-            (100, Some(3), 1, State::Active, [1; 32], Some([2; 32]))
+            (
+                100,
+                Some(3),
+                1,
+                State::Active,
+                [1; 32],
+                Some([2; 32]),
+                None,
+                None
+            ),
+            "an envelope from before version 3 has no recorded uploader"
         );
         assert!(matches!(store.fetch("gone", 50).unwrap(), Fetched::Gone));
         assert!(store.is_sender(&[9; 32]).unwrap());
+        let old_replies = usize::from(from >= 2);
+        assert_eq!(store.replies("kept").unwrap().len(), old_replies);
         assert_eq!(
             store
-                .insert_reply(reply("kept", "r1", b"reply", 20), 4, 50)
+                .insert_reply(reply("kept", "r1", b"new reply", 20), 4, 50)
                 .unwrap(),
             ReplyInsert::Stored
         );
+        assert!(store.put_roster(None, roster([9; 32], b"v1")).unwrap());
         drop(store);
 
         // Opening an up-to-date database changes nothing.
         let store = SqliteStore::open(&dir).unwrap();
-        assert_eq!(store.replies("kept").unwrap().len(), 1);
+        assert_eq!(store.replies("kept").unwrap().len(), old_replies + 1);
+        assert_eq!(store.roster(&[9; 32]).unwrap().unwrap(), b"v1");
         drop(store);
         assert_eq!(user_version(&dir), MIGRATIONS.len() as i64);
 

@@ -22,6 +22,11 @@ pub struct NewEnvelope {
     pub manage_hash: [u8; 32],
     /// SHA-256 of the open proof, if the sender gave one.
     pub proof_hash: Option<[u8; 32]>,
+    /// Who uploaded it: the Ed25519 key of the signed upload (`None` for an open upload).
+    pub uploader: Option<[u8; 32]>,
+    /// The owner key of the team whose roster let the uploader send (`None` when the uploader
+    /// is on the allow-list itself): that owner may revoke it too.
+    pub team_owner: Option<[u8; 32]>,
 }
 
 /// The lifecycle state of a stored envelope.
@@ -50,6 +55,10 @@ pub struct Meta {
     pub manage_hash: [u8; 32],
     /// See [`NewEnvelope::proof_hash`].
     pub proof_hash: Option<[u8; 32]>,
+    /// See [`NewEnvelope::uploader`].
+    pub uploader: Option<[u8; 32]>,
+    /// See [`NewEnvelope::team_owner`].
+    pub team_owner: Option<[u8; 32]>,
 }
 
 /// The result of a fetch.
@@ -137,6 +146,18 @@ pub struct Sender {
     pub added_at: u64,
 }
 
+/// A team roster to store: the owner-signed bytes (SPEC §3.8), already verified by the caller.
+pub struct NewRoster {
+    /// The owner's Ed25519 key: one roster per owner.
+    pub owner_key: [u8; 32],
+    /// The signed roster, byte for byte.
+    pub bytes: Vec<u8>,
+    /// The Ed25519 keys of its members (the owner not among them).
+    pub members: Vec<[u8; 32]>,
+    /// Seconds since the Unix epoch.
+    pub stored_at: u64,
+}
+
 /// A storage failure (the message names no id, token or content).
 #[derive(Debug)]
 pub struct StoreError(pub String);
@@ -186,4 +207,17 @@ pub trait Store: Send + Sync + 'static {
     fn senders(&self) -> StoreResult<Vec<Sender>>;
     /// Whether this Ed25519 key belongs to an allowed sender.
     fn is_sender(&self, key: &[u8; 32]) -> StoreResult<bool>;
+    /// The stored roster of this owner key, if any.
+    fn roster(&self, owner_key: &[u8; 32]) -> StoreResult<Option<Vec<u8>>>;
+    /// Replaces the owner's roster with `roster` if the stored one is still `previous` (`None`:
+    /// none stored), in one atomic step, durable before returning; returns false, storing
+    /// nothing, if another roster was stored meanwhile. Every member key it lists is
+    /// remembered for the owner, also after a later roster drops it.
+    fn put_roster(&self, previous: Option<&[u8]>, roster: NewRoster) -> StoreResult<bool>;
+    /// The current rosters, of owners still on the allow-list, that list or once listed this
+    /// key as a member: at most [`MAX_TEAMS_PER_MEMBER`], in a stable order.
+    fn rosters_of_member(&self, key: &[u8; 32]) -> StoreResult<Vec<Vec<u8>>>;
 }
+
+/// The most teams whose rosters are read for one member's upload.
+pub const MAX_TEAMS_PER_MEMBER: usize = 16;

@@ -17,7 +17,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use clap::Parser;
 use http_body_util::BodyExt;
-use sealbill::{seal, sign_request, Document, Identity, LinkRequest, SealOptions, Sealed};
+use sealbill::{
+    seal, sign_request, ArchiveKey, Document, Identity, LinkRequest, Member, Role, Roster,
+    RosterDraft, SealOptions, Sealed,
+};
 use sealbill_relay::config::Cli;
 use sealbill_relay::sqlite::SqliteStore;
 use sealbill_relay::store::{NewEnvelope, Sender, Store};
@@ -627,7 +630,7 @@ async fn every_operation_in_openapi_json_is_routed_and_answers_a_documented_stat
             assert!(documented, "{what} is not in openapi.json");
         }
     }
-    assert_eq!(operations, 8);
+    assert_eq!(operations, 9);
 }
 
 // Replies (key exchange): a reader who opened an envelope sends an age file back to its sender.
@@ -850,6 +853,8 @@ async fn every_refused_reply_gets_its_json_4xx_and_stored_replies_stay_intact() 
             max_opens: None,
             manage_hash: [0; 32],
             proof_hash: Some(sealed.open_proof.hash()),
+            uploader: None,
+            team_owner: None,
         })
         .unwrap();
 
@@ -1075,4 +1080,321 @@ async fn cors_lets_a_page_send_the_open_proof_header() {
         .to_ascii_lowercase();
     assert!(allowed.contains("sealbill-open-proof"), "{allowed}");
     assert!(allowed.contains("sealbill-signature"), "{allowed}");
+}
+
+// Teams: the owner stores its roster; members upload by role; the owner revokes.
+
+/// Puts `who` on the relay's allow-list, as `sealbill-relay senders add` does.
+fn register(relay: &Relay, who: &Identity) {
+    let sender = Sender {
+        card: who.card().to_text(),
+        fingerprint: who.fingerprint().to_string(),
+        added_at: now(),
+    };
+    relay
+        .store
+        .add_sender(&who.card().verifying_key().to_bytes(), &sender)
+        .unwrap();
+}
+
+/// A member of `role` valid from `from` until `until` (0: no end).
+fn member(who: &Identity, role: Role, from: u64, until: u64) -> Member {
+    Member {
+        card: who.card().clone(),
+        role,
+        valid_from: from,
+        valid_until: until,
+    }
+}
+
+/// A roster of `owner`'s team at `version`.
+fn roster(owner: &Identity, version: u64, members: Vec<Member>) -> Roster {
+    RosterDraft {
+        version,
+        issued: now(),
+        members,
+        accounts: vec!["DE89 3704 0044 0532 0130 00".into()],
+        archive: ArchiveKey::generate(0).entry(),
+    }
+    .sign(owner)
+    .unwrap()
+}
+
+/// Posts roster bytes in a request signed by `signer` at `ts`; the status and error code (or
+/// the JSON answer's version).
+async fn post_roster(
+    relay: &Relay,
+    signer: &Identity,
+    bytes: &[u8],
+    ts: u64,
+) -> (StatusCode, String) {
+    let target = "/api/v1/rosters";
+    let request = Request::post(target)
+        .header(
+            "sealbill-signature",
+            sign_request(signer, "POST", target, ts, bytes).unwrap(),
+        )
+        .body(Body::from(bytes.to_vec()))
+        .unwrap();
+    let (status, _, body) = call(relay, request).await;
+    let answer = json(&body);
+    let what = match answer["error"]["code"].as_str() {
+        Some(code) => code.to_owned(),
+        None => format!("version {}", answer["version"]),
+    };
+    (status, what)
+}
+
+/// Uploads an envelope sealed by `who`, signed by `who`; the status and the JSON answer.
+async fn member_upload(relay: &Relay, who: &Identity) -> (StatusCode, Value) {
+    let (_, client) = parties();
+    let target = "/api/v1/envelopes?expires=600";
+    let body = sealed(who, &client).envelope;
+    let (status, _, bytes) = call(relay, signed_upload(who, target, &body, now())).await;
+    (status, json(&bytes))
+}
+
+fn code_of(answer: &Value) -> &str {
+    answer["error"]["code"].as_str().unwrap_or("")
+}
+
+#[tokio::test]
+async fn the_owner_stores_only_newer_rosters_and_nobody_else_stores_one() {
+    let relay = relay(&[]);
+    let acme = Identity::generate("Acme").unwrap();
+    let bill = Identity::generate("Bill").unwrap();
+    let mallory = Identity::generate("Mallory").unwrap();
+    let other = Identity::generate("Other business").unwrap();
+    register(&relay, &acme);
+    register(&relay, &other);
+    let biller = || vec![member(&bill, Role::Biller, now() - 10, 0)];
+    let v1 = roster(&acme, 1, biller());
+    let v2 = roster(&acme, 2, vec![]);
+    let other_v2 = roster(&acme, 2, biller());
+    let t = now();
+
+    let stored = post_roster(&relay, &acme, v1.to_bytes(), t).await;
+    assert_eq!(stored, (StatusCode::CREATED, "version 1".into()));
+    let again = post_roster(&relay, &acme, v1.to_bytes(), t - 1).await;
+    assert_eq!(again, (StatusCode::OK, "version 1".into()), "idempotent");
+    let replayed_request = post_roster(&relay, &acme, v1.to_bytes(), t).await;
+    assert_eq!(
+        replayed_request,
+        (StatusCode::UNAUTHORIZED, "REPLAYED".into())
+    );
+    let newer = post_roster(&relay, &acme, v2.to_bytes(), t).await;
+    assert_eq!(newer, (StatusCode::CREATED, "version 2".into()));
+
+    let mut forged = other_v2.to_bytes().to_vec();
+    *forged.last_mut().unwrap() ^= 1;
+    let mallorys = roster(&mallory, 9, biller());
+    let refused = [
+        // A replay of the old roster, in a fresh request.
+        (
+            post_roster(&relay, &acme, v1.to_bytes(), t - 2).await,
+            StatusCode::CONFLICT,
+            "STALE_ROSTER",
+        ),
+        // Another roster of the same version.
+        (
+            post_roster(&relay, &acme, other_v2.to_bytes(), t).await,
+            StatusCode::CONFLICT,
+            "STALE_ROSTER",
+        ),
+        // The owner's roster with a signature that is not the owner's.
+        (
+            post_roster(&relay, &acme, &forged, t).await,
+            StatusCode::BAD_REQUEST,
+            "BAD_ROSTER",
+        ),
+        (
+            post_roster(&relay, &acme, b"not a roster", t).await,
+            StatusCode::BAD_REQUEST,
+            "BAD_ROSTER",
+        ),
+        // The owner's roster, uploaded by another registered business, or by a member.
+        (
+            post_roster(&relay, &other, roster(&acme, 3, vec![]).to_bytes(), t).await,
+            StatusCode::FORBIDDEN,
+            "NOT_THE_OWNER",
+        ),
+        (
+            post_roster(&relay, &bill, roster(&acme, 3, vec![]).to_bytes(), t).await,
+            StatusCode::FORBIDDEN,
+            "NOT_A_SENDER",
+        ),
+        // A stranger's own team.
+        (
+            post_roster(&relay, &mallory, mallorys.to_bytes(), t).await,
+            StatusCode::FORBIDDEN,
+            "NOT_A_SENDER",
+        ),
+    ];
+    for ((status, code), want_status, want_code) in refused {
+        assert_eq!((status, code.as_str()), (want_status, want_code));
+    }
+    let unsigned = Request::post("/api/v1/rosters")
+        .body(Body::from(v2.to_bytes().to_vec()))
+        .unwrap();
+    let (status, _, body) = call(&relay, unsigned).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::UNAUTHORIZED, "UNSIGNED".into())
+    );
+
+    // The relay keeps serving, and holds version 2 still; a stranger's team gave nobody a
+    // right to upload.
+    assert_eq!(call(&relay, get("/healthz")).await.0, StatusCode::OK);
+    let owner_key = acme.card().verifying_key().to_bytes();
+    assert_eq!(
+        relay.store.roster(&owner_key).unwrap().unwrap(),
+        v2.to_bytes()
+    );
+    let (status, answer) = member_upload(&relay, &mallory).await;
+    assert_eq!(
+        (status, code_of(&answer)),
+        (StatusCode::FORBIDDEN, "NOT_A_SENDER")
+    );
+    let next = post_roster(&relay, &acme, roster(&acme, 3, biller()).to_bytes(), t).await;
+    assert_eq!(next, (StatusCode::CREATED, "version 3".into()));
+}
+
+#[tokio::test]
+async fn members_upload_only_with_a_sending_role_while_listed_and_valid() {
+    let relay = relay(&["--max-body=65536"]);
+    let acme = Identity::generate("Acme").unwrap();
+    let [bill, anna, old, soon, stranger] =
+        ["Bill", "Anna", "Old", "Soon", "Stranger"].map(|n| Identity::generate(n).unwrap());
+    register(&relay, &acme);
+    let t = now();
+    let team = vec![
+        member(&bill, Role::Biller, t - 10, 0),
+        member(&anna, Role::Accountant, t - 10, 0),
+        member(&old, Role::Biller, t - 100, t - 50),
+        member(&soon, Role::Biller, t + 3600, 0),
+    ];
+    let stored = post_roster(&relay, &acme, roster(&acme, 1, team).to_bytes(), t).await;
+    assert_eq!(stored.0, StatusCode::CREATED);
+
+    let (status, created) = member_upload(&relay, &bill).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let bills = created["id"].as_str().unwrap().to_owned();
+    let (status, _) = member_upload(&relay, &acme).await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "the owner is a registered sender"
+    );
+    for (who, want) in [
+        (&anna, "ROLE_CANNOT_SEND"),
+        (&old, "MEMBERSHIP_EXPIRED"),
+        (&soon, "MEMBERSHIP_NOT_YET_VALID"),
+        (&stranger, "NOT_A_SENDER"),
+    ] {
+        let (status, answer) = member_upload(&relay, who).await;
+        assert_eq!((status, code_of(&answer)), (StatusCode::FORBIDDEN, want));
+        assert!(answer["error"]["message"].is_string());
+    }
+    // The signer is checked before the body is read: a refused signer's oversized body gets
+    // the refusal, a biller's the size limit.
+    let big = vec![0u8; 100_000];
+    let target = "/api/v1/envelopes";
+    for (who, want) in [
+        (&anna, (StatusCode::FORBIDDEN, "ROLE_CANNOT_SEND")),
+        (&stranger, (StatusCode::FORBIDDEN, "NOT_A_SENDER")),
+        (&bill, (StatusCode::PAYLOAD_TOO_LARGE, "TOO_LARGE")),
+    ] {
+        let (status, _, body) = call(&relay, signed_upload(who, target, &big, now())).await;
+        assert_eq!((status, error_code(&body)), (want.0, want.1.to_owned()));
+    }
+
+    // The owner removes Bill: his next upload is refused, his earlier envelope stays.
+    let without_bill = vec![member(&anna, Role::Accountant, t - 10, 0)];
+    let newer = post_roster(&relay, &acme, roster(&acme, 2, without_bill).to_bytes(), t).await;
+    assert_eq!(newer.0, StatusCode::CREATED);
+    let (status, answer) = member_upload(&relay, &bill).await;
+    assert_eq!(
+        (status, code_of(&answer)),
+        (StatusCode::FORBIDDEN, "NOT_A_MEMBER")
+    );
+    let (status, _, _) = call(&relay, get(&format!("/api/v1/envelopes/{bills}"))).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Without the owner on the allow-list, the team's roster lets nobody upload.
+    let rejoined = vec![member(&bill, Role::Biller, t - 10, 0)];
+    let stored = post_roster(&relay, &acme, roster(&acme, 3, rejoined).to_bytes(), t).await;
+    assert_eq!(stored.0, StatusCode::CREATED);
+    assert_eq!(member_upload(&relay, &bill).await.0, StatusCode::CREATED);
+    assert!(relay
+        .store
+        .remove_sender(&acme.fingerprint().to_string())
+        .unwrap());
+    let (status, answer) = member_upload(&relay, &bill).await;
+    assert_eq!(
+        (status, code_of(&answer)),
+        (StatusCode::FORBIDDEN, "NOT_A_SENDER")
+    );
+}
+
+/// A revocation of envelope `id` signed by `who`.
+fn signed_revoke(who: &Identity, id: &str, ts: u64) -> Request<Body> {
+    let target = format!("/api/v1/envelopes/{id}");
+    Request::delete(&target)
+        .header(
+            "sealbill-signature",
+            sign_request(who, "DELETE", &target, ts, b"").unwrap(),
+        )
+        .body(Body::empty())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_owner_or_the_uploader_revokes_a_members_envelope_and_another_member_cannot() {
+    let relay = relay(&[]);
+    let acme = Identity::generate("Acme").unwrap();
+    let [bill, bea] = ["Bill", "Bea"].map(|n| Identity::generate(n).unwrap());
+    register(&relay, &acme);
+    let t = now();
+    let team = vec![
+        member(&bill, Role::Biller, t - 10, 0),
+        member(&bea, Role::Biller, t - 10, 0),
+    ];
+    let stored = post_roster(&relay, &acme, roster(&acme, 1, team).to_bytes(), t).await;
+    assert_eq!(stored.0, StatusCode::CREATED);
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let (status, created) = member_upload(&relay, &bill).await;
+        assert_eq!(status, StatusCode::CREATED);
+        ids.push(created["id"].as_str().unwrap().to_owned());
+    }
+    let fetch = |id: &str| get(&format!("/api/v1/envelopes/{id}"));
+
+    // Another member, and a signature over another envelope, are refused; nothing changes.
+    let (status, _, body) = call(&relay, signed_revoke(&bea, &ids[0], t)).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::FORBIDDEN, "NOT_THE_SENDER".into())
+    );
+    let mut elsewhere = signed_revoke(&acme, &ids[1], t);
+    *elsewhere.uri_mut() = format!("/api/v1/envelopes/{}", ids[0]).parse().unwrap();
+    let (status, _, body) = call(&relay, elsewhere).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::UNAUTHORIZED, "BAD_SIGNATURE".into())
+    );
+    assert_eq!(call(&relay, fetch(&ids[0])).await.0, StatusCode::OK);
+
+    // The owner revokes Bill's envelope; Bill revokes his own; a replay is refused.
+    let (status, _, _) = call(&relay, signed_revoke(&acme, &ids[0], t)).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(call(&relay, fetch(&ids[0])).await.0, StatusCode::GONE);
+    let (status, _, _) = call(&relay, signed_revoke(&bill, &ids[1], t)).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _, body) = call(&relay, signed_revoke(&bill, &ids[1], t)).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::UNAUTHORIZED, "REPLAYED".into())
+    );
+    assert_eq!(call(&relay, fetch(&ids[1])).await.0, StatusCode::GONE);
+    assert_eq!(call(&relay, fetch(&ids[2])).await.0, StatusCode::OK);
 }
