@@ -143,7 +143,7 @@ fn serve(store: Arc<dyn Store>, config: ServeArgs) -> Result<(), String> {
         });
         if !config.open_uploads {
             let senders = store.senders().map_err(|e| e.to_string())?.len();
-            tracing::info!(senders, "uploads need a signature from a registered sender");
+            tracing::info!(senders, "uploads need a signature from a registered sender or a member of its stored team roster");
         } else {
             tracing::warn!("--open-uploads: anyone can upload (for local demos and tests only)");
         }

@@ -73,14 +73,7 @@ pub(crate) async fn post_roster(
         return Err(NOT_THE_OWNER);
     }
     first_use(&state, &signed, now)?;
-    let known = match &stored {
-        // Verified when it was stored; one that no longer verifies is a storage fault.
-        Some(bytes) => Some(Roster::verify(bytes, None).map_err(|e| {
-            tracing::error!(code = e.code(), "a stored roster does not verify");
-            ApiError::internal()
-        })?),
-        None => None,
-    };
+    let known = stored.as_deref().map(reverify).transpose()?;
     Roster::verify(&body, known.as_ref()).map_err(|e| match e {
         Error::StaleRoster => STALE_ROSTER,
         _ => BAD_ROSTER,
@@ -108,6 +101,15 @@ pub(crate) async fn post_roster(
         return Err(STALE_ROSTER);
     }
     Ok((StatusCode::CREATED, Json(answer)).into_response())
+}
+
+/// A stored roster, parsed again: it was verified when stored, so one that no longer verifies
+/// is a storage fault, logged (by its code only) and answered with 500.
+fn reverify(bytes: &[u8]) -> Result<Roster, ApiError> {
+    Roster::verify(bytes, None).map_err(|e| {
+        tracing::error!(code = e.code(), "a stored roster does not verify");
+        ApiError::internal()
+    })
 }
 
 /// Whether the member with this key may send under `roster` at `now` (SPEC §3.8), as the
@@ -141,8 +143,8 @@ fn refused(error: &Error) -> ApiError {
     ApiError::new(StatusCode::FORBIDDEN, error.code(), message)
 }
 
-/// Who may upload with this (signature-checked) key at `now`: `None` for a sender on the
-/// allow-list, or the owner key of a team in whose stored roster the key is a member whose
+/// Who may upload with this key (from the signature header; the caller checks the signature
+/// over the body after) at `now`: `None` for a sender on the allow-list, or the owner key of a team in whose stored roster the key is a member whose
 /// role may send. A key that no roster of a registered owner ever listed is `NOT_A_SENDER`;
 /// one that was listed but may not send now gets the core's code (the first team's, if
 /// several refuse).
@@ -153,23 +155,25 @@ pub(crate) async fn authorise_upload(
 ) -> Result<Option<[u8; 32]>, ApiError> {
     let rosters = blocking(state, move |s| {
         if s.is_sender(&key)? {
-            Ok(None)
-        } else {
-            s.rosters_of_member(&key).map(Some)
+            return Ok(None);
         }
+        // Parsed here, off the async threads; one that no longer verifies grants nothing.
+        let stored = s.rosters_of_member(&key)?;
+        Ok(Some(
+            stored
+                .iter()
+                .filter_map(|bytes| reverify(bytes).ok())
+                .collect::<Vec<Roster>>(),
+        ))
     })
     .await?;
     let Some(rosters) = rosters else {
         return Ok(None);
     };
     let mut first_refusal = None;
-    for bytes in &rosters {
-        // Verified when stored; one that no longer verifies grants nothing.
-        let Ok(roster) = Roster::verify(bytes, None) else {
-            continue;
-        };
-        match may_send(&roster, &key, now) {
-            Ok(()) => return Ok(Some(owner_key(&roster))),
+    for roster in &rosters {
+        match may_send(roster, &key, now) {
+            Ok(()) => return Ok(Some(owner_key(roster))),
             Err(e) => {
                 first_refusal.get_or_insert(e);
             }
