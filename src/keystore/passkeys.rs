@@ -249,16 +249,12 @@ impl Blob {
                 )
                 .map_err(|_| Error::BadPassphrase)?,
         );
-        let key: [u8; 32] = data_key
+        // Borrowed, not copied: the data key stays only in its zeroizing buffer.
+        let key: &[u8; 32] = data_key
             .as_slice()
             .try_into()
             .map_err(|_| Error::Malformed("keystore blob"))?;
-        let identity = open_identity(
-            &Zeroizing::new(key),
-            &self.nonce,
-            &self.header_bytes(),
-            &self.sealed,
-        )?;
+        let identity = open_identity(key, &self.nonce, &self.header_bytes(), &self.sealed)?;
         Ok((identity, argon, data_key))
     }
 }

@@ -391,7 +391,8 @@ impl Revealer {
 const TS_STAGING: &str = r#"
 /** Where `openReadable` keeps staged bytes until the envelope verified: for example an OPFS
  * file in the browser or a temporary file in Node. `read` gives them back in order, from the
- * start, and null (or undefined) at the end. */
+ * start, and null (or undefined) at the end. Whatever happens, delete them afterwards: without
+ * the opener's one-time key, which is gone once the open ends, they are useless. */
 export interface Staging {
   write(bytes: Uint8Array): void | Promise<void>;
   read(): Uint8Array | null | undefined | Promise<Uint8Array | null | undefined>;
