@@ -11,7 +11,7 @@ export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const OUTPUT = join(ROOT, "tests/e2e/output");
 const RELAY = process.env.SEALBILL_RELAY ?? join(ROOT, "target/debug/sealbill-relay");
 
-/** Starts `sealbill-relay` (uploads need a registered sender) on 127.0.0.1 with a fresh store. */
+/** Starts `sealbill-relay` (uploads need a registered sender, or a biller of its team) on 127.0.0.1 with a fresh store. */
 export async function startRelay() {
   const dir = mkdtempSync(join(tmpdir(), "sealbill-e2e-"));
   const data = join(dir, "data");
