@@ -56,6 +56,8 @@ pub enum Error {
     MembershipExpired,
     /// The membership's validity starts after the given time.
     MembershipNotYetValid,
+    /// A payment account of the invoice is not among those the business owner signed.
+    AccountNotAllowed,
 }
 
 impl Error {
@@ -80,6 +82,7 @@ impl Error {
             Error::RoleCannotSend => "ROLE_CANNOT_SEND",
             Error::MembershipExpired => "MEMBERSHIP_EXPIRED",
             Error::MembershipNotYetValid => "MEMBERSHIP_NOT_YET_VALID",
+            Error::AccountNotAllowed => "ACCOUNT_NOT_ALLOWED",
         }
     }
 }
@@ -146,6 +149,9 @@ impl fmt::Display for Error {
             Error::MembershipNotYetValid => {
                 f.write_str("this member's membership had not started at that time")
             }
+            Error::AccountNotAllowed => f.write_str(
+                "the invoice names a bank account that the business owner did not sign",
+            ),
         }
     }
 }

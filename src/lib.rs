@@ -11,6 +11,7 @@ mod backup;
 mod card;
 mod error;
 mod identity;
+mod joining;
 mod kdf;
 mod keystore;
 mod link;
@@ -37,13 +38,17 @@ pub use backup::{
 pub use card::{parse_recipient, Card, Fingerprint, CARD_TEXT_PREFIX};
 pub use error::{Error, Result};
 pub use identity::{age_identities_from_text, Identity};
+pub use joining::{
+    JoinRequest, TeamInvitation, JOIN_REQUEST_CONTEXT, JOIN_REQUEST_PREFIX,
+    TEAM_INVITATION_CONTEXT, TEAM_INVITATION_PREFIX,
+};
 pub use kdf::{KdfParams, MAX_WORK_KIB};
 pub use keystore::{
     add_passkey, passkeys, remove_passkey, PasskeyFactor, PasskeySlot, MAX_CREDENTIAL_LEN,
     MAX_PASSKEYS, PRF_LEN,
 };
 pub use link::{LinkKind, LinkSecret, LINK_KDF};
-pub use manifest::{DocumentEntry, Manifest};
+pub use manifest::{DocumentEntry, Manifest, MANIFEST_CONTEXT, TEAM_MANIFEST_CONTEXT};
 pub use open::{open, Opened, Opener, Verified};
 pub use passphrase::Passphrase;
 pub use payload::DocumentSink;

@@ -4,10 +4,14 @@ use crate::age::Recipient;
 use crate::card::Card;
 use crate::error::{Error, Result};
 use crate::names::has_format_chars;
+use crate::roster::Membership;
 use crate::wire::{check_text, Reader, Writer};
 
-/// The context string that starts every manifest, and so every manifest signature.
+/// The context string that starts every manifest of a sender without a team, and so its
+/// signature.
 pub const MANIFEST_CONTEXT: &str = "sealbill/manifest/v1";
+/// The context string of a manifest that carries its sender's team membership (SPEC §3.6).
+pub const TEAM_MANIFEST_CONTEXT: &str = "sealbill/manifest/v2";
 /// The most recipients one envelope may have (the sender's own included).
 pub const MAX_RECIPIENTS: usize = 256;
 /// The most documents one envelope may carry.
@@ -45,6 +49,8 @@ pub struct Manifest {
     pub issued_at: u64,
     /// The documents in payload order; the first is the invoice.
     pub documents: Vec<DocumentEntry>,
+    /// The owner-signed membership of the sender, when it sends for a team (SPEC §3.8).
+    pub membership: Option<Membership>,
 }
 
 /// Checks a document's file name and media type (SPEC §3.6).
@@ -111,7 +117,21 @@ impl Manifest {
                 return Err(Error::InvalidInput("two documents have the same name"));
             }
         }
+        if let Some(membership) = &self.membership {
+            membership.check_sender(&self.sender, self.issued_at)?;
+            if !self.recipients.contains(&membership.archive().recipient) {
+                return Err(Error::InvalidInput(
+                    "the team's archive recipient must be listed",
+                ));
+            }
+        }
         Ok(())
+    }
+
+    /// The business the envelope comes from: the owner of the sender's team when it carries
+    /// a membership, else the sender itself. Readers pin this card's fingerprint.
+    pub fn business(&self) -> &Card {
+        self.membership.as_ref().map_or(&self.sender, |m| m.owner())
     }
 
     /// The binary encoding, which is what the sender signs.
@@ -124,7 +144,11 @@ impl Manifest {
     /// manifests that break them).
     pub(crate) fn encode(&self) -> Result<Vec<u8>> {
         let mut w = Writer::default();
-        w.bytes16(MANIFEST_CONTEXT.as_bytes())?;
+        let context = match self.membership {
+            Some(_) => TEAM_MANIFEST_CONTEXT,
+            None => MANIFEST_CONTEXT,
+        };
+        w.bytes16(context.as_bytes())?;
         w.bytes16(&self.sender.to_bytes())?;
         w.count16(self.recipients.len())?;
         for r in &self.recipients {
@@ -139,15 +163,20 @@ impl Manifest {
             w.u64(doc.size);
             w.raw(&doc.sha256);
         }
+        if let Some(membership) = &self.membership {
+            w.bytes16(membership.to_bytes())?;
+        }
         Ok(w.bytes)
     }
 
     /// Parses a manifest; the encoding must be canonical and the content must follow the rules.
     pub(crate) fn from_bytes(bytes: &[u8]) -> Result<Manifest> {
         let mut r = Reader::new(bytes, "invalid manifest encoding");
-        if r.str16()? != MANIFEST_CONTEXT {
-            return Err(Error::Malformed("not a sealbill v1 manifest"));
-        }
+        let team = match r.str16()? {
+            MANIFEST_CONTEXT => false,
+            TEAM_MANIFEST_CONTEXT => true,
+            _ => return Err(Error::Malformed("not a sealbill manifest")),
+        };
         let sender = Card::from_bytes(r.bytes16()?)?;
         let count = usize::from(r.u16()?);
         let mut recipients = Vec::with_capacity(count.min(MAX_RECIPIENTS));
@@ -171,6 +200,10 @@ impl Manifest {
                 sha256: r.array()?,
             });
         }
+        let membership = match team {
+            true => Some(Membership::verify(r.bytes16()?)?),
+            false => None,
+        };
         r.finish()?;
         let manifest = Manifest {
             sender,
@@ -178,6 +211,7 @@ impl Manifest {
             invoice_id,
             issued_at,
             documents,
+            membership,
         };
         manifest.check().map_err(Error::when_reading)?;
         Ok(manifest)
@@ -204,6 +238,7 @@ mod tests {
                 size: 3,
                 sha256: [7; 32],
             }],
+            membership: None,
         }
     }
 

@@ -98,7 +98,7 @@ fn verify(
         .verifying_key()
         .verify_strict(&parser.manifest, &signature)
         .map_err(|_| Error::BadSignature)?;
-    if expect_sender.is_some_and(|fp| *fp != manifest.sender.fingerprint()) {
+    if expect_sender.is_some_and(|fp| *fp != manifest.business().fingerprint()) {
         return Err(Error::UnexpectedSender);
     }
     if !reader.is_some_and(|r| manifest.recipients.contains(&r)) {
@@ -206,6 +206,7 @@ mod tests {
     use super::*;
     use crate::identity::Identity;
     use crate::seal::{seal, SealOptions};
+    use sha2::Digest;
 
     struct Parties {
         sender: Identity,
@@ -465,5 +466,187 @@ mod tests {
             open(&ids(&p.client), &env, None).unwrap_err(),
             Error::Malformed("not a sealbill payload")
         );
+    }
+
+    /// A team of the sender as owner, with a biller and an accountant, at roster `version`.
+    struct Team {
+        biller: Identity,
+        accountant: Identity,
+        archive: crate::roster::ArchiveKey,
+        roster: crate::roster::Roster,
+    }
+
+    const AT: u64 = 1_795_000_000;
+
+    fn team(owner: &Identity) -> Team {
+        use crate::roster::{ArchiveKey, Member, Role, RosterDraft};
+        let biller = Identity::generate("Bea Biller").unwrap();
+        let accountant = Identity::generate("Carl Counts").unwrap();
+        let archive = ArchiveKey::generate(1);
+        let member = |who: &Identity, role, valid_until| Member {
+            card: who.card().clone(),
+            role,
+            valid_from: AT,
+            valid_until,
+        };
+        let roster = RosterDraft {
+            version: 1,
+            issued: AT,
+            members: vec![
+                member(&biller, Role::Biller, AT + 86_400),
+                member(&accountant, Role::Accountant, 0),
+            ],
+            accounts: vec!["DE89 3704 0044 0532 0130 00".into()],
+            archive: archive.entry(),
+        }
+        .sign(owner)
+        .unwrap();
+        Team {
+            biller,
+            accountant,
+            archive,
+            roster,
+        }
+    }
+
+    fn as_member(
+        to: &[age::Recipient],
+        membership: &crate::roster::Membership,
+        at: u64,
+    ) -> SealOptions {
+        SealOptions {
+            membership: Some(membership.clone()),
+            ..opts(to, "INV-T", at, false)
+        }
+    }
+
+    #[test]
+    fn a_biller_sends_for_the_business_and_the_archive_reads_it() {
+        let p = parties();
+        let t = team(&p.sender);
+        let membership = t
+            .roster
+            .membership(&p.sender, &t.biller.fingerprint())
+            .unwrap();
+        let options = as_member(&[p.client.recipient()], &membership, AT + 60);
+        let env = seal(&t.biller, &docs(), &options).unwrap().envelope;
+        // The client pins the business (the owner), not the biller.
+        let opened = open(&ids(&p.client), &env, Some(&p.sender.fingerprint())).unwrap();
+        assert_eq!(opened.manifest.sender, *t.biller.card());
+        assert_eq!(opened.manifest.business(), p.sender.card());
+        assert_eq!(opened.manifest.membership.as_ref(), Some(&membership));
+        assert_eq!(
+            open(&ids(&p.client), &env, Some(&t.biller.fingerprint())).unwrap_err(),
+            Error::UnexpectedSender
+        );
+        // The archive key reads it; the owner is no recipient of a biller's envelope.
+        let archive = vec![t.archive.identity().clone()];
+        assert_eq!(open(&archive, &env, None).unwrap().documents, docs());
+        assert_eq!(
+            open(&ids(&t.accountant), &env, None).unwrap_err(),
+            Error::NoMatch
+        );
+        // The owner's own envelopes carry its own membership and reach the archive too.
+        let own = t
+            .roster
+            .membership(&p.sender, &p.sender.fingerprint())
+            .unwrap();
+        let env = seal(&p.sender, &docs(), &as_member(&[], &own, AT))
+            .unwrap()
+            .envelope;
+        let opened = open(&archive, &env, Some(&p.sender.fingerprint())).unwrap();
+        assert_eq!(opened.manifest.business(), p.sender.card());
+    }
+
+    #[test]
+    fn members_who_may_not_send_are_refused_when_sealing() {
+        let p = parties();
+        let t = team(&p.sender);
+        let of = |who: &Identity| t.roster.membership(&p.sender, &who.fingerprint()).unwrap();
+        let to = [p.client.recipient()];
+        let sealing = |who: &Identity, m, at| seal(who, &docs(), &as_member(&to, &m, at));
+        let biller = of(&t.biller);
+        let cases = [
+            (
+                sealing(&t.accountant, of(&t.accountant), AT + 60),
+                Error::RoleCannotSend,
+            ),
+            (
+                sealing(&t.biller, biller.clone(), AT - 1),
+                Error::MembershipNotYetValid,
+            ),
+            (
+                sealing(&t.biller, biller.clone(), AT + 86_400),
+                Error::MembershipExpired,
+            ),
+            // Someone else carrying the biller's membership.
+            (
+                sealing(&p.other, biller.clone(), AT + 60),
+                Error::NotAMember,
+            ),
+        ];
+        for (outcome, expected) in cases {
+            assert_eq!(outcome.map(|_| ()).unwrap_err(), expected);
+        }
+    }
+
+    #[test]
+    fn a_forged_team_envelope_is_refused_when_opening() {
+        let p = parties();
+        let t = team(&p.sender);
+        let accountant = t
+            .roster
+            .membership(&p.sender, &t.accountant.fingerprint())
+            .unwrap();
+        // An accountant who signs a manifest by hand, listing the archive and the client.
+        let archive = accountant.archive().recipient;
+        let recipients = [p.client.recipient(), archive, t.accountant.recipient()];
+        let manifest = Manifest {
+            sender: t.accountant.card().clone(),
+            recipients: recipients.to_vec(),
+            invoice_id: "INV-F".into(),
+            issued_at: AT + 60,
+            documents: vec![crate::manifest::DocumentEntry {
+                name: "invoice.xml".into(),
+                media_type: "application/xml".into(),
+                size: 0,
+                sha256: sha2::Sha256::digest(b"").into(),
+            }],
+            membership: Some(accountant),
+        };
+        let body = manifest.encode().unwrap();
+        let mut payload = crate::payload::MAGIC.to_vec();
+        payload.extend_from_slice(&1u16.to_be_bytes());
+        payload.extend_from_slice(&0u64.to_be_bytes());
+        payload.extend_from_slice(&(body.len() as u32).to_be_bytes());
+        payload.extend_from_slice(&body);
+        let signature = ed25519_dalek::Signer::sign(t.accountant.signing_key(), &body);
+        payload.extend_from_slice(&signature.to_bytes());
+        let env = age::encrypt(&recipients, &payload, age::Encoding::Binary).unwrap();
+        assert_eq!(
+            open(&ids(&p.client), &env, Some(&p.sender.fingerprint())).unwrap_err(),
+            Error::RoleCannotSend
+        );
+    }
+
+    #[test]
+    fn accounts_and_roster_versions_are_checked_against_the_membership() {
+        let p = parties();
+        let t = team(&p.sender);
+        let m = t
+            .roster
+            .membership(&p.sender, &t.biller.fingerprint())
+            .unwrap();
+        m.check_accounts(&["de89 3704 0044 0532 0130 00"]).unwrap();
+        m.check_accounts(&[]).unwrap();
+        for changed in ["GB82WEST12345698765432", "DE00 1234", ""] {
+            assert_eq!(m.check_accounts(&[changed]), Err(Error::AccountNotAllowed));
+        }
+        m.check_current(1).unwrap();
+        m.check_current(0).unwrap();
+        assert_eq!(m.check_current(2), Err(Error::StaleRoster));
+        let next = t.roster.next_draft(AT + 5).sign(&p.sender).unwrap();
+        assert_eq!(next.version(), 2);
+        assert_eq!(next.members(), t.roster.members());
     }
 }

@@ -239,16 +239,16 @@ fn check_accounts(accounts: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// Appends the owner's signature over `w`'s bytes and returns the signed structure.
-fn sign(owner: &Identity, mut w: Writer) -> Vec<u8> {
-    let signature = owner.signing_key().sign(&w.bytes);
+/// Appends the signer's signature over `w`'s bytes and returns the signed structure.
+pub(crate) fn sign(signer: &Identity, mut w: Writer) -> Vec<u8> {
+    let signature = signer.signing_key().sign(&w.bytes);
     w.raw(&signature.to_bytes());
     w.bytes
 }
 
 /// Splits a signed structure of at most `max` bytes and checks its context string; returns a
 /// reader over the signed part (after the context), the signed part and the signature.
-fn split_signed<'a>(
+pub(crate) fn split_signed<'a>(
     bytes: &'a [u8],
     max: usize,
     context: &str,
@@ -463,6 +463,18 @@ impl Roster {
         self.archive
     }
 
+    /// The draft of the next version, signed at `issued`: the same members, accounts and
+    /// archive key, for the owner to change.
+    pub fn next_draft(&self, issued: u64) -> RosterDraft {
+        RosterDraft {
+            version: self.version.saturating_add(1),
+            issued,
+            members: self.members.clone(),
+            accounts: self.accounts.clone(),
+            archive: self.archive,
+        }
+    }
+
     /// Signs the membership of the member with `member`'s fingerprint (or of the owner, with
     /// the role owner and no time limits): what that member's envelopes carry.
     pub fn membership(&self, owner: &Identity, member: &Fingerprint) -> Result<Membership> {
@@ -600,6 +612,28 @@ impl Membership {
         }
         if !self.member.is_valid_at(issued_at) {
             return Err(Error::MembershipExpired);
+        }
+        Ok(())
+    }
+
+    /// Whether every payment account an invoice names (`ibans`, as written in it) is one the
+    /// owner signed: a member cannot change the business's bank details (`ACCOUNT_NOT_ALLOWED`).
+    pub fn check_accounts(&self, ibans: &[&str]) -> Result<()> {
+        for iban in ibans {
+            let normalized = normalize_iban(iban).map_err(|_| Error::AccountNotAllowed)?;
+            if !self.accounts.contains(&normalized) {
+                return Err(Error::AccountNotAllowed);
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether this membership is from a roster at least as new as `known_version`, the newest
+    /// a reader has seen from this business (`STALE_ROSTER`: the member may have been removed
+    /// since).
+    pub fn check_current(&self, known_version: u64) -> Result<()> {
+        if self.version < known_version {
+            return Err(Error::StaleRoster);
         }
         Ok(())
     }

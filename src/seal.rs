@@ -11,6 +11,7 @@ use crate::manifest::{check_document, DocumentEntry, Manifest, MAX_DOCUMENTS};
 use crate::passphrase::Passphrase;
 use crate::payload::{MAGIC, MAX_MANIFEST_LEN};
 use crate::proof::{OpenProof, PROOF_LABEL};
+use crate::roster::Membership;
 
 /// A document to seal or an opened document: bytes, media type and file name.
 #[derive(Clone, PartialEq, Eq)]
@@ -59,6 +60,9 @@ pub struct SealOptions {
     pub link: Option<LinkRequest>,
     /// Binary or ASCII-armored output.
     pub encoding: Encoding,
+    /// The sender's owner-signed team membership, when it sends for a team (SPEC §3.8): the
+    /// manifest carries it, and the team's archive recipient is added.
+    pub membership: Option<Membership>,
 }
 
 impl SealOptions {
@@ -71,6 +75,7 @@ impl SealOptions {
             recipients: Vec::new(),
             link: None,
             encoding: Encoding::Binary,
+            membership: None,
         }
     }
 }
@@ -115,8 +120,9 @@ pub struct Sealer {
 
 impl Sealer {
     /// Starts an envelope from `sender` for `documents` and writes its header to `out`. The
-    /// recipients are those of `options`, then the link's if one is asked for, then the
-    /// sender's own, without duplicates (SPEC §4.1).
+    /// recipients are those of `options`, then the link's if one is asked for, then the team's
+    /// archive recipient if a membership is given, then the sender's own, without duplicates
+    /// (SPEC §4.1).
     pub fn new(
         sender: &Identity,
         documents: Vec<DocumentInfo>,
@@ -130,11 +136,13 @@ impl Sealer {
             }
             None => (None, None),
         };
-        let mut all = Vec::with_capacity(options.recipients.len() + 2);
+        let archive = options.membership.as_ref().map(|m| m.archive().recipient);
+        let mut all = Vec::with_capacity(options.recipients.len() + 3);
         for r in options
             .recipients
             .iter()
             .chain(link_recipient.as_ref())
+            .chain(archive.as_ref())
             .chain(core::iter::once(&sender.recipient()))
         {
             if !all.contains(r) {
@@ -158,6 +166,7 @@ impl Sealer {
                     sha256: [0; 32],
                 })
                 .collect(),
+            membership: options.membership.clone(),
         };
         manifest.check()?;
         let mut encryptor = age::Encryptor::new(&manifest.recipients, options.encoding, out)?;

@@ -159,6 +159,7 @@ fn payload(
                 sha256: Sha256::digest(&d.data).into(),
             })
             .collect(),
+        membership: None,
     };
     edit(&mut manifest);
     let manifest = manifest.encode().unwrap();

@@ -5,7 +5,7 @@
 //! plus a one-call API for small files.
 
 mod armor;
-mod b64;
+pub(crate) mod b64;
 pub(crate) mod bech32;
 #[cfg(all(feature = "simd", target_arch = "wasm32", target_feature = "simd128"))]
 mod chacha20_simd;
