@@ -68,6 +68,10 @@ pub struct Summary {
     pub senders: u64,
     /// Team rosters (public data, one per owner).
     pub rosters: u64,
+    /// Team memberships (public data, one per member and team).
+    pub memberships: u64,
+    /// Archive-key files (age ciphertext, one per team and epoch).
+    pub archive_keys: u64,
     /// The size of the file.
     pub bytes: u64,
 }
@@ -77,13 +81,15 @@ impl fmt::Display for Summary {
         write!(
             f,
             "schema version {}, {} envelopes ({} with a body), {} replies, {} senders, {} rosters, \
-             {} bytes",
+             {} memberships, {} archive-key files, {} bytes",
             self.schema_version,
             self.envelopes,
             self.bodies,
             self.replies,
             self.senders,
             self.rosters,
+            self.memberships,
+            self.archive_keys,
             self.bytes
         )
     }
@@ -421,18 +427,18 @@ fn check(path: &Path) -> SnapshotResult<Summary> {
     let senders: i64 = conn
         .query_row("SELECT count(*) FROM senders", [], |r| r.get(0))
         .map_err(not_relay)?;
-    let replies: i64 = if schema_version >= 2 {
-        conn.query_row("SELECT count(*) FROM replies", [], |r| r.get(0))
-            .map_err(not_relay)?
-    } else {
-        0
+    // Each table counts from the schema version that made it.
+    let rows = |table: &str, since: usize| -> SnapshotResult<i64> {
+        if schema_version < since {
+            return Ok(0);
+        }
+        conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .map_err(not_relay)
     };
-    let rosters: i64 = if schema_version >= 3 {
-        conn.query_row("SELECT count(*) FROM rosters", [], |r| r.get(0))
-            .map_err(not_relay)?
-    } else {
-        0
-    };
+    let replies = rows("replies", 2)?;
+    let rosters = rows("rosters", 3)?;
+    let memberships = rows("memberships", 4)?;
+    let archive_keys = rows("archive_keys", 4)?;
     drop(conn);
     let bytes = fs::metadata(path).map_err(|e| named(e.to_string()))?.len();
     let count = |n: i64| u64::try_from(n).unwrap_or(0);
@@ -443,6 +449,8 @@ fn check(path: &Path) -> SnapshotResult<Summary> {
         replies: count(replies),
         senders: count(senders),
         rosters: count(rosters),
+        memberships: count(memberships),
+        archive_keys: count(archive_keys),
         bytes,
     })
 }

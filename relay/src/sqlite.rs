@@ -19,7 +19,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use crate::store::{
     Fetched, Meta, NewEnvelope, NewReply, NewRoster, Reply, ReplyInsert, Sender, State, Stats,
-    Store, StoreError, StoreResult, MAX_TEAMS_PER_MEMBER,
+    Store, StoreError, StoreResult, TeamEnvelope, TeamFile, TeamFilePut, MAX_TEAMS_PER_MEMBER,
 };
 
 /// The database file in the data directory.
@@ -31,7 +31,7 @@ pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
 
 /// The schema, one step per version: step `i` takes a database from `user_version` i to
 /// i + 1. A released step is never edited; a change is a new step.
-pub(crate) const MIGRATIONS: [&str; 3] = [
+pub(crate) const MIGRATIONS: [&str; 4] = [
     // 1: envelopes and the sender allow-list.
     "CREATE TABLE IF NOT EXISTS envelopes (
         id          TEXT PRIMARY KEY,
@@ -77,6 +77,27 @@ pub(crate) const MIGRATIONS: [&str; 3] = [
     ) WITHOUT ROWID;
     ALTER TABLE envelopes ADD COLUMN uploader BLOB;
     ALTER TABLE envelopes ADD COLUMN team_owner BLOB;",
+    // 4: what the owner publishes for its team's members (their memberships, one per member
+    // key, the owner's own included; the archive-key files, one per epoch), and indexes for
+    // listing a team's envelopes.
+    "CREATE TABLE memberships (
+        owner_key   BLOB NOT NULL,
+        member_key  BLOB NOT NULL,
+        bytes       BLOB NOT NULL,
+        stored_at   INTEGER NOT NULL,
+        PRIMARY KEY (owner_key, member_key)
+    );
+    CREATE TABLE archive_keys (
+        owner_key   BLOB NOT NULL,
+        epoch       INTEGER NOT NULL,
+        bytes       BLOB NOT NULL,
+        stored_at   INTEGER NOT NULL,
+        PRIMARY KEY (owner_key, epoch)
+    );
+    CREATE INDEX envelopes_uploader ON envelopes (uploader, created_at)
+        WHERE uploader IS NOT NULL;
+    CREATE INDEX envelopes_team_owner ON envelopes (team_owner, created_at)
+        WHERE team_owner IS NOT NULL;",
 ];
 
 /// Brings the database to the newest schema version, every step in one transaction, and
@@ -290,6 +311,74 @@ impl Drop for SqliteStore {
         // The commit thread ends when `inserts` is dropped; the checkpoint thread on this flag.
         self.stop.store(true, Ordering::Relaxed);
     }
+}
+
+/// Deletes the stored memberships of the members `roster` no longer lists (the owner's own
+/// stays), inside the transaction that stores it.
+fn drop_unlisted_memberships(tx: &Connection, roster: &NewRoster) -> StoreResult<()> {
+    let owner = roster.owner_key.as_slice();
+    let held: Vec<Vec<u8>> = tx
+        .prepare_cached("SELECT member_key FROM memberships WHERE owner_key = ?1")
+        .and_then(|mut s| s.query_map(params![owner], |r| r.get(0))?.collect())
+        .map_err(err)?;
+    let mut delete = tx
+        .prepare_cached("DELETE FROM memberships WHERE owner_key = ?1 AND member_key = ?2")
+        .map_err(err)?;
+    for member in held {
+        let listed = member == owner || roster.members.iter().any(|m| m[..] == member[..]);
+        if !listed {
+            delete.execute(params![owner, member]).map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
+/// Stores a team file in the row that `select` (taking the owner key and `slot`) reads and
+/// `upsert` (taking the owner key, `slot`, the bytes and the time) writes, if the owner's
+/// stored roster is still `file.roster`, in one IMMEDIATE transaction.
+fn put_team_file(
+    conn: &mut Connection,
+    file: &TeamFile<'_>,
+    slot: &dyn rusqlite::ToSql,
+    select: &str,
+    upsert: &str,
+) -> StoreResult<TeamFilePut> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(err)?;
+    let owner = file.owner_key.as_slice();
+    let current = tx
+        .prepare_cached("SELECT 1 FROM rosters WHERE owner_key = ?1 AND bytes = ?2")
+        .and_then(|mut s| s.exists(params![owner, file.roster]))
+        .map_err(err)?;
+    if !current {
+        return Ok(TeamFilePut::RosterChanged);
+    }
+    let stored: Option<Vec<u8>> = tx
+        .query_row(select, params![owner, slot], |r| r.get(0))
+        .optional()
+        .map_err(err)?;
+    if stored.as_deref() == Some(&file.bytes[..]) {
+        return Ok(TeamFilePut::Unchanged);
+    }
+    tx.execute(
+        upsert,
+        params![owner, slot, file.bytes, file.stored_at as i64],
+    )
+    .map_err(err)?;
+    tx.commit().map_err(err)?;
+    Ok(TeamFilePut::Written)
+}
+
+/// The key of an envelope row's uploader (a column written from a 32-byte key).
+fn key_of(bytes: Vec<u8>) -> rusqlite::Result<[u8; 32]> {
+    bytes.try_into().map_err(|_| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Blob,
+            "a stored key is not 32 bytes".into(),
+        )
+    })
 }
 
 impl Store for SqliteStore {
@@ -598,6 +687,7 @@ impl Store for SqliteStore {
                     .map_err(err)?;
             }
         }
+        drop_unlisted_memberships(&tx, &roster)?;
         tx.commit().map_err(err)?;
         Ok(true)
     }
@@ -614,6 +704,113 @@ impl Store for SqliteStore {
                 s.query_map(params![key.as_slice(), MAX_TEAMS_PER_MEMBER as i64], |r| {
                     r.get(0)
                 })?
+                .collect()
+            })
+            .map_err(err)
+    }
+
+    fn rosters(&self) -> StoreResult<Vec<Vec<u8>>> {
+        let conn = self.reader();
+        let mut stmt = conn
+            .prepare("SELECT bytes FROM rosters ORDER BY owner_key")
+            .map_err(err)?;
+        let rows = stmt.query_map([], |r| r.get(0)).map_err(err)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(err)
+    }
+
+    fn put_membership(
+        &self,
+        member_key: &[u8; 32],
+        file: TeamFile<'_>,
+    ) -> StoreResult<TeamFilePut> {
+        put_team_file(
+            &mut self.writer(),
+            &file,
+            &member_key.as_slice(),
+            "SELECT bytes FROM memberships WHERE owner_key = ?1 AND member_key = ?2",
+            "INSERT INTO memberships (owner_key, member_key, bytes, stored_at)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (owner_key, member_key) DO UPDATE SET bytes = excluded.bytes,
+               stored_at = excluded.stored_at",
+        )
+    }
+
+    fn membership(
+        &self,
+        owner_key: &[u8; 32],
+        member_key: &[u8; 32],
+    ) -> StoreResult<Option<Vec<u8>>> {
+        self.reader()
+            .prepare_cached(
+                "SELECT bytes FROM memberships WHERE owner_key = ?1 AND member_key = ?2",
+            )
+            .and_then(|mut s| {
+                s.query_row(params![owner_key.as_slice(), member_key.as_slice()], |r| {
+                    r.get(0)
+                })
+                .optional()
+            })
+            .map_err(err)
+    }
+
+    fn put_archive_key(&self, epoch: u32, file: TeamFile<'_>) -> StoreResult<TeamFilePut> {
+        put_team_file(
+            &mut self.writer(),
+            &file,
+            &epoch,
+            "SELECT bytes FROM archive_keys WHERE owner_key = ?1 AND epoch = ?2",
+            "INSERT INTO archive_keys (owner_key, epoch, bytes, stored_at)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (owner_key, epoch) DO UPDATE SET bytes = excluded.bytes,
+               stored_at = excluded.stored_at",
+        )
+    }
+
+    fn archive_keys(&self, owner_key: &[u8; 32], limit: usize) -> StoreResult<Vec<(u32, Vec<u8>)>> {
+        let mut newest: Vec<(u32, Vec<u8>)> = self
+            .reader()
+            .prepare_cached(
+                "SELECT epoch, bytes FROM archive_keys WHERE owner_key = ?1
+                 ORDER BY epoch DESC LIMIT ?2",
+            )
+            .and_then(|mut s| {
+                s.query_map(params![owner_key.as_slice(), limit as i64], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?
+                .collect()
+            })
+            .map_err(err)?;
+        newest.reverse();
+        Ok(newest)
+    }
+
+    fn team_envelopes(
+        &self,
+        owner_key: &[u8; 32],
+        since: u64,
+        now: u64,
+        limit: usize,
+    ) -> StoreResult<Vec<TeamEnvelope>> {
+        let since = i64::try_from(since).unwrap_or(i64::MAX);
+        self.reader()
+            .prepare_cached(
+                "SELECT id, created_at, expires_at, uploader FROM envelopes
+                 WHERE (uploader = ?1 OR team_owner = ?1) AND state = 0
+                   AND expires_at > ?2 AND created_at >= ?3
+                 ORDER BY created_at, id LIMIT ?4",
+            )
+            .and_then(|mut s| {
+                s.query_map(
+                    params![owner_key.as_slice(), now as i64, since, limit as i64],
+                    |r| {
+                        Ok(TeamEnvelope {
+                            id: r.get(0)?,
+                            uploaded_at: r.get::<_, i64>(1)? as u64,
+                            expires_at: r.get::<_, i64>(2)? as u64,
+                            uploader: key_of(r.get(3)?)?,
+                        })
+                    },
+                )?
                 .collect()
             })
             .map_err(err)
@@ -752,6 +949,128 @@ mod tests {
         assert!(store.rosters_of_member(&[7; 32]).unwrap().is_empty());
         assert!(store.remove_sender("9 9").unwrap());
         assert!(store.rosters_of_member(&[6; 32]).unwrap().is_empty());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    fn team_file<'a>(owner_key: [u8; 32], roster: &'a [u8], bytes: &[u8]) -> TeamFile<'a> {
+        TeamFile {
+            owner_key,
+            roster,
+            bytes: bytes.to_vec(),
+            stored_at: 10,
+        }
+    }
+
+    #[test]
+    fn team_files_are_stored_only_against_the_current_roster_and_unlisted_members_dropped() {
+        let (store, dir) = temp_store();
+        let owner = [9; 32];
+        let put_member = |member: [u8; 32], roster: &[u8], bytes: &[u8]| {
+            store
+                .put_membership(&member, team_file(owner, roster, bytes))
+                .unwrap()
+        };
+        assert_eq!(
+            put_member([5; 32], b"v1", b"m5"),
+            TeamFilePut::RosterChanged
+        );
+        assert!(store.put_roster(None, roster(owner, b"v1")).unwrap());
+        assert_eq!(put_member([5; 32], b"v1", b"m5"), TeamFilePut::Written);
+        assert_eq!(put_member([5; 32], b"v1", b"m5"), TeamFilePut::Unchanged);
+        assert_eq!(put_member([6; 32], b"v1", b"m6"), TeamFilePut::Written);
+        assert_eq!(put_member(owner, b"v1", b"mo"), TeamFilePut::Written);
+        assert_eq!(
+            put_member([5; 32], b"v0", b"m5b"),
+            TeamFilePut::RosterChanged
+        );
+        assert_eq!(store.membership(&owner, &[5; 32]).unwrap().unwrap(), b"m5");
+        assert!(store.membership(&[8; 32], &[5; 32]).unwrap().is_none());
+
+        // Version 2 drops member 5: its membership goes, 6's and the owner's stay.
+        let v2 = NewRoster {
+            members: vec![[6; 32]],
+            ..roster(owner, b"v2")
+        };
+        assert!(store.put_roster(Some(b"v1"), v2).unwrap());
+        assert!(store.membership(&owner, &[5; 32]).unwrap().is_none());
+        assert_eq!(store.membership(&owner, &[6; 32]).unwrap().unwrap(), b"m6");
+        assert_eq!(store.membership(&owner, &owner).unwrap().unwrap(), b"mo");
+        assert_eq!(
+            put_member([6; 32], b"v1", b"m6"),
+            TeamFilePut::RosterChanged
+        );
+        assert_eq!(put_member([6; 32], b"v2", b"m6'"), TeamFilePut::Written);
+        assert_eq!(store.membership(&owner, &[6; 32]).unwrap().unwrap(), b"m6'");
+
+        // Archive-key files: one per epoch, replaced, the newest ones listed oldest first.
+        let put_key = |epoch: u32, bytes: &[u8]| {
+            store
+                .put_archive_key(epoch, team_file(owner, b"v2", bytes))
+                .unwrap()
+        };
+        assert_eq!(put_key(0, b"k0"), TeamFilePut::Written);
+        assert_eq!(put_key(2, b"k2"), TeamFilePut::Written);
+        assert_eq!(put_key(1, b"k1"), TeamFilePut::Written);
+        assert_eq!(put_key(1, b"k1"), TeamFilePut::Unchanged);
+        assert_eq!(put_key(1, b"k1'"), TeamFilePut::Written);
+        assert_eq!(
+            store
+                .put_archive_key(3, team_file(owner, b"v1", b"k3"))
+                .unwrap(),
+            TeamFilePut::RosterChanged
+        );
+        assert_eq!(
+            store.archive_keys(&owner, 2).unwrap(),
+            [(1, b"k1'".to_vec()), (2, b"k2".to_vec())]
+        );
+        assert_eq!(store.archive_keys(&owner, 10).unwrap().len(), 3);
+        assert!(store.archive_keys(&[8; 32], 10).unwrap().is_empty());
+        assert_eq!(store.rosters().unwrap(), [b"v2".to_vec()]);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_team_lists_its_active_envelopes_oldest_first_in_pages() {
+        let (store, dir) = temp_store();
+        let owner = [9; 32];
+        let add = |id: &str, created_at, uploader, team_owner| {
+            store
+                .insert(NewEnvelope {
+                    created_at,
+                    uploader: Some(uploader),
+                    team_owner,
+                    ..envelope(id, Some(1))
+                })
+                .unwrap();
+        };
+        add("owners", 30, owner, None);
+        add("bills", 20, [5; 32], Some(owner));
+        add("bills-2", 20, [5; 32], Some(owner));
+        add("burned", 25, [5; 32], Some(owner));
+        add("revoked", 26, [5; 32], Some(owner));
+        add("other team", 21, [5; 32], Some([8; 32]));
+        add("his own", 22, [5; 32], None);
+        store.record_open("burned").unwrap();
+        store.revoke("revoked").unwrap();
+        let ids = |since, now, limit| -> Vec<String> {
+            store
+                .team_envelopes(&owner, since, now, limit)
+                .unwrap()
+                .into_iter()
+                .map(|e| e.id)
+                .collect()
+        };
+        assert_eq!(ids(0, 50, 10), ["bills", "bills-2", "owners"]);
+        assert_eq!(ids(0, 50, 2), ["bills", "bills-2"]);
+        assert_eq!(ids(21, 50, 10), ["owners"]);
+        assert_eq!(ids(30, 50, 10), ["owners"], "since is inclusive");
+        assert_eq!(ids(u64::MAX, 50, 10), Vec::<String>::new());
+        assert_eq!(ids(0, 100, 10), Vec::<String>::new(), "expired");
+        let first = &store.team_envelopes(&owner, 0, 50, 1).unwrap()[0];
+        assert_eq!(
+            (first.uploaded_at, first.expires_at, first.uploader),
+            (20, 100, [5; 32])
+        );
         std::fs::remove_dir_all(dir).unwrap();
     }
 
@@ -963,6 +1282,11 @@ mod tests {
         upgrades_in_place(2);
     }
 
+    #[test]
+    fn a_version_3_database_upgrades_in_place_with_its_rosters_and_uploaders_intact() {
+        upgrades_in_place(3);
+    }
+
     /// Opens a database of schema version `from`, holding envelopes, a sender and (from
     /// version 2) a reply, and checks that all of it is there after the upgrade.
     fn upgrades_in_place(from: usize) {
@@ -995,6 +1319,23 @@ mod tests {
                     "INSERT INTO replies (id, envelope_id, body, body_hash, received_at)
                      VALUES ('r0', 'kept', x'7265706c79', ?1, 20)",
                     params![[4u8; 32].as_slice()],
+                )
+                .unwrap();
+            }
+            if from >= 3 {
+                old.execute(
+                    "INSERT INTO rosters (owner_key, bytes, stored_at) VALUES (?1, x'7633', 5)",
+                    params![[8u8; 32].as_slice()],
+                )
+                .unwrap();
+                old.execute(
+                    "INSERT INTO envelopes (id, body, size, created_at, expires_at, manage_hash,
+                     uploader, team_owner) VALUES ('team', x'61', 1, 20, 100, ?1, ?2, ?3)",
+                    params![
+                        [1u8; 32].as_slice(),
+                        [5u8; 32].as_slice(),
+                        [8u8; 32].as_slice()
+                    ],
                 )
                 .unwrap();
             }
@@ -1039,12 +1380,25 @@ mod tests {
             ReplyInsert::Stored
         );
         assert!(store.put_roster(None, roster([9; 32], b"v1")).unwrap());
+        assert_eq!(
+            store
+                .put_membership(&[5; 32], team_file([9; 32], b"v1", b"m"))
+                .unwrap(),
+            TeamFilePut::Written
+        );
+        if from >= 3 {
+            assert_eq!(store.roster(&[8; 32]).unwrap().unwrap(), b"v3");
+            let listed = store.team_envelopes(&[8; 32], 0, 50, 10).unwrap();
+            let ids: Vec<&str> = listed.iter().map(|e| e.id.as_str()).collect();
+            assert_eq!(ids, ["team"], "a version 3 team envelope is listed");
+        }
         drop(store);
 
         // Opening an up-to-date database changes nothing.
         let store = SqliteStore::open(&dir).unwrap();
         assert_eq!(store.replies("kept").unwrap().len(), old_replies + 1);
         assert_eq!(store.roster(&[9; 32]).unwrap().unwrap(), b"v1");
+        assert_eq!(store.membership(&[9; 32], &[5; 32]).unwrap().unwrap(), b"m");
         drop(store);
         assert_eq!(user_version(&dir), MIGRATIONS.len() as i64);
 

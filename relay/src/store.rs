@@ -158,6 +158,43 @@ pub struct NewRoster {
     pub stored_at: u64,
 }
 
+/// A file the owner publishes for its team (SPEC §3.8), already checked by the caller against
+/// the stored roster `roster` it was taken from: a member's membership, or an archive-key file.
+pub struct TeamFile<'a> {
+    /// The owner's Ed25519 key.
+    pub owner_key: [u8; 32],
+    /// The stored roster's bytes that the file was checked against.
+    pub roster: &'a [u8],
+    /// The file, byte for byte.
+    pub bytes: Vec<u8>,
+    /// Seconds since the Unix epoch.
+    pub stored_at: u64,
+}
+
+/// What storing a [`TeamFile`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TeamFilePut {
+    /// Stored, new or replacing other bytes, durable before returning.
+    Written,
+    /// The same bytes were already stored.
+    Unchanged,
+    /// The owner's stored roster is no longer the one checked against: nothing stored.
+    RosterChanged,
+}
+
+/// An envelope of a team, as listed for its readers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TeamEnvelope {
+    /// See [`NewEnvelope::id`].
+    pub id: String,
+    /// See [`NewEnvelope::created_at`].
+    pub uploaded_at: u64,
+    /// See [`NewEnvelope::expires_at`].
+    pub expires_at: u64,
+    /// See [`NewEnvelope::uploader`].
+    pub uploader: [u8; 32],
+}
+
 /// A storage failure (the message names no id, token or content).
 #[derive(Debug)]
 pub struct StoreError(pub String);
@@ -212,11 +249,41 @@ pub trait Store: Send + Sync + 'static {
     /// Replaces the owner's roster with `roster` if the stored one is still `previous` (`None`:
     /// none stored), in one atomic step, durable before returning; returns false, storing
     /// nothing, if another roster was stored meanwhile. Every member key it lists is
-    /// remembered for the owner, also after a later roster drops it.
+    /// remembered for the owner, also after a later roster drops it; the stored memberships of
+    /// members it no longer lists are deleted.
     fn put_roster(&self, previous: Option<&[u8]>, roster: NewRoster) -> StoreResult<bool>;
     /// The current rosters, of owners still on the allow-list, that list or once listed this
     /// key as a member: at most [`MAX_TEAMS_PER_MEMBER`], in a stable order.
     fn rosters_of_member(&self, key: &[u8; 32]) -> StoreResult<Vec<Vec<u8>>>;
+    /// Every stored roster, by owner key, for the operator.
+    fn rosters(&self) -> StoreResult<Vec<Vec<u8>>>;
+    /// Stores the membership of the member with key `member_key` (the owner's own too) if the
+    /// owner's stored roster is still `file.roster`, replacing that member's earlier one, in
+    /// one atomic step. [`Store::put_roster`] drops those of members its roster no longer
+    /// lists.
+    fn put_membership(&self, member_key: &[u8; 32], file: TeamFile<'_>)
+        -> StoreResult<TeamFilePut>;
+    /// The stored membership of this member (or of the owner itself) in the owner's team.
+    fn membership(
+        &self,
+        owner_key: &[u8; 32],
+        member_key: &[u8; 32],
+    ) -> StoreResult<Option<Vec<u8>>>;
+    /// Stores the archive-key file of `epoch` if the owner's stored roster is still
+    /// `file.roster`, replacing an earlier one of that epoch, in one atomic step.
+    fn put_archive_key(&self, epoch: u32, file: TeamFile<'_>) -> StoreResult<TeamFilePut>;
+    /// The owner's archive-key files of the `limit` newest epochs, oldest epoch first.
+    fn archive_keys(&self, owner_key: &[u8; 32], limit: usize) -> StoreResult<Vec<(u32, Vec<u8>)>>;
+    /// The active (neither burned nor revoked), unexpired envelopes uploaded by the owner
+    /// itself or through its team at or after `since`, oldest first (then by id): at most
+    /// `limit`.
+    fn team_envelopes(
+        &self,
+        owner_key: &[u8; 32],
+        since: u64,
+        now: u64,
+        limit: usize,
+    ) -> StoreResult<Vec<TeamEnvelope>>;
 }
 
 /// The most teams whose rosters are read for one member's upload.
