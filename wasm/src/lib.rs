@@ -19,6 +19,7 @@ mod replies;
 mod results;
 mod seal;
 mod streams;
+mod team;
 
 #[cfg(test)]
 mod tests;
