@@ -168,6 +168,11 @@ pub struct SealOptions {
     /// ASCII-armored output instead of binary.
     #[tsify(optional)]
     pub armor: Option<bool>,
+    /// The sender's owner-signed team membership, to send as a member of a business: the
+    /// envelope carries it, and the team's archive key can read it.
+    #[tsify(optional, type = "Uint8Array")]
+    #[serde(default)]
+    pub membership: Option<serde_bytes::ByteBuf>,
 }
 
 impl SealOptions {
@@ -188,9 +193,15 @@ impl SealOptions {
                 Some(sealbill::LinkRequest::WithPassphrase(passphrase(&p)?))
             }
         };
+        let membership = o
+            .membership
+            .map(|m| sealbill::Membership::verify(&m))
+            .transpose()
+            .map_err(js_error)?;
         Ok(sealbill::SealOptions {
             recipients,
             link,
+            membership,
             encoding: if o.armor == Some(true) {
                 sealbill::age::Encoding::Armored
             } else {
@@ -201,11 +212,12 @@ impl SealOptions {
     }
 }
 
-/// How to open: `expectSender` pins the sender's fingerprint.
+/// How to open: `expectSender` pins the business's fingerprint (the sender's, or the owner's
+/// when a team member sent it).
 #[derive(Tsify, Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OpenOptions {
-    /// The fingerprint the sender must have (eight groups of five digits).
+    /// The fingerprint the business must have (eight groups of five digits).
     #[tsify(optional)]
     pub expect_sender: Option<String>,
     /// The link's passphrase, for a link that needs one.

@@ -5,7 +5,7 @@ use serde::Serialize;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::JsValue;
 
-use sealbill::{Card, Document, Error, Manifest, OpenProof};
+use sealbill::{Card, Document, Error, Manifest, Membership, OpenProof};
 
 use crate::errors::{js_error, JsResult};
 
@@ -47,12 +47,56 @@ pub struct OpenedDocument {
     pub data: Option<serde_bytes::ByteBuf>,
 }
 
+/// The team member who sent an envelope for its business, as the owner signed it.
+#[derive(Tsify, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberInfo {
+    /// The member's display name.
+    pub name: String,
+    /// The member's fingerprint.
+    pub fingerprint: String,
+    /// The member's card (`sealbill-card:…`).
+    pub card: String,
+    /// `owner`, `biller` or `accountant`.
+    pub role: String,
+    /// The version of the roster the membership is taken from: keep the newest seen per
+    /// business and refuse older ones (`checkCurrent`).
+    pub roster_version: u64,
+    /// The payment accounts (IBANs) the owner signed; the invoice may name no other.
+    pub accounts: Vec<String>,
+    /// The epoch of the team's archive key.
+    pub archive_epoch: u32,
+}
+
+impl MemberInfo {
+    /// What a membership says about its member.
+    pub(crate) fn of(membership: &Membership) -> MemberInfo {
+        let member = membership.member();
+        MemberInfo {
+            name: member.card.name().to_owned(),
+            fingerprint: member.card.fingerprint().to_string(),
+            card: member.card.to_text(),
+            role: member.role.as_str().to_owned(),
+            roster_version: membership.version(),
+            accounts: membership.accounts().to_vec(),
+            archive_epoch: membership.archive().epoch,
+        }
+    }
+}
+
 /// A verified envelope.
 #[derive(Tsify, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Opened {
-    /// Who signed it.
+    /// Who signed it: the business itself, or one of its team members.
     pub sender: Sender,
+    /// The business it comes from, to pin and show: the sender, or the owner of the sender's
+    /// team.
+    pub business: Sender,
+    /// The team member who sent it, when a member sent it for the business.
+    #[tsify(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<MemberInfo>,
     /// The signed invoice id.
     pub invoice_id: String,
     /// The signed issue time, in seconds since the Unix epoch.
@@ -78,6 +122,8 @@ impl Opened {
             .map(|d| serde_bytes::ByteBuf::from(d.data));
         encode(&Opened {
             sender: Sender::of(&manifest.sender),
+            business: Sender::of(manifest.business()),
+            member: manifest.membership.as_ref().map(MemberInfo::of),
             invoice_id: manifest.invoice_id.clone(),
             issued_at: manifest.issued_at,
             recipients: manifest.recipients.iter().map(|r| r.to_string()).collect(),

@@ -827,3 +827,92 @@ fn a_full_backup_round_trips_and_hostile_files_are_refused() {
     assert_eq!(open(&hostile, "backup words"), "LIMIT_EXCEEDED");
     assert_eq!(open(b"sealbill/backup/v9\n", "backup words"), "MALFORMED");
 }
+
+/// The membership bytes of `member` in a fresh roster of `owner`, as a JS array literal.
+fn membership_of(owner: &JsIdentity, member: &JsIdentity, role: sealbill::Role) -> String {
+    let draft = sealbill::RosterDraft {
+        version: 3,
+        issued: 1_600_000_000,
+        members: vec![sealbill::Member {
+            card: member.0.card().clone(),
+            role,
+            valid_from: 1_600_000_000,
+            valid_until: 0,
+        }],
+        accounts: vec!["DE89370400440532013000".into()],
+        archive: sealbill::ArchiveKey::generate(1).entry(),
+    };
+    let roster = draft.sign(&owner.0).unwrap();
+    let membership = roster
+        .membership(&owner.0, &member.0.fingerprint())
+        .unwrap();
+    format!(r#","membership":{:?}"#, membership.to_bytes())
+}
+
+#[wasm_bindgen_test]
+fn a_team_member_seals_for_the_business() {
+    let owner = JsIdentity::generate("Acme GmbH").unwrap();
+    let biller = JsIdentity::generate("Bea Biller").unwrap();
+    let accountant = JsIdentity::generate("Carl Counts").unwrap();
+    let client = JsIdentity::generate("Client SARL").unwrap();
+    let as_biller = membership_of(&owner, &biller, sealbill::Role::Biller);
+    // The membership goes in as bytes; JSON gives an array, so convert it to a Uint8Array.
+    let seal_as = |who: &JsIdentity, extra: &str| {
+        let options = JSON::parse(&format!(
+            r#"{{"invoiceId":"INV-T","recipients":["{}"]{extra}}}"#,
+            client.card()
+        ))
+        .unwrap();
+        let bytes = Uint8Array::from(
+            &Array::from(&get(&options, "membership"))
+                .iter()
+                .map(|b| b.as_f64().unwrap() as u8)
+                .collect::<Vec<u8>>()[..],
+        );
+        Reflect::set(&options, &"membership".into(), &bytes).unwrap();
+        seal_js(who, invoice(), Ts::new_unchecked(options))
+    };
+    let sealed = js(seal_as(&biller, &as_biller));
+    let pin = json(&format!(r#"{{"expectSender":"{}"}}"#, owner.fingerprint()));
+    let opened = js(open_js(&client, &envelope(&sealed), Some(pin)));
+    let business = get(&opened, "business");
+    assert_eq!(
+        get(&business, "fingerprint").as_string(),
+        Some(owner.fingerprint())
+    );
+    let member = get(&opened, "member");
+    assert_eq!(get(&member, "role").as_string().as_deref(), Some("biller"));
+    assert_eq!(
+        get(&member, "fingerprint").as_string(),
+        Some(biller.fingerprint())
+    );
+    assert_eq!(get(&member, "rosterVersion").as_f64(), Some(3.0));
+    // Pinning the biller instead of the business fails; so does sending as the wrong role or
+    // with someone else's membership, or with bytes that are no membership.
+    let pin = json(&format!(r#"{{"expectSender":"{}"}}"#, biller.fingerprint()));
+    assert_eq!(
+        code(open_js(&client, &envelope(&sealed), Some(pin))),
+        "UNEXPECTED_SENDER"
+    );
+    let as_accountant = membership_of(&owner, &accountant, sealbill::Role::Accountant);
+    assert_eq!(
+        code(seal_as(&accountant, &as_accountant)),
+        "ROLE_CANNOT_SEND"
+    );
+    assert_eq!(code(seal_as(&client, &as_biller)), "NOT_A_MEMBER");
+    assert_eq!(
+        code(seal_as(&biller, r#","membership":[1,2,3]"#)),
+        "MALFORMED"
+    );
+    // A business without a team: the business is the sender, and there is no member.
+    let opened = js(open_js(
+        &client,
+        &envelope(&seal_for(&owner, &[client.card()], "")),
+        None,
+    ));
+    assert_eq!(
+        get(&get(&opened, "business"), "fingerprint").as_string(),
+        Some(owner.fingerprint())
+    );
+    assert!(get(&opened, "member").is_undefined());
+}
