@@ -19,6 +19,9 @@ use crate::age::{self, Encoding, FileKey, Header, Recipient, Stanza, StreamEncry
 use crate::backup::{seal_plaintext, BackupWriter, EntryKind};
 use crate::card::Card;
 use crate::identity::Identity;
+use crate::joining::{
+    TeamInvitation, JOIN_REQUEST_CONTEXT, JOIN_REQUEST_PREFIX, TEAM_INVITATION_PREFIX,
+};
 use crate::kdf::KdfParams;
 use crate::keystore::PasskeyFactor;
 use crate::manifest::{DocumentEntry, Manifest};
@@ -33,6 +36,7 @@ use crate::roster::{
     RosterDraft,
 };
 use crate::seal::{seal, Document, LinkRequest, SealOptions};
+use crate::wire::Writer;
 
 const INVOICE_ID: &str = "INV-2026-0042";
 const ISSUED_AT: u64 = 1_795_000_000;
@@ -162,7 +166,11 @@ fn payload(
         membership: None,
     };
     edit(&mut manifest);
-    let manifest = manifest.encode().unwrap();
+    signed_payload(sender, docs, &manifest.encode().unwrap())
+}
+
+/// A payload for `docs` with the manifest bytes `manifest` as they are, signed by `sender`.
+fn signed_payload(sender: &Identity, docs: &[Document], manifest: &[u8]) -> Vec<u8> {
     let mut out = MAGIC.to_vec();
     out.extend_from_slice(&(docs.len() as u16).to_be_bytes());
     for d in docs {
@@ -170,8 +178,8 @@ fn payload(
         out.extend_from_slice(&d.data);
     }
     out.extend_from_slice(&(manifest.len() as u32).to_be_bytes());
-    out.extend_from_slice(&manifest);
-    out.extend_from_slice(&sender.signing_key().sign(&manifest).to_bytes());
+    out.extend_from_slice(manifest);
+    out.extend_from_slice(&sender.signing_key().sign(manifest).to_bytes());
     out
 }
 
@@ -963,6 +971,247 @@ fn team_vectors(p: &Parties) -> Vec<Vector> {
             "an archive-key file holding another key than the one the roster names",
         )
         .body(other),
+    ]
+    .into_iter()
+    .chain(team_envelope_vectors(p, &biller, &accountant, &archive, &v2))
+    .chain(joining_vectors(owner, &biller))
+    .collect()
+}
+
+/// Envelopes of team members (SPEC §3.6 manifest v2): sealed by the biller with its
+/// membership and opened by the client (pinning the business, the owner) and by the archive
+/// key; forged ones that the sender check or the archive rule refuses.
+fn team_envelope_vectors(
+    p: &Parties,
+    biller: &Identity,
+    accountant: &Identity,
+    archive: &ArchiveKey,
+    roster: &Roster,
+) -> Vec<Vector> {
+    let owner = &p.sender;
+    let docs = documents();
+    let of_biller = roster.membership(owner, &biller.fingerprint()).unwrap();
+    let of_accountant = roster.membership(owner, &accountant.fingerprint()).unwrap();
+    let sealed = random::with_seed(b"team-envelope", || {
+        let options = SealOptions {
+            recipients: vec![p.client.recipient()],
+            membership: Some(of_biller.clone()),
+            ..SealOptions::new(INVOICE_ID, ISSUED_AT)
+        };
+        seal(biller, &docs, &options).unwrap()
+    });
+    let env = sealed.envelope;
+    let member = |m: &Membership| {
+        format!(
+            "{} {} {}",
+            m.member().card.fingerprint(),
+            m.member().role.as_str(),
+            m.version()
+        )
+    };
+    // Every team envelope is read by the client, who expects the business (the owner).
+    let envelope = |name: &str, expect: &str, comment: &str| {
+        Vector::new(name, "envelope", expect, comment)
+            .field("seed", seed_hex(&p.client))
+            .field("sender", owner.fingerprint())
+    };
+    let team_opened = |v: Vector| {
+        opened(v, &docs, &sealed.open_proof)
+            .field("business", owner.fingerprint())
+            .field("member", member(&of_biller))
+    };
+    let archived = archive.entry().recipient;
+    // A payload signed by `sender` carrying `membership`, encrypted to `recipients` (listed
+    // in the manifest as they are).
+    let forged = |name: &str,
+                  expect: &str,
+                  comment: &str,
+                  sender: &Identity,
+                  membership: &Membership,
+                  recipients: &[Recipient],
+                  issued_at: u64| {
+        let plain = payload(sender, recipients, &docs, |m| {
+            m.membership = Some(membership.clone());
+            m.issued_at = issued_at;
+        });
+        envelope(name, expect, comment).body(random::with_seed(name.as_bytes(), || {
+            age::encrypt(recipients, &plain, Encoding::Binary).unwrap()
+        }))
+    };
+    let to = |sender: &Identity| [p.client.recipient(), archived, sender.recipient()];
+    // The biller's manifest with one bit of the membership's owner signature flipped: the
+    // membership is the manifest's last field, its signature the last 64 bytes.
+    let recipients = to(biller);
+    let mut manifest = Manifest {
+        sender: biller.card().clone(),
+        recipients: recipients.to_vec(),
+        invoice_id: INVOICE_ID.into(),
+        issued_at: ISSUED_AT,
+        documents: docs
+            .iter()
+            .map(|d| DocumentEntry {
+                name: d.name.clone(),
+                media_type: d.media_type.clone(),
+                size: d.data.len() as u64,
+                sha256: Sha256::digest(&d.data).into(),
+            })
+            .collect(),
+        membership: Some(of_biller.clone()),
+    }
+    .encode()
+    .unwrap();
+    assert!(manifest.ends_with(of_biller.to_bytes()));
+    *manifest.last_mut().unwrap() ^= 0x01;
+    let bad_membership = signed_payload(biller, &docs, &manifest);
+    let expired_at = of_biller.member().valid_until;
+    vec![
+        team_opened(envelope(
+            "team-envelope-client",
+            "ok",
+            "sealed by the biller with its membership (manifest v2) to the client, opened by \
+             the client, who expects the business: the owner, not the biller",
+        ))
+        .body(env.clone()),
+        team_opened(
+            Vector::new(
+                "team-envelope-archive",
+                "envelope",
+                "ok",
+                "the same envelope, opened with the team's archive key (`age identity:`), \
+                 expecting the owner",
+            )
+            .field("age identity", archive.identity().to_bech32().as_str())
+            .field("sender", owner.fingerprint()),
+        )
+        .body(env.clone()),
+        Vector::new(
+            "team-envelope-biller-pinned",
+            "envelope",
+            "UNEXPECTED_SENDER",
+            "the same envelope; the client expects the biller's fingerprint, not the business's",
+        )
+        .field("seed", seed_hex(&p.client))
+        .field("sender", biller.fingerprint())
+        .body(env),
+        forged(
+            "team-envelope-accountant-sends",
+            "ROLE_CANNOT_SEND",
+            "a manifest v2 signed by the accountant, carrying its own membership",
+            accountant,
+            &of_accountant,
+            &to(accountant),
+            ISSUED_AT,
+        ),
+        forged(
+            "team-envelope-expired",
+            "MEMBERSHIP_EXPIRED",
+            "a manifest v2 signed by the biller, issued at its membership's valid until",
+            biller,
+            &of_biller,
+            &to(biller),
+            expired_at,
+        ),
+        forged(
+            "team-envelope-other-sender",
+            "NOT_A_MEMBER",
+            "a manifest v2 signed by another card, carrying the biller's membership",
+            &p.other,
+            &of_biller,
+            &to(&p.other),
+            ISSUED_AT,
+        ),
+        forged(
+            "team-envelope-no-archive",
+            "MALFORMED",
+            "a manifest v2 signed by the biller that does not list the team's archive recipient",
+            biller,
+            &of_biller,
+            &[p.client.recipient(), biller.recipient()],
+            ISSUED_AT,
+        ),
+        envelope(
+            "team-envelope-bad-membership",
+            "BAD_SIGNATURE",
+            "a manifest v2 signed by the biller whose membership has one bit of the owner's \
+             signature flipped",
+        )
+        .body(random::with_seed(b"team-envelope-bad-membership", || {
+            age::encrypt(&recipients, &bad_membership, Encoding::Binary).unwrap()
+        })),
+    ]
+}
+
+/// Joining a team (SPEC §3.8): the owner's invitation to the biller role and the biller's
+/// request to join, in their text forms, and forged ones.
+fn joining_vectors(owner: &Identity, member: &Identity) -> Vec<Vector> {
+    let invitation = TeamInvitation::new(owner, Role::Biller, ISSUED_AT).unwrap();
+    let request = invitation.accept(member).unwrap();
+    let decode = |text: &str, prefix: &str| {
+        age::b64::decode(text.strip_prefix(prefix).unwrap().as_bytes()).unwrap()
+    };
+    let encode = |prefix: &str, bytes: &[u8]| format!("{prefix}{}", age::b64::encode(bytes));
+    let invitation_bytes = decode(&invitation.to_text(), TEAM_INVITATION_PREFIX);
+    // The role byte sits before the 8-byte time and the 64-byte signature.
+    let mut other_role = invitation_bytes.clone();
+    let role_at = other_role.len() - 64 - 8 - 1;
+    assert_eq!(other_role[role_at], Role::Biller.to_byte());
+    other_role[role_at] = Role::Accountant.to_byte();
+    let mut flipped = decode(&request.to_text(), JOIN_REQUEST_PREFIX);
+    *flipped.last_mut().unwrap() ^= 0x01;
+    // The owner's own request to join its team, validly signed by the owner.
+    let mut w = Writer::default();
+    w.bytes16(JOIN_REQUEST_CONTEXT.as_bytes()).unwrap();
+    w.bytes16(&invitation_bytes).unwrap();
+    w.bytes16(&owner.card().to_bytes()).unwrap();
+    let owner_joins = crate::roster::sign(owner, w);
+    let fields = |v: Vector| {
+        v.field("owner", owner.fingerprint())
+            .field("role", Role::Biller.as_str())
+            .field("issued", ISSUED_AT)
+    };
+    let invite = |name: &str, expect: &str, comment: &str| {
+        fields(Vector::new(name, "team-invitation", expect, comment))
+    };
+    let join = |name: &str, expect: &str, comment: &str| {
+        fields(Vector::new(name, "team-join", expect, comment))
+            .field("member", member.fingerprint())
+    };
+    vec![
+        invite(
+            "team-invitation",
+            "ok",
+            "the owner's invitation to the biller role (SPEC §3.8), in its text form",
+        )
+        .body(invitation.to_text()),
+        invite(
+            "team-invitation-bad-signature",
+            "BAD_SIGNATURE",
+            "the same invitation with its role byte changed to accountant",
+        )
+        .body(encode(TEAM_INVITATION_PREFIX, &other_role)),
+        join(
+            "team-join",
+            "ok",
+            "the biller's request to join, answering the invitation, in its text form",
+        )
+        .body(request.to_text()),
+        join(
+            "team-join-bad-signature",
+            "BAD_SIGNATURE",
+            "the same request with one bit of the member's signature flipped",
+        )
+        .body(encode(JOIN_REQUEST_PREFIX, &flipped)),
+        Vector::new(
+            "team-join-owner",
+            "team-join",
+            "MALFORMED",
+            "a request to join, validly signed by the owner, whose member is the owner",
+        )
+        .field("owner", owner.fingerprint())
+        .field("role", Role::Biller.as_str())
+        .field("issued", ISSUED_AT)
+        .field("member", owner.fingerprint())
+        .body(encode(JOIN_REQUEST_PREFIX, &owner_joins)),
     ]
 }
 

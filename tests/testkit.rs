@@ -3,14 +3,14 @@
 //! through the public API: each vector's `expect:` must equal the outcome (`ok` or
 //! [`Error::code`]), natively and, under wasm-bindgen-test, in the wasm build (Node and
 //! Chromium). Envelopes are opened in one call and streamed in pieces, with the same outcome;
-//! replies are read by the sender of the envelope they answer; rosters, memberships and
-//! archive-key files are read as SPEC §3.8 says.
+//! replies are read by the sender of the envelope they answer; rosters, memberships,
+//! archive-key files, team invitations and join requests are read as SPEC §3.8 says.
 
 use sealbill::age::Identity as AgeIdentity;
 use sealbill::{
     open, open_archive_key, open_backup, ArchiveEntry, BackupReader, Card, Error, Fingerprint,
-    Identity, LinkSecret, Member, Membership, OpenProof, Opener, PasskeyFactor, Passphrase, Roster,
-    SignedRequest,
+    Identity, JoinRequest, LinkSecret, Member, Membership, OpenProof, Opener, PasskeyFactor,
+    Passphrase, Roster, SignedRequest, TeamInvitation,
 };
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
@@ -92,6 +92,8 @@ fn run(v: &Vector) -> Result<(), String> {
         "roster" => roster(v),
         "membership" => membership(v),
         "archive-key" => archive_key(v),
+        "team-invitation" => team_invitation(v),
+        "team-join" => team_join(v),
         other => return Err(format!("unknown kind {other}")),
     };
     match (v.field("expect"), result) {
@@ -290,6 +292,37 @@ fn archive_key(v: &Vector) -> Outcome {
     ))
 }
 
+/// The fields of an invitation that a reader must find: `owner:` (fingerprint), `role:` and
+/// `issued:`.
+fn invitation_checks(v: &Vector, invitation: &TeamInvitation) -> Result<(), String> {
+    check(
+        invitation.owner().fingerprint().to_string() == v.field("owner"),
+        "owner fingerprint",
+    )
+    .and(check(invitation.role().as_str() == v.field("role"), "role"))
+    .and(check(
+        invitation.issued().to_string() == v.field("issued"),
+        "issue time",
+    ))
+}
+
+/// A team invitation in its text form.
+fn team_invitation(v: &Vector) -> Outcome {
+    let invitation = TeamInvitation::from_text(v.text())?;
+    Ok(invitation_checks(v, &invitation))
+}
+
+/// A request to join in its text form: its invitation's fields and the `member:` fingerprint.
+fn team_join(v: &Vector) -> Outcome {
+    let request = JoinRequest::from_text(v.text())?;
+    Ok(invitation_checks(v, request.invitation())
+        .and(check(request.role() == request.invitation().role(), "role"))
+        .and(check(
+            request.member().fingerprint().to_string() == v.field("member"),
+            "member fingerprint",
+        )))
+}
+
 /// Reads a reply as the sender of the envelope it answers (`original:`, reopened first).
 fn reply(v: &Vector) -> Outcome {
     let sender = v.identity();
@@ -311,15 +344,18 @@ fn reply(v: &Vector) -> Outcome {
         )))
 }
 
-/// Opens an envelope with the reader of the vector (a seed or a link), in one call and
-/// streamed in pieces; both must agree.
+/// Opens an envelope with the reader of the vector (a seed, a link or an `age identity:`
+/// such as a team's archive key), in one call and streamed in pieces; both must agree. A team
+/// member's envelope also shows its `business:` (the owner's fingerprint) and `member:`
+/// (fingerprint, role and roster version of its membership).
 fn envelope(v: &Vector) -> Outcome {
-    let (reader, link) = match v.get("link") {
-        Some(url) => {
+    let (reader, link) = match (v.get("link"), v.get("age identity")) {
+        (Some(url), _) => {
             let (_, secret) = LinkSecret::parse(url)?;
             (secret.identity(v.passphrase().as_ref())?, Some(secret))
         }
-        None => (v.identity().age_identity().clone(), None),
+        (None, Some(text)) => (AgeIdentity::from_bech32(text).unwrap(), None),
+        (None, None) => (v.identity().age_identity().clone(), None),
     };
     let pin = v.get("sender").map(|f| f.parse::<Fingerprint>().unwrap());
     let readers = [reader];
@@ -352,6 +388,17 @@ fn envelope(v: &Vector) -> Outcome {
     let recipient = v
         .get("recipient")
         .map_or(true, |r| readers[0].to_recipient().to_string() == r);
+    let business = v.get("business").map_or(true, |b| {
+        opened.manifest.business().fingerprint().to_string() == b
+    });
+    let member = opened.manifest.membership.as_ref().map(|m| {
+        format!(
+            "{} {} {}",
+            m.member().card.fingerprint(),
+            m.member().role.as_str(),
+            m.version()
+        )
+    });
     Ok(check(
         opened.manifest.invoice_id == v.field("invoice"),
         "invoice id",
@@ -378,7 +425,9 @@ fn envelope(v: &Vector) -> Outcome {
         opened.open_proof.hash_base64url() == v.field("proof hash"),
         "open proof hash",
     ))
-    .and(check(recipient, "derived recipient")))
+    .and(check(recipient, "derived recipient"))
+    .and(check(business, "business"))
+    .and(check(member.as_deref() == v.get("member"), "member")))
 }
 
 /// Collects revealed documents.
