@@ -31,6 +31,7 @@ use crate::rosters;
 use crate::store::{
     Fetched, Meta, NewEnvelope, NewReply, ReplyInsert, State as EnvelopeState, Store,
 };
+use crate::teams;
 use crate::web;
 
 /// Shared state of the relay.
@@ -625,6 +626,16 @@ pub fn app(state: Arc<AppState>) -> Router {
             "/rosters",
             post(rosters::post_roster).layer(DefaultBodyLimit::max(sealbill::MAX_ROSTER_LEN)),
         )
+        .route(
+            "/rosters/memberships",
+            post(teams::post_membership).layer(DefaultBodyLimit::max(sealbill::MAX_MEMBERSHIP_LEN)),
+        )
+        .route(
+            "/rosters/archive-keys",
+            post(teams::post_archive_key).layer(DefaultBodyLimit::max(teams::MAX_ARCHIVE_KEY_FILE)),
+        )
+        .route("/team", get(teams::get_team))
+        .route("/team/envelopes", get(teams::get_team_envelopes))
         .fallback(api_not_found)
         .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
         .layer(SetResponseHeaderLayer::overriding(

@@ -37,6 +37,9 @@ pub enum Command {
         #[command(subcommand)]
         action: SendersAction,
     },
+    /// List the stored team rosters: owner fingerprint and name, version, issue time, members
+    /// by role, archive-key epoch.
+    Rosters,
     /// Write a consistent snapshot of the store to a file, also while a relay serves from the
     /// same data directory. It holds ciphertext, token hashes and public cards only.
     Backup {

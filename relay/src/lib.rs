@@ -16,6 +16,7 @@ mod rosters;
 pub mod snapshot;
 pub mod sqlite;
 pub mod store;
+mod teams;
 mod web;
 
 pub use api::{app, now, AppState};

@@ -1,5 +1,5 @@
-//! `sealbill-relay`: serves the API and the page, manages the sender allow-list, and takes or
-//! restores snapshots of the store.
+//! `sealbill-relay`: serves the API and the page, manages the sender allow-list, lists the
+//! stored team rosters, and takes or restores snapshots of the store.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use sealbill::{Card, Fingerprint};
+use sealbill::{Card, Fingerprint, Role, Roster};
 use sealbill_relay::config::{Cli, Command, SendersAction, ServeArgs};
 use sealbill_relay::snapshot;
 use sealbill_relay::sqlite::{SqliteStore, SCHEMA_VERSION};
@@ -35,6 +35,7 @@ fn main() -> ExitCode {
         Some(Command::Senders { action }) => {
             open(&cli.data_dir).and_then(|store| senders(&store, action))
         }
+        Some(Command::Rosters) => open(&cli.data_dir).and_then(|store| rosters(&store)),
         Some(Command::Backup { to, force }) => backup(&cli.data_dir, &to, force),
         Some(Command::Restore { from }) => restore(&from, &cli.data_dir),
         None => open(&cli.data_dir).and_then(|store| serve(Arc::new(store), cli.serve)),
@@ -94,6 +95,32 @@ fn senders(store: &SqliteStore, action: SendersAction) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Lists the stored team rosters, one line each.
+fn rosters(store: &SqliteStore) -> Result<(), String> {
+    for bytes in store.rosters().map_err(|e| e.to_string())? {
+        match Roster::verify(&bytes, None) {
+            Ok(roster) => println!("{}", roster_line(&roster)),
+            Err(e) => println!("a stored roster does not verify ({})", e.code()),
+        }
+    }
+    Ok(())
+}
+
+/// One roster as `rosters` lists it.
+fn roster_line(roster: &Roster) -> String {
+    let count = |role: Role| roster.members().iter().filter(|m| m.role == role).count();
+    format!(
+        "{}  {}  version {}, issued {} (Unix time), {} billers, {} accountants, archive epoch {}",
+        roster.owner().fingerprint(),
+        roster.owner().name(),
+        roster.version(),
+        roster.issued(),
+        count(Role::Biller),
+        count(Role::Accountant),
+        roster.archive().epoch
+    )
 }
 
 /// Writes a snapshot of the store (the relay may be serving) and says what it holds.

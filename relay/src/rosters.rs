@@ -11,7 +11,7 @@ use axum::extract::{OriginalUri, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use sealbill::{Error, Roster};
+use sealbill::{Error, Member, Roster};
 use serde_json::json;
 
 use crate::api::{blocking, first_use, now, read_body, target_of, AppState, NOT_A_SENDER};
@@ -19,7 +19,7 @@ use crate::auth;
 use crate::errors::ApiError;
 use crate::store::{Meta, NewRoster};
 
-const NOT_THE_OWNER: ApiError = ApiError::new(
+pub(crate) const NOT_THE_OWNER: ApiError = ApiError::new(
     StatusCode::FORBIDDEN,
     "NOT_THE_OWNER",
     "a roster is stored only by a request signed with its owner's key",
@@ -40,7 +40,7 @@ const NOT_THE_SENDER: ApiError = ApiError::new(
 );
 
 /// The raw Ed25519 key of a roster's owner.
-fn owner_key(roster: &Roster) -> [u8; 32] {
+pub(crate) fn owner_key(roster: &Roster) -> [u8; 32] {
     roster.owner().verifying_key().to_bytes()
 }
 
@@ -105,24 +105,24 @@ pub(crate) async fn post_roster(
 
 /// A stored roster, parsed again: it was verified when stored, so one that no longer verifies
 /// is a storage fault, logged (by its code only) and answered with 500.
-fn reverify(bytes: &[u8]) -> Result<Roster, ApiError> {
+pub(crate) fn reverify(bytes: &[u8]) -> Result<Roster, ApiError> {
     Roster::verify(bytes, None).map_err(|e| {
         tracing::error!(code = e.code(), "a stored roster does not verify");
         ApiError::internal()
     })
 }
 
-/// Whether the member with this key may send under `roster` at `now` (SPEC §3.8), as the
-/// core's error: not listed, a role that cannot send, not yet or no longer valid.
-fn may_send(roster: &Roster, key: &[u8; 32], now: u64) -> Result<(), Error> {
-    let member = roster
+/// The member of `roster` with this key, as the core's error when it lists none.
+fn member_of<'r>(roster: &'r Roster, key: &[u8; 32]) -> Result<&'r Member, Error> {
+    roster
         .members()
         .iter()
         .find(|m| m.card.verifying_key().as_bytes() == key)
-        .ok_or(Error::NotAMember)?;
-    if !member.role.can_send() {
-        return Err(Error::RoleCannotSend);
-    }
+        .ok_or(Error::NotAMember)
+}
+
+/// Whether `member`'s validity holds at `now`, as the core's error.
+fn holds_at(member: &Member, now: u64) -> Result<(), Error> {
     if now < member.valid_from {
         return Err(Error::MembershipNotYetValid);
     }
@@ -132,8 +132,24 @@ fn may_send(roster: &Roster, key: &[u8; 32], now: u64) -> Result<(), Error> {
     Ok(())
 }
 
-/// The 403 for a member refused by [`may_send`], with the core's code.
-fn refused(error: &Error) -> ApiError {
+/// Whether the member with this key may send under `roster` at `now` (SPEC §3.8), as the
+/// core's error: not listed, a role that cannot send, not yet or no longer valid.
+fn may_send(roster: &Roster, key: &[u8; 32], now: u64) -> Result<(), Error> {
+    let member = member_of(roster, key)?;
+    if !member.role.can_send() {
+        return Err(Error::RoleCannotSend);
+    }
+    holds_at(member, now)
+}
+
+/// Whether the member with this key may read the team under `roster` at `now`: every role
+/// reads, while listed and valid.
+pub(crate) fn may_read(roster: &Roster, key: &[u8; 32], now: u64) -> Result<(), Error> {
+    holds_at(member_of(roster, key)?, now)
+}
+
+/// The 403 for a member refused by [`may_send`] or [`may_read`], with the core's code.
+pub(crate) fn refused(error: &Error) -> ApiError {
     let message = match error {
         Error::RoleCannotSend => "this member's role may not send invoices",
         Error::MembershipNotYetValid => "this membership is not valid yet",
@@ -204,10 +220,10 @@ pub(crate) fn check_revoker(
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use sealbill::{ArchiveKey, Identity, Member, Role, RosterDraft};
+    use sealbill::{ArchiveKey, Identity, Role, RosterDraft};
 
     #[test]
-    fn members_may_send_only_with_a_sending_role_inside_their_validity() {
+    fn members_send_with_a_sending_role_and_read_with_any_inside_their_validity() {
         let owner = Identity::generate("Acme").unwrap();
         let people: Vec<Identity> = ["Bill", "Anna", "Old", "Soon"]
             .iter()
@@ -245,6 +261,11 @@ mod tests {
             Err("NOT_A_MEMBER"),
             "the owner is no member"
         );
+        let reads = |who: &Identity, now| may_read(&roster, &key(who), now).map_err(|e| e.code());
+        assert_eq!(reads(&people[1], 250), Ok(()), "an accountant reads");
+        assert_eq!(reads(&people[2], 200), Err("MEMBERSHIP_EXPIRED"));
+        assert_eq!(reads(&people[3], 299), Err("MEMBERSHIP_NOT_YET_VALID"));
+        assert_eq!(reads(&owner, 250), Err("NOT_A_MEMBER"));
         assert_eq!(
             refused(&Error::RoleCannotSend).status,
             StatusCode::FORBIDDEN

@@ -338,7 +338,7 @@ fn drop_unlisted_memberships(tx: &Connection, roster: &NewRoster) -> StoreResult
 /// stored roster is still `file.roster`, in one IMMEDIATE transaction.
 fn put_team_file(
     conn: &mut Connection,
-    file: &TeamFile<'_>,
+    file: &TeamFile,
     slot: &dyn rusqlite::ToSql,
     select: &str,
     upsert: &str,
@@ -718,11 +718,7 @@ impl Store for SqliteStore {
         rows.collect::<Result<Vec<_>, _>>().map_err(err)
     }
 
-    fn put_membership(
-        &self,
-        member_key: &[u8; 32],
-        file: TeamFile<'_>,
-    ) -> StoreResult<TeamFilePut> {
+    fn put_membership(&self, member_key: &[u8; 32], file: TeamFile) -> StoreResult<TeamFilePut> {
         put_team_file(
             &mut self.writer(),
             &file,
@@ -753,7 +749,7 @@ impl Store for SqliteStore {
             .map_err(err)
     }
 
-    fn put_archive_key(&self, epoch: u32, file: TeamFile<'_>) -> StoreResult<TeamFilePut> {
+    fn put_archive_key(&self, epoch: u32, file: TeamFile) -> StoreResult<TeamFilePut> {
         put_team_file(
             &mut self.writer(),
             &file,
@@ -952,10 +948,10 @@ mod tests {
         std::fs::remove_dir_all(dir).unwrap();
     }
 
-    fn team_file<'a>(owner_key: [u8; 32], roster: &'a [u8], bytes: &[u8]) -> TeamFile<'a> {
+    fn team_file(owner_key: [u8; 32], roster: &[u8], bytes: &[u8]) -> TeamFile {
         TeamFile {
             owner_key,
-            roster,
+            roster: roster.to_vec(),
             bytes: bytes.to_vec(),
             stored_at: 10,
         }

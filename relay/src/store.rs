@@ -160,11 +160,11 @@ pub struct NewRoster {
 
 /// A file the owner publishes for its team (SPEC §3.8), already checked by the caller against
 /// the stored roster `roster` it was taken from: a member's membership, or an archive-key file.
-pub struct TeamFile<'a> {
+pub struct TeamFile {
     /// The owner's Ed25519 key.
     pub owner_key: [u8; 32],
     /// The stored roster's bytes that the file was checked against.
-    pub roster: &'a [u8],
+    pub roster: Vec<u8>,
     /// The file, byte for byte.
     pub bytes: Vec<u8>,
     /// Seconds since the Unix epoch.
@@ -261,8 +261,7 @@ pub trait Store: Send + Sync + 'static {
     /// owner's stored roster is still `file.roster`, replacing that member's earlier one, in
     /// one atomic step. [`Store::put_roster`] drops those of members its roster no longer
     /// lists.
-    fn put_membership(&self, member_key: &[u8; 32], file: TeamFile<'_>)
-        -> StoreResult<TeamFilePut>;
+    fn put_membership(&self, member_key: &[u8; 32], file: TeamFile) -> StoreResult<TeamFilePut>;
     /// The stored membership of this member (or of the owner itself) in the owner's team.
     fn membership(
         &self,
@@ -271,7 +270,7 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Option<Vec<u8>>>;
     /// Stores the archive-key file of `epoch` if the owner's stored roster is still
     /// `file.roster`, replacing an earlier one of that epoch, in one atomic step.
-    fn put_archive_key(&self, epoch: u32, file: TeamFile<'_>) -> StoreResult<TeamFilePut>;
+    fn put_archive_key(&self, epoch: u32, file: TeamFile) -> StoreResult<TeamFilePut>;
     /// The owner's archive-key files of the `limit` newest epochs, oldest epoch first.
     fn archive_keys(&self, owner_key: &[u8; 32], limit: usize) -> StoreResult<Vec<(u32, Vec<u8>)>>;
     /// The active (neither burned nor revoked), unexpired envelopes uploaded by the owner
