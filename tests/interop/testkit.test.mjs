@@ -221,10 +221,16 @@ function parseCardText(text) {
   return parseCard(bytes);
 }
 
-/** SPEC §3.6. */
+/**
+ * SPEC §3.6: a manifest v1, or v2 (a team member's: the v1 fields, then `str16(membership)`,
+ * verified as §3.8 says, whose sender check and archive recipient are checked with the rules).
+ */
 function parseManifest(bytes) {
   const r = new Reader(bytes);
-  if (r.str16() !== "sealbill/manifest/v1") fail("MALFORMED", "not a v1 manifest");
+  const context = r.str16();
+  if (context !== "sealbill/manifest/v1" && context !== "sealbill/manifest/v2") {
+    fail("MALFORMED", "not a sealbill manifest");
+  }
   const sender = parseCard(r.bytes16());
   const recipients = [];
   for (let n = r.u16(); n > 0; n--) {
@@ -239,6 +245,7 @@ function parseManifest(bytes) {
   for (let m = r.u16(); m > 0; m--) {
     documents.push({ name: r.str16(), mediaType: r.str16(), size: r.uint(8), sha256: r.raw(32) });
   }
+  const membership = context === "sealbill/manifest/v2" ? readTeam(r.bytes16(), "membership") : undefined;
   r.finish();
   checkText(invoice, 200);
   if (recipients.length < 1 || recipients.length > 256) fail("LIMIT_EXCEEDED", "recipients");
@@ -255,7 +262,13 @@ function parseManifest(bytes) {
     }
     if (documents.slice(0, i).some((e) => e.name === d.name)) fail("MALFORMED", "duplicate name");
   }
-  return { sender, recipients, invoice, issued, documents };
+  if (membership) {
+    checkSender(membership, sender, issued);
+    if (!recipients.includes(membership.archiveRecipient)) fail("MALFORMED", "archive not listed");
+  }
+  // The business a reader pins: the owner of the sender's team, else the sender.
+  const business = membership ? membership.owner : sender;
+  return { sender, recipients, invoice, issued, documents, membership, business };
 }
 
 const MAX_HEADER = 256 * 1024;
@@ -327,9 +340,12 @@ function linkScalar(link, passphrase) {
  * and documents, or throws a Failure.
  */
 async function decryptEnvelope(v) {
+  const ageSecret = (text) => bech32Decode32(text, "age-secret-key-") ?? fail("MALFORMED", "age identity");
   const { scalar, v2 } = v.link
     ? linkScalar(v.link, v.passphrase)
-    : { scalar: identityOf(fromHex(v.seed), "reader").xSecret, v2: false };
+    : v["age identity"] !== undefined
+      ? { scalar: ageSecret(v["age identity"]), v2: false }
+      : { scalar: identityOf(fromHex(v.seed), "reader").xSecret, v2: false };
   const file = v.body;
   const header = ageHeader(file);
   const decrypter = new Decrypter();
@@ -367,7 +383,7 @@ async function decryptEnvelope(v) {
   if (!verifyStrict(signature, manifestBytes, manifest.sender.edKey)) {
     fail("BAD_SIGNATURE", "manifest");
   }
-  if (v.sender && v.sender !== manifest.sender.fingerprint) fail("UNEXPECTED_SENDER", "pin");
+  if (v.sender && v.sender !== manifest.business.fingerprint) fail("UNEXPECTED_SENDER", "pin");
   const reader = ageRecipient(scalar);
   if (!manifest.recipients.includes(reader)) fail("NOT_FOR_YOU", reader);
   if (header.stanzas !== manifest.recipients.length) fail("MALFORMED", "stanza count");
@@ -395,6 +411,10 @@ async function openEnvelope(v) {
     proof: b64url(proof),
     "proof hash": b64url(sha256(proof)),
     recipient: v.recipient === undefined ? undefined : reader,
+    business: v.business === undefined ? undefined : manifest.business.fingerprint,
+    member: manifest.membership?.members.map(
+      (m) => `${m.card.fingerprint} ${m.role} ${manifest.membership.version}`,
+    ),
   };
 }
 
@@ -640,7 +660,21 @@ function readTeamTail(r) {
   const recipient = r.str16();
   const key = bech32Decode32(recipient, "age");
   if (!key || bech32Encode("age", key) !== recipient) fail("MALFORMED", "archive recipient");
-  return { accounts, archive: `${epoch} ${recipient}` };
+  return { accounts, archive: `${epoch} ${recipient}`, archiveRecipient: recipient };
+}
+
+/**
+ * SPEC §3.8: a signed structure of at most `max` bytes (`LIMIT_EXCEEDED`), the signature its
+ * last 64 bytes, starting with `context`; returns a reader after the context, the signed part
+ * and the signature.
+ */
+function splitSigned(bytes, max, context) {
+  if (bytes.length > max) fail("LIMIT_EXCEEDED", "too long");
+  if (bytes.length < 64) fail("MALFORMED", "no signature");
+  const signed = bytes.subarray(0, bytes.length - 64);
+  const r = new Reader(signed);
+  if (r.str16() !== context) fail("MALFORMED", "context");
+  return { r, signed, signature: bytes.subarray(signed.length) };
 }
 
 /**
@@ -649,13 +683,8 @@ function readTeamTail(r) {
  */
 function readTeam(bytes, kind) {
   const roster = kind === "roster";
-  if (bytes.length > (roster ? 294912 : 4096)) fail("LIMIT_EXCEEDED", "too long");
-  if (bytes.length < 64) fail("MALFORMED", "no signature");
-  const signed = bytes.subarray(0, bytes.length - 64);
-  const r = new Reader(signed);
-  if (r.str16() !== (roster ? "sealbill/roster/v1" : "sealbill/membership/v1")) {
-    fail("MALFORMED", "context");
-  }
+  const context = roster ? "sealbill/roster/v1" : "sealbill/membership/v1";
+  const { r, signed, signature } = splitSigned(bytes, roster ? 294912 : 4096, context);
   const version = r.uint(8);
   const issued = r.uint(8);
   const owner = parseCard(r.bytes16());
@@ -669,9 +698,7 @@ function readTeam(bytes, kind) {
   }
   const tail = readTeamTail(r);
   r.finish();
-  if (!verifyStrict(bytes.subarray(signed.length), signed, owner.edKey)) {
-    fail("BAD_SIGNATURE", "owner signature");
-  }
+  if (!verifyStrict(signature, signed, owner.edKey)) fail("BAD_SIGNATURE", "owner signature");
   if (version < 1n) fail("MALFORMED", "version 0");
   for (const [i, m] of members.entries()) {
     if (m.until !== 0n && m.until <= m.from) fail("MALFORMED", "validity");
@@ -719,16 +746,56 @@ function readRoster(v) {
   return teamFields(roster);
 }
 
-/** SPEC §3.8: a membership, then the sender check of `card:` at `at:`. */
-function readMembership(v) {
-  const membership = readTeam(v.body, "membership");
+/** SPEC §3.8, the sender check: may the parsed `card` send for the business at `t`? */
+function checkSender(membership, card, t) {
   const [m] = membership.members;
-  const t = BigInt(v.at);
-  if (parseCardText(v.card).text !== m.card.text) fail("NOT_A_MEMBER", "another card");
+  if (card.text !== m.card.text) fail("NOT_A_MEMBER", "another card");
   if (m.role === "accountant") fail("ROLE_CANNOT_SEND", m.role);
   if (t < m.from) fail("MEMBERSHIP_NOT_YET_VALID", "before valid from");
   if (m.until !== 0n && t >= m.until) fail("MEMBERSHIP_EXPIRED", "at or after valid until");
+}
+
+/** SPEC §3.8: a membership, then the sender check of `card:` at `at:`. */
+function readMembership(v) {
+  const membership = readTeam(v.body, "membership");
+  checkSender(membership, parseCardText(v.card), BigInt(v.at));
   return teamFields(membership);
+}
+
+/** The bytes of a text form: `prefix`, then unpadded standard base64 of at most `max` bytes. */
+function fromTextForm(text, prefix, max) {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith(prefix)) fail("MALFORMED", `no ${prefix} prefix`);
+  const b64 = trimmed.slice(prefix.length);
+  if (b64.length > Math.ceil(max / 3) * 4) fail("LIMIT_EXCEEDED", "too long");
+  const bytes = new Uint8Array(Buffer.from(b64, "base64"));
+  if (Buffer.from(bytes).toString("base64").replace(/=+$/, "") !== b64) {
+    fail("MALFORMED", "not canonical unpadded base64");
+  }
+  return bytes;
+}
+
+/** SPEC §3.8: the owner's invitation to a role (biller or accountant). */
+function readInvitation(bytes) {
+  const { r, signed, signature } = splitSigned(bytes, 1024, "sealbill/team-invitation/v1");
+  const owner = parseCard(r.bytes16());
+  const role = ROLES[Number(r.uint(1))];
+  if (role !== "biller" && role !== "accountant") fail("MALFORMED", "role");
+  const issued = r.uint(8);
+  r.finish();
+  if (!verifyStrict(signature, signed, owner.edKey)) fail("BAD_SIGNATURE", "owner signature");
+  return { owner: owner.fingerprint, role, issued: String(issued) };
+}
+
+/** SPEC §3.8: a member's request to join, answering an invitation, signed by the member. */
+function readJoinRequest(bytes) {
+  const { r, signed, signature } = splitSigned(bytes, 2048, "sealbill/team-join/v1");
+  const invitation = readInvitation(r.bytes16());
+  const member = parseCard(r.bytes16());
+  r.finish();
+  if (!verifyStrict(signature, signed, member.edKey)) fail("BAD_SIGNATURE", "member signature");
+  if (member.fingerprint === invitation.owner) fail("MALFORMED", "the owner joins its own team");
+  return { ...invitation, member: [member.fingerprint] };
 }
 
 /** SPEC §3.8: an archive-key file opened by the seed's owner; it must hold the key `archive:` names. */
@@ -802,6 +869,15 @@ async function check(v) {
       for (const [key, value] of Object.entries(got)) {
         assert.deepEqual(value, key === "member" || key === "account" ? v[key] ?? [] : v[key], key);
       }
+      return;
+    }
+    case "team-invitation":
+    case "team-join": {
+      const text = fromUtf8(v.body);
+      const got = v.kind === "team-invitation"
+        ? readInvitation(fromTextForm(text, "sealbill-team-invitation:", 1024))
+        : readJoinRequest(fromTextForm(text, "sealbill-team-join:", 2048));
+      for (const [key, value] of Object.entries(got)) assert.deepEqual(value, v[key], key);
       return;
     }
     case "archive-key": {
