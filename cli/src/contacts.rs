@@ -44,16 +44,25 @@ pub fn location(flag: Option<&Path>) -> Option<PathBuf> {
     if let Some(path) = flag {
         return Some(path.to_owned());
     }
-    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    if let Some(path) = var("SEALBILL_CONTACTS") {
+    if let Some(path) = env_var("SEALBILL_CONTACTS") {
         return Some(PathBuf::from(path));
     }
+    Some(config_dir()?.join("contacts.txt"))
+}
+
+/// A non-empty environment variable.
+pub fn env_var(name: &str) -> Option<std::ffi::OsString> {
+    std::env::var_os(name).filter(|v| !v.is_empty())
+}
+
+/// `$XDG_CONFIG_HOME/sealbill`, else `~/.config/sealbill`; `None` when neither is set.
+pub fn config_dir() -> Option<PathBuf> {
     // The XDG base directory spec ignores relative paths.
-    let config = var("XDG_CONFIG_HOME")
+    let config = env_var("XDG_CONFIG_HOME")
         .map(PathBuf::from)
         .filter(|p| p.is_absolute())
-        .or_else(|| var("HOME").map(|home| PathBuf::from(home).join(".config")))?;
-    Some(config.join("sealbill").join("contacts.txt"))
+        .or_else(|| env_var("HOME").map(|home| PathBuf::from(home).join(".config")))?;
+    Some(config.join("sealbill"))
 }
 
 /// The book's location, or a failure that says how to give one.

@@ -4,6 +4,7 @@ use std::fmt;
 use std::path::Path;
 
 /// A failure reported as `sealbill: <message>` with exit status 1.
+#[derive(Debug)]
 pub struct Failure(String);
 
 impl Failure {

@@ -9,7 +9,10 @@ mod failure;
 mod inputs;
 mod invoice;
 mod passphrase;
+mod payment;
+mod seen;
 mod staging;
+mod team;
 mod timefmt;
 
 use std::fs::File;
@@ -75,6 +78,10 @@ enum Command {
         /// The envelope's invoice id (default: the invoice number, BT-1).
         #[arg(long)]
         id: Option<String>,
+        /// Send for a team: the membership file the owner gave you. The envelope carries it,
+        /// is also sealed to the team's archive, and may name only the owner's bank accounts.
+        #[arg(long, value_name = "FILE")]
+        membership: Option<PathBuf>,
         /// The invoice: a JSON invoice object (built into UBL) or a UBL 2.1 XML file (sealed as
         /// it is). Either must pass the EN 16931 and Peppol BIS 3 rules.
         invoice: PathBuf,
@@ -87,7 +94,8 @@ enum Command {
         /// Your identity file (sealbill or plain age).
         #[arg(short, long)]
         identity: PathBuf,
-        /// Refuse the envelope unless this fingerprint signed it.
+        /// Refuse the envelope unless it comes from this business: the fingerprint of its
+        /// signer, or of the team owner whose member signed it.
         #[arg(long, value_name = "FINGERPRINT")]
         expect_sender: Option<String>,
         /// The envelope.
@@ -113,6 +121,16 @@ enum Command {
     Backup {
         #[command(subcommand)]
         command: BackupCommand,
+    },
+    /// A business's team: the owner invites billers and accountants, signs the team roster
+    /// and seals the archive key to every member (the owner's files: --team DIR, else
+    /// $SEALBILL_TEAM, else $XDG_CONFIG_HOME/sealbill/team, else ~/.config/sealbill/team).
+    Team {
+        /// The owner's team directory.
+        #[arg(long, global = true, value_name = "DIR")]
+        team: Option<PathBuf>,
+        #[command(subcommand)]
+        command: TeamCommand,
     },
     /// Work with EN 16931 invoices without sealing them.
     Invoice {
@@ -196,6 +214,73 @@ enum BackupCommand {
 }
 
 #[derive(Subcommand)]
+enum TeamCommand {
+    /// (Owner) Invite a member: prints an invitation to send them, and your fingerprint to
+    /// read to them.
+    Invite {
+        /// The owner's identity file: the business.
+        #[arg(short, long)]
+        identity: PathBuf,
+        /// The member's role: biller (sends invoices) or accountant (reads the archive).
+        #[arg(long, value_parser = ["biller", "accountant"])]
+        role: String,
+    },
+    /// Accept an invitation (as the member: shows the business to compare and prints the join
+    /// request for the owner) or a join request (as the owner: adds the member to the roster
+    /// once their fingerprint is confirmed).
+    Accept {
+        /// Your identity file: the member's for an invitation, the owner's for a join request.
+        #[arg(short, long)]
+        identity: PathBuf,
+        /// (Owner) The member's fingerprint as the member read it to you; without it, asks on
+        /// the terminal.
+        #[arg(long, value_name = "FINGERPRINT")]
+        fingerprint: Option<String>,
+        /// (Owner) A bank account (IBAN) invoices may name; repeatable, replaces the list.
+        /// Kept from the previous roster when not given.
+        #[arg(long = "account", value_name = "IBAN")]
+        accounts: Vec<String>,
+        /// A sealbill-team-invitation:… or sealbill-team-join:… text, or a file holding one.
+        offer: String,
+    },
+    /// List the team roster: version, bank accounts, archive epoch and every member.
+    List,
+    /// (Owner) Remove a member: signs the next roster without them and rotates the archive key.
+    Remove {
+        /// The owner's identity file.
+        #[arg(short, long)]
+        identity: PathBuf,
+        /// The member's fingerprint (or a name only one member has).
+        member: String,
+    },
+    /// (Owner) Change roles or the bank accounts in a new signed roster version, or print the
+    /// roster; with --out, write the files the page publishes to the relay (roster.bin,
+    /// memberships/*.bin, archive-keys/N.age).
+    Roster {
+        /// The owner's identity file.
+        #[arg(short, long)]
+        identity: PathBuf,
+        /// Give a member another role: FINGERPRINT=biller or FINGERPRINT=accountant
+        /// (repeatable).
+        #[arg(long = "role", value_name = "FINGERPRINT=ROLE")]
+        roles: Vec<String>,
+        /// The bank accounts (IBANs) invoices may name: repeatable, replaces the list. Only
+        /// the owner changes them.
+        #[arg(long = "account", value_name = "IBAN")]
+        accounts: Vec<String>,
+        /// Take in a roster signed elsewhere (such as on the page): it must be newer than the
+        /// one here.
+        #[arg(long, value_name = "FILE")]
+        import: Option<PathBuf>,
+        /// Write the roster, the memberships and the archive-key files into this directory,
+        /// for the page to publish (POST /api/v1/rosters, /api/v1/rosters/memberships,
+        /// /api/v1/rosters/archive-keys?epoch=N); this tool has no HTTP client.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
 enum InvoiceCommand {
     /// Check a JSON invoice or a UBL/CII file against the EN 16931 and Peppol BIS 3 rules and
     /// list every problem with its rule id (exit status 1 when one is fatal).
@@ -230,9 +315,22 @@ fn run(command: Command, book: Option<&Path>) -> Result<(), Failure> {
             attach,
             armor,
             id,
+            membership,
             invoice,
             output,
-        } => seal(&identity, &to, book, &attach, armor, id, &invoice, &output),
+        } => seal(
+            &identity,
+            &to,
+            book,
+            &attach,
+            armor,
+            SealAs {
+                id,
+                membership: membership.as_deref(),
+            },
+            &invoice,
+            &output,
+        ),
         Command::Open {
             identity,
             expect_sender,
@@ -288,6 +386,7 @@ fn run(command: Command, book: Option<&Path>) -> Result<(), Failure> {
                 passphrase::read(passphrase_file.as_deref(), passphrase::Use::OpenBackup)?,
             ),
         },
+        Command::Team { team, command } => run_team(command, team.as_deref()),
         Command::Invoice {
             command: InvoiceCommand::Check { file },
         } => invoice::check(&file),
@@ -296,6 +395,44 @@ fn run(command: Command, book: Option<&Path>) -> Result<(), Failure> {
             output,
             input,
         } => decrypt(&identity, output.as_deref(), input.as_deref()),
+    }
+}
+
+fn run_team(command: TeamCommand, dir: Option<&Path>) -> Result<(), Failure> {
+    match command {
+        TeamCommand::Invite { identity, role } => team::invite(&identity, &role),
+        TeamCommand::Accept {
+            identity,
+            fingerprint,
+            accounts,
+            offer,
+        } => team::accept(
+            &identity,
+            dir,
+            &offer,
+            &team::Confirmation {
+                fingerprint: fingerprint.as_deref(),
+                accounts: &accounts,
+            },
+        ),
+        TeamCommand::List => team::list(dir),
+        TeamCommand::Remove { identity, member } => team::remove(&identity, dir, &member),
+        TeamCommand::Roster {
+            identity,
+            roles,
+            accounts,
+            import,
+            out,
+        } => team::roster(
+            &identity,
+            dir,
+            &team::RosterChanges {
+                roles: &roles,
+                accounts: &accounts,
+                import: import.as_deref(),
+                out: out.as_deref(),
+            },
+        ),
     }
 }
 
@@ -355,6 +492,14 @@ fn recipients(to: &[String], book: Option<&Path>) -> Result<Vec<age::Recipient>,
     Ok(recipients)
 }
 
+/// Whom and what an envelope is sealed as.
+struct SealAs<'a> {
+    /// `--id`: the envelope's invoice id.
+    id: Option<String>,
+    /// `--membership`: the team membership to send with.
+    membership: Option<&'a Path>,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn seal(
     identity: &Path,
@@ -362,13 +507,23 @@ fn seal(
     book: Option<&Path>,
     attach: &[PathBuf],
     armor: bool,
-    id: Option<String>,
+    seal_as: SealAs<'_>,
     invoice: &Path,
     output: &Path,
 ) -> Result<(), Failure> {
     let sender = inputs::read_identity(identity)?;
+    let issued_at = timefmt::now();
+    let membership = seal_as.membership.map(team::read_membership).transpose()?;
+    if let Some(membership) = &membership {
+        membership
+            .check_sender(sender.card(), issued_at)
+            .map_err(|e| team::explain(e, membership))?;
+    }
     let recipients = recipients(to, book)?;
     let document = invoice::load(invoice)?;
+    if let Some(membership) = &membership {
+        team::check_accounts(membership, &payment::payee_accounts(&document.xml)?)?;
+    }
     let mut infos = vec![DocumentInfo {
         name: document.name.clone(),
         media_type: sealbill_invoice::MEDIA_TYPE.into(),
@@ -388,10 +543,17 @@ fn seal(
         });
         files.push(file);
     }
-    let invoice_id = id.unwrap_or(document.number);
+    let invoice_id = seal_as.id.unwrap_or(document.number);
     let mut staged = staging::Staged::create(output)?;
     let mut out = Vec::with_capacity(2 * PIECE);
     let recipient_count = recipients.len();
+    let team_note = membership.as_ref().map(|m| {
+        format!(
+            " and the team archive of {} (epoch {})",
+            m.owner().name(),
+            m.archive().epoch
+        )
+    });
     let options = SealOptions {
         recipients,
         encoding: if armor {
@@ -399,7 +561,8 @@ fn seal(
         } else {
             age::Encoding::Binary
         },
-        ..SealOptions::new(&invoice_id, timefmt::now())
+        membership,
+        ..SealOptions::new(&invoice_id, issued_at)
     };
     let mut sealer = Sealer::new(&sender, infos, &options, &mut out)?;
     let mut sources: Vec<(Box<dyn Read>, &Path)> =
@@ -419,7 +582,8 @@ fn seal(
     staged.write(&out)?;
     staged.commit()?;
     eprintln!(
-        "Sealed {invoice_id} for {recipient_count} recipient(s) plus yourself into {}",
+        "Sealed {invoice_id} for {recipient_count} recipient(s){} plus yourself into {}",
+        team_note.unwrap_or_default(),
         output.display()
     );
     Ok(())
@@ -464,14 +628,14 @@ fn open(
         Ok(())
     })?;
     let verified = opener.finish(&mut pending, expected.as_ref())?;
-    // The sender is known now, and nothing is written yet: a namesake with another key stops
-    // here unless the user decided otherwise.
-    let sender_status = book
-        .as_ref()
-        .map(|b| b.check_sender(&verified.manifest.sender));
+    // The business is known now (the sender, or the owner of the sender's team), and nothing
+    // is written yet: a namesake with another key stops here unless the user decided
+    // otherwise.
+    let business = verified.manifest.business().clone();
+    let sender_status = book.as_ref().map(|b| b.check_sender(&business));
     if let Some(contacts::Sender::ChangedKey(contact)) = &sender_status {
         if !checks.accept_changed_key {
-            let sender = &verified.manifest.sender;
+            let sender = &business;
             return Err(Failure::new(format!(
                 "refused: the sender calls itself {:?} like your contact {}, but signs with \
                  another key (fingerprint {}, not {}). It may be an impostor: ask {} on the \
@@ -486,6 +650,17 @@ fn open(
             )));
         }
     }
+    // A team member's envelope signed under an older team list than one already seen from
+    // this business is refused: the sender may have been removed since.
+    let mut seen = None;
+    if let Some(membership) = &verified.manifest.membership {
+        if let Some(path) = contacts::location(checks.book) {
+            let known = seen.insert(seen::Seen::load(&seen::location(&path))?);
+            membership
+                .check_current(known.get(&business.fingerprint()))
+                .map_err(|e| team::explain(e, membership))?;
+        }
+    }
     staged.write(&pending)?;
     let mut reveal = verified.reveal;
     staged.read_back(|piece| {
@@ -494,14 +669,32 @@ fn open(
     })?;
     reveal.finish(&mut sink)?;
     let manifest = verified.manifest;
+    // A team member may name only the bank accounts the owner signed.
+    if let Some(membership) = &manifest.membership {
+        let xml = sink.first_document(sealbill_invoice::MAX_XML_LEN)?;
+        team::check_accounts(membership, &payment::payee_accounts(&xml)?)?;
+    }
     let written = sink.commit(&manifest)?;
+    if let (Some(membership), Some(seen)) = (&manifest.membership, &mut seen) {
+        if seen.raise(business.fingerprint(), membership.version()) {
+            seen.save()?;
+        }
+    }
     let sender = &manifest.sender;
     println!(
         "verified: invoice {} from {}",
         manifest.invoice_id,
-        sender.name()
+        business.name()
     );
-    println!("fingerprint: {}", sender.fingerprint());
+    println!("fingerprint: {}", business.fingerprint());
+    if let Some(membership) = &manifest.membership {
+        println!(
+            "sent by: {} ({})",
+            sender.name(),
+            membership.member().role.as_str()
+        );
+        println!("sender fingerprint: {}", sender.fingerprint());
+    }
     println!("issued: {}", timefmt::rfc3339(manifest.issued_at));
     for path in &written {
         println!("wrote: {}", path.display());
@@ -514,7 +707,7 @@ fn open(
     let verified_contact = matches!(&sender_status, Some(contacts::Sender::Known(c)) if c.verified);
     match &sender_status {
         Some(status) => eprintln!("{status}"),
-        None => eprintln!("{}", contacts::Sender::New(sender.to_text())),
+        None => eprintln!("{}", contacts::Sender::New(business.to_text())),
     }
     if expected.is_none() && !verified_contact {
         eprintln!(

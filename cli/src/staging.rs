@@ -3,7 +3,7 @@
 //! staged bytes of an envelope being opened, which hold nothing readable.
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufWriter, Seek, Write};
+use std::io::{BufWriter, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use sealbill::{DocumentSink, Manifest};
@@ -202,6 +202,31 @@ impl DocumentFiles {
     /// Reports the first write error, if any.
     pub fn check(&mut self) -> Result<(), Failure> {
         self.error.take().map_or(Ok(()), Err)
+    }
+
+    /// The first document as staged so far, up to `max` bytes (more is refused): to check the
+    /// invoice before any document gets its name.
+    pub fn first_document(&mut self, max: usize) -> Result<Vec<u8>, Failure> {
+        self.check()?;
+        let Some(staged) = self.staged.first_mut() else {
+            return Ok(Vec::new());
+        };
+        if let Some(file) = &mut staged.file {
+            file.flush()
+                .map_err(|e| Failure::io("cannot write", &staged.temp, &e))?;
+        }
+        let file =
+            File::open(&staged.temp).map_err(|e| Failure::io("cannot read", &staged.temp, &e))?;
+        let mut bytes = Vec::new();
+        file.take(max as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Failure::io("cannot read", &staged.temp, &e))?;
+        if bytes.len() > max {
+            return Err(Failure::new(format!(
+                "the invoice is larger than {max} bytes [LIMIT_EXCEEDED]"
+            )));
+        }
+        Ok(bytes)
     }
 
     /// Renames every staged document to its verified name; refuses to overwrite.

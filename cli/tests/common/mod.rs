@@ -18,11 +18,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub const INVOICE: &[u8] = include_bytes!("../../../invoice/tests/invoices/valid/standard.xml");
 
 /// The binary, with no address book of the machine's user in sight: `XDG_CONFIG_HOME` points
-/// to a directory that does not exist, so tests use `--contacts` or none.
+/// to a directory that does not exist, so tests use `--contacts` (and `--team`) or none.
 pub fn command() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_sealbill"));
     command
         .env_remove("SEALBILL_CONTACTS")
+        .env_remove("SEALBILL_TEAM")
         .env("XDG_CONFIG_HOME", "/nonexistent/sealbill-test-config");
     command
 }

@@ -1,0 +1,70 @@
+//! The payee accounts of an invoice (BT-84), which a team member's invoice may name only when
+//! the owner signed them (SPEC §3.8).
+
+use en16931::invoice::PaymentMeans;
+
+use crate::failure::Failure;
+
+/// Every payee account identifier (BT-84) of a UBL invoice, as written: one per
+/// `cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID`, of every `cac:PaymentMeans`.
+///
+/// A payment account the reader could not take into its model (an account beside a card or a
+/// mandate, a second kind of payment means) is refused rather than left unchecked.
+pub fn payee_accounts(xml: &[u8]) -> Result<Vec<String>, Failure> {
+    let read = en16931_formats::read(xml).map_err(|e| {
+        Failure::new(format!(
+            "the invoice's payment accounts cannot be read: {e} [MALFORMED]"
+        ))
+    })?;
+    if let Some(entry) = read.entries.iter().find(|e| {
+        e.path.ends_with("PaymentMeans")
+            || e.path.contains("PayeeFinancialAccount")
+            || e.path.contains("PaymentMeans/CardAccount")
+            || e.path.contains("PaymentMeans/PaymentMandate")
+    }) {
+        return Err(Failure::new(format!(
+            "the invoice's payment means hold something that cannot be checked against the \
+             team's bank accounts ({}: {}); send one kind of payment means \
+             [ACCOUNT_NOT_ALLOWED]",
+            entry.path, entry.message
+        )));
+    }
+    let mut accounts = Vec::new();
+    if let Some(PaymentMeans::CreditTransfer(transfers)) =
+        read.invoice.payment.as_ref().and_then(|p| p.means.as_ref())
+    {
+        for transfer in transfers {
+            match &transfer.account_identifier {
+                Some(id) => accounts.push(id.clone()),
+                // BR-50: a credit transfer names its account; one that does not is refused,
+                // as it cannot be checked.
+                None => accounts.push(String::new()),
+            }
+        }
+    }
+    Ok(accounts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::payee_accounts;
+
+    const INVOICE: &str = include_str!("../../invoice/tests/invoices/valid/standard.xml");
+
+    #[test]
+    fn every_payee_account_is_found() {
+        let accounts = payee_accounts(INVOICE.as_bytes()).unwrap();
+        assert_eq!(accounts.len(), 1);
+        let iban = accounts.first().unwrap().clone();
+        // A second cac:PaymentMeans with another account is found too.
+        let start = INVOICE.find("<cac:PaymentMeans>").unwrap();
+        let end = INVOICE.find("</cac:PaymentMeans>").unwrap() + "</cac:PaymentMeans>".len();
+        let means = &INVOICE[start..end];
+        let second = means.replace(&iban, "GB82WEST12345698765432");
+        let doubled = INVOICE.replacen(means, &format!("{means}\n    {second}"), 1);
+        assert_eq!(
+            payee_accounts(doubled.as_bytes()).unwrap(),
+            [iban.as_str(), "GB82WEST12345698765432"]
+        );
+    }
+}
