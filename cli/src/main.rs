@@ -80,6 +80,8 @@ enum Command {
         id: Option<String>,
         /// Send for a team: the membership file the owner gave you. The envelope carries it,
         /// is also sealed to the team's archive, and may name only the owner's bank accounts.
+        /// The owner's own membership is taken from the team directory ($SEALBILL_TEAM, else
+        /// the default place) when that team is the sender's.
         #[arg(long, value_name = "FILE")]
         membership: Option<PathBuf>,
         /// The invoice: a JSON invoice object (built into UBL) or a UBL 2.1 XML file (sealed as
@@ -513,7 +515,10 @@ fn seal(
 ) -> Result<(), Failure> {
     let sender = inputs::read_identity(identity)?;
     let issued_at = timefmt::now();
-    let membership = seal_as.membership.map(team::read_membership).transpose()?;
+    let membership = match seal_as.membership {
+        Some(path) => Some(team::read_membership(path)?),
+        None => team::own_membership(&sender)?,
+    };
     if let Some(membership) = &membership {
         membership
             .check_sender(sender.card(), issued_at)

@@ -871,6 +871,30 @@ fn import(team: &TeamDir, owner: &Identity, file: &Path) -> Result<(), Failure> 
     Ok(())
 }
 
+/// The owner's own membership, when `sender` owns the team of the team directory (`--team`
+/// is not given to `seal`: `$SEALBILL_TEAM` or the default place): once a business has a
+/// team, the owner's envelopes carry it too, so that they reach the archive (SPEC §3.8).
+pub fn own_membership(sender: &Identity) -> Result<Option<Membership>, Failure> {
+    let Ok(team) = TeamDir::at(None) else {
+        return Ok(None);
+    };
+    let path = team.membership_path(&sender.fingerprint());
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let membership = read_membership(&path)?;
+    if membership.owner() != sender.card() || membership.member().role != Role::Owner {
+        return Ok(None);
+    }
+    eprintln!(
+        "note: you own the team in {}: the envelope carries your membership (roster version \
+         {}) and also goes to the team archive.",
+        team.root.display(),
+        membership.version()
+    );
+    Ok(Some(membership))
+}
+
 /// Explains a core error of the team checks in plain words, with its code.
 pub fn explain(err: Error, membership: &Membership) -> Failure {
     let business = membership.owner().name();
@@ -909,15 +933,21 @@ pub fn explain(err: Error, membership: &Membership) -> Failure {
 pub fn check_accounts(membership: &Membership, ibans: &[String]) -> Result<(), Failure> {
     for iban in ibans {
         if membership.check_accounts(&[iban.as_str()]).is_err() {
+            let signed = if membership.accounts().is_empty() {
+                "none".to_owned()
+            } else {
+                membership.accounts().join(", ")
+            };
+            let hint = if membership.member().role == Role::Owner {
+                "; as the owner, add it with `sealbill team roster --account IBAN` (every \
+                 account at once)"
+            } else {
+                ""
+            };
             return Err(Failure::new(format!(
                 "the IBAN {iban:?} is not one the owner of {} signed; only the owner can change \
-                 the business's bank accounts (signed: {}) [ACCOUNT_NOT_ALLOWED]",
+                 the business's bank accounts (signed: {signed}){hint} [ACCOUNT_NOT_ALLOWED]",
                 membership.owner().name(),
-                if membership.accounts().is_empty() {
-                    "none".to_owned()
-                } else {
-                    membership.accounts().join(", ")
-                }
             )));
         }
     }

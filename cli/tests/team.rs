@@ -546,3 +546,74 @@ fn the_roster_is_written_out_for_publishing() {
     let opened = b.open_ok(&envelope);
     assert_eq!(field(&opened, "sent by"), "Acme GmbH (owner)");
 }
+
+#[test]
+fn an_envelope_naming_an_account_the_owner_did_not_sign_is_refused_when_opening() {
+    let b = Business::new();
+    let bea = Party::new(&b.tmp, "Bea Biller");
+    let membership = b.join(&bea, "biller");
+    let membership = sealbill::Membership::verify(&std::fs::read(membership).unwrap()).unwrap();
+    // A biller whose own tool does not check the accounts (the library alone) seals an
+    // invoice paying into another account; the core cannot see IBANs, the reader must.
+    let changed = String::from_utf8(INVOICE.to_vec())
+        .unwrap()
+        .replace(INVOICE_IBAN, "GB82WEST12345698765432");
+    let documents = [sealbill::Document {
+        name: "invoice.xml".into(),
+        media_type: "application/xml".into(),
+        data: changed.into_bytes(),
+    }];
+    let options = sealbill::SealOptions {
+        recipients: vec![b.client.library().recipient()],
+        membership: Some(membership),
+        ..sealbill::SealOptions::new("2026-0042", 1_900_000_000)
+    };
+    let sealed = sealbill::seal(&bea.library(), &documents, &options).unwrap();
+    let envelope = b.tmp.write("forged.age", &sealed.envelope);
+    b.open_fails(&envelope, &["[ACCOUNT_NOT_ALLOWED]"]);
+    // The refused envelope did not count as a roster version seen.
+    assert!(!Path::new(&b.tmp.path("client-book/contacts.rosters.txt")).exists());
+}
+
+#[test]
+fn the_owner_seals_with_its_own_membership_once_it_has_a_team() {
+    let b = Business::new();
+    let bea = Party::new(&b.tmp, "Bea Biller");
+    b.join(&bea, "biller");
+    let seal_with_team = |who: &Party| {
+        let out = b.tmp.fresh("envelope");
+        let result = common::command()
+            .env("SEALBILL_TEAM", &b.team)
+            .args([
+                "seal",
+                "-i",
+                &who.file,
+                "--to",
+                &b.client_card,
+                &b.invoice,
+                "-o",
+                &out,
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            result.status.success(),
+            "{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        (out, String::from_utf8(result.stderr).unwrap())
+    };
+    // The owner's envelope carries its membership: the business is shown as the sender.
+    let (envelope, stderr) = seal_with_team(&b.owner);
+    assert!(stderr.contains("you own the team"), "{stderr}");
+    assert!(stderr.contains("team archive"), "{stderr}");
+    let opened = b.open_ok(&envelope);
+    assert_eq!(field(&opened, "sent by"), "Acme GmbH (owner)");
+    // A member sealing without --membership sends as themselves, not for the business.
+    let (envelope, stderr) = seal_with_team(&bea);
+    assert!(!stderr.contains("team"), "{stderr}");
+    let dir = b.tmp.fresh("opened");
+    let opened = ok(&["open", "-i", &b.client.file, &envelope, "-o", &dir]);
+    assert_eq!(field(&opened, "fingerprint"), bea.fingerprint);
+    assert!(!opened.contains("sent by"), "{opened}");
+}
