@@ -177,6 +177,15 @@ impl TeamDir {
     /// owner's. A roster older than one already signed here is refused (`STALE_ROSTER`).
     pub fn current(&self, owner: Option<&Identity>) -> Result<Option<Roster>, Failure> {
         let Some(roster) = self.read_current(owner)? else {
+            // Starting again at version 1 would reuse versions that clients already saw.
+            if let Some(signed) = self.any_signed()? {
+                return Err(Failure::new(format!(
+                    "{} is missing, but rosters were signed here before; restore the newest \
+                     with `sealbill team roster --import {}`",
+                    self.roster_path().display(),
+                    signed.display()
+                )));
+            }
             return Ok(None);
         };
         let path = self.roster_path();
@@ -226,6 +235,25 @@ impl TeamDir {
 
     fn history_path(&self, version: u64) -> PathBuf {
         self.root.join(HISTORY_DIR).join(format!("{version}.bin"))
+    }
+
+    /// A roster file signed here before (the one of the highest version), if there is one.
+    fn any_signed(&self) -> Result<Option<PathBuf>, Failure> {
+        let dir = self.root.join(HISTORY_DIR);
+        let read = match std::fs::read_dir(&dir) {
+            Ok(read) => read,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Failure::io("cannot read", &dir, &e)),
+        };
+        Ok(read
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let version: u64 = name.strip_suffix(".bin")?.parse().ok()?;
+                Some((version, e.path()))
+            })
+            .max_by_key(|(version, _)| *version)
+            .map(|(_, path)| path))
     }
 
     /// Every roster of `owner` signed here, oldest first.

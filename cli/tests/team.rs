@@ -500,6 +500,13 @@ fn an_older_roster_is_not_taken_back() {
     // The same for version 1 copied back over the current roster.
     std::fs::copy(&old, b.path("roster.bin")).unwrap();
     assert_fails(&b.team(&["list"]), &["[STALE_ROSTER]"]);
+    // A missing roster file does not start the team again at version 1.
+    std::fs::remove_file(b.path("roster.bin")).unwrap();
+    assert_fails(&b.team(&["list"]), &["--import"]);
+    assert_fails(
+        &b.team(&["roster", "-i", &b.owner.file, "--account", OTHER_IBAN]),
+        &["--import"],
+    );
     // Importing the newest one restores the directory.
     b.team_ok(&[
         "roster",
