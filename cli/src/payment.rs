@@ -24,8 +24,8 @@ pub fn payee_accounts(xml: &[u8]) -> Result<Vec<String>, Failure> {
     }) {
         return Err(Failure::new(format!(
             "the invoice's payment means hold something that cannot be checked against the \
-             team's bank accounts ({}: {}); send one kind of payment means \
-             [ACCOUNT_NOT_ALLOWED]",
+             team's bank accounts ({}: {}); a team's invoice names each account once, as \
+             credit transfers only [ACCOUNT_NOT_ALLOWED]",
             entry.path, entry.message
         )));
     }
@@ -66,5 +66,27 @@ mod tests {
             payee_accounts(doubled.as_bytes()).unwrap(),
             [iban.as_str(), "GB82WEST12345698765432"]
         );
+    }
+
+    /// Payment details that another reader might show but the model does not hold are
+    /// refused rather than left unchecked.
+    #[test]
+    fn accounts_the_model_does_not_hold_are_refused() {
+        const ACCOUNT: &str = "<cbc:ID>DE02120300000000202051</cbc:ID>";
+        let second_id = INVOICE.replacen(
+            ACCOUNT,
+            &format!("{ACCOUNT}<cbc:ID>GB82WEST12345698765432</cbc:ID>"),
+            1,
+        );
+        let card_beside = INVOICE.replacen(
+            "</cac:PayeeFinancialAccount>",
+            "</cac:PayeeFinancialAccount><cac:CardAccount><cbc:PrimaryAccountNumberID>1234\
+             </cbc:PrimaryAccountNumberID><cbc:NetworkID>VISA</cbc:NetworkID></cac:CardAccount>",
+            1,
+        );
+        for xml in [second_id, card_beside] {
+            let err = payee_accounts(xml.as_bytes()).unwrap_err();
+            assert!(err.to_string().contains("[ACCOUNT_NOT_ALLOWED]"), "{err}");
+        }
     }
 }
