@@ -22,8 +22,17 @@ export function indexOf(xml) {
     net: t.taxExclusive, tax: t.vatTotal, total: t.taxInclusive, payable: t.payable };
 }
 
-/** Opens and verifies an envelope the business sent, from its own copy: no relay involved. */
-export const openSent = (identity, envelope) => open(identity, envelope, { expectSender: identity.fingerprint() });
+/**
+ * Opens and verifies an envelope this identity sent, from its own copy: no relay involved. A
+ * team member's envelope names the business (its owner) as well: the signer must be this key.
+ */
+export function openSent(identity, envelope) {
+  const opened = open(identity, envelope);
+  if (opened.sender.fingerprint !== identity.fingerprint()) {
+    throw Object.assign(new Error("this envelope was not signed by your key"), { code: "UNEXPECTED_SENDER" });
+  }
+  return opened;
+}
 
 /**
  * The index of a sent record: the one sealed in its summary, or, for a record kept before

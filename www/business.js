@@ -3,6 +3,7 @@
 
 import { Identity, SealStream, seal, inspectCard, invitationMediaType } from "/pkg/sealbill.js";
 import { $, h, show, say } from "/dom.js";
+import { groupIban } from "/invoice-view.js";
 import * as storage from "/storage.js";
 import * as own from "/own.js";
 import { upload, status as relayStatus, revoke } from "/relay.js";
@@ -14,6 +15,7 @@ import { strength } from "/passphrase.js";
 import { enrolledFor, showSecurity, unlockProblem, unlockStored } from "/passkeys.js";
 import { fileSafe, indexOf, openSent, sentIndex, showSentArchive } from "/archive.js";
 import { firstBackupLink, offerBackup, remind, restoreAny, restoreProblem } from "/backup.js";
+import * as team from "/team.js";
 
 const CHUNK = 64 * 1024;
 let identity;
@@ -54,8 +56,31 @@ function showStrength(input, output) {
   output.dataset.strength = label;
 }
 
+/** The setup form asks for a business of one's own, or for joining one with an invitation. */
+function setupKindChanged() {
+  const joining = $("setup-join").checked;
+  $("join-box").hidden = !joining;
+  $("biz-account-row").hidden = joining;
+  $("biz-iban").required = !joining;
+  $("biz-name-label").textContent = joining ? "Your own name (the business and its clients see it as the sender)" : "Business name";
+  $("biz-legend").textContent = joining ? "The business you join (its details as printed on the invoices you send)"
+    : "Your business (printed on every invoice)";
+}
+
 async function createIdentity(event) {
   event.preventDefault();
+  const joining = $("setup-join").checked;
+  const invitation = $("join-invitation").value.trim();
+  if (joining) {
+    try {
+      team.readInvitation(invitation);
+    } catch (error) {
+      return say(error.message, "error");
+    }
+    if (!$("join-compared")?.checked) {
+      return say("Compare the business's fingerprint with its owner first (by phone or in person), then tick the box.", "error");
+    }
+  }
   const passphrase = $("biz-passphrase").value;
   if (passphrase !== $("biz-passphrase2").value) return say("The two passphrases differ.", "error");
   if (strength(passphrase).label === "Too weak") return say("Choose a longer passphrase: at least 12 characters, better four or more words.", "error");
@@ -66,12 +91,17 @@ async function createIdentity(event) {
     return say("The business name cannot be used: it must be one line of at most 200 bytes, without invisible characters (such as zero-width spaces or direction marks).", "error");
   }
   profile = profileFromSetup();
+  if (joining) profile.iban = "";
   await store(passphrase);
+  $("join-request-box").hidden = !joining;
+  if (joining) $("join-request").value = await team.join(identity, invitation);
   $("created-fingerprint").textContent = identity.fingerprint();
   $("created-card").value = identity.card();
   $("backup-download").replaceChildren(await firstBackupLink(identity, "business", passphrase, { profile }));
   $("setup-form").reset();
-  say("");
+  setupKindChanged();
+  $("join-offer").replaceChildren();
+  say(joining ? "Send your request to join to the business's owner." : "");
   show("created");
 }
 
@@ -105,20 +135,51 @@ async function unlock(event) {
   }
 }
 
+/** Keeps the profile (sealed to this identity) after the owner changed it: its account, say. */
+async function setProfile(next) {
+  profile = next;
+  await storage.updateIdentityInfo("business", { profile: sealToSelf("profile", profile) });
+}
+
+/** What this device's role allows, in the navigation. */
+function applyRole() {
+  const role = team.role();
+  const member = !["solo", "owner"].includes(role);
+  $("nav-new").hidden = !team.maySend();
+  $("nav-contacts").hidden = member;
+  $("nav-archive").hidden = !team.readsArchive();
+  $("whoami").textContent = member && team.businessName()
+    ? `${identity.name} (${role}) for ${team.businessName()} · ${identity.fingerprint()}`
+    : `${identity.name} · ${identity.fingerprint()}`;
+  document.body.dataset.role = role;
+}
+
 async function enterApp() {
   profile = openOwn((await storage.identityInfo("business")).profile);
+  await team.startTeam(identity, { profile: () => profile, setProfile });
   $("nav").hidden = false;
-  $("whoami").textContent = `${identity.name} · ${identity.fingerprint()}`;
+  applyRole();
   say("");
   await newInvoice();
-  await checkReplies(identity);
+  if (!["biller", "accountant", "pending", "removed"].includes(team.role())) await checkReplies(identity);
   await remind("business");
 }
 
+/** The profile the form's invoice names: a member's names the business and an owner-signed account. */
+const formProfile = () => team.invoiceProfile(profile, $("inv-account").value || undefined);
+
 async function newInvoice() {
+  if (!team.maySend()) {
+    if (team.readsArchive()) await team.showArchive();
+    else await team.showTeam();
+    return;
+  }
   const sent = (await storage.all("sent")).filter((r) => r.kind !== "invitation").length;
   resetForm(`${new Date().getFullYear()}-${String(sent + 1).padStart(4, "0")}`);
-  check(profile);
+  const accounts = team.role() === "biller" ? team.signedAccounts() : [];
+  $("inv-account").replaceChildren(...accounts.map((a) => h("option", { value: a }, groupIban(a))));
+  $("inv-account-row").hidden = accounts.length === 0;
+  check(formProfile());
   show("compose");
 }
 
@@ -168,15 +229,30 @@ async function send({ envelope, proofHash, link }, summary, expiresSeconds) {
   await remind("business");
 }
 
+/** Why sending failed, in plain words. */
+const SEND_FAILURES = {
+  NOT_A_MEMBER: "Not sent: the server says you are not a member of the team (any more). Ask the business's owner.",
+  ROLE_CANNOT_SEND: "Not sent: as an accountant you read the team's invoices; you cannot send any.",
+  MEMBERSHIP_EXPIRED: "Not sent: your membership of the team has ended. Ask the business's owner.",
+  MEMBERSHIP_NOT_YET_VALID: "Not sent: your membership of the team has not started yet. Check this computer's clock, or ask the owner.",
+  UNREACHABLE: "Not sent: the server cannot be reached. Check your connection and try again.",
+};
+
 function sendFailed(error) {
   say(error.code === "NOT_A_SENDER"
     ? `This relay does not know your key yet. Ask its operator to register your card: ${identity.card()}`
-    : `Not sent: ${error.message}`, "error");
+    : SEND_FAILURES[error.code] ?? (error.status === 403 ? SEND_FAILURES.NOT_A_MEMBER : `Not sent: ${error.message}`), "error");
 }
 
 async function sealAndUpload(event) {
   event.preventDefault();
-  const built = check(profile);
+  // A member sends with the newest membership the owner signed: clients refuse older ones.
+  if (team.role() === "biller") await team.checkMembership({ quiet: true });
+  if (!team.maySend()) {
+    applyRole();
+    return say("Not sent: you are no longer allowed to send this business's invoices.", "error");
+  }
+  const built = check(formProfile());
   if (!built) return;
   const contact = chosenContact();
   const waiting = waitingFor(built.invoice.buyer.name, contact?.name);
@@ -196,6 +272,7 @@ async function sealAndUpload(event) {
   let link;
   try {
     const sealed = await sealDocuments(built, {
+      ...team.sealOptions(),
       invoiceId: built.invoice.number,
       recipients: contact ? [contact.card] : client ? [client] : [],
       ...(contact ? {} : { link: passphrase ? { passphrase } : true }),
@@ -310,9 +387,15 @@ export async function startBusiness() {
   $("unlock-form").addEventListener("submit", unlock);
   $("biz-passphrase").addEventListener("input", () => showStrength($("biz-passphrase"), $("biz-strength")));
   $("created-continue").addEventListener("click", enterApp);
-  $("invoice-form").addEventListener("input", () => check(profile));
+  $("invoice-form").addEventListener("input", () => check(formProfile()));
   $("invoice-form").addEventListener("submit", sealAndUpload);
-  $("add-line").addEventListener("click", () => { addLine({}); check(profile); });
+  $("add-line").addEventListener("click", () => { addLine({}); check(formProfile()); });
+  for (const radio of document.querySelectorAll('input[name="setup-kind"]')) radio.addEventListener("change", setupKindChanged);
+  $("join-invitation").addEventListener("input", () => team.showInvitation($("join-invitation").value, $("join-offer")));
+  $("nav-team").addEventListener("click", () => team.showTeam());
+  $("nav-archive").addEventListener("click", () => team.showArchive());
+  $("team-archive-sync").addEventListener("click", () => team.showArchive({ sync: true }));
+  document.addEventListener("sealbill:team-changed", applyRole);
   $("nav-new").addEventListener("click", newInvoice);
   $("nav-sent").addEventListener("click", listSent);
   $("nav-lock").addEventListener("click", lock);

@@ -44,7 +44,9 @@ function invoiceOf(result) {
 function summaryOf(result) {
   const invoice = invoiceOf(result);
   if (!invoice) return undefined;
-  return { sender: result.sender.name, fingerprint: result.sender.fingerprint, number: invoice.number,
+  // A team member's invoice is the business's: the inbox lists the business, as the client pins it.
+  const business = result.business ?? result.sender;
+  return { sender: business.name, fingerprint: business.fingerprint, number: invoice.number,
     payable: invoice.totals.payable, currency: invoice.currency, dueDate: invoice.dueDate };
 }
 

@@ -9,7 +9,7 @@ import { Link, open, openLink, invitationMediaType } from "/pkg/sealbill.js";
 import { $, h, show, say, downloadLink } from "/dom.js";
 import { fetchEnvelope, reportOpened } from "/relay.js";
 import { renderInvoice } from "/invoice-view.js";
-import { readUbl } from "/ubl.js";
+import { readUbl, payeeAccounts } from "/ubl.js";
 import { assess, remember, confirm, acceptAccount, warmUp } from "/trust.js";
 import { clientIdentity, clientInfo, unlockedClient } from "/client-key.js";
 import { offerConnect, keepOpened } from "/client.js";
@@ -28,6 +28,7 @@ const FAILURES = {
   BAD_SIGNATURE: "The sender's signature on this invoice is not valid, so it is not shown. Do not pay anything on its basis; tell the sender.",
   NOT_FOR_YOU: "This invoice is signed, but it was addressed to someone else and forwarded. Do not pay it; contact the sender.",
   UNEXPECTED_SENDER: "This invoice is signed by an unexpected key. Do not pay it; contact the sender on a number you already know.",
+  TEAM_SENDER: "This invoice was signed by someone the business did not allow to send invoices at that time. Do not pay it; call the business on a number you already know.",
   NOT_YOUR_KEY: "This invoice was sealed to another key than the one on this device, so it cannot be opened here. Open the link on the device you connected, or ask the sender to send it again.",
   NO_KEY: "This invoice was sealed to the key of the client's own device, and this browser holds no such key. Open the link on the device you connected, or restore your key from its backup.",
   OTHER: "This invoice cannot be opened. Ask the sender to send it again.",
@@ -39,6 +40,8 @@ function failureOf(error, { withIdentity }) {
     case "TAMPERED": case "BAD_SIGNATURE": case "NOT_FOR_YOU": case "UNEXPECTED_SENDER":
       return error.code;
     case "TRUNCATED": return "TAMPERED";
+    case "NOT_A_MEMBER": case "ROLE_CANNOT_SEND": case "MEMBERSHIP_EXPIRED": case "MEMBERSHIP_NOT_YET_VALID":
+      return "TEAM_SENDER";
     case "WRONG_KEY": return withIdentity ? "NOT_YOUR_KEY" : "BROKEN_LINK";
     case "MALFORMED": case "BAD_ID": return "BROKEN_LINK";
     default: return "OTHER";
@@ -71,6 +74,7 @@ function holdBack(held) {
  * bank details. "Show it" records the decision; "Do not show" leaves everything hidden.
  */
 function renderDecision(sender, invoice, assessment) {
+  if (assessment.refused) return;
   const accountChanged = assessment.warnings.some((w) => w.code === "IBAN_CHANGED");
   const keyChanged = assessment.state === "unexpected";
   $("decision").hidden = false;
@@ -83,7 +87,7 @@ function renderDecision(sender, invoice, assessment) {
     " ",
     h("button", { type: "button", "data-test": "decide-show",
       onclick: async () => {
-        if (keyChanged) await remember(sender, invoice);
+        if (keyChanged) await remember(sender, invoice, assessment.remember);
         if (accountChanged) await acceptAccount(sender, invoice);
         $("decision").hidden = true;
         holdBack(false);
@@ -93,14 +97,32 @@ function renderDecision(sender, invoice, assessment) {
       : "I called the sender on a known number and they confirmed this new key: show it"));
 }
 
-/** Shows who signed, the trust state and the warnings; returns the assessment. */
-async function renderTrust(sender, invoice) {
-  const assessment = await assess(sender, invoice);
+/** Every payee account of the signed invoice (none if it cannot be read). */
+function accountsOf(original) {
+  try {
+    return payeeAccounts(original);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Shows who signed, the trust state and the warnings; returns the assessment. `sender` is the
+ * business to pin (the owner of the team when a member sent it); `opened`, the opened result,
+ * names the member who sent it, if one did.
+ */
+async function renderTrust(sender, invoice, opened) {
+  const member = opened?.member;
+  const team = member ? { member, accounts: accountsOf(opened.documents[0].data) } : {};
+  const assessment = await assess(sender, invoice, team);
   const { state, warnings } = assessment;
   const panel = $("trust");
   panel.dataset.state = state;
+  panel.dataset.refused = String(Boolean(assessment.refused));
   panel.replaceChildren(...[
     h("p", {}, "Signed by ", h("strong", { "data-test": "sender-name" }, sender.name)),
+    member && member.role !== "owner" && h("p", { "data-test": "sent-by" }, "Sent by ",
+      h("strong", {}, member.name), ` (${member.role}), for ${sender.name}`),
     h("p", {}, "Fingerprint ", h("code", { class: "fingerprint", "data-test": "fingerprint" }, sender.fingerprint)),
     h("p", { class: "trust-state", "data-test": "trust-state" }, TRUST_TEXT[state](assessment.confirmedOn)),
     warnings.map((w) => h("div", { class: `warning warning-${w.code}`, role: "alert", "data-warning": w.code },
@@ -121,7 +143,7 @@ async function renderTrust(sender, invoice) {
   ].flat().filter(Boolean));
   $("decision").hidden = true;
   if (assessment.blocking) renderDecision(sender, invoice, assessment);
-  else await remember(sender, invoice);
+  else await remember(sender, invoice, assessment.remember);
   return assessment;
 }
 
@@ -191,8 +213,9 @@ export async function showOpened(opened, { fromSender = false } = {}) {
   renderDocuments(opened.documents);
   $("trust-box").hidden = fromSender;
   $("guidance").hidden = fromSender;
+  const business = opened.business ?? opened.sender;
   const assessment = fromSender ? undefined
-    : await renderTrust(opened.sender, invoice ?? { seller: { name: opened.sender.name } });
+    : await renderTrust(business, invoice ?? { seller: { name: business.name } }, opened);
   holdBack(Boolean(assessment?.blocking));
   show("invoice");
   checkRules(original).catch(() => {
@@ -209,7 +232,8 @@ async function opened(result, { relayId, link, passphrase, envelope, identity })
   }
   const assessment = await showOpened(result);
   performance.mark("sealbill:verified-invoice-shown");
-  if (assessment.blocking) say("Read the warning below before anything else.", "error");
+  if (assessment.refused) say("This invoice is refused: read why below, and do not pay it.", "error");
+  else if (assessment.blocking) say("Read the warning below before anything else.", "error");
   else if (assessment.state !== "confirmed") say("The signature is valid: these are exactly the bytes its key signed. Read the sender check below before you pay.");
   else say("Verified: signed by a sender you confirmed, and exactly what they signed.", "ok");
   $("status").dataset.failure = "";
@@ -220,7 +244,9 @@ async function opened(result, { relayId, link, passphrase, envelope, identity })
   if (keeper && !assessment.blocking) {
     await keepOpened(keeper, result, envelope, identity ? { relayId } : { relayId, fragment: location.hash, passphrase });
   }
-  if (!identity) await offerConnect({ result, relayId, link, passphrase, envelope });
+  // Connecting answers the signer: offered for invoices the business itself sent.
+  const byMember = result.member && result.member.role !== "owner";
+  if (!identity && !byMember) await offerConnect({ result, relayId, link, passphrase, envelope });
 }
 
 /** Opens an invoice sealed to this device's client identity. */

@@ -117,3 +117,64 @@ export async function deleteReply(id, replyId, manageToken) {
   await request(`${API}/${encodeURIComponent(id)}/replies/${encodeURIComponent(replyId)}`,
     { method: "DELETE", headers: bearer(manageToken) });
 }
+
+/** When each GET target was last signed (whole seconds). */
+const lastSigned = new Map();
+
+/**
+ * Waits, if need be, for the next second: a GET signs the empty body, so the same target in
+ * the same second would carry the same signature, which the relay refuses as a replay.
+ */
+async function onceThisSecond(target) {
+  const second = () => Math.floor(Date.now() / 1000);
+  for (let i = 0; i < 3 && lastSigned.get(target) === second(); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 1010 - (Date.now() % 1000)));
+  }
+  lastSigned.set(target, second());
+}
+
+/**
+ * A request signed with `identity` (SPEC §6): the target and body as sent; a GET signs the
+ * empty body.
+ */
+async function signedRequest(identity, method, target, body = new Uint8Array()) {
+  if (method === "GET") await onceThisSecond(target);
+  const headers = { "Sealbill-Signature": identity.signRequest(method, target, body) };
+  if (method !== "GET") headers["Content-Type"] = "application/octet-stream";
+  return request(target, { method, headers, body: method === "GET" ? undefined : body });
+}
+
+/** Publishes a team roster, signed by its owner. */
+export async function postRoster(owner, roster) {
+  await signedRequest(owner, "POST", "/api/v1/rosters", roster);
+}
+
+/** Publishes one member's membership, signed by the owner. */
+export async function postMembership(owner, membership) {
+  await signedRequest(owner, "POST", "/api/v1/rosters/memberships", membership);
+}
+
+/** Publishes the archive-key file of an epoch, signed by the owner. */
+export async function postArchiveKey(owner, epoch, file) {
+  await signedRequest(owner, "POST", `/api/v1/rosters/archive-keys?epoch=${Number(epoch)}`, file);
+}
+
+/**
+ * The team of `ownerKey` (the owner's signing key, base64url) as the signer may see it:
+ * `{ owner, version, membership: Uint8Array|null, archiveKeys: [{ epoch, file: Uint8Array }], roster? }`.
+ * A removed member gets a RelayError with status 403.
+ */
+export async function fetchTeam(identity, ownerKey) {
+  const response = await signedRequest(identity, "GET", `/api/v1/team?owner=${encodeURIComponent(ownerKey)}`);
+  const team = await response.json();
+  return { ...team, membership: team.membership ? fromBase64url(team.membership) : null,
+    roster: team.roster ? fromBase64url(team.roster) : undefined,
+    archiveKeys: (team.archiveKeys ?? []).map((k) => ({ epoch: k.epoch, file: fromBase64url(k.file) })) };
+}
+
+/** The team's envelopes uploaded since `since` (seconds): `{ envelopes: [{ id, uploadedAt, expiresAt, uploader }], more }`. */
+export async function fetchTeamEnvelopes(identity, ownerKey, since = 0) {
+  const query = new URLSearchParams({ owner: ownerKey, since: String(since) });
+  const response = await signedRequest(identity, "GET", `/api/v1/team/envelopes?${query}`);
+  return response.json();
+}

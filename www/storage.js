@@ -6,8 +6,9 @@
 
 const DB_NAME = "sealbill";
 // sent: the business's sent list; contacts: its connected clients; pins: the senders a
-// client has seen or confirmed; inbox: the invoices a client received.
-const STORES = ["settings", "sent", "pins", "contacts", "inbox"];
+// client has seen or confirmed; inbox: the invoices a client received; team: the team's
+// envelopes a member or owner synced from the relay (its archive).
+const STORES = ["settings", "sent", "pins", "contacts", "inbox", "team"];
 /** Where each identity lives in `settings`: the business's, or this device's client identity. */
 const IDENTITY_KEYS = { business: "identity", client: "clientIdentity" };
 const WRAP_AAD = new TextEncoder().encode("sealbill/device-wrap/v1");
@@ -16,7 +17,7 @@ let opened;
 
 function db() {
   opened ??= new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 2);
+    const request = indexedDB.open(DB_NAME, 3);
     request.onupgradeneeded = () => {
       for (const name of STORES) {
         if (!request.result.objectStoreNames.contains(name)) request.result.createObjectStore(name);
@@ -107,6 +108,12 @@ export async function identityInfo(who) {
   return info;
 }
 
+/** Replaces fields of the stored identity's info (its sealed profile, say), leaving the blob as it is. */
+export async function updateIdentityInfo(who, fields) {
+  const record = await get("settings", IDENTITY_KEYS[who]);
+  await put("settings", IDENTITY_KEYS[who], { ...record, ...fields });
+}
+
 /** The keystore blob, unwrapped with the device key; the passphrase is still needed. */
 export async function keystoreBlob(who) {
   const record = await get("settings", IDENTITY_KEYS[who]);
@@ -118,5 +125,6 @@ export async function keystoreBlob(who) {
 /** Forgets the business identity, its sent list and its contacts on this device. */
 export async function forgetBusiness() {
   await remove("settings", IDENTITY_KEYS.business);
-  for (const store of ["sent", "contacts"]) await run(store, "readwrite", (s) => s.clear());
+  await remove("settings", "team");
+  for (const store of ["sent", "contacts", "team"]) await run(store, "readwrite", (s) => s.clear());
 }

@@ -89,15 +89,46 @@ export async function sealHistoryTo(identity) {
 }
 
 /**
- * Assesses a verified invoice: `{ state, warnings, blocking, known }`.
+ * The team checks of an invoice a member sent for a business (`member`: the opened result's,
+ * as its owner signed it): every account the invoice names must be one the owner signed, and
+ * the team list it was sent under must not be older than one seen from this business (the
+ * sender may have been removed since). Both refuse the invoice outright.
+ */
+function teamWarnings(business, member, accounts, pin) {
+  const warnings = [];
+  if (!member) return warnings;
+  const signed = new Set(member.accounts);
+  const unsigned = accounts.map(normIban).filter((a) => a && !signed.has(a));
+  if (unsigned.length) {
+    warnings.push({ code: "ACCOUNT_NOT_SIGNED", text:
+      `Do not pay this invoice. It asks for payment to ${unsigned.map(groupIban).join(", ")}, but the owner of ` +
+      `${business.name} did not sign these bank details: ${member.name}, who sent it, cannot choose where you pay. ` +
+      `Call ${business.name} on a number you already know.` });
+  }
+  if ((pin?.rosterVersion ?? 0) > member.rosterVersion) {
+    warnings.push({ code: "OLD_TEAM_LIST", text:
+      `Do not pay this invoice. ${member.name} sent it under an older list of ${business.name}'s staff than one you ` +
+      `have already seen: ${member.name} may have been removed from the team since. Call ${business.name} on a ` +
+      "number you already know." });
+  }
+  return warnings;
+}
+
+/**
+ * Assesses a verified invoice: `{ state, warnings, blocking, refused, known, remember }`.
  * - `state`: "confirmed" (fingerprint compared earlier), "seen" (opened before, never
  *   compared), "new" (never seen), or "unexpected" (a name or account we know, another key);
  * - `warnings`: `{ code, text }`;
  * - `blocking`: the invoice must stay hidden until the client decides (an impostor key, or
  *   changed bank details);
- * - `known`: the pin the invoice was compared with, if any.
+ * - `refused`: the invoice stays hidden, without a choice (bank details or a team list the
+ *   business's owner did not sign for it);
+ * - `known`: the pin the invoice was compared with, if any;
+ * - `remember`: what to record in the business's pin once shown (the newest team list seen).
+ * `team` holds, for an invoice a member sent, the `member` of the opened result and every
+ * payee account of the invoice (`accounts`).
  */
-export async function assess(sender, invoice) {
+export async function assess(sender, invoice, team = {}) {
   if (await locked()) {
     return { state: "locked", blocking: false, warnings: [{ code: "HISTORY_LOCKED", text:
       "Your history of senders is sealed to your key, which you did not unlock, so this sender was " +
@@ -151,7 +182,11 @@ export async function assess(sender, invoice) {
     warnings.push({ code: "FOREIGN_IBAN", text:
       `The account is in ${iban.slice(0, 2)} but the seller is in ${sellerCountry}. Check this is expected.` });
   }
-  return { state, warnings, blocking: Boolean(impostor) || ibanChanged, known: compared, confirmedOn: confirmedOn(pin) };
+  const refusals = teamWarnings(sender, team.member, team.accounts ?? [], pin);
+  warnings.unshift(...refusals);
+  const newer = team.member && team.member.rosterVersion > (pin?.rosterVersion ?? 0);
+  return { state, warnings, blocking: Boolean(impostor) || ibanChanged || refusals.length > 0, refused: refusals.length > 0,
+    known: compared, confirmedOn: confirmedOn(pin), remember: newer ? { rosterVersion: team.member.rosterVersion } : {} };
 }
 
 /**

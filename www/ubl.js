@@ -93,3 +93,15 @@ export function readUbl(xml) {
     },
   };
 }
+
+/**
+ * Every payee account (BT-84) of a verified UBL invoice, as written: each
+ * cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID, not only the first that `readUbl` shows.
+ */
+export function payeeAccounts(xml) {
+  const source = new TextDecoder("utf-8", { fatal: true }).decode(xml);
+  if (/<!DOCTYPE/i.test(source)) throw new Error("the invoice document has a DTD");
+  const doc = new DOMParser().parseFromString(source, "application/xml");
+  return all(doc.documentElement, "cac:PaymentMeans/cac:PayeeFinancialAccount")
+    .map((account) => text(account, "cbc:ID") ?? "");
+}

@@ -1,0 +1,541 @@
+// The team of a business (SPEC §3.8): the owner invites members, each with their own key on
+// their own device, accepts them after comparing fingerprints and signs the roster; each
+// member's envelopes carry the owner-signed membership, and every member reads the team's
+// archive with the shared archive key, which never leaves the wasm module in clear.
+//
+// What this device keeps about its team is sealed to its own key (settings "team"): for the
+// owner the rosters it signed and the archive-key files it sealed (to itself too, so that it
+// reopens them); for a member the business it joined, after comparing its fingerprint, and the
+// memberships the relay gave it. The relay holds the same files for the team, signed by the
+// owner: it can withhold them, not forge them.
+
+import { ArchiveKey, openWithArchiveKey, readTeamInvitation, seal, verifyMembership, verifyRoster } from "/pkg/sealbill.js";
+import { $, h, show, say } from "/dom.js";
+import * as storage from "/storage.js";
+import { sealToSelf, openOwn } from "/own.js";
+import { fetchEnvelope, fetchTeam, fetchTeamEnvelopes, postArchiveKey, postMembership, postRoster, upload } from "/relay.js";
+import { groupIban } from "/invoice-view.js";
+import { indexOf, wireArchive } from "/archive.js";
+import { showOpened } from "/open.js";
+
+const ROLE_NAMES = { owner: "owner", biller: "biller", accountant: "accountant" };
+/** A new member's membership starts a few minutes back, for clocks that run a little late. */
+const CLOCK_SLACK = 300;
+/** The most pages of the team's envelope list one sync reads. */
+const MAX_SYNC_PAGES = 20;
+
+let identity;
+let profileOf;
+let saveProfile;
+/** The team state, as sealed to this identity; undefined for a business without a team. */
+let state;
+/** Opened archive keys by epoch (handles: their secrets stay in wasm memory). */
+const keys = new Map();
+
+const toB64 = (bytes) => {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+};
+const fromB64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+const now = () => Math.floor(Date.now() / 1000);
+
+/** What each failure of the team's files or requests means, in plain words. */
+function explain(error) {
+  switch (error?.code) {
+    case "UNREACHABLE": return "The server cannot be reached. Check your connection and try again in a moment.";
+    case "NOT_A_SENDER": return "The server does not know the business's key yet: ask its operator to register the owner's card.";
+    case "NOT_A_MEMBER": return "The server says this key is not a member of the team.";
+    case "STALE_ROSTER": return "This team list is older than one already seen: someone may be replaying an old list. Nothing was changed.";
+    case "UNEXPECTED_SENDER": return "This was signed by another business than the one you joined.";
+    case "BAD_SIGNATURE": case "MALFORMED": case "TRUNCATED": case "TAMPERED":
+      return "The text is damaged or incomplete. Copy the whole text again.";
+    case "INVALID_INPUT": return `This cannot be signed: ${error.message}.`;
+    case "ACCOUNT_NOT_ALLOWED": return "This bank account is not one the business owner signed.";
+    default: return error?.status ? `The server refused the request (${error.message}).` : `Something went wrong: ${error?.message ?? error}.`;
+  }
+}
+
+async function save() {
+  await storage.put("settings", "team", sealToSelf(identity, "team", state));
+}
+
+/** Loads this device's team state for `identity`; `profile()` and `setProfile(p)` reach the business profile. */
+export async function startTeam(who, { profile, setProfile }) {
+  identity = who;
+  profileOf = profile;
+  saveProfile = setProfile;
+  const sealed = await storage.get("settings", "team");
+  state = sealed ? openOwn(identity, sealed) : undefined;
+  keys.clear();
+  if (state?.kind === "member") {
+    await checkMembership({ quiet: true }).catch(() => {});
+  }
+}
+
+/**
+ * This device's role: "solo" (a business without a team), "owner", "biller", "accountant",
+ * "pending" (joined, not yet accepted) or "removed".
+ */
+export function role() {
+  if (!state) return "solo";
+  if (state.kind === "owner") return "owner";
+  if (state.removed) return "removed";
+  if (!state.membership) return "pending";
+  return state.role;
+}
+
+/** Whether this device may write invoices. */
+export const maySend = () => ["solo", "owner", "biller"].includes(role());
+/**
+ * Whether this device has a team archive: a member's or the owner's. A removed member keeps
+ * what it already fetched (and can fetch nothing more).
+ */
+export const readsArchive = () => role() === "removed" || (["owner", "biller", "accountant"].includes(role()) && Boolean(currentMembership()));
+
+/** The business name a member's invoices carry: the owner's, as signed. */
+export const businessName = () => state?.kind === "member" ? state.owner.name : undefined;
+
+/** The owner-signed accounts this member may name (normalized IBANs). */
+export const signedAccounts = () => state?.kind === "member" && state.membership
+  ? verifyMembership(fromB64(state.membership)).accounts : [];
+
+/** The current membership bytes this identity sends with, or undefined. */
+function currentMembership() {
+  if (state?.kind === "member") return state.membership && !state.removed ? fromB64(state.membership) : undefined;
+  if (state?.kind === "owner" && state.roster) return identity.signMembership(fromB64(state.roster), identity.fingerprint());
+  return undefined;
+}
+
+/** The options a sealing adds for the team: the sender's membership, when it has one. */
+export function sealOptions() {
+  const membership = currentMembership();
+  return membership ? { membership } : {};
+}
+
+/**
+ * The profile an invoice of this device names: a member's invoices name the business (the
+ * owner's name) and the owner-signed account `account`; the owner's and a solo business's
+ * are their own.
+ */
+export function invoiceProfile(profile, account) {
+  if (state?.kind !== "member") return profile;
+  return { ...profile, party: { ...profile.party, name: state.owner.name }, iban: account ?? "", bic: undefined };
+}
+
+/**
+ * Seals documents as this device's team member, with its membership unless `options` name one
+ * (for scripts and tests: what the form does).
+ */
+export const teamSeal = (documents, options) => seal(identity, documents, { ...sealOptions(), ...options });
+
+/** The newest membership this member holds, even after a removal (what it could still present). */
+export const heldMembership = () => state?.kind === "member" && state.membership ? fromB64(state.membership) : undefined;
+/** Uploads an envelope signed with this member's own key. */
+export const teamUpload = (envelope, proofHash, expiresSeconds = 86400) => upload(identity, envelope, { expiresSeconds, proofHash });
+
+// ---- Joining (the member's side) ----
+
+/** What an invitation offers, or throws an Error in plain words. */
+export function readInvitation(text) {
+  try {
+    return readTeamInvitation(text.trim());
+  } catch (error) {
+    throw new Error(error.code === "INVALID_INPUT" || error.code === "MALFORMED" || error.code === "BAD_SIGNATURE"
+      ? "This is not a complete invitation from a business owner. Copy the whole text the owner sent you (it starts with sealbill-team-invitation:)."
+      : explain(error));
+  }
+}
+
+/** Draws what an invitation offers into `box`, with the box to tick after comparing; returns the invitation info or undefined. */
+export function showInvitation(text, box) {
+  if (!text.trim()) {
+    box.replaceChildren();
+    return undefined;
+  }
+  let info;
+  try {
+    info = readInvitation(text);
+  } catch (error) {
+    box.replaceChildren(h("p", { class: "warning", role: "alert" }, error.message));
+    return undefined;
+  }
+  box.replaceChildren(
+    h("p", {}, h("strong", { "data-test": "join-business" }, info.owner.name), ` invites you as ${info.role === "biller" ? "a biller (you write and send its invoices)" : "an accountant (you read its invoices)"}.`),
+    h("p", {}, "Its fingerprint: ", h("code", { class: "fingerprint", "data-test": "join-fingerprint" }, info.owner.fingerprint)),
+    h("p", {}, h("label", {}, h("input", { type: "checkbox", id: "join-compared" }),
+      ` I compared this fingerprint with ${info.owner.name}'s owner, by phone or in person, digit by digit`)));
+  return info;
+}
+
+/** Joins a team with a new identity: keeps what the invitation says and returns the join request to send back. */
+export async function join(who, invitationText) {
+  identity = who;
+  const info = readInvitation(invitationText);
+  const request = identity.joinTeam(invitationText.trim());
+  state = { kind: "member", owner: { name: info.owner.name, fingerprint: info.owner.fingerprint, card: info.owner.card, key: info.ownerKey },
+    invitedAs: info.role, request, memberships: {}, files: {}, version: 0 };
+  await save();
+  return request;
+}
+
+/** Opens the archive keys this member holds files for, each checked against a membership it verified. */
+function openKeys() {
+  for (const [epoch, file] of Object.entries(state.files ?? {})) {
+    const signed = state.kind === "owner" ? state.rosters?.[epoch] : state.memberships?.[epoch];
+    if (!signed || keys.has(Number(epoch))) continue;
+    try {
+      keys.set(Number(epoch), ArchiveKey.open(identity, fromB64(file), fromB64(signed)));
+    } catch {
+      // A file that is not the key the owner named, or not sealed to this member: left aside.
+    }
+  }
+}
+
+/**
+ * Asks the relay for this member's membership and the team's archive keys, and keeps them once
+ * verified: signed by the business it joined, naming this key, not older than one it holds.
+ * Returns the role, or throws an Error in plain words.
+ */
+export async function checkMembership({ quiet = false } = {}) {
+  if (state?.kind !== "member") return role();
+  let team;
+  try {
+    team = await fetchTeam(identity, state.owner.key);
+  } catch (error) {
+    // No team list on the server yet: the owner has not accepted anyone.
+    if (error.status === 404 && !state.membership) return role();
+    if (error.status === 403 || error.code === "NOT_A_MEMBER") {
+      if (state.membership && !state.removed) {
+        state.removed = true;
+        await save();
+      }
+      return role();
+    }
+    if (quiet) return role();
+    throw new Error(explain(error));
+  }
+  if (team.membership) {
+    let info;
+    try {
+      info = verifyMembership(team.membership, { expectOwner: state.owner.fingerprint, expectMember: identity.fingerprint(),
+        knownVersion: state.version ?? 0 });
+    } catch (error) {
+      throw new Error(`The membership the server gave is refused: ${explain(error)}`);
+    }
+    state.membership = toB64(team.membership);
+    state.version = info.version;
+    state.role = info.member.role;
+    state.removed = false;
+    state.memberships = { ...state.memberships, [info.archive.epoch]: state.membership };
+  }
+  for (const { epoch, file } of team.archiveKeys ?? []) state.files = { ...state.files, [epoch]: toB64(file) };
+  await save();
+  openKeys();
+  return role();
+}
+
+// ---- The owner's side ----
+
+/** The owner's current roster, verified, or undefined before the first. */
+const currentRoster = () => state?.kind === "owner" && state.roster ? verifyRoster(fromB64(state.roster)) : undefined;
+
+/** The archive key of `epoch`, reopened from the owner's own file. */
+function ownerKey(epoch) {
+  openKeys();
+  const key = keys.get(epoch);
+  if (!key) throw new Error("The team's archive key cannot be opened on this device.");
+  return key;
+}
+
+/**
+ * Signs the next roster with `members` (`{ card, role, validFrom, validUntil }`) and the
+ * profile's account, a new archive key when `rotate` (a reader left), and publishes it.
+ */
+async function signNext(members, { rotate = false } = {}) {
+  const current = currentRoster();
+  const key = !current ? ArchiveKey.generate(0)
+    : rotate ? ArchiveKey.generate(current.archive.epoch + 1) : ownerKey(current.archive.epoch);
+  const iban = profileOf().iban;
+  const roster = identity.signRoster({ version: (current?.version ?? 0) + 1, members, accounts: iban ? [iban] : [],
+    archive: { epoch: key.epoch, recipient: key.recipient } });
+  const file = key.sealFor(identity, members.map((m) => m.card));
+  state = { ...(state ?? { kind: "owner" }), kind: "owner", roster: toB64(roster),
+    rosters: { ...state?.rosters, [key.epoch]: toB64(roster) }, files: { ...state?.files, [key.epoch]: toB64(file) } };
+  keys.set(key.epoch, key);
+  await save();
+  await publish();
+}
+
+/** Gives the relay the current roster, every member's membership and the current archive-key file. */
+async function publish() {
+  const roster = fromB64(state.roster);
+  const info = verifyRoster(roster);
+  await postRoster(identity, roster);
+  for (const member of info.members) await postMembership(identity, identity.signMembership(roster, member.fingerprint));
+  await postArchiveKey(identity, info.archive.epoch, fromB64(state.files[info.archive.epoch]));
+  state.published = info.version;
+  await save();
+}
+
+const draftOf = (members) => members.map((m) => ({ card: m.card, role: m.role, validFrom: m.validFrom, validUntil: m.validUntil }));
+
+/** Runs an owner's change, then draws the team again; failures are said in plain words. */
+async function change(what, done) {
+  say(`${what}…`);
+  try {
+    await done();
+    say(`${what}: done. The new team list is signed and on the server.`, "ok");
+  } catch (error) {
+    say(`${what} did not complete. ${error instanceof Error && !error.code && !error.status ? error.message : explain(error)}`, "error");
+  }
+  await showTeam();
+}
+
+/** The owner's Team screen: the members, invitations, join requests and the account. */
+function ownerView() {
+  const roster = currentRoster();
+  const members = roster?.members ?? [];
+  const box = $("team-body");
+  const pendingPublish = roster && state.published !== roster.version;
+  const invitation = h("textarea", { id: "team-invitation", rows: 3, readonly: true, spellcheck: "false", hidden: true });
+  const requestBox = h("div", { id: "team-request" });
+  const roleSelect = h("select", { id: "team-invite-role" },
+    h("option", { value: "biller" }, "Biller: writes and sends invoices"),
+    h("option", { value: "accountant" }, "Accountant: reads the invoices, sends none"));
+  const requestText = h("textarea", { id: "team-join-request", rows: 3, spellcheck: "false" });
+  const ibanInput = h("input", { id: "team-iban", value: groupIban(profileOf().iban ?? ""), spellcheck: "false", autocomplete: "off" });
+
+  function readRequest() {
+    const text = requestText.value.trim();
+    if (!text) return requestBox.replaceChildren();
+    let request;
+    try {
+      request = identity.readJoinRequest(text);
+    } catch (error) {
+      return requestBox.replaceChildren(h("p", { class: "warning", role: "alert" }, error.code === "UNEXPECTED_SENDER"
+        ? "This request answers another business's invitation, not yours."
+        : "This is not a complete request to join. Ask for the whole text again (it starts with sealbill-team-join:)."));
+    }
+    const already = members.find((m) => m.fingerprint === request.member.fingerprint);
+    const compared = h("input", { type: "checkbox", id: "team-compared" });
+    const accept = h("button", { type: "button", class: "primary", id: "team-accept", disabled: true,
+      onclick: () => change(`Adding ${request.member.name}`, async () => {
+        const rest = members.filter((m) => m.fingerprint !== request.member.fingerprint);
+        const added = { card: request.member.card, role: request.role, validFrom: now() - CLOCK_SLACK, validUntil: 0 };
+        await signNext([...draftOf(rest), added]);
+        requestText.value = "";
+      }) }, `Accept ${request.member.name} as ${request.role}`);
+    compared.addEventListener("change", () => { accept.disabled = !compared.checked; });
+    requestBox.replaceChildren(
+      h("p", {}, h("strong", { "data-test": "request-name" }, request.member.name), ` asks to join as ${request.role}.`),
+      h("p", {}, "Their fingerprint: ", h("code", { class: "fingerprint", "data-test": "request-fingerprint" }, request.member.fingerprint)),
+      already && h("p", { class: "hint" }, `${request.member.name} is already a member; accepting sets the role to ${request.role}.`),
+      h("p", {}, h("label", {}, compared, ` I compared this fingerprint with ${request.member.name}, by phone or in person, digit by digit`)),
+      accept);
+  }
+  requestText.addEventListener("input", readRequest);
+
+  box.replaceChildren(
+    h("p", {}, roster ? `Team list version ${roster.version}, signed by you. Archive key number ${roster.archive.epoch + 1}.`
+      : "No team yet: invite someone to start one. Until then, invoices are sent by you alone."),
+    pendingPublish && h("p", { class: "warning", role: "alert" }, "The latest team list is not on the server yet. ",
+      h("button", { type: "button", onclick: () => change("Publishing the team list", publish) }, "Publish it again")),
+    h("table", { class: "sent" },
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Member"), h("th", { scope: "col" }, "Fingerprint"),
+        h("th", { scope: "col" }, "Role"), h("th", { scope: "col" }, "Actions"))),
+      h("tbody", { id: "team-rows" },
+        h("tr", {}, h("td", {}, `${identity.name} (you)`), h("td", {}, h("code", { class: "fingerprint" }, identity.fingerprint())),
+          h("td", {}, "owner"), h("td", {}, "–")),
+        members.map((m) => {
+          const other = m.role === "biller" ? "accountant" : "biller";
+          return h("tr", { "data-fingerprint": m.fingerprint, "data-role": m.role },
+            h("td", {}, m.name), h("td", {}, h("code", { class: "fingerprint" }, m.fingerprint)), h("td", {}, m.role),
+            h("td", {},
+              h("button", { type: "button", "data-test": "make-role", onclick: () => change(`Making ${m.name} ${other}`,
+                () => signNext(draftOf(members.map((x) => x === m ? { ...x, role: other } : x)))) }, `Make ${other}`),
+              " ",
+              h("button", { type: "button", "data-test": "remove-member", onclick: () => {
+                if (!confirm(`Remove ${m.name} from the team?\n\n${m.name} can no longer send invoices for ${identity.name} ` +
+                  "nor fetch the team's files from the server. A new archive key is made for everyone else: " +
+                  `${m.name} cannot read invoices sent from now on. What ${m.name} already read or kept stays readable ` +
+                  "to them, and so do invoices sent until now.")) return;
+                return change(`Removing ${m.name}`, () => signNext(draftOf(members.filter((x) => x !== m)), { rotate: true }));
+              } }, "Remove")));
+        }))),
+    h("p", { class: "hint" }, "A removed member keeps what they already read or downloaded, and can still read the invoices " +
+      "sent before the removal if they kept the old archive key; they cannot read anything sent after it, and clients who " +
+      "saw the new team list refuse invoices they send with the old one."),
+    h("h3", {}, "Invite someone"),
+    h("p", {}, h("label", { for: "team-invite-role" }, "Role"), roleSelect, " ",
+      h("button", { type: "button", id: "team-invite", onclick: () => {
+        try {
+          invitation.value = identity.teamInvitation(roleSelect.value);
+          invitation.hidden = false;
+          invitation.select();
+          say("Send this invitation to the new member. When they answer, paste their request below and compare fingerprints.", "ok");
+        } catch (error) {
+          say(explain(error), "error");
+        }
+      } }, "Create the invitation")),
+    invitation,
+    h("h3", {}, "Accept a request to join"),
+    h("p", {}, h("label", { for: "team-join-request" }, "Their request (sealbill-team-join:…)")), requestText, requestBox,
+    h("h3", {}, "The bank account invoices name"),
+    h("p", {}, "Only you choose it: your team's invoices can name only the account you sign here, and clients refuse any other."),
+    h("p", {}, h("label", { for: "team-iban" }, "IBAN"), ibanInput, " ",
+      h("button", { type: "button", id: "team-iban-save", onclick: () => change("Changing the bank account", async () => {
+        const iban = ibanInput.value.replace(/\s+/g, "").toUpperCase();
+        const before = profileOf().iban;
+        await saveProfile({ ...profileOf(), iban });
+        try {
+          if (roster) await signNext(draftOf(members));
+        } catch (error) {
+          await saveProfile({ ...profileOf(), iban: before });
+          throw error;
+        }
+      }) }, "Sign the new account")));
+}
+
+/** A member's Team screen: the business, the role, and the request while waiting. */
+function memberView() {
+  const r = role();
+  const box = $("team-body");
+  const text = {
+    pending: `Waiting for ${state.owner.name}'s owner to accept you. Send them this request, then compare fingerprints with them.`,
+    removed: `You are no longer a member of ${state.owner.name}: you cannot send its invoices or fetch its files.`,
+    biller: `You are a biller of ${state.owner.name}: you write and send its invoices.`,
+    accountant: `You are an accountant of ${state.owner.name}: you read its invoices; you send none.`,
+  }[r];
+  box.replaceChildren(
+    h("p", { "data-test": "team-role", "data-role": r }, text),
+    h("p", {}, "The business's fingerprint: ", h("code", { class: "fingerprint" }, state.owner.fingerprint)),
+    h("p", {}, "Your fingerprint: ", h("code", { class: "fingerprint", "data-test": "my-fingerprint" }, identity.fingerprint())),
+    r === "pending" && h("p", {}, h("label", { for: "team-my-request" }, "Your request to join"),
+      h("textarea", { id: "team-my-request", rows: 3, readonly: true, spellcheck: "false" }, state.request)),
+    h("button", { type: "button", id: "team-check", onclick: async () => {
+      say("Checking…");
+      try {
+        const current = await checkMembership();
+        say({ pending: "Not accepted yet.", removed: "You are no longer a member." }[current]
+          ?? `You are ${current === "accountant" ? "an" : "a"} ${ROLE_NAMES[current]} of ${state.owner.name}.`,
+        current === "removed" ? "error" : "ok");
+        document.dispatchEvent(new CustomEvent("sealbill:team-changed"));
+      } catch (error) {
+        say(error.message, "error");
+      }
+      memberView();
+    } }, "Check for my membership"));
+}
+
+/** Shows the Team screen for this device's role. */
+export async function showTeam() {
+  show("team");
+  if (state?.kind === "member") memberView();
+  else ownerView();
+  $("team-body").dataset.drawn = String(Number($("team-body").dataset.drawn ?? 0) + 1);
+}
+
+// ---- The team's archive ----
+
+/** Opens a team envelope with the archive keys held, newest first; throws if none opens it. */
+export function openArchived(envelope) {
+  openKeys();
+  const pin = { expectSender: state.kind === "owner" ? identity.fingerprint() : state.owner.fingerprint };
+  let last;
+  for (const epoch of [...keys.keys()].sort((a, b) => b - a)) {
+    try {
+      return openWithArchiveKey(keys.get(epoch), envelope, pin);
+    } catch (error) {
+      last = error;
+      if (error.code !== "WRONG_KEY") throw error;
+    }
+  }
+  throw last ?? Object.assign(new Error("no archive key on this device"), { code: "WRONG_KEY" });
+}
+
+/** The owner key the relay names the team by. */
+const teamKey = () => state.kind === "owner" ? currentRoster().ownerKey : state.owner.key;
+
+/** Fetches the team's envelopes this device does not hold yet, opens them and keeps them. */
+async function syncArchive() {
+  if (state.kind === "member") await checkMembership();
+  if (role() === "removed") throw new Error(`You are no longer a member of ${state.owner.name}.`);
+  // The last second synced is listed again next time: more may have come in that second.
+  let since = state.syncedUntil ?? 0;
+  let last = since;
+  let added = 0;
+  let unreadable = 0;
+  for (let page = 0; page < MAX_SYNC_PAGES; page++) {
+    const { envelopes, more } = await fetchTeamEnvelopes(identity, teamKey(), since);
+    for (const item of envelopes) {
+      last = Math.max(last, item.uploadedAt);
+      if (await storage.get("team", item.id)) continue;
+      const envelope = await fetchEnvelope(item.id);
+      let opened;
+      try {
+        opened = openArchived(envelope);
+      } catch {
+        unreadable++;
+        continue;
+      }
+      const member = opened.member;
+      const summary = { index: indexOf(opened.documents[0].data), sender: opened.sender.name, fingerprint: opened.sender.fingerprint,
+        role: member?.role ?? "owner" };
+      await storage.put("team", item.id, { id: item.id, at: item.uploadedAt * 1000, envelope,
+        secret: sealToSelf(identity, `team-${item.id}`, summary) });
+      added++;
+    }
+    if (!more || !envelopes.length) break;
+    since = last + 1; // pages end at whole seconds
+  }
+  state.syncedUntil = last;
+  await save();
+  return { added, unreadable };
+}
+
+/** The Archive screen: the team's invoices kept on this device, with search and export. */
+export async function showArchive({ sync = false } = {}) {
+  show("team-archive");
+  if (sync) {
+    say("Fetching the team's invoices…");
+    try {
+      const { added, unreadable } = await syncArchive();
+      say(`${added} new invoice${added === 1 ? "" : "s"} from the team.` + (unreadable
+        ? ` ${unreadable} could not be opened with the archive keys on this device (sent after you lost access, or damaged).` : ""),
+      added || !unreadable ? "ok" : "error");
+    } catch (error) {
+      say(error instanceof Error && !error.code && !error.status ? error.message : explain(error), "error");
+    }
+  }
+  const records = (await storage.all("team")).sort((a, b) => b.at - a.at);
+  $("team-archive-empty").hidden = records.length > 0;
+  const entries = [];
+  const rows = records.map((record) => {
+    let summary;
+    try {
+      summary = openOwn(identity, record.secret);
+    } catch {
+      return h("tr", { "data-id": record.id }, h("td", { colspan: 6 }, "A damaged record."));
+    }
+    const row = h("tr", { "data-id": record.id },
+      h("td", {}, summary.index.number), h("td", {}, summary.index.client),
+      h("td", {}, `${summary.index.payable} ${summary.index.currency}`),
+      h("td", { "data-test": "sent-by" }, `${summary.sender} (${summary.role})`),
+      h("td", {}, new Date(record.at).toLocaleDateString()),
+      h("td", {}, h("button", { type: "button", onclick: () => {
+        try {
+          showOpened(openArchived(record.envelope), { fromSender: true });
+        } catch (error) {
+          say(`This invoice does not open: ${explain(error)}`, "error");
+        }
+      } }, "View")));
+    entries.push({ index: summary.index, row, id: record.id, envelope: record.envelope, at: record.at });
+    return row;
+  });
+  $("team-archive-rows").replaceChildren(...rows);
+  wireArchive({ prefix: "team-archive", legend: "Search the team's invoices", partyLabel: "Client", party: "client",
+    entries, openEntry: (entry) => openArchived(entry.envelope) });
+  $("team-archive").dataset.count = String(records.length);
+}
+
