@@ -762,7 +762,11 @@ function readMembership(v) {
   return teamFields(membership);
 }
 
-/** The bytes of a text form: `prefix`, then unpadded standard base64 of at most `max` bytes. */
+/**
+ * The bytes of a text form: `prefix`, then unpadded base64 of at most `max` bytes. SPEC §3.8
+ * says base64url, but the implementation (src/joining.rs) writes the standard alphabet, and the
+ * vectors hold what it writes: this follows them until the two agree (reported).
+ */
 function fromTextForm(text, prefix, max) {
   const trimmed = text.trim();
   if (!trimmed.startsWith(prefix)) fail("MALFORMED", `no ${prefix} prefix`);
