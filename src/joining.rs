@@ -4,7 +4,9 @@
 
 use core::fmt;
 
-use crate::age::b64;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+
 use crate::card::Card;
 use crate::error::{Error, Result};
 use crate::identity::Identity;
@@ -80,7 +82,10 @@ impl TeamInvitation {
 
     /// The text form: `sealbill-team-invitation:` and the base64url encoding.
     pub fn to_text(&self) -> String {
-        format!("{TEAM_INVITATION_PREFIX}{}", b64::encode(&self.bytes))
+        format!(
+            "{TEAM_INVITATION_PREFIX}{}",
+            URL_SAFE_NO_PAD.encode(&self.bytes)
+        )
     }
 
     /// Parses the text form.
@@ -176,7 +181,10 @@ impl JoinRequest {
 
     /// The text form: `sealbill-team-join:` and the base64url encoding.
     pub fn to_text(&self) -> String {
-        format!("{JOIN_REQUEST_PREFIX}{}", b64::encode(&self.bytes))
+        format!(
+            "{JOIN_REQUEST_PREFIX}{}",
+            URL_SAFE_NO_PAD.encode(&self.bytes)
+        )
     }
 
     /// Parses the text form.
@@ -231,7 +239,9 @@ fn from_text(text: &str, prefix: &str, max: usize, what: &'static str) -> Result
     if b64.len() > max.div_ceil(3) * 4 {
         return Err(Error::LimitExceeded(what));
     }
-    b64::decode(b64.as_bytes()).ok_or(Error::Malformed(what))
+    URL_SAFE_NO_PAD
+        .decode(b64)
+        .map_err(|_| Error::Malformed(what))
 }
 
 #[cfg(test)]

@@ -1146,10 +1146,13 @@ fn team_envelope_vectors(
 fn joining_vectors(owner: &Identity, member: &Identity) -> Vec<Vector> {
     let invitation = TeamInvitation::new(owner, Role::Biller, ISSUED_AT).unwrap();
     let request = invitation.accept(member).unwrap();
+    use base64::engine::{general_purpose::URL_SAFE_NO_PAD, Engine};
     let decode = |text: &str, prefix: &str| {
-        age::b64::decode(text.strip_prefix(prefix).unwrap().as_bytes()).unwrap()
+        URL_SAFE_NO_PAD
+            .decode(text.strip_prefix(prefix).unwrap())
+            .unwrap()
     };
-    let encode = |prefix: &str, bytes: &[u8]| format!("{prefix}{}", age::b64::encode(bytes));
+    let encode = |prefix: &str, bytes: &[u8]| format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes));
     let invitation_bytes = decode(&invitation.to_text(), TEAM_INVITATION_PREFIX);
     // The role byte sits before the 8-byte time and the 64-byte signature.
     let mut other_role = invitation_bytes.clone();
