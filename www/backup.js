@@ -12,7 +12,7 @@ import { strength } from "/passphrase.js";
 
 /** What each role keeps: its archive store and time field, its other stores and settings. */
 const ROLES = {
-  business: { archive: "sent", time: "sentAt", stores: ["contacts"], settings: ["processedReplies"] },
+  business: { archive: "sent", time: "sentAt", stores: ["contacts"], settings: ["processedReplies", "team"] },
   client: { archive: "inbox", time: "receivedAt", stores: ["pins"], settings: ["keepOpened"] },
 };
 const MAGIC = "sealbill/backup/";

@@ -315,7 +315,7 @@ async function invite(event) {
 
 function showLink(summary) {
   $("link-url").value = summary.url;
-  $("link-mailto").href = mailto(summary.email, { number: summary.number, sellerName: identity.name, url: summary.url,
+  $("link-mailto").href = mailto(summary.email, { number: summary.number, sellerName: team.businessName() ?? identity.name, url: summary.url,
     passphrase: summary.passphrase, connected: summary.connected, invitation: summary.invitation });
   $("link-passphrase-note").hidden = !summary.passphrase;
   $("link-connected-note").hidden = !summary.connected;

@@ -120,9 +120,10 @@ async function renderTrust(sender, invoice, opened) {
   panel.dataset.state = state;
   panel.dataset.refused = String(Boolean(assessment.refused));
   panel.replaceChildren(...[
-    h("p", {}, "Signed by ", h("strong", { "data-test": "sender-name" }, sender.name)),
+    // A member's invoice is the business's: its owner signed who may send for it.
+    h("p", {}, member && member.role !== "owner" ? "From " : "Signed by ", h("strong", { "data-test": "sender-name" }, sender.name)),
     member && member.role !== "owner" && h("p", { "data-test": "sent-by" }, "Sent by ",
-      h("strong", {}, member.name), ` (${member.role}), for ${sender.name}`),
+      h("strong", {}, member.name), ` (${member.role}), whom ${sender.name} allowed to send its invoices`),
     h("p", {}, "Fingerprint ", h("code", { class: "fingerprint", "data-test": "fingerprint" }, sender.fingerprint)),
     h("p", { class: "trust-state", "data-test": "trust-state" }, TRUST_TEXT[state](assessment.confirmedOn)),
     warnings.map((w) => h("div", { class: `warning warning-${w.code}`, role: "alert", "data-warning": w.code },

@@ -56,6 +56,9 @@ function explain(error) {
   }
 }
 
+/** Fills `box` with the nodes given, skipping the empty parts (false, null, undefined). */
+const draw = (box, ...nodes) => box.replaceChildren(...nodes.flat().filter((n) => n !== false && n !== null && n !== undefined));
+
 async function save() {
   await storage.put("settings", "team", sealToSelf(identity, "team", state));
 }
@@ -327,7 +330,7 @@ function ownerView() {
         requestText.value = "";
       }) }, `Accept ${request.member.name} as ${request.role}`);
     compared.addEventListener("change", () => { accept.disabled = !compared.checked; });
-    requestBox.replaceChildren(
+    draw(requestBox,
       h("p", {}, h("strong", { "data-test": "request-name" }, request.member.name), ` asks to join as ${request.role}.`),
       h("p", {}, "Their fingerprint: ", h("code", { class: "fingerprint", "data-test": "request-fingerprint" }, request.member.fingerprint)),
       already && h("p", { class: "hint" }, `${request.member.name} is already a member; accepting sets the role to ${request.role}.`),
@@ -336,7 +339,7 @@ function ownerView() {
   }
   requestText.addEventListener("input", readRequest);
 
-  box.replaceChildren(
+  draw(box,
     h("p", {}, roster ? `Team list version ${roster.version}, signed by you. Archive key number ${roster.archive.epoch + 1}.`
       : "No team yet: invite someone to start one. Until then, invoices are sent by you alone."),
     pendingPublish && h("p", { class: "warning", role: "alert" }, "The latest team list is not on the server yet. ",
@@ -407,7 +410,7 @@ function memberView() {
     biller: `You are a biller of ${state.owner.name}: you write and send its invoices.`,
     accountant: `You are an accountant of ${state.owner.name}: you read its invoices; you send none.`,
   }[r];
-  box.replaceChildren(
+  draw(box,
     h("p", { "data-test": "team-role", "data-role": r }, text),
     h("p", {}, "The business's fingerprint: ", h("code", { class: "fingerprint" }, state.owner.fingerprint)),
     h("p", {}, "Your fingerprint: ", h("code", { class: "fingerprint", "data-test": "my-fingerprint" }, identity.fingerprint())),

@@ -11,7 +11,7 @@ export type ErrorCode =
   | "MALFORMED" | "TRUNCATED" | "WRONG_KEY" | "TAMPERED" | "BAD_SIGNATURE" | "NOT_FOR_YOU"
   | "UNEXPECTED_SENDER" | "BAD_PASSPHRASE" | "LIMIT_EXCEEDED" | "INVALID_INPUT"
   | "UNBOUND_REPLY" | "PASSKEY_REQUIRED" | "UNKNOWN_PASSKEY" | "STALE_ROSTER" | "NOT_A_MEMBER"
-  | "ROLE_CANNOT_SEND" | "MEMBERSHIP_EXPIRED" | "MEMBERSHIP_NOT_YET_VALID";
+  | "ROLE_CANNOT_SEND" | "MEMBERSHIP_EXPIRED" | "MEMBERSHIP_NOT_YET_VALID" | "ACCOUNT_NOT_ALLOWED";
 /** Thrown by every function of the module. */
 export interface SealbillError extends Error { name: "SealbillError"; code: ErrorCode; }
 "#;
