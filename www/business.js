@@ -146,6 +146,7 @@ function applyRole() {
   const role = team.role();
   const member = !["solo", "owner"].includes(role);
   $("nav-new").hidden = !team.maySend();
+  $("nav-sent").hidden = role === "accountant";
   $("nav-contacts").hidden = member;
   $("nav-archive").hidden = !team.readsArchive();
   $("whoami").textContent = member && team.businessName()

@@ -17,6 +17,7 @@ import { fetchEnvelope, fetchTeam, fetchTeamEnvelopes, postArchiveKey, postMembe
 import { groupIban } from "/invoice-view.js";
 import { indexOf, wireArchive } from "/archive.js";
 import { showOpened } from "/open.js";
+import { payeeAccounts } from "/ubl.js";
 
 const ROLE_NAMES = { owner: "owner", biller: "biller", accountant: "accountant" };
 /** A new member's membership starts a few minutes back, for clocks that run a little late. */
@@ -436,6 +437,7 @@ export async function showTeam() {
   show("team");
   if (state?.kind === "member") memberView();
   else ownerView();
+  document.dispatchEvent(new CustomEvent("sealbill:team-changed"));
   $("team-body").dataset.drawn = String(Number($("team-body").dataset.drawn ?? 0) + 1);
 }
 
@@ -483,8 +485,12 @@ async function syncArchive() {
         continue;
       }
       const member = opened.member;
-      const summary = { index: indexOf(opened.documents[0].data), sender: opened.sender.name, fingerprint: opened.sender.fingerprint,
-        role: member?.role ?? "owner" };
+      const xml = opened.documents[0].data;
+      // As clients do: an account the owner did not sign marks the invoice as not genuine.
+      const signed = new Set(member?.accounts ?? []);
+      const unsigned = member ? payeeAccounts(xml).map((a) => a.replace(/\s+/g, "").toUpperCase()).filter((a) => !signed.has(a)) : [];
+      const summary = { index: indexOf(xml), sender: opened.sender.name, fingerprint: opened.sender.fingerprint,
+        role: member?.role ?? "owner", rosterVersion: member?.rosterVersion, unsigned };
       await storage.put("team", item.id, { id: item.id, at: item.uploadedAt * 1000, envelope,
         secret: sealToSelf(identity, `team-${item.id}`, summary) });
       added++;
@@ -524,7 +530,9 @@ export async function showArchive({ sync = false } = {}) {
     const row = h("tr", { "data-id": record.id },
       h("td", {}, summary.index.number), h("td", {}, summary.index.client),
       h("td", {}, `${summary.index.payable} ${summary.index.currency}`),
-      h("td", { "data-test": "sent-by" }, `${summary.sender} (${summary.role})`),
+      h("td", {}, h("span", { "data-test": "sent-by" }, `${summary.sender} (${summary.role})`),
+        summary.unsigned?.length > 0 && h("strong", { class: "warning", "data-warning": "ACCOUNT_NOT_SIGNED" },
+          ` Asks for payment to ${summary.unsigned.map(groupIban).join(", ")}, an account the owner did not sign: not genuine.`)),
       h("td", {}, new Date(record.at).toLocaleDateString()),
       h("td", {}, h("button", { type: "button", onclick: () => {
         try {

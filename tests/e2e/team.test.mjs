@@ -221,6 +221,7 @@ describe("a business with an owner, a biller and an accountant", { timeout: 600_
   it("the accountant has no send path, and the relay refuses an upload signed with its key", async () => {
     const a = accountant.page;
     assert.equal(await a.isHidden("#nav-new"), true);
+    assert.equal(await a.isHidden("#nav-sent"), true);
     const refused = await a.evaluate(async () => {
       const team = await import("/team.js");
       let sealing;
@@ -244,6 +245,8 @@ describe("a business with an owner, a biller and an accountant", { timeout: 600_
     const by = Object.fromEntries(rows.map((r) => [r.id, r.sentBy]));
     assert.equal(by[relayId(billerLink)], `${BILLER} (biller)`);
     assert.equal(by[relayId(ownerLink)], `${BUSINESS.name} (owner)`);
+    // The invoice with an account the owner did not sign is marked as not genuine.
+    assert.equal(await accountant.page.locator('[data-warning="ACCOUNT_NOT_SIGNED"]').count(), 1);
     await shot(accountant.page, "t04-accountant-archive");
     const [download] = await Promise.all([accountant.page.waitForEvent("download", WAIT), accountant.page.click("#team-archive-export")]);
     const zip = (await downloaded(download)).toString("utf8");
