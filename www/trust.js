@@ -105,7 +105,8 @@ function teamWarnings(business, member, accounts, pin) {
       `${business.name} did not sign these bank details: ${member.name}, who sent it, cannot choose where you pay. ` +
       `Call ${business.name} on a number you already know.` });
   }
-  if ((pin?.rosterVersion ?? 0) > member.rosterVersion) {
+  // The owner cannot be removed: only a member's older team list is refused.
+  if (member.role !== "owner" && (pin?.rosterVersion ?? 0) > member.rosterVersion) {
     warnings.push({ code: "OLD_TEAM_LIST", text:
       `Do not pay this invoice. ${member.name} sent it under an older list of ${business.name}'s staff than one you ` +
       `have already seen: ${member.name} may have been removed from the team since. Call ${business.name} on a ` +
