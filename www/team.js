@@ -152,7 +152,7 @@ export function readInvitation(text) {
 }
 
 /** Draws what an invitation offers into `box`, with the box to tick after comparing; returns the invitation info or undefined. */
-export function showInvitation(text, box) {
+export function showInvitation(text, box, checkId = "join-compared") {
   if (!text.trim()) {
     box.replaceChildren();
     return undefined;
@@ -167,7 +167,7 @@ export function showInvitation(text, box) {
   box.replaceChildren(
     h("p", {}, h("strong", { "data-test": "join-business" }, info.owner.name), ` invites you as ${info.role === "biller" ? "a biller (you write and send its invoices)" : "an accountant (you read its invoices)"}.`),
     h("p", {}, "Its fingerprint: ", h("code", { class: "fingerprint", "data-test": "join-fingerprint" }, info.owner.fingerprint)),
-    h("p", {}, h("label", {}, h("input", { type: "checkbox", id: "join-compared" }),
+    h("p", {}, h("label", {}, h("input", { type: "checkbox", id: checkId }),
       ` I compared this fingerprint with ${info.owner.name}'s owner, by phone or in person, digit by digit`)));
   return info;
 }
@@ -398,7 +398,40 @@ function ownerView() {
           await saveProfile({ ...profileOf(), iban: before });
           throw error;
         }
-      }) }, "Sign the new account")));
+      }) }, "Sign the new account")),
+    !roster && joinInstead());
+}
+
+/**
+ * For a business without a team: join another business with this key instead, as a biller or
+ * an accountant (after comparing that business's fingerprint with its owner).
+ */
+function joinInstead() {
+  const text = h("textarea", { id: "team-join-invitation", rows: 3, spellcheck: "false" });
+  const offer = h("div", { "aria-live": "polite" });
+  text.addEventListener("input", () => showInvitation(text.value, offer, "team-join-compared"));
+  return h("details", { id: "team-join" },
+    h("summary", {}, "Join another business with this key instead"),
+    h("p", {}, "Then you write or read that business's invoices, as its owner allows, and no longer send your own."),
+    h("p", {}, h("label", { for: "team-join-invitation" }, "The invitation its owner sent you (sealbill-team-invitation:…)")),
+    text, offer,
+    h("button", { type: "button", id: "team-join-button", onclick: async () => {
+      try {
+        readInvitation(text.value);
+      } catch (error) {
+        return say(error.message, "error");
+      }
+      if (!$("team-join-compared")?.checked) {
+        return say("Compare the business's fingerprint with its owner first (by phone or in person), then tick the box.", "error");
+      }
+      try {
+        await join(identity, text.value);
+      } catch (error) {
+        return say(error instanceof Error && !error.code ? error.message : explain(error), "error");
+      }
+      say("Send your request to join to the business's owner, then compare fingerprints with them.", "ok");
+      await showTeam();
+    } }, "Join"));
 }
 
 /** A member's Team screen: the business, the role, and the request while waiting. */

@@ -326,5 +326,28 @@ describe("a business with an owner, a biller and an accountant", { timeout: 600_
     assert.equal(response.status, 409, await response.text());
     assert.equal(await failure(page) ?? "", "");
   });
+
+  it("a business set up on its own joins the team from its Team screen instead", async () => {
+    const ctx = await context(browser);
+    const p = await ctx.newPage();
+    await setUp(p, { name: "Dora Solo" });
+    const fingerprint = await p.textContent("#created-fingerprint");
+    await p.click("#created-continue");
+    await p.waitForSelector("#compose:not([hidden])", WAIT);
+    await p.click("#nav-team");
+    await p.click("#team-join summary");
+    await p.fill("#team-join-invitation", await invite("biller"));
+    await p.waitForSelector('[data-test="join-fingerprint"]', WAIT);
+    assert.equal(await p.textContent('[data-test="join-fingerprint"]'), ownerFingerprint);
+    await status(p, () => p.click("#team-join-button"), "error");
+    await p.check("#team-join-compared");
+    await status(p, () => p.click("#team-join-button"));
+    await p.waitForSelector('[data-test="team-role"][data-role="pending"]', WAIT);
+    const request = await p.inputValue("#team-my-request");
+    await accept({ request, fingerprint }, "Dora Solo", "biller");
+    assert.equal(await checkMembership(p), "biller");
+    assert.equal(await p.isHidden("#nav-contacts"), true);
+    assert.deepEqual(ctx.errors, []);
+  });
 });
 
