@@ -347,6 +347,26 @@ describe("a business with an owner, a biller and an accountant", { timeout: 600_
     await accept({ request, fingerprint }, "Dora Solo", "biller");
     assert.equal(await checkMembership(p), "biller");
     assert.equal(await p.isHidden("#nav-contacts"), true);
+
+    // Only the owner changes the account: a new roster, which the biller's form then offers.
+    await ownerTeam();
+    await page.fill("#team-iban", "DE00 1234");
+    assert.match(await status(page, () => page.click("#team-iban-save"), "error"), /not a valid IBAN/);
+    await ownerTeam();
+    assert.equal(await page.inputValue("#team-iban"), "DE02 1203 0000 0000 2020 51");
+    await page.fill("#team-iban", OTHER_IBAN);
+    await status(page, () => page.click("#team-iban-save"));
+    assert.equal(await checkMembership(p), "biller");
+    await p.click("#nav-new");
+    await p.waitForSelector("#compose:not([hidden])", WAIT);
+    assert.deepEqual(await p.$$eval("#inv-account option", (o) => o.map((x) => x.value)), [OTHER_IBAN]);
+
+    // A change of role reaches the member with its next membership.
+    await ownerTeam();
+    await status(page, () => page.click(`#team-rows tr[data-fingerprint="${fingerprint}"] [data-test="make-role"]`));
+    await page.waitForSelector(`#team-rows tr[data-fingerprint="${fingerprint}"][data-role="accountant"]`, WAIT);
+    assert.equal(await checkMembership(p), "accountant");
+    assert.equal(await p.isHidden("#nav-new"), true);
     assert.deepEqual(ctx.errors, []);
   });
 });
