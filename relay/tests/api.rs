@@ -1398,3 +1398,713 @@ async fn the_owner_or_the_uploader_revokes_a_members_envelope_and_another_member
     assert_eq!(call(&relay, fetch(&ids[1])).await.0, StatusCode::GONE);
     assert_eq!(call(&relay, fetch(&ids[2])).await.0, StatusCode::OK);
 }
+
+// Teams: what the owner publishes for its members (memberships, archive-key files), and what
+// the owner and the members fetch (the team, its envelopes).
+
+/// A timestamp for a signed request, one second earlier at each call (within the replay
+/// window), so that two equal requests made in the same second are not taken for a replay.
+fn fresh() -> u64 {
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    now() - CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 240
+}
+
+/// A roster of `owner`'s team at `version` naming `archive` as the current archive key.
+fn roster_with(
+    owner: &Identity,
+    version: u64,
+    members: Vec<Member>,
+    archive: &ArchiveKey,
+) -> Roster {
+    RosterDraft {
+        version,
+        issued: now(),
+        members,
+        accounts: vec!["DE89 3704 0044 0532 0130 00".into()],
+        archive: archive.entry(),
+    }
+    .sign(owner)
+    .unwrap()
+}
+
+/// A POST of `body` to `target`, signed by `signer` at `ts` (unsigned without a signer).
+fn signed_post(signer: Option<&Identity>, target: &str, body: &[u8], ts: u64) -> Request<Body> {
+    let mut request = Request::post(target);
+    if let Some(signer) = signer {
+        request = request.header(
+            "sealbill-signature",
+            sign_request(signer, "POST", target, ts, body).unwrap(),
+        );
+    }
+    request.body(Body::from(body.to_vec())).unwrap()
+}
+
+/// A GET of `target`, signed by `signer` at `ts` over the empty body (unsigned without one).
+fn signed_get(signer: Option<&Identity>, target: &str, ts: u64) -> Request<Body> {
+    let mut request = Request::get(target);
+    if let Some(signer) = signer {
+        request = request.header(
+            "sealbill-signature",
+            sign_request(signer, "GET", target, ts, b"").unwrap(),
+        );
+    }
+    request.body(Body::empty()).unwrap()
+}
+
+/// The status and the JSON answer of a request.
+async fn answer(relay: &Relay, request: Request<Body>) -> (StatusCode, Value) {
+    let (status, _, body) = call(relay, request).await;
+    (status, json(&body))
+}
+
+/// The status and the error code (empty on success) of a request.
+async fn outcome(relay: &Relay, request: Request<Body>) -> (StatusCode, String) {
+    let (status, answer) = answer(relay, request).await;
+    (status, code_of(&answer).to_owned())
+}
+
+/// Posts the membership bytes signed by `signer`.
+async fn post_membership(relay: &Relay, signer: &Identity, bytes: &[u8]) -> (StatusCode, String) {
+    let target = "/api/v1/rosters/memberships";
+    outcome(relay, signed_post(Some(signer), target, bytes, fresh())).await
+}
+
+fn b64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// `/api/v1/team…` for `owner`'s team, with `rest` appended to the query.
+fn team_target(path: &str, owner: &Identity, rest: &str) -> String {
+    let key = b64(owner.card().verifying_key().as_bytes());
+    format!("/api/v1/team{path}?owner={key}{rest}")
+}
+
+#[tokio::test]
+async fn the_owner_publishes_memberships_taken_from_its_stored_roster_only() {
+    let relay = relay(&[]);
+    let [acme, bill, anna, other, stranger] =
+        ["Acme", "Bill", "Anna", "Other", "Stranger"].map(|n| Identity::generate(n).unwrap());
+    register(&relay, &acme);
+    register(&relay, &other);
+    let t = now();
+    let team = || {
+        vec![
+            member(&bill, Role::Biller, t - 10, 0),
+            member(&anna, Role::Accountant, t - 10, 0),
+        ]
+    };
+    let v1 = roster(&acme, 1, team());
+    let bills = v1.membership(&acme, &bill.fingerprint()).unwrap();
+    let owners = v1.membership(&acme, &acme.fingerprint()).unwrap();
+
+    // No roster stored yet.
+    assert_eq!(
+        post_membership(&relay, &acme, bills.to_bytes()).await,
+        (StatusCode::CONFLICT, "NO_ROSTER".into())
+    );
+    assert_eq!(
+        post_roster(&relay, &acme, v1.to_bytes(), t).await.0,
+        StatusCode::CREATED
+    );
+    let target = "/api/v1/rosters/memberships";
+    let ts = now() - 250;
+    let (status, stored) = answer(
+        &relay,
+        signed_post(Some(&acme), target, bills.to_bytes(), ts),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{stored}");
+    assert_eq!(stored["version"], 1);
+    assert_eq!(stored["role"], "biller");
+    assert_eq!(stored["member"], bill.fingerprint().to_string());
+    assert_eq!(stored["owner"], acme.fingerprint().to_string());
+    assert_eq!(
+        outcome(
+            &relay,
+            signed_post(Some(&acme), target, bills.to_bytes(), ts)
+        )
+        .await,
+        (StatusCode::UNAUTHORIZED, "REPLAYED".into())
+    );
+    assert_eq!(
+        post_membership(&relay, &acme, bills.to_bytes()).await,
+        (StatusCode::OK, String::new()),
+        "the same bytes again"
+    );
+    assert_eq!(
+        post_membership(&relay, &acme, owners.to_bytes()).await,
+        (StatusCode::CREATED, String::new()),
+        "the owner's own membership"
+    );
+
+    // Other rosters of version 1 that the relay does not hold: Bill as an accountant, a
+    // stranger listed, other accounts.
+    let as_accountant = roster(&acme, 1, vec![member(&bill, Role::Accountant, t - 10, 0)]);
+    let with_stranger = roster(&acme, 1, vec![member(&stranger, Role::Biller, t - 10, 0)]);
+    let other_accounts = RosterDraft {
+        version: 1,
+        issued: v1.issued(),
+        members: team(),
+        accounts: vec![],
+        archive: v1.archive(),
+    }
+    .sign(&acme)
+    .unwrap();
+    let others_team = roster(&other, 1, vec![member(&bill, Role::Biller, t - 10, 0)]);
+    assert_eq!(
+        post_roster(&relay, &other, others_team.to_bytes(), t)
+            .await
+            .0,
+        StatusCode::CREATED
+    );
+    let membership_in =
+        |r: &Roster, who: &Identity| r.membership(&acme, &who.fingerprint()).unwrap();
+    let oversized = vec![0u8; sealbill::MAX_MEMBERSHIP_LEN + 1];
+    let cases: Vec<(&Identity, Vec<u8>, StatusCode, &str)> = vec![
+        (
+            &acme,
+            membership_in(&as_accountant, &bill).to_bytes().to_vec(),
+            StatusCode::FORBIDDEN,
+            "NOT_A_MEMBER",
+        ),
+        (
+            &acme,
+            membership_in(&with_stranger, &stranger).to_bytes().to_vec(),
+            StatusCode::FORBIDDEN,
+            "NOT_A_MEMBER",
+        ),
+        (
+            &acme,
+            membership_in(&other_accounts, &bill).to_bytes().to_vec(),
+            StatusCode::CONFLICT,
+            "STALE_ROSTER",
+        ),
+        (
+            &acme,
+            membership_in(&roster(&acme, 2, team()), &bill)
+                .to_bytes()
+                .to_vec(),
+            StatusCode::CONFLICT,
+            "STALE_ROSTER",
+        ),
+        (
+            &acme,
+            b"not a membership".to_vec(),
+            StatusCode::BAD_REQUEST,
+            "BAD_MEMBERSHIP",
+        ),
+        (
+            &acme,
+            oversized.clone(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "TOO_LARGE",
+        ),
+        // Another registered owner, with a roster of its own, posting Acme's.
+        (
+            &other,
+            bills.to_bytes().to_vec(),
+            StatusCode::FORBIDDEN,
+            "NOT_THE_OWNER",
+        ),
+        // A member, and a stranger: refused before the body is read, oversized or not.
+        (
+            &bill,
+            bills.to_bytes().to_vec(),
+            StatusCode::FORBIDDEN,
+            "NOT_A_SENDER",
+        ),
+        (&stranger, oversized, StatusCode::FORBIDDEN, "NOT_A_SENDER"),
+    ];
+    for (signer, body, status, code) in cases {
+        assert_eq!(
+            post_membership(&relay, signer, &body).await,
+            (status, code.to_owned()),
+            "{}",
+            signer.card().name()
+        );
+    }
+    assert_eq!(
+        outcome(&relay, signed_post(None, target, bills.to_bytes(), fresh())).await,
+        (StatusCode::UNAUTHORIZED, "UNSIGNED".into())
+    );
+    let mut forged = bills.to_bytes().to_vec();
+    *forged.last_mut().unwrap() ^= 1;
+    assert_eq!(
+        post_membership(&relay, &acme, &forged).await,
+        (StatusCode::BAD_REQUEST, "BAD_MEMBERSHIP".into())
+    );
+
+    // Version 2 drops Bill: his membership of version 1 is gone and is refused now.
+    let owner_key = acme.card().verifying_key().to_bytes();
+    let bill_key = bill.card().verifying_key().to_bytes();
+    assert!(relay
+        .store
+        .membership(&owner_key, &bill_key)
+        .unwrap()
+        .is_some());
+    let v2 = roster(&acme, 2, vec![member(&anna, Role::Accountant, t - 10, 0)]);
+    assert_eq!(
+        post_roster(&relay, &acme, v2.to_bytes(), t).await.0,
+        StatusCode::CREATED
+    );
+    assert!(relay
+        .store
+        .membership(&owner_key, &bill_key)
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        post_membership(&relay, &acme, bills.to_bytes()).await,
+        (StatusCode::CONFLICT, "STALE_ROSTER".into())
+    );
+    let annas = v2.membership(&acme, &anna.fingerprint()).unwrap();
+    assert_eq!(
+        post_membership(&relay, &acme, annas.to_bytes()).await.0,
+        StatusCode::CREATED
+    );
+}
+
+#[tokio::test]
+async fn the_owner_publishes_archive_key_files_up_to_its_rosters_epoch() {
+    let relay = relay(&[]);
+    let [acme, anna, stranger] =
+        ["Acme", "Anna", "Stranger"].map(|n| Identity::generate(n).unwrap());
+    register(&relay, &acme);
+    let t = now();
+    let key0 = ArchiveKey::generate(0);
+    let file0 = sealbill::seal_archive_key(&acme, &key0, &[anna.card().clone()]).unwrap();
+    let post = |signer: Option<&Identity>, query: &str, body: &[u8]| {
+        signed_post(
+            signer,
+            &format!("/api/v1/rosters/archive-keys{query}"),
+            body,
+            fresh(),
+        )
+    };
+    assert_eq!(
+        outcome(&relay, post(Some(&acme), "?epoch=0", &file0)).await,
+        (StatusCode::CONFLICT, "NO_ROSTER".into())
+    );
+    let team = vec![member(&anna, Role::Accountant, t - 10, 0)];
+    let v1 = roster_with(&acme, 1, team.clone(), &key0);
+    assert_eq!(
+        post_roster(&relay, &acme, v1.to_bytes(), t).await.0,
+        StatusCode::CREATED
+    );
+    let (status, stored) = answer(&relay, post(Some(&acme), "?epoch=0", &file0)).await;
+    assert_eq!(
+        (status, &stored["epoch"]),
+        (StatusCode::CREATED, &Value::from(0))
+    );
+    assert_eq!(
+        outcome(&relay, post(Some(&acme), "?epoch=0", &file0)).await,
+        (StatusCode::OK, String::new())
+    );
+    let ts = now() - 250;
+    let target = "/api/v1/rosters/archive-keys?epoch=0";
+    let again = || signed_post(Some(&acme), target, &file0, ts);
+    assert_eq!(call(&relay, again()).await.0, StatusCode::OK);
+    assert_eq!(
+        outcome(&relay, again()).await,
+        (StatusCode::UNAUTHORIZED, "REPLAYED".into())
+    );
+
+    let not_age = b"age-encryption.org/v1\n-> X25519 broken".to_vec();
+    let armored = b"-----BEGIN AGE ENCRYPTED FILE-----\n".to_vec();
+    let oversized = [file0.clone(), vec![0u8; 64 * 1024]].concat();
+    let refused = [
+        (
+            Some(&acme),
+            "?epoch=1",
+            file0.clone(),
+            StatusCode::CONFLICT,
+            "STALE_ROSTER",
+        ),
+        (
+            Some(&acme),
+            "",
+            file0.clone(),
+            StatusCode::BAD_REQUEST,
+            "BAD_QUERY",
+        ),
+        (
+            Some(&acme),
+            "?epoch=-1",
+            file0.clone(),
+            StatusCode::BAD_REQUEST,
+            "BAD_QUERY",
+        ),
+        (
+            Some(&acme),
+            "?epoch=4294967296",
+            file0.clone(),
+            StatusCode::BAD_REQUEST,
+            "BAD_QUERY",
+        ),
+        (
+            Some(&acme),
+            "?epoch=x",
+            file0.clone(),
+            StatusCode::BAD_REQUEST,
+            "BAD_QUERY",
+        ),
+        (
+            Some(&acme),
+            "?epoch=0&owner=x",
+            file0.clone(),
+            StatusCode::BAD_REQUEST,
+            "BAD_QUERY",
+        ),
+        (
+            Some(&acme),
+            "?epoch=0",
+            not_age,
+            StatusCode::BAD_REQUEST,
+            "NOT_AGE",
+        ),
+        (
+            Some(&acme),
+            "?epoch=0",
+            armored,
+            StatusCode::BAD_REQUEST,
+            "NOT_AGE",
+        ),
+        (
+            Some(&acme),
+            "?epoch=0",
+            oversized.clone(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "TOO_LARGE",
+        ),
+        (
+            Some(&anna),
+            "?epoch=0",
+            oversized,
+            StatusCode::FORBIDDEN,
+            "NOT_A_SENDER",
+        ),
+        (
+            Some(&stranger),
+            "?epoch=0",
+            file0.clone(),
+            StatusCode::FORBIDDEN,
+            "NOT_A_SENDER",
+        ),
+        (
+            None,
+            "?epoch=0",
+            file0.clone(),
+            StatusCode::UNAUTHORIZED,
+            "UNSIGNED",
+        ),
+    ];
+    for (signer, query, body, status, code) in refused {
+        assert_eq!(
+            outcome(&relay, post(signer, query, &body)).await,
+            (status, code.to_owned()),
+            "{query}"
+        );
+    }
+
+    // A rotation: version 2 names epoch 1; its file is taken, and epoch 0's replaced.
+    let key1 = ArchiveKey::generate(1);
+    let file1 = sealbill::seal_archive_key(&acme, &key1, &[anna.card().clone()]).unwrap();
+    let v2 = roster_with(&acme, 2, team, &key1);
+    assert_eq!(
+        post_roster(&relay, &acme, v2.to_bytes(), t).await.0,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        outcome(&relay, post(Some(&acme), "?epoch=1", &file1))
+            .await
+            .0,
+        StatusCode::CREATED
+    );
+    let file0b = sealbill::seal_archive_key(&acme, &key0, &[]).unwrap();
+    assert_eq!(
+        outcome(&relay, post(Some(&acme), "?epoch=0", &file0b))
+            .await
+            .0,
+        StatusCode::CREATED
+    );
+    let owner_key = acme.card().verifying_key().to_bytes();
+    assert_eq!(
+        relay.store.archive_keys(&owner_key, 10).unwrap(),
+        [(0, file0b), (1, file1)]
+    );
+}
+
+#[tokio::test]
+async fn the_owner_and_its_members_fetch_the_team_and_nobody_else_does() {
+    let relay = relay(&[]);
+    let [acme, bill, anna, old, stranger, unknown] =
+        ["Acme", "Bill", "Anna", "Old", "Stranger", "Unknown"]
+            .map(|n| Identity::generate(n).unwrap());
+    register(&relay, &acme);
+    let t = now();
+    let team = vec![
+        member(&bill, Role::Biller, t - 10, 0),
+        member(&anna, Role::Accountant, t - 10, 0),
+        member(&old, Role::Biller, t - 100, t - 50),
+    ];
+    let key0 = ArchiveKey::generate(0);
+    let v1 = roster_with(&acme, 1, team, &key0);
+    let target = team_target("", &acme, "");
+    assert_eq!(
+        outcome(&relay, signed_get(Some(&acme), &target, fresh())).await,
+        (StatusCode::NOT_FOUND, "NO_ROSTER".into())
+    );
+    assert_eq!(
+        post_roster(&relay, &acme, v1.to_bytes(), t).await.0,
+        StatusCode::CREATED
+    );
+    let bills = v1.membership(&acme, &bill.fingerprint()).unwrap();
+    let owners = v1.membership(&acme, &acme.fingerprint()).unwrap();
+    for m in [&bills, &owners] {
+        assert_eq!(
+            post_membership(&relay, &acme, m.to_bytes()).await.0,
+            StatusCode::CREATED
+        );
+    }
+    let file0 =
+        sealbill::seal_archive_key(&acme, &key0, &[bill.card().clone(), anna.card().clone()])
+            .unwrap();
+    let archive_target = "/api/v1/rosters/archive-keys?epoch=0";
+    let stored = call(
+        &relay,
+        signed_post(Some(&acme), archive_target, &file0, fresh()),
+    )
+    .await;
+    assert_eq!(stored.0, StatusCode::CREATED);
+
+    // Bill gets his membership and the archive key, which he opens; not the roster.
+    let (status, got) = answer(&relay, signed_get(Some(&bill), &target, fresh())).await;
+    assert_eq!(status, StatusCode::OK, "{got}");
+    assert_eq!(got["owner"], b64(acme.card().verifying_key().as_bytes()));
+    assert_eq!(got["version"], 1);
+    assert_eq!(got["membership"], b64(bills.to_bytes()));
+    assert!(got.get("roster").is_none(), "{got}");
+    let files = got["archiveKeys"].as_array().unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0]["epoch"], 0);
+    let file = URL_SAFE_NO_PAD
+        .decode(files[0]["file"].as_str().unwrap())
+        .unwrap();
+    let opened = sealbill::open_archive_key(&bill, &file, &bills.archive()).unwrap();
+    assert_eq!(opened.entry(), key0.entry());
+    // Anna has no membership stored yet; the owner gets its own and the roster.
+    let (status, got) = answer(&relay, signed_get(Some(&anna), &target, fresh())).await;
+    assert_eq!((status, &got["membership"]), (StatusCode::OK, &Value::Null));
+    let (status, got) = answer(&relay, signed_get(Some(&acme), &target, fresh())).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(got["membership"], b64(owners.to_bytes()));
+    assert_eq!(got["roster"], b64(v1.to_bytes()));
+
+    // Refusals.
+    let ts = now() - 250;
+    assert_eq!(
+        call(&relay, signed_get(Some(&bill), &target, ts)).await.0,
+        StatusCode::OK
+    );
+    let mut elsewhere = signed_get(Some(&bill), &team_target("", &stranger, ""), fresh());
+    *elsewhere.uri_mut() = target.parse().unwrap();
+    let cases = [
+        (
+            signed_get(Some(&bill), &target, ts),
+            StatusCode::UNAUTHORIZED,
+            "REPLAYED",
+        ),
+        (
+            signed_get(None, &target, fresh()),
+            StatusCode::UNAUTHORIZED,
+            "UNSIGNED",
+        ),
+        (elsewhere, StatusCode::UNAUTHORIZED, "BAD_SIGNATURE"),
+        (
+            signed_get(Some(&bill), &target, now() - 3600),
+            StatusCode::UNAUTHORIZED,
+            "STALE",
+        ),
+        (
+            signed_get(Some(&stranger), &target, fresh()),
+            StatusCode::FORBIDDEN,
+            "NOT_A_MEMBER",
+        ),
+        (
+            signed_get(Some(&old), &target, fresh()),
+            StatusCode::FORBIDDEN,
+            "MEMBERSHIP_EXPIRED",
+        ),
+        (
+            signed_get(Some(&unknown), &team_target("", &unknown, ""), fresh()),
+            StatusCode::NOT_FOUND,
+            "NO_ROSTER",
+        ),
+        (
+            signed_get(Some(&bill), "/api/v1/team", fresh()),
+            StatusCode::BAD_REQUEST,
+            "BAD_QUERY",
+        ),
+        (
+            signed_get(Some(&bill), "/api/v1/team?owner=AAAA", fresh()),
+            StatusCode::BAD_REQUEST,
+            "BAD_QUERY",
+        ),
+        (
+            signed_get(Some(&bill), &team_target("", &acme, "&since=1"), fresh()),
+            StatusCode::BAD_REQUEST,
+            "BAD_QUERY",
+        ),
+    ];
+    for (request, status, code) in cases {
+        assert_eq!(outcome(&relay, request).await, (status, code.to_owned()));
+    }
+
+    // Version 2 removes Bill: he gets 403 on the team and its envelopes; Anna still reads.
+    let v2 = roster_with(
+        &acme,
+        2,
+        vec![member(&anna, Role::Accountant, t - 10, 0)],
+        &key0,
+    );
+    assert_eq!(
+        post_roster(&relay, &acme, v2.to_bytes(), t).await.0,
+        StatusCode::CREATED
+    );
+    let listing = team_target("/envelopes", &acme, "");
+    for path in [&target, &listing] {
+        assert_eq!(
+            outcome(&relay, signed_get(Some(&bill), path, fresh())).await,
+            (StatusCode::FORBIDDEN, "NOT_A_MEMBER".into()),
+            "{path}"
+        );
+        assert_eq!(
+            call(&relay, signed_get(Some(&anna), path, fresh())).await.0,
+            StatusCode::OK
+        );
+    }
+    let (_, got) = answer(&relay, signed_get(Some(&anna), &target, fresh())).await;
+    assert_eq!(got["version"], 2);
+    // Without the owner on the allow-list, its roster grants nothing.
+    assert!(relay
+        .store
+        .remove_sender(&acme.fingerprint().to_string())
+        .unwrap());
+    assert_eq!(
+        outcome(&relay, signed_get(Some(&anna), &target, fresh())).await,
+        (StatusCode::NOT_FOUND, "NO_ROSTER".into())
+    );
+}
+
+#[tokio::test]
+async fn readers_list_the_teams_active_envelopes_oldest_first_in_pages() {
+    let relay = relay(&[]);
+    let [acme, bill, anna, other, stranger] =
+        ["Acme", "Bill", "Anna", "Other", "Stranger"].map(|n| Identity::generate(n).unwrap());
+    register(&relay, &acme);
+    register(&relay, &other);
+    let t = now();
+    let team = vec![
+        member(&bill, Role::Biller, t - 10, 0),
+        member(&anna, Role::Accountant, t - 10, 0),
+    ];
+    assert_eq!(
+        post_roster(&relay, &acme, roster(&acme, 1, team).to_bytes(), t)
+            .await
+            .0,
+        StatusCode::CREATED
+    );
+    let mut ids = Vec::new();
+    for who in [&bill, &acme, &bill, &other] {
+        let (status, created) = member_upload(&relay, who).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        ids.push(created["id"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(
+        call(&relay, signed_revoke(&bill, &ids[2], fresh())).await.0,
+        StatusCode::NO_CONTENT
+    );
+
+    let list = |query: &str| team_target("/envelopes", &acme, query);
+    let (status, got) = answer(&relay, signed_get(Some(&anna), &list(""), fresh())).await;
+    assert_eq!(status, StatusCode::OK, "{got}");
+    assert_eq!(got["more"], false);
+    let listed = got["envelopes"].as_array().unwrap();
+    let listed_ids: Vec<&str> = listed.iter().map(|e| e["id"].as_str().unwrap()).collect();
+    assert_eq!(listed_ids.len(), 2, "{got}");
+    assert!(listed_ids.contains(&ids[0].as_str()) && listed_ids.contains(&ids[1].as_str()));
+    let bills = listed.iter().find(|e| e["id"] == ids[0].as_str()).unwrap();
+    assert_eq!(
+        bills["uploader"],
+        b64(bill.card().verifying_key().as_bytes())
+    );
+    assert!(bills["uploadedAt"].as_u64().unwrap() >= t);
+    assert!(bills["expiresAt"].as_u64().unwrap() > bills["uploadedAt"].as_u64().unwrap());
+    let (_, later) = answer(
+        &relay,
+        signed_get(
+            Some(&acme),
+            &list(&format!("&since={}", now() + 60)),
+            fresh(),
+        ),
+    )
+    .await;
+    assert_eq!(later["envelopes"], Value::Array(vec![]));
+
+    // Pages of 500, oldest first, cut at whole seconds.
+    let owner_key = acme.card().verifying_key().to_bytes();
+    let bill_key = bill.card().verifying_key().to_bytes();
+    let base = t - 1000;
+    for i in 0..501u64 {
+        relay
+            .store
+            .insert(NewEnvelope {
+                id: format!("bulk{i:03}AAAAAAAAAAAAAAAA"),
+                body: b"age".to_vec(),
+                created_at: base + i / 2,
+                expires_at: t + 600,
+                max_opens: None,
+                manage_hash: [1; 32],
+                proof_hash: None,
+                uploader: Some(bill_key),
+                team_owner: Some(owner_key),
+            })
+            .unwrap();
+    }
+    let (_, first) = answer(&relay, signed_get(Some(&anna), &list(""), fresh())).await;
+    let page = first["envelopes"].as_array().unwrap();
+    assert_eq!((page.len(), &first["more"]), (500, &Value::Bool(true)));
+    assert_eq!(page[0]["id"], "bulk000AAAAAAAAAAAAAAAA");
+    let last = page[499]["uploadedAt"].as_u64().unwrap();
+    let (_, second) = answer(
+        &relay,
+        signed_get(Some(&anna), &list(&format!("&since={}", last + 1)), fresh()),
+    )
+    .await;
+    let rest: Vec<&str> = second["envelopes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(second["more"], false);
+    assert_eq!(rest.len(), 3, "{second}");
+    assert_eq!(rest[0], "bulk500AAAAAAAAAAAAAAAA");
+
+    for (query, signer, status, code) in [
+        ("&since=-1", &anna, StatusCode::BAD_REQUEST, "BAD_QUERY"),
+        ("&since=soon", &anna, StatusCode::BAD_REQUEST, "BAD_QUERY"),
+        ("&epoch=1", &anna, StatusCode::BAD_REQUEST, "BAD_QUERY"),
+        ("", &stranger, StatusCode::FORBIDDEN, "NOT_A_MEMBER"),
+        ("", &other, StatusCode::FORBIDDEN, "NOT_A_MEMBER"),
+    ] {
+        assert_eq!(
+            outcome(&relay, signed_get(Some(signer), &list(query), fresh())).await,
+            (status, code.to_owned()),
+            "{query}"
+        );
+    }
+    assert_eq!(
+        outcome(&relay, signed_get(None, &list(""), fresh())).await,
+        (StatusCode::UNAUTHORIZED, "UNSIGNED".into())
+    );
+}
