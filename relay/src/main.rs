@@ -112,7 +112,7 @@ fn rosters(store: &SqliteStore) -> Result<(), String> {
 fn roster_line(roster: &Roster) -> String {
     let count = |role: Role| roster.members().iter().filter(|m| m.role == role).count();
     format!(
-        "{}  {}  version {}, issued {} (Unix time), {} billers, {} accountants, archive epoch {}",
+        "{}  {}  version {}, issued {} (Unix time), billers: {}, accountants: {}, archive epoch {}",
         roster.owner().fingerprint(),
         roster.owner().name(),
         roster.version(),

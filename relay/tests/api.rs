@@ -630,7 +630,7 @@ async fn every_operation_in_openapi_json_is_routed_and_answers_a_documented_stat
             assert!(documented, "{what} is not in openapi.json");
         }
     }
-    assert_eq!(operations, 9);
+    assert_eq!(operations, 13);
 }
 
 // Replies (key exchange): a reader who opened an envelope sends an age file back to its sender.

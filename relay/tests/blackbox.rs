@@ -432,3 +432,60 @@ fn a_reply_posted_with_the_open_proof_is_listed_for_the_sender_after_kill_9() {
     drop(relay);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn the_rosters_command_lists_each_stored_team_by_role_and_senders_still_works() {
+    use sealbill::{ArchiveKey, Member, Role, RosterDraft};
+    let dir = temp_dir("rosters");
+    let acme = Identity::generate("Acme").unwrap();
+    let added = relay_cli(&dir, &["senders", "add", &acme.card().to_text()]);
+    assert!(added.status.success());
+    let empty = relay_cli(&dir, &["rosters"]);
+    assert!(empty.status.success());
+    assert!(empty.stdout.is_empty(), "no roster yet");
+
+    let relay = Relay::start(&dir, &[]);
+    let member = |name: &str, role| Member {
+        card: Identity::generate(name).unwrap().card().clone(),
+        role,
+        valid_from: now() - 10,
+        valid_until: 0,
+    };
+    let roster = RosterDraft {
+        version: 4,
+        issued: 1_700_000_000,
+        members: vec![
+            member("Bill", Role::Biller),
+            member("Bea", Role::Biller),
+            member("Anna", Role::Accountant),
+        ],
+        accounts: vec![],
+        archive: ArchiveKey::generate(2).entry(),
+    }
+    .sign(&acme)
+    .unwrap();
+    let stored = upload(
+        relay.addr,
+        Some(&acme),
+        "/api/v1/rosters",
+        roster.to_bytes(),
+    );
+    assert_eq!(stored.status, 201);
+
+    // While the relay serves from the same data directory.
+    let listed = relay_cli(&dir, &["rosters"]);
+    assert!(listed.status.success());
+    let text = String::from_utf8(listed.stdout).unwrap();
+    assert_eq!(
+        text,
+        format!(
+            "{}  Acme  version 4, issued 1700000000 (Unix time), billers: 2, accountants: 1, \
+             archive epoch 2\n",
+            acme.fingerprint()
+        )
+    );
+    let senders = relay_cli(&dir, &["senders", "list"]);
+    assert!(String::from_utf8_lossy(&senders.stdout).contains("Acme"));
+    drop(relay);
+    std::fs::remove_dir_all(dir).unwrap();
+}

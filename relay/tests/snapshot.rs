@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use common::*;
-use sealbill::{ArchiveKey, Identity, Member, Role, RosterDraft};
+use sealbill::{seal_archive_key, sign_request, ArchiveKey, Identity, Member, Role, RosterDraft};
 use sealbill_relay::sqlite::SCHEMA_VERSION;
 use sha2::{Digest, Sha256};
 
@@ -90,6 +90,7 @@ fn a_snapshot_taken_during_uploads_restores_every_acknowledged_envelope_byte_for
     let relay = Relay::start(&dir, &unlimited);
     // A team: the owner's roster lists a biller, who may upload through it.
     let bill = Identity::generate("Bill").unwrap();
+    let archive_key = ArchiveKey::generate(0);
     let roster = RosterDraft {
         version: 1,
         issued: now(),
@@ -100,7 +101,7 @@ fn a_snapshot_taken_during_uploads_restores_every_acknowledged_envelope_byte_for
             valid_until: 0,
         }],
         accounts: vec![],
-        archive: ArchiveKey::generate(0).entry(),
+        archive: archive_key.entry(),
     }
     .sign(&acme)
     .unwrap();
@@ -111,6 +112,24 @@ fn a_snapshot_taken_during_uploads_restores_every_acknowledged_envelope_byte_for
         roster.to_bytes(),
     );
     assert_eq!(stored.status, 201);
+    // What the owner publishes for Bill: his membership and the archive-key file.
+    let membership = roster.membership(&acme, &bill.fingerprint()).unwrap();
+    let published = upload(
+        relay.addr,
+        Some(&acme),
+        "/api/v1/rosters/memberships",
+        membership.to_bytes(),
+    );
+    assert_eq!(published.status, 201);
+    let owner_key = URL_SAFE_NO_PAD.encode(acme.card().verifying_key().as_bytes());
+    let key_file = seal_archive_key(&acme, &archive_key, &[bill.card().clone()]).unwrap();
+    let published = upload(
+        relay.addr,
+        Some(&acme),
+        "/api/v1/rosters/archive-keys?epoch=0",
+        &key_file,
+    );
+    assert_eq!(published.status, 201);
     // Some kilobytes each, so that the store spans a few hundred pages.
     let bodies: Arc<Vec<Vec<u8>>> = Arc::new(
         (0..UPLOADS)
@@ -166,7 +185,7 @@ fn a_snapshot_taken_during_uploads_restores_every_acknowledged_envelope_byte_for
     assert!(restored.status.success(), "{}", stderr_of(&restored));
     assert_eq!(envelopes_in(&stdout_of(&restored)), in_snapshot);
     assert!(
-        stdout_of(&restored).contains(", 1 rosters,"),
+        stdout_of(&restored).contains(", 1 rosters, 1 memberships, 1 archive-key files,"),
         "{}",
         stdout_of(&restored)
     );
@@ -204,6 +223,25 @@ fn a_snapshot_taken_during_uploads_restores_every_acknowledged_envelope_byte_for
     let bills = sealed_for(&bill, &client, "INV-BILL");
     let uploaded = upload(relay.addr, Some(&bill), "/api/v1/envelopes", &bills);
     assert_eq!(uploaded.status, 201);
+    // And so did his membership and the archive-key file.
+    let team = format!("/api/v1/team?owner={owner_key}");
+    let signature = sign_request(&bill, "GET", &team, now(), b"").unwrap();
+    let got = http(
+        relay.addr,
+        "GET",
+        &team,
+        &[("sealbill-signature", &signature)],
+        b"",
+    );
+    assert_eq!(got.status, 200);
+    assert_eq!(
+        got.json()["membership"],
+        URL_SAFE_NO_PAD.encode(membership.to_bytes())
+    );
+    assert_eq!(
+        got.json()["archiveKeys"][0]["file"],
+        URL_SAFE_NO_PAD.encode(&key_file)
+    );
     drop(relay);
     std::fs::remove_dir_all(dir).unwrap();
     std::fs::remove_dir_all(restored_dir).unwrap();
