@@ -157,10 +157,10 @@ function applyRole() {
 
 async function enterApp() {
   profile = openOwn((await storage.identityInfo("business")).profile);
+  say("");
   await team.startTeam(identity, { profile: () => profile, setProfile });
   $("nav").hidden = false;
   applyRole();
-  say("");
   await newInvoice();
   if (!["biller", "accountant", "pending", "removed"].includes(team.role())) await checkReplies(identity);
   await remind("business");

@@ -70,7 +70,12 @@ export async function startTeam(who, { profile, setProfile }) {
   profileOf = profile;
   saveProfile = setProfile;
   const sealed = await storage.get("settings", "team");
-  state = sealed ? openOwn(identity, sealed) : undefined;
+  try {
+    state = sealed ? openOwn(identity, sealed) : undefined;
+  } catch {
+    state = undefined;
+    say("This device's team records do not open with your key: they were damaged. Restore them from a full backup.", "error");
+  }
   keys.clear();
   if (state?.kind === "member") {
     await checkMembership({ quiet: true }).catch(() => {});
