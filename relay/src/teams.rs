@@ -23,7 +23,7 @@ use crate::api::{blocking, first_use, now, read_body, target_of, AppState, NOT_A
 use crate::auth;
 use crate::errors::ApiError;
 use crate::rosters::{may_read, owner_key, refused, reverify, NOT_THE_OWNER};
-use crate::store::{TeamEnvelope, TeamFile, TeamFilePut};
+use crate::store::{Store, StoreResult, TeamEnvelope, TeamFile, TeamFilePut};
 
 /// The largest archive-key file: an age file with a stanza for the owner and each reader.
 pub const MAX_ARCHIVE_KEY_FILE: usize = 64 * 1024;
@@ -96,14 +96,22 @@ struct Publisher {
     roster: Roster,
 }
 
+/// A stored roster, parsed again (500 if it no longer verifies), and its bytes.
+type StoredRoster = (Result<Roster, ApiError>, Vec<u8>);
+
+/// The owner's stored roster, parsed off the async threads (callers run this in
+/// [`blocking`]).
+fn stored_roster(store: &dyn Store, owner: &[u8; 32]) -> StoreResult<Option<StoredRoster>> {
+    Ok(store.roster(owner)?.map(|b| (reverify(&b), b)))
+}
+
 impl Publisher {
+    /// Checks the signature header and that its key is a registered owner with a roster.
     async fn check(state: &Arc<AppState>, headers: &HeaderMap, now: u64) -> Result<Self, ApiError> {
         let signed = auth::signature_header(headers, now, state.config.replay_window)?;
         let key = signed.key.to_bytes();
         let (registered, stored) = blocking(state, move |s| {
-            let registered = s.is_sender(&key)?;
-            // Parsed here, off the async threads.
-            Ok((registered, s.roster(&key)?.map(|b| (reverify(&b), b))))
+            Ok((s.is_sender(&key)?, stored_roster(s, &key)?))
         })
         .await?;
         if !registered {
@@ -294,7 +302,7 @@ impl TeamReader {
             if !s.is_sender(&owner)? {
                 return Ok(None);
             }
-            Ok(s.roster(&owner)?.map(|b| (reverify(&b), b)))
+            stored_roster(s, &owner)
         })
         .await?;
         let (roster, roster_bytes) = stored.ok_or(NO_ROSTER)?;
