@@ -58,9 +58,10 @@ pub use reply::{
 };
 pub use request::{sign_request, SignedRequest, SIGNATURE_HEADER};
 pub use roster::{
-    normalize_iban, open_archive_key, seal_archive_key, ArchiveEntry, ArchiveKey, Member,
-    Membership, Role, Roster, RosterDraft, MAX_ACCOUNTS, MAX_MEMBERS, MAX_MEMBERSHIP_LEN,
-    MAX_ROSTER_LEN, MEMBERSHIP_CONTEXT, ROSTER_CONTEXT,
+    archive_keys, check_archive, normalize_iban, open_archive, open_archive_key, seal_archive_key,
+    ArchiveEntry, ArchiveKey, Member, Membership, Role, Roster, RosterDraft, TeamSeen,
+    MAX_ACCOUNTS, MAX_MEMBERS, MAX_MEMBERSHIP_LEN, MAX_ROSTER_LEN, MEMBERSHIP_CONTEXT,
+    ROSTER_CONTEXT,
 };
 pub use seal::{seal, Document, DocumentInfo, LinkRequest, SealOptions, Sealed, Sealer};
 pub use staging::Reveal;

@@ -648,5 +648,93 @@ mod tests {
         let next = t.roster.next_draft(AT + 5).sign(&p.sender).unwrap();
         assert_eq!(next.version(), 2);
         assert_eq!(next.members(), t.roster.members());
+        // A reader who has seen version 2 (signed at AT + 5) still opens what the member sent
+        // before then under version 1, but not what it sent afterwards.
+        let seen = next
+            .membership(&p.sender, &t.biller.fingerprint())
+            .unwrap()
+            .seen();
+        assert_eq!(
+            seen,
+            crate::roster::TeamSeen {
+                version: 2,
+                issued: AT + 5
+            }
+        );
+        assert_eq!(m.seen().newest(seen), seen);
+        m.check_envelope(AT + 4, seen).unwrap();
+        assert_eq!(m.check_envelope(AT + 5, seen), Err(Error::StaleRoster));
+        m.check_envelope(AT + 5, m.seen()).unwrap();
+        // The owner is never removed: its own older membership is not stale.
+        let own = t
+            .roster
+            .membership(&p.sender, &p.sender.fingerprint())
+            .unwrap();
+        own.check_envelope(AT + 60, seen).unwrap();
+    }
+
+    #[test]
+    fn a_reader_who_joined_after_a_rotation_reads_the_earlier_archive() {
+        use crate::roster::{archive_keys, open_archive, seal_archive_key, ArchiveKey};
+        let p = parties();
+        let t = team(&p.sender);
+        let before = t
+            .roster
+            .membership(&p.sender, &t.biller.fingerprint())
+            .unwrap();
+        let to = [p.client.recipient()];
+        let old = seal(&t.biller, &docs(), &as_member(&to, &before, AT + 60))
+            .unwrap()
+            .envelope;
+        // The accountant is removed: the key rotates. A new accountant joins later and gets
+        // both epochs' files, but a signed entry of the current epoch only.
+        let mut draft = t.roster.next_draft(AT + 100);
+        draft.members.retain(|m| m.card != *t.accountant.card());
+        let rotated = ArchiveKey::generate(2);
+        draft.archive = rotated.entry();
+        let roster = draft.sign(&p.sender).unwrap();
+        let after = roster
+            .membership(&p.sender, &t.biller.fingerprint())
+            .unwrap();
+        let new = seal(&t.biller, &docs(), &as_member(&to, &after, AT + 200))
+            .unwrap()
+            .envelope;
+        let late = Identity::generate("Lea Late").unwrap();
+        let files = [
+            seal_archive_key(&p.sender, &t.archive, core::slice::from_ref(late.card())).unwrap(),
+            seal_archive_key(&p.sender, &rotated, core::slice::from_ref(late.card())).unwrap(),
+        ];
+        let files: Vec<&[u8]> = files.iter().map(Vec::as_slice).collect();
+        let business = p.sender.fingerprint();
+        for env in [&old, &new] {
+            let opened = open_archive(&late, &files, env, Some(&business)).unwrap();
+            assert_eq!(opened.documents, docs());
+        }
+        assert_eq!(archive_keys(&late, &files).len(), 2);
+        // The removed accountant holds the first epoch only: the new envelope is closed to it.
+        let removed =
+            [seal_archive_key(&p.sender, &t.archive, &[t.accountant.card().clone()]).unwrap()];
+        let removed: Vec<&[u8]> = removed.iter().map(Vec::as_slice).collect();
+        open_archive(&t.accountant, &removed, &old, Some(&business)).unwrap();
+        assert_eq!(
+            open_archive(&t.accountant, &removed, &new, Some(&business)).unwrap_err(),
+            Error::NoMatch
+        );
+        // A key that nobody named for the team, to which a genuine envelope was also sealed
+        // as a plain recipient, does not make that envelope part of the archive.
+        let stray = ArchiveKey::generate(9);
+        let file = [seal_archive_key(&p.sender, &stray, &[late.card().clone()]).unwrap()];
+        let file: Vec<&[u8]> = file.iter().map(Vec::as_slice).collect();
+        let to = [stray.entry().recipient];
+        let env = seal(&t.biller, &docs(), &as_member(&to, &after, AT + 300))
+            .unwrap()
+            .envelope;
+        assert!(matches!(
+            open_archive(&late, &file, &env, Some(&business)),
+            Err(Error::Malformed(_))
+        ));
+        // Files that are not for this reader, or not archive keys, are left out.
+        assert_eq!(archive_keys(&p.client, &files).len(), 0);
+        assert_eq!(archive_keys(&late, &[b"junk".as_slice()]).len(), 0);
     }
 }

@@ -16,6 +16,8 @@ use crate::age::{self, Encoding, Recipient};
 use crate::card::{Card, Fingerprint};
 use crate::error::{Error, Result};
 use crate::identity::Identity;
+use crate::manifest::Manifest;
+use crate::open::{open, Opened};
 use crate::wire::{Reader, Writer};
 
 /// The context string that starts every roster, and so every roster signature.
@@ -524,6 +526,27 @@ impl fmt::Debug for Roster {
     }
 }
 
+/// What a reader keeps of the newest roster it has seen from a business, through the
+/// memberships its envelopes carry: the version and when the owner signed it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TeamSeen {
+    /// The roster version.
+    pub version: u64,
+    /// When the owner signed that roster, in seconds since the Unix epoch.
+    pub issued: u64,
+}
+
+impl TeamSeen {
+    /// The newer of the two.
+    pub fn newest(self, other: TeamSeen) -> TeamSeen {
+        if other.version > self.version {
+            other
+        } else {
+            self
+        }
+    }
+}
+
 /// One member's entry of a roster, signed by the owner: what a member's envelope carries so
 /// that a client learns the sender's own role, and nothing about the rest of the staff.
 #[derive(Clone, PartialEq, Eq)]
@@ -628,14 +651,34 @@ impl Membership {
         Ok(())
     }
 
-    /// Whether this membership is from a roster at least as new as `known_version`, the newest
-    /// a reader has seen from this business (`STALE_ROSTER`: the member may have been removed
-    /// since).
+    /// Whether this membership, handed to its member, is from a roster at least as new as
+    /// `known_version`, the newest the member holds (`STALE_ROSTER`: an old one replayed).
     pub fn check_current(&self, known_version: u64) -> Result<()> {
         if self.version < known_version {
             return Err(Error::StaleRoster);
         }
         Ok(())
+    }
+
+    /// Whether an envelope issued at `issued_at` may carry this membership, for a reader that
+    /// has seen `newest` from this business (SPEC §3.8): an envelope issued at or after the
+    /// newest roster's issue time must carry a membership of that roster or a newer one
+    /// (`STALE_ROSTER`: the member may have been removed since). Envelopes issued before it
+    /// keep opening; the owner's own membership is never stale.
+    pub fn check_envelope(&self, issued_at: u64, newest: TeamSeen) -> Result<()> {
+        let stale = self.version < newest.version && issued_at >= newest.issued;
+        if stale && self.member.role != Role::Owner {
+            return Err(Error::StaleRoster);
+        }
+        Ok(())
+    }
+
+    /// What a reader keeps of this membership's roster: its version and issue time.
+    pub fn seen(&self) -> TeamSeen {
+        TeamSeen {
+            version: self.version,
+            issued: self.issued,
+        }
     }
 
     /// The signed bytes.
@@ -754,6 +797,17 @@ pub fn open_archive_key(
     bytes: &[u8],
     expected: &ArchiveEntry,
 ) -> Result<ArchiveKey> {
+    let key = read_archive_key(reader, bytes)?;
+    if key.entry() != *expected {
+        return Err(Error::Malformed(
+            "this archive key is not the one the owner named",
+        ));
+    }
+    Ok(key)
+}
+
+/// Decrypts an archive-key file and reads the key, without comparing it with any entry.
+fn read_archive_key(reader: &Identity, bytes: &[u8]) -> Result<ArchiveKey> {
     let plain = age::decrypt(core::slice::from_ref(reader.age_identity()), bytes)?;
     let mut r = Reader::new(&plain, "invalid archive key");
     if r.str16()? != ARCHIVE_KEY_CONTEXT {
@@ -762,16 +816,53 @@ pub fn open_archive_key(
     let epoch = r.u32()?;
     let secret = Zeroizing::new(r.array::<32>()?);
     r.finish()?;
-    let key = ArchiveKey {
+    Ok(ArchiveKey {
         epoch,
         identity: age::Identity::from_secret_bytes(*secret),
-    };
-    if key.entry() != *expected {
+    })
+}
+
+/// The archive keys of every epoch in `files` (archive-key files sealed to `reader`), for
+/// reading the team's archive with [`open_archive`] or a streaming [`crate::Opener`] followed
+/// by [`check_archive`]. They are not checked against a roster: a reader who joined after a
+/// rotation holds no signed entry of the earlier epochs, so each envelope is checked instead.
+/// Files not sealed to the reader, or broken, are left out.
+pub fn archive_keys(reader: &Identity, files: &[&[u8]]) -> Vec<ArchiveKey> {
+    let mut keys: Vec<ArchiveKey> = files
+        .iter()
+        .filter_map(|file| read_archive_key(reader, file).ok())
+        .collect();
+    keys.sort_by_key(|k| core::cmp::Reverse(k.epoch));
+    keys
+}
+
+/// Checks an envelope that archive keys opened (SPEC §3.8): it carries a membership, which
+/// the reader verified with the envelope and whose owner it compared, and that membership
+/// names one of `keys` as the team's archive key (`MALFORMED` otherwise: an envelope sealed
+/// to a key the owner never named for the team).
+pub fn check_archive(manifest: &Manifest, keys: &[ArchiveKey]) -> Result<()> {
+    let named = manifest.membership.as_ref().map(Membership::archive);
+    if !keys.iter().any(|k| Some(k.entry()) == named) {
         return Err(Error::Malformed(
-            "this archive key is not the one the owner named",
+            "this envelope is not sealed to the team archive key its owner named",
         ));
     }
-    Ok(key)
+    Ok(())
+}
+
+/// Opens a team envelope with the archive keys in `files` (sealed to `reader`), as §4.2 says
+/// with `expect` the business, then checks it with [`check_archive`].
+pub fn open_archive(
+    reader: &Identity,
+    files: &[&[u8]],
+    envelope: &[u8],
+    expect: Option<&Fingerprint>,
+) -> Result<Opened> {
+    let keys = archive_keys(reader, files);
+    let identities: Vec<age::Identity> = keys.iter().map(|k| k.identity.clone()).collect();
+    let opened = open(&identities, envelope, expect)?;
+    check_archive(&opened.manifest, &keys)?;
+    Ok(opened)
 }
 
 #[cfg(test)]
