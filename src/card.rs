@@ -133,6 +133,11 @@ impl Card {
         })
     }
 
+    /// The Ed25519 key as signed relay requests name it: unpadded base64url (SPEC §6).
+    pub fn relay_key(&self) -> String {
+        URL_SAFE_NO_PAD.encode(self.verifying_key.as_bytes())
+    }
+
     /// The text form: `sealbill-card:` followed by the base64url card.
     pub fn to_text(&self) -> String {
         format!(

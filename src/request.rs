@@ -61,7 +61,7 @@ pub fn sign_request(
         .sign(&message(method, target, timestamp, body)?);
     Ok(format!(
         "key={},ts={timestamp},sig={}",
-        URL_SAFE_NO_PAD.encode(identity.card().verifying_key().as_bytes()),
+        identity.card().relay_key(),
         URL_SAFE_NO_PAD.encode(signature.to_bytes())
     ))
 }

@@ -113,7 +113,7 @@ function accountsOf(original) {
  */
 async function renderTrust(sender, invoice, opened) {
   const member = opened?.member;
-  const team = member ? { member, accounts: accountsOf(opened.documents[0].data) } : {};
+  const team = member ? { member, issuedAt: opened.issuedAt, accounts: accountsOf(opened.documents[0].data) } : {};
   const assessment = await assess(sender, invoice, team);
   const { state, warnings } = assessment;
   const panel = $("trust");

@@ -5,11 +5,11 @@
 //
 // What this device keeps about its team is sealed to its own key (settings "team"): for the
 // owner the rosters it signed and the archive-key files it sealed (to itself too, so that it
-// reopens them); for a member the business it joined, after comparing its fingerprint, and the
-// memberships the relay gave it. The relay holds the same files for the team, signed by the
+// reopens them); for a member the business it joined, after comparing its fingerprint, its
+// membership and the archive-key files of every epoch the relay gave it. The relay holds the same files for the team, signed by the
 // owner: it can withhold them, not forge them.
 
-import { ArchiveKey, openWithArchiveKey, readTeamInvitation, seal, verifyMembership, verifyRoster } from "/pkg/sealbill.js";
+import { ArchiveKey, openArchive, readTeamInvitation, seal, verifyMembership, verifyRoster } from "/pkg/sealbill.js";
 import { $, h, show, say } from "/dom.js";
 import * as storage from "/storage.js";
 import { sealToSelf, openOwn } from "/own.js";
@@ -30,7 +30,7 @@ let profileOf;
 let saveProfile;
 /** The team state, as sealed to this identity; undefined for a business without a team. */
 let state;
-/** Opened archive keys by epoch (handles: their secrets stay in wasm memory). */
+/** The owner's opened archive keys by epoch (handles: their secrets stay in wasm memory). */
 const keys = new Map();
 
 const toB64 = (bytes) => {
@@ -183,15 +183,16 @@ export async function join(who, invitationText) {
   const info = readInvitation(invitationText);
   const request = identity.joinTeam(invitationText.trim());
   state = { kind: "member", owner: { name: info.owner.name, fingerprint: info.owner.fingerprint, card: info.owner.card, key: info.ownerKey },
-    invitedAs: info.role, request, memberships: {}, files: {}, version: 0 };
+    invitedAs: info.role, request, files: {}, version: 0 };
   await save();
   return request;
 }
 
-/** Opens the archive keys this member holds files for, each checked against a membership it verified. */
+/** Opens the owner's archive keys, each checked against the roster that named it. */
 function openKeys() {
+  if (state?.kind !== "owner") return;
   for (const [epoch, file] of Object.entries(state.files ?? {})) {
-    const signed = state.kind === "owner" ? state.rosters?.[epoch] : state.memberships?.[epoch];
+    const signed = state.rosters?.[epoch];
     if (!signed || keys.has(Number(epoch))) continue;
     try {
       keys.set(Number(epoch), ArchiveKey.open(identity, fromB64(file), fromB64(signed)));
@@ -236,11 +237,9 @@ export async function checkMembership({ quiet = false } = {}) {
     state.version = info.version;
     state.role = info.member.role;
     state.removed = false;
-    state.memberships = { ...state.memberships, [info.archive.epoch]: state.membership };
   }
   for (const { epoch, file } of team.archiveKeys ?? []) state.files = { ...state.files, [epoch]: toB64(file) };
   await save();
-  openKeys();
   return role();
 }
 
@@ -268,21 +267,26 @@ async function signNext(members, { rotate = false } = {}) {
   const iban = profileOf().iban;
   const roster = identity.signRoster({ version: (current?.version ?? 0) + 1, members, accounts: iban ? [iban] : [],
     archive: { epoch: key.epoch, recipient: key.recipient } });
-  const file = key.sealFor(identity, members.map((m) => m.card));
+  // Every epoch's key goes to the members of this roster, so that one who joins later reads the
+  // earlier archive too; a removed member gets no file of the new epoch.
+  const cards = members.map((m) => m.card);
+  const files = Object.fromEntries(Object.keys(state?.files ?? {}).map((epoch) =>
+    [epoch, toB64(ownerKey(Number(epoch)).sealFor(identity, cards))]));
+  files[key.epoch] = toB64(key.sealFor(identity, cards));
   state = { ...(state ?? { kind: "owner" }), kind: "owner", roster: toB64(roster),
-    rosters: { ...state?.rosters, [key.epoch]: toB64(roster) }, files: { ...state?.files, [key.epoch]: toB64(file) } };
+    rosters: { ...state?.rosters, [key.epoch]: toB64(roster) }, files };
   keys.set(key.epoch, key);
   await save();
   await publish();
 }
 
-/** Gives the relay the current roster, every member's membership and the current archive-key file. */
+/** Gives the relay the current roster, every member's membership and the archive-key file of every epoch. */
 async function publish() {
   const roster = fromB64(state.roster);
   const info = verifyRoster(roster);
   await postRoster(identity, roster);
   for (const member of info.members) await postMembership(identity, identity.signMembership(roster, member.fingerprint));
-  await postArchiveKey(identity, info.archive.epoch, fromB64(state.files[info.archive.epoch]));
+  for (const [epoch, file] of Object.entries(state.files)) await postArchiveKey(identity, Number(epoch), fromB64(file));
   state.published = info.version;
   await save();
 }
@@ -481,20 +485,13 @@ export async function showTeam() {
 
 // ---- The team's archive ----
 
-/** Opens a team envelope with the archive keys held, newest first; throws if none opens it. */
+/**
+ * Opens a team envelope with the archive keys of every epoch this device holds; each envelope's
+ * own owner-signed membership must name the key. Throws (`WRONG_KEY`) if none opens it.
+ */
 export function openArchived(envelope) {
-  openKeys();
   const pin = { expectSender: state.kind === "owner" ? identity.fingerprint() : state.owner.fingerprint };
-  let last;
-  for (const epoch of [...keys.keys()].sort((a, b) => b - a)) {
-    try {
-      return openWithArchiveKey(keys.get(epoch), envelope, pin);
-    } catch (error) {
-      last = error;
-      if (error.code !== "WRONG_KEY") throw error;
-    }
-  }
-  throw last ?? Object.assign(new Error("no archive key on this device"), { code: "WRONG_KEY" });
+  return openArchive(identity, Object.values(state.files ?? {}).map(fromB64), envelope, pin);
 }
 
 /** The owner key the relay names the team by. */

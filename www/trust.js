@@ -94,7 +94,7 @@ export async function sealHistoryTo(identity) {
  * the team list it was sent under must not be older than one seen from this business (the
  * sender may have been removed since). Both refuse the invoice outright.
  */
-function teamWarnings(business, member, accounts, pin) {
+function teamWarnings(business, member, accounts, issuedAt, pin) {
   const warnings = [];
   if (!member) return warnings;
   const signed = new Set(member.accounts);
@@ -105,8 +105,11 @@ function teamWarnings(business, member, accounts, pin) {
       `${business.name} did not sign these bank details: ${member.name}, who sent it, cannot choose where you pay. ` +
       `Call ${business.name} on a number you already know.` });
   }
-  // The owner cannot be removed: only a member's older team list is refused.
-  if (member.role !== "owner" && (pin?.rosterVersion ?? 0) > member.rosterVersion) {
+  // SPEC §3.8 (Membership::check_envelope): a member's invoice issued at or after a newer team
+  // list seen from this business must carry that list or a newer one. Invoices sent before it
+  // keep opening, and the owner cannot be removed.
+  const stale = (pin?.rosterVersion ?? 0) > member.rosterVersion && issuedAt >= (pin?.rosterIssued ?? 0);
+  if (member.role !== "owner" && stale) {
     warnings.push({ code: "OLD_TEAM_LIST", text:
       `Do not pay this invoice. ${member.name} sent it under an older list of ${business.name}'s staff than one you ` +
       `have already seen: ${member.name} may have been removed from the team since. Call ${business.name} on a ` +
@@ -126,8 +129,8 @@ function teamWarnings(business, member, accounts, pin) {
  *   business's owner did not sign for it);
  * - `known`: the pin the invoice was compared with, if any;
  * - `remember`: what to record in the business's pin once shown (the newest team list seen).
- * `team` holds, for an invoice a member sent, the `member` of the opened result and every
- * payee account of the invoice (`accounts`).
+ * `team` holds, for an invoice a member sent, the `member` of the opened result, its signed
+ * issue time (`issuedAt`) and every payee account of the invoice (`accounts`).
  */
 export async function assess(sender, invoice, team = {}) {
   if (await locked()) {
@@ -183,11 +186,11 @@ export async function assess(sender, invoice, team = {}) {
     warnings.push({ code: "FOREIGN_IBAN", text:
       `The account is in ${iban.slice(0, 2)} but the seller is in ${sellerCountry}. Check this is expected.` });
   }
-  const refusals = teamWarnings(sender, team.member, team.accounts ?? [], pin);
+  const refusals = teamWarnings(sender, team.member, team.accounts ?? [], team.issuedAt ?? 0, pin);
   warnings.unshift(...refusals);
   const newer = team.member && team.member.rosterVersion > (pin?.rosterVersion ?? 0);
   return { state, warnings, blocking: Boolean(impostor) || ibanChanged || refusals.length > 0, refused: refusals.length > 0,
-    known: compared, confirmedOn: confirmedOn(pin), remember: newer ? { rosterVersion: team.member.rosterVersion } : {} };
+    known: compared, confirmedOn: confirmedOn(pin), remember: newer ? { rosterVersion: team.member.rosterVersion, rosterIssued: team.member.rosterIssued } : {} };
 }
 
 /**

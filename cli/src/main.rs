@@ -662,7 +662,10 @@ fn open(
         if let Some(path) = contacts::location(checks.book) {
             let known = seen.insert(seen::Seen::load(&seen::location(&path))?);
             membership
-                .check_current(known.get(&business.fingerprint()))
+                .check_envelope(
+                    verified.manifest.issued_at,
+                    known.get(&business.fingerprint()),
+                )
                 .map_err(|e| team::explain(e, membership))?;
         }
     }
@@ -681,7 +684,7 @@ fn open(
     }
     let written = sink.commit(&manifest)?;
     if let (Some(membership), Some(seen)) = (&manifest.membership, &mut seen) {
-        if seen.raise(business.fingerprint(), membership.version()) {
+        if seen.raise(business.fingerprint(), membership.seen()) {
             seen.save()?;
         }
     }

@@ -1,18 +1,19 @@
-//! The newest team roster version seen from each business, kept beside the address book
-//! (`contacts.txt` → `contacts.rosters.txt`), so that `open` refuses a membership signed under
-//! an older team list than one already seen (`STALE_ROSTER`, SPEC §3.8): the sender may have
-//! been removed since.
+//! The newest team roster seen from each business, kept beside the address book
+//! (`contacts.txt` → `contacts.rosters.txt`), so that `open` refuses a member's envelope issued
+//! after it under an older team list (`STALE_ROSTER`, SPEC §3.8): the sender may have been
+//! removed since.
 //!
 //! ```text
 //! # comments and empty lines
-//! 01688989550809981592499021019264425551913<TAB>3
+//! 01688989550809981592499021019264425551913<TAB>3<TAB>1795000000
 //! ```
 //!
-//! One line per business: its fingerprint's 40 digits, a tab, the newest roster version seen.
+//! One line per business: its fingerprint's 40 digits, a tab, the newest roster version seen, a
+//! tab, and when the owner signed that roster (seconds since 1970).
 
 use std::path::{Path, PathBuf};
 
-use sealbill::Fingerprint;
+use sealbill::{Fingerprint, TeamSeen};
 
 use crate::failure::Failure;
 use crate::staging;
@@ -21,9 +22,10 @@ use crate::staging;
 const MAX_FILE: u64 = 4 * 1024 * 1024;
 
 const HEADER: &str = "\
-# sealbill team rosters seen (v1): the newest team roster version of each business whose
-# members sent you invoices. Fields: the business's fingerprint (40 digits), a tab, the version.
-# An invoice signed under an older version is refused: its sender may have left the team.";
+# sealbill team rosters seen (v2): the newest team roster of each business whose members sent
+# you invoices. Fields: the business's fingerprint (40 digits), a tab, the version, a tab, when
+# the owner signed it (seconds since 1970). An invoice issued after that under an older version
+# is refused: its sender may have left the team.";
 
 /// Where the versions are kept: beside the address book at `book`.
 pub fn location(book: &Path) -> PathBuf {
@@ -33,7 +35,7 @@ pub fn location(book: &Path) -> PathBuf {
 /// The newest roster versions seen, by business.
 pub struct Seen {
     path: PathBuf,
-    versions: Vec<(Fingerprint, u64)>,
+    versions: Vec<(Fingerprint, TeamSeen)>,
 }
 
 impl Seen {
@@ -61,16 +63,21 @@ impl Seen {
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
             }
-            let parsed = line.split_once('\t').and_then(|(fp, version)| {
-                Some((
-                    fp.parse::<Fingerprint>().ok()?,
-                    version.parse::<u64>().ok()?,
-                ))
-            });
+            let parsed = match line.split('\t').collect::<Vec<_>>()[..] {
+                [fingerprint, version, issued] => fingerprint
+                    .parse::<Fingerprint>()
+                    .ok()
+                    .zip(version.parse().ok())
+                    .zip(issued.parse().ok())
+                    .map(|((fingerprint, version), issued)| {
+                        (fingerprint, TeamSeen { version, issued })
+                    }),
+                _ => None,
+            };
             let Some((fingerprint, version)) = parsed else {
                 return Err(Failure::new(format!(
-                    "{} line {}: expected a fingerprint, a tab and a version; fix or remove \
-                     that line",
+                    "{} line {}: expected a fingerprint, a version and a time, separated by \
+                     tabs; fix or remove that line",
                     path.display(),
                     n + 1
                 )));
@@ -80,18 +87,18 @@ impl Seen {
         Ok(seen)
     }
 
-    /// The newest version seen from the business with this fingerprint (0: none).
-    pub fn get(&self, business: &Fingerprint) -> u64 {
+    /// The newest roster seen from the business with this fingerprint (version 0: none).
+    pub fn get(&self, business: &Fingerprint) -> TeamSeen {
         self.versions
             .iter()
             .find(|(f, _)| f == business)
-            .map_or(0, |(_, v)| *v)
+            .map_or(TeamSeen::default(), |(_, v)| *v)
     }
 
     /// Records `version` if it is newer; returns whether it was.
-    pub fn raise(&mut self, business: Fingerprint, version: u64) -> bool {
+    pub fn raise(&mut self, business: Fingerprint, version: TeamSeen) -> bool {
         match self.versions.iter_mut().find(|(f, _)| *f == business) {
-            Some((_, known)) if *known >= version => false,
+            Some((_, known)) if known.version >= version.version => false,
             Some((_, known)) => {
                 *known = version;
                 true
@@ -106,10 +113,12 @@ impl Seen {
     /// Writes the file atomically.
     pub fn save(&self) -> Result<(), Failure> {
         let mut text = format!("{HEADER}\n");
-        for (fingerprint, version) in &self.versions {
+        for (fingerprint, seen) in &self.versions {
             text.push_str(&format!(
-                "{}\t{version}\n",
-                fingerprint.to_string().replace(' ', "")
+                "{}\t{}\t{}\n",
+                fingerprint.to_string().replace(' ', ""),
+                seen.version,
+                seen.issued
             ));
         }
         if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -132,11 +141,23 @@ mod tests {
             .parse()
             .unwrap();
         let mut seen = Seen::load(&path).unwrap();
-        assert_eq!(seen.get(&fp), 0);
-        assert!(seen.raise(fp, 3));
-        assert!(!seen.raise(fp, 2));
+        assert_eq!(seen.get(&fp), TeamSeen::default());
+        let third = TeamSeen {
+            version: 3,
+            issued: 1_795_000_000,
+        };
+        assert!(seen.raise(fp, third));
+        assert!(!seen.raise(
+            fp,
+            TeamSeen {
+                version: 2,
+                issued: 1_796_000_000
+            }
+        ));
         seen.save().unwrap();
-        assert_eq!(Seen::load(&path).unwrap().get(&fp), 3);
+        assert_eq!(Seen::load(&path).unwrap().get(&fp), third);
+        std::fs::write(&path, "0168898955080998159249902101926442555191\t3\n").unwrap();
+        assert!(Seen::load(&path).is_err(), "a line without the time");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

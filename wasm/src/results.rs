@@ -8,6 +8,7 @@ use wasm_bindgen::JsValue;
 use sealbill::{Card, Document, Error, Manifest, Membership, OpenProof};
 
 use crate::errors::{js_error, JsResult};
+use crate::team::TeamRole;
 
 /// Builds the JS object of a result.
 pub(crate) fn encode<T: Tsify + Serialize>(value: &T) -> JsResult<Ts<T>> {
@@ -57,11 +58,14 @@ pub struct MemberInfo {
     pub fingerprint: String,
     /// The member's card (`sealbill-card:…`).
     pub card: String,
-    /// `owner`, `biller` or `accountant`.
-    pub role: String,
-    /// The version of the roster the membership is taken from: keep the newest seen per
-    /// business and refuse older ones (`checkCurrent`).
+    /// The member's role.
+    pub role: TeamRole,
+    /// The version of the roster the membership is taken from. A reader keeps the newest
+    /// version seen per business with its `rosterIssued`, and refuses a member's envelope
+    /// issued at or after that time under an older version (SPEC §3.8).
     pub roster_version: u64,
+    /// When the owner signed that roster, in seconds since the Unix epoch.
+    pub roster_issued: u64,
     /// The payment accounts (IBANs) the owner signed; the invoice may name no other.
     pub accounts: Vec<String>,
     /// The epoch of the team's archive key.
@@ -76,8 +80,9 @@ impl MemberInfo {
             name: member.card.name().to_owned(),
             fingerprint: member.card.fingerprint().to_string(),
             card: member.card.to_text(),
-            role: member.role.as_str().to_owned(),
+            role: member.role.into(),
             roster_version: membership.version(),
+            roster_issued: membership.issued(),
             accounts: membership.accounts().to_vec(),
             archive_epoch: membership.archive().epoch,
         }
@@ -144,7 +149,8 @@ impl Opened {
 }
 
 impl Sender {
-    fn of(card: &Card) -> Sender {
+    /// What a card says about its holder.
+    pub(crate) fn of(card: &Card) -> Sender {
         Sender {
             name: card.name().to_owned(),
             fingerprint: card.fingerprint().to_string(),

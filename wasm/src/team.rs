@@ -8,14 +8,15 @@
 //! (`identity.signMembership(roster, fingerprint)`). The archive key is an `ArchiveKey` handle:
 //! its secret stays in wasm memory, and leaves it only sealed in an archive-key file.
 
+use js_sys::Uint8Array;
 use serde::{Deserialize, Serialize};
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
 use sealbill::{
-    open, open_archive_key, seal_archive_key, ArchiveEntry, ArchiveKey, Card, Error, Fingerprint,
-    JoinRequest, Member, Membership, Role, Roster, RosterDraft, TeamInvitation, MEMBERSHIP_CONTEXT,
-    ROSTER_CONTEXT,
+    open_archive, open_archive_key, seal_archive_key, ArchiveEntry, ArchiveKey, Card, Error,
+    Fingerprint, JoinRequest, Member, Membership, Role, Roster, RosterDraft, TeamInvitation,
+    MEMBERSHIP_CONTEXT, ROSTER_CONTEXT,
 };
 
 use crate::errors::{js_error, JsResult};
@@ -55,40 +56,6 @@ impl From<Role> for TeamRole {
     }
 }
 
-/// A card as the team screens show it: the same shape as an opened envelope's `sender`.
-fn person(card: &Card) -> Sender {
-    Sender {
-        name: card.name().to_owned(),
-        fingerprint: card.fingerprint().to_string(),
-        card: card.to_text(),
-        recipient: card.recipient().to_string(),
-    }
-}
-
-/// Unpadded base64url (RFC 4648 §5), as the relay names signing keys.
-fn base64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk.first().copied().unwrap_or(0),
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
-        for i in 0..=chunk.len() {
-            let index = ((n >> (18 - 6 * i)) & 63) as usize;
-            out.extend(ALPHABET.get(index).map(|c| char::from(*c)));
-        }
-    }
-    out
-}
-
-/// The owner's Ed25519 key as the relay's team endpoints name it (`?owner=`).
-fn relay_key(card: &Card) -> String {
-    base64url(card.verifying_key().as_bytes())
-}
-
 /// What an invitation offers, after the owner's signature checked.
 #[derive(Tsify, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -106,8 +73,8 @@ pub struct TeamInvitationInfo {
 impl TeamInvitationInfo {
     fn of(invitation: &TeamInvitation) -> TeamInvitationInfo {
         TeamInvitationInfo {
-            owner: person(invitation.owner()),
-            owner_key: relay_key(invitation.owner()),
+            owner: Sender::of(invitation.owner()),
+            owner_key: invitation.owner().relay_key(),
             role: invitation.role().into(),
             issued: invitation.issued(),
         }
@@ -154,7 +121,7 @@ impl TeamMember {
             fingerprint,
             card,
             recipient,
-        } = person(&member.card);
+        } = Sender::of(&member.card);
         TeamMember {
             name,
             fingerprint,
@@ -317,7 +284,7 @@ impl JsIdentity {
         let request = JoinRequest::from_text(text).map_err(js_error)?;
         request.check_owner(&self.0).map_err(js_error)?;
         encode(&JoinRequestInfo {
-            member: person(request.member()),
+            member: Sender::of(request.member()),
             role: request.role().into(),
             invited: request.invitation().issued(),
         })
@@ -384,8 +351,8 @@ pub fn verify_roster_js(roster: &[u8], known: Option<Vec<u8>>) -> JsResult<Ts<Ro
     encode(&RosterInfo {
         version: roster.version(),
         issued: roster.issued(),
-        owner: person(roster.owner()),
-        owner_key: relay_key(roster.owner()),
+        owner: Sender::of(roster.owner()),
+        owner_key: roster.owner().relay_key(),
         members: roster.members().iter().map(TeamMember::of).collect(),
         accounts: roster.accounts().to_vec(),
         archive: ArchiveInfo::of(roster.archive()),
@@ -422,8 +389,8 @@ pub fn verify_membership_js(
     encode(&MembershipInfo {
         version: m.version(),
         issued: m.issued(),
-        owner: person(m.owner()),
-        owner_key: relay_key(m.owner()),
+        owner: Sender::of(m.owner()),
+        owner_key: m.owner().relay_key(),
         member: TeamMember::of(m.member()),
         accounts: m.accounts().to_vec(),
         archive: ArchiveInfo::of(m.archive()),
@@ -495,10 +462,14 @@ impl JsArchiveKey {
     }
 }
 
-/// Decrypts and verifies a team envelope with the archive key, like `open` with an identity.
-#[wasm_bindgen(js_name = openWithArchiveKey)]
-pub fn open_with_archive_key_js(
-    key: &JsArchiveKey,
+/// Opens a team envelope as a reader of the team's archive, like `open` with an identity:
+/// `files` are the archive-key files of every epoch the relay gave this member, and the key
+/// that opens the envelope must be the one its own owner-signed membership names (`MALFORMED`
+/// otherwise; `WRONG_KEY` when none of them opens it).
+#[wasm_bindgen(js_name = openArchive)]
+pub fn open_archive_js(
+    reader: &JsIdentity,
+    files: Vec<Uint8Array>,
     envelope: &[u8],
     options: Option<Ts<OpenOptions>>,
 ) -> JsResult<Ts<Opened>> {
@@ -508,12 +479,10 @@ pub fn open_with_archive_key_js(
             "a passphrase opens links only; an archive key needs none",
         )));
     }
-    let opened = open(
-        core::slice::from_ref(key.0.identity()),
-        envelope,
-        plan.expect.as_ref(),
-    )
-    .map_err(js_error)?;
+    let files: Vec<Vec<u8>> = files.iter().map(Uint8Array::to_vec).collect();
+    let files: Vec<&[u8]> = files.iter().map(Vec::as_slice).collect();
+    let opened =
+        open_archive(&reader.0, &files, envelope, plan.expect.as_ref()).map_err(js_error)?;
     Opened::from_verified(&opened.manifest, &opened.open_proof, Some(opened.documents))
 }
 
@@ -767,7 +736,8 @@ mod tests {
             r#"{{"expectSender":"{}"}}"#,
             t.owner.fingerprint()
         ));
-        let opened = open_with_archive_key_js(&key, &envelope, Some(pin))
+        let files = || vec![Uint8Array::from(&file[..])];
+        let opened = open_archive_js(&t.accountant, files(), &envelope, Some(pin))
             .unwrap()
             .js_value();
         assert_eq!(text(&opened, "sender.fingerprint"), t.biller.fingerprint());
@@ -777,11 +747,22 @@ mod tests {
             t.biller.fingerprint()
         ));
         assert_eq!(
-            code(open_with_archive_key_js(&key, &envelope, Some(wrong))),
+            code(open_archive_js(
+                &t.accountant,
+                files(),
+                &envelope,
+                Some(wrong)
+            )),
             "UNEXPECTED_SENDER"
         );
+        // The client holds no archive key; a key nobody named for the team opens nothing.
         assert_eq!(
-            code(open_with_archive_key_js(&other, &envelope, None)),
+            code(open_archive_js(&client, files(), &envelope, None)),
+            "WRONG_KEY"
+        );
+        let stray = vec![Uint8Array::from(&forged[..])];
+        assert_eq!(
+            code(open_archive_js(&t.accountant, stray, &envelope, None)),
             "WRONG_KEY"
         );
     }
