@@ -112,6 +112,12 @@ enum Command {
         /// (only after asking that contact whether their key really changed).
         #[arg(long)]
         accept_changed_key: bool,
+        /// Read the team archive: an archive-key file sealed to your identity (repeatable, one
+        /// per archive epoch, as the relay or the owner's team directory holds them). The
+        /// envelope is opened with these keys instead of your own, and must be sealed to the
+        /// archive key its own owner-signed membership names.
+        #[arg(long, value_name = "FILE")]
+        archive_key: Vec<PathBuf>,
     },
     /// The address book: known senders and clients, and whether you verified them.
     Contacts {
@@ -340,6 +346,7 @@ fn run(command: Command, book: Option<&Path>) -> Result<(), Failure> {
             output,
             cii,
             accept_changed_key,
+            archive_key,
         } => open(
             &identity,
             expect_sender,
@@ -349,6 +356,7 @@ fn run(command: Command, book: Option<&Path>) -> Result<(), Failure> {
                 book,
                 accept_changed_key,
                 cii,
+                archive_keys: &archive_key,
             },
         ),
         Command::Contacts { command } => {
@@ -602,6 +610,26 @@ struct OpenChecks<'a> {
     accept_changed_key: bool,
     /// Also write the CII form.
     cii: bool,
+    /// Archive-key files: read the team archive with them instead of the identity's own key.
+    archive_keys: &'a [PathBuf],
+}
+
+/// The archive keys in `files`, sealed to the identity at `identity`.
+fn archive_keys(identity: &Path, files: &[PathBuf]) -> Result<Vec<sealbill::ArchiveKey>, Failure> {
+    let reader = inputs::read_identity(identity)?;
+    let mut bytes = Vec::with_capacity(files.len());
+    for file in files {
+        bytes.push(std::fs::read(file).map_err(|e| Failure::io("cannot read", file, &e))?);
+    }
+    let slices: Vec<&[u8]> = bytes.iter().map(Vec::as_slice).collect();
+    let keys = sealbill::archive_keys(&reader, &slices);
+    if keys.is_empty() {
+        return Err(Failure::new(
+            "none of the archive-key files is sealed to your identity: ask the business owner \
+             to publish the team's keys again [WRONG_KEY]",
+        ));
+    }
+    Ok(keys)
 }
 
 fn open(
@@ -611,7 +639,14 @@ fn open(
     output: &Path,
     checks: OpenChecks<'_>,
 ) -> Result<(), Failure> {
-    let identities = inputs::read_age_identities(identity)?;
+    let archive = match checks.archive_keys {
+        [] => None,
+        files => Some(archive_keys(identity, files)?),
+    };
+    let identities = match &archive {
+        None => inputs::read_age_identities(identity)?,
+        Some(keys) => keys.iter().map(|k| k.identity().clone()).collect(),
+    };
     // A broken book fails before anything is decrypted; a missing one is empty.
     let book = contacts::location(checks.book)
         .map(|path| contacts::Book::load(&path))
@@ -633,6 +668,9 @@ fn open(
         Ok(())
     })?;
     let verified = opener.finish(&mut pending, expected.as_ref())?;
+    if let Some(keys) = &archive {
+        sealbill::check_archive(&verified.manifest, keys)?;
+    }
     // The business is known now (the sender, or the owner of the sender's team), and nothing
     // is written yet: a namesake with another key stops here unless the user decided
     // otherwise.

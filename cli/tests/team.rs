@@ -626,3 +626,85 @@ fn the_owner_seals_with_its_own_membership_once_it_has_a_team() {
     assert_eq!(field(&opened, "fingerprint"), bea.fingerprint);
     assert!(!opened.contains("sent by"), "{opened}");
 }
+
+#[test]
+fn the_archive_opens_with_archive_keys_for_members_who_joined_before_or_after_a_rotation() {
+    let b = Business::new();
+    let bea = Party::new(&b.tmp, "Bea Biller");
+    let carl = Party::new(&b.tmp, "Carl Counts");
+    b.join(&bea, "biller");
+    b.join(&carl, "accountant");
+    let before = b.seal_ok(&bea, &b.membership(&bea));
+    // Issue times are whole seconds: the team changes a second later.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    // Carl keeps the key file he was given; then he leaves, and the key rotates. Dora joins
+    // after the rotation.
+    let kept = b.tmp.write(
+        "carl-epoch-1.age",
+        &std::fs::read(b.path("archive-keys/1.age")).unwrap(),
+    );
+    b.team_ok(&["remove", "-i", &b.owner.file, &carl.fingerprint]);
+    let after = b.seal_ok(&bea, &b.membership(&bea));
+    let dora = Party::new(&b.tmp, "Dora Later");
+    b.join(&dora, "accountant");
+    let keys = [b.path("archive-keys/1.age"), b.path("archive-keys/2.age")];
+    let read = |who: &Party, envelope: &str, keys: &[String]| {
+        let dir = b.tmp.fresh("archive");
+        let mut args = vec![
+            "open",
+            "-i",
+            &who.file,
+            "--expect-sender",
+            &b.owner.fingerprint,
+        ];
+        for key in keys {
+            args.extend(["--archive-key", key.as_str()]);
+        }
+        args.extend([envelope, "-o", &dir]);
+        run(&args, None)
+    };
+    // Dora reads both: the earlier epoch's key was sealed to her too.
+    for envelope in [&before, &after] {
+        let out = read(&dora, envelope, &keys);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Bea Biller"));
+    }
+    // What Carl kept opens what was sent before he left, not what was sent after; the
+    // current files are not sealed to him, nor to the client, at all.
+    let kept = [kept];
+    let out = read(&carl, &before, &kept);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_fails(&read(&carl, &after, &kept), &["[WRONG_KEY]"]);
+    assert_fails(&read(&carl, &after, &keys), &["[WRONG_KEY]"]);
+    assert_fails(&read(&b.client, &before, &keys), &["[WRONG_KEY]"]);
+    // A key file is no substitute for the business's pin.
+    let dir = b.tmp.fresh("archive");
+    assert_fails(
+        &run(
+            &[
+                "open",
+                "-i",
+                &dora.file,
+                "--expect-sender",
+                &bea.fingerprint,
+                "--archive-key",
+                &keys[0],
+                "--archive-key",
+                &keys[1],
+                &before,
+                "-o",
+                &dir,
+            ],
+            None,
+        ),
+        &["[UNEXPECTED_SENDER]"],
+    );
+}
