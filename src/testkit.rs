@@ -141,15 +141,9 @@ fn opened(v: Vector, docs: &[Document], proof: &crate::OpenProof) -> Vector {
         .field("proof hash", proof.hash_base64url())
 }
 
-/// A payload for `docs` listing `recipients`, with a manifest that `edit` may change (even
-/// against the rules of SPEC §3.6), signed by `sender`.
-fn payload(
-    sender: &Identity,
-    recipients: &[Recipient],
-    docs: &[Document],
-    edit: impl FnOnce(&mut Manifest),
-) -> Vec<u8> {
-    let mut manifest = Manifest {
+/// The manifest of `docs` from `sender` to `recipients`, issued at the test kit's time.
+fn manifest_of(sender: &Identity, recipients: &[Recipient], docs: &[Document]) -> Manifest {
+    Manifest {
         sender: sender.card().clone(),
         recipients: recipients.to_vec(),
         invoice_id: INVOICE_ID.into(),
@@ -164,7 +158,18 @@ fn payload(
             })
             .collect(),
         membership: None,
-    };
+    }
+}
+
+/// A payload for `docs` listing `recipients`, with a manifest that `edit` may change (even
+/// against the rules of SPEC §3.6), signed by `sender`.
+fn payload(
+    sender: &Identity,
+    recipients: &[Recipient],
+    docs: &[Document],
+    edit: impl FnOnce(&mut Manifest),
+) -> Vec<u8> {
+    let mut manifest = manifest_of(sender, recipients, docs);
     edit(&mut manifest);
     signed_payload(sender, docs, &manifest.encode().unwrap())
 }
@@ -1043,20 +1048,8 @@ fn team_envelope_vectors(
     // membership is the manifest's last field, its signature the last 64 bytes.
     let recipients = to(biller);
     let mut manifest = Manifest {
-        sender: biller.card().clone(),
-        recipients: recipients.to_vec(),
-        invoice_id: INVOICE_ID.into(),
-        issued_at: ISSUED_AT,
-        documents: docs
-            .iter()
-            .map(|d| DocumentEntry {
-                name: d.name.clone(),
-                media_type: d.media_type.clone(),
-                size: d.data.len() as u64,
-                sha256: Sha256::digest(&d.data).into(),
-            })
-            .collect(),
         membership: Some(of_biller.clone()),
+        ..manifest_of(biller, &recipients, &docs)
     }
     .encode()
     .unwrap();

@@ -288,16 +288,7 @@ impl Book {
     /// Writes the book atomically (a private temporary file renamed over the old one).
     pub fn save(&self) -> Result<(), Failure> {
         if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            let mut builder = std::fs::DirBuilder::new();
-            builder.recursive(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::DirBuilderExt;
-                builder.mode(0o700);
-            }
-            builder
-                .create(dir)
-                .map_err(|e| Failure::io("cannot create", dir, &e))?;
+            staging::create_private_dir(dir)?;
         }
         staging::replace_private(&self.path, self.render().as_bytes())
     }

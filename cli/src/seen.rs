@@ -122,7 +122,7 @@ impl Seen {
             ));
         }
         if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| Failure::io("cannot create", dir, &e))?;
+            staging::create_private_dir(dir)?;
         }
         staging::replace_private(&self.path, text.as_bytes())
     }

@@ -10,6 +10,20 @@ use sealbill::{DocumentSink, Manifest};
 
 use crate::failure::Failure;
 
+/// Creates a directory (and its parents) readable by its owner only.
+pub fn create_private_dir(dir: &Path) -> Result<(), Failure> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(dir)
+        .map_err(|e| Failure::io("cannot create", dir, &e))
+}
+
 fn temp_path(dir: &Path, tag: &str) -> PathBuf {
     dir.join(format!(".sealbill-{}-{tag}.part", std::process::id()))
 }

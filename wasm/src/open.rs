@@ -19,12 +19,10 @@ pub fn open_js(
     envelope: &[u8],
     options: Option<Ts<OpenOptions>>,
 ) -> JsResult<Ts<Opened>> {
-    let plan = OpenOptions::plan(options)?;
-    if plan.passphrase.is_some() {
-        return Err(js_error(Error::InvalidInput(
-            "a passphrase opens links only; an identity needs none",
-        )));
-    }
+    let plan = OpenOptions::plan_for_keys(
+        options,
+        "a passphrase opens links only; an identity needs none",
+    )?;
     let identities = core::slice::from_ref(identity.0.age_identity());
     opened(identities, envelope, &plan, |e| e)
 }

@@ -232,6 +232,19 @@ pub(crate) struct OpenPlan {
 }
 
 impl OpenOptions {
+    /// The plan of an open with keys (`what`: "an identity", "an archive key"), which need no
+    /// passphrase: one given is refused rather than ignored.
+    pub(crate) fn plan_for_keys(
+        options: Option<Ts<OpenOptions>>,
+        what: &'static str,
+    ) -> JsResult<OpenPlan> {
+        let plan = OpenOptions::plan(options)?;
+        if plan.passphrase.is_some() {
+            return Err(js_error(Error::InvalidInput(what)));
+        }
+        Ok(plan)
+    }
+
     pub(crate) fn plan(options: Option<Ts<OpenOptions>>) -> JsResult<OpenPlan> {
         let o = options.map(decode).transpose()?.unwrap_or_default();
         Ok(OpenPlan {

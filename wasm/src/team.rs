@@ -473,12 +473,10 @@ pub fn open_archive_js(
     envelope: &[u8],
     options: Option<Ts<OpenOptions>>,
 ) -> JsResult<Ts<Opened>> {
-    let plan = OpenOptions::plan(options)?;
-    if plan.passphrase.is_some() {
-        return Err(js_error(Error::InvalidInput(
-            "a passphrase opens links only; an archive key needs none",
-        )));
-    }
+    let plan = OpenOptions::plan_for_keys(
+        options,
+        "a passphrase opens links only; an archive key needs none",
+    )?;
     let files: Vec<Vec<u8>> = files.iter().map(Uint8Array::to_vec).collect();
     let files: Vec<&[u8]> = files.iter().map(Vec::as_slice).collect();
     let opened =

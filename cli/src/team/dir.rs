@@ -78,20 +78,6 @@ pub(super) fn about(path: &Path, err: Error) -> Failure {
     Failure::new(format!("{}: {err} [{}]", path.display(), err.code()))
 }
 
-/// Creates a directory (and its parents) readable by its owner only.
-pub(super) fn create_private_dir(dir: &Path) -> Result<(), Failure> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder
-        .create(dir)
-        .map_err(|e| Failure::io("cannot create", dir, &e))
-}
-
 /// A fingerprint as a file name: its 40 digits.
 pub(super) fn file_stem(fingerprint: &Fingerprint) -> String {
     fingerprint.to_string().replace(' ', "")
@@ -298,7 +284,7 @@ impl TeamDir {
         keys: &[ArchiveKey],
     ) -> Result<(), Failure> {
         for dir in [HISTORY_DIR, MEMBERSHIPS_DIR, ARCHIVE_KEYS_DIR] {
-            create_private_dir(&self.root.join(dir))?;
+            staging::create_private_dir(&self.root.join(dir))?;
         }
         // Every role reads the archive.
         let readers: Vec<Card> = roster.members().iter().map(|m| m.card.clone()).collect();
@@ -335,8 +321,8 @@ impl TeamDir {
         roster: &Roster,
         out: &Path,
     ) -> Result<Vec<PathBuf>, Failure> {
-        create_private_dir(&out.join(MEMBERSHIPS_DIR))?;
-        create_private_dir(&out.join(ARCHIVE_KEYS_DIR))?;
+        staging::create_private_dir(&out.join(MEMBERSHIPS_DIR))?;
+        staging::create_private_dir(&out.join(ARCHIVE_KEYS_DIR))?;
         let mut written = Vec::new();
         let mut put = |target: PathBuf, bytes: &[u8]| -> Result<(), Failure> {
             staging::replace_private(&target, bytes)?;
