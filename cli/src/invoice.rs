@@ -147,7 +147,25 @@ fn summarize(invoice: &PlainInvoice) {
         println!("due: {due}");
     }
     if let Some(payment) = &invoice.payment {
-        println!("pay to IBAN: {}", payment.iban);
+        let accounts = payment
+            .iban
+            .iter()
+            .chain(payment.additional_accounts.iter().map(|a| &a.iban));
+        for iban in accounts {
+            println!("pay to IBAN: {iban}");
+        }
+        if let Some(debit) = &payment.direct_debit {
+            println!(
+                "direct debit from: {}",
+                debit
+                    .debited_account
+                    .as_deref()
+                    .unwrap_or("(the mandate's account)")
+            );
+        }
+        if let Some(card) = &payment.card {
+            println!("card: {}", card.number);
+        }
     }
 }
 

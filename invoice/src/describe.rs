@@ -1,12 +1,22 @@
 //! From the EN 16931 model back to the plain object, computed parts included.
+//!
+//! Every term of the model has a place in the object; what has none (the XRechnung Extension's
+//! sub-lines and third-party payments, advance payments, identifier scheme versions) is named in
+//! the problems [`describe`] returns, so that reading never drops a term silently.
 
 use en16931::invoice::{self, PaymentMeans};
 use en16931::{Invoice, InvoiceAmount};
 
 use crate::plain::{
-    Address, AllowanceCharge, Contact, ElectronicAddress, Line, LineAllowanceCharge, Party,
-    Payment, PlainInvoice, Totals, VatBreakdown, VatExemption,
+    Account, Address, AllowanceCharge, Attachment, Card, Contact, Delivery, DirectDebit,
+    ElectronicAddress, Identifier, ItemAttribute, Line, LineAllowanceCharge, Note, Party, Payee,
+    Payment, Period, PlainInvoice, PrecedingInvoice, Profile, SubjectNote, SupportingDocument,
+    TaxRepresentative, Totals, VatBreakdown, VatExemption,
 };
+use crate::problem::Problem;
+
+/// The rule id of a term the plain object cannot hold.
+pub const UNHELD_RULE: &str = "SEALBILL-UNHELD";
 
 fn amount(a: InvoiceAmount) -> String {
     a.to_string()
@@ -16,29 +26,136 @@ fn code(c: Option<&invoice::Code>) -> String {
     c.map(|c| c.as_str().to_owned()).unwrap_or_default()
 }
 
+fn opt_code(c: Option<&invoice::Code>) -> Option<String> {
+    c.map(|c| c.as_str().to_owned())
+}
+
+fn date(d: Option<en16931::Date>) -> Option<String> {
+    d.map(|d| d.to_string())
+}
+
+fn reference(r: Option<&en16931::DocumentReference>) -> Option<String> {
+    r.map(|r| r.as_str().into())
+}
+
+/// Collects what the object cannot hold.
+#[derive(Default)]
+struct Unheld(Vec<Problem>);
+
+impl Unheld {
+    fn identifier(&mut self, id: Option<&en16931::Identifier>, term: &str) -> Option<Identifier> {
+        let id = id?;
+        if id.scheme_version().is_some() {
+            self.0.push(unheld(term, "an identifier's scheme version"));
+        }
+        Some(Identifier {
+            id: id.content().into(),
+            scheme: id.scheme().map(Into::into),
+        })
+    }
+}
+
+fn unheld(term: &str, what: &str) -> Problem {
+    Problem {
+        rule: UNHELD_RULE.into(),
+        level: crate::Level::Fatal,
+        field: None,
+        term: Some(term.into()),
+        message: format!("{what} ({term}) has no place in the sealbill invoice object"),
+    }
+}
+
 /// The plain object for a model, with line amounts, VAT breakdown and totals as the model
-/// states them.
-pub(crate) fn describe(inv: &Invoice) -> PlainInvoice {
-    PlainInvoice {
+/// states them; and a fatal problem for each term it cannot hold.
+pub(crate) fn describe_all(inv: &Invoice) -> (PlainInvoice, Vec<Problem>) {
+    let mut unheld_terms = Unheld::default();
+    let u = &mut unheld_terms;
+    let (profile, known) = Profile::of_specification_id(inv.specification_id.as_deref());
+    let specification_id = inv
+        .specification_id
+        .clone()
+        .filter(|id| !known || id != profile.specification_id());
+    let business_process = inv
+        .business_process
+        .clone()
+        .filter(|p| Some(p.as_str()) != profile.business_process());
+    let credit_code = invoice_kind_of(inv.type_code.as_ref());
+    let is_credit = inv.kind == invoice::DocumentKind::CreditNote;
+    let (preceding_invoice, preceding_invoices) = match inv.preceding_invoices.as_slice() {
+        [only] if only.issue_date.is_none() => (Some(only.reference.as_str().into()), vec![]),
+        all => (
+            None,
+            all.iter()
+                .map(|p| PrecedingInvoice {
+                    reference: p.reference.as_str().into(),
+                    issue_date: date(p.issue_date),
+                })
+                .collect(),
+        ),
+    };
+    if !inv.extensions.is_empty() {
+        u.0.push(unheld(
+            &inv.extensions.populated().join(", "),
+            "an extension group",
+        ));
+    }
+    let plain = PlainInvoice {
+        profile: Some(profile),
+        specification_id,
+        business_process,
         number: inv.number.clone().unwrap_or_default(),
         type_code: code(inv.type_code.as_ref()),
-        issue_date: inv.issue_date.map(|d| d.to_string()).unwrap_or_default(),
-        due_date: inv.due_date.map(|d| d.to_string()),
+        credit_note: (is_credit != credit_code).then_some(is_credit),
+        issue_date: date(inv.issue_date).unwrap_or_default(),
+        due_date: date(inv.due_date),
+        tax_point_date: date(inv.vat_point_date),
+        tax_point_date_code: opt_code(inv.vat_point_date_code.as_ref()),
         currency: code(inv.currency.as_ref()),
+        vat_accounting_currency: opt_code(inv.vat_accounting_currency.as_ref()),
         buyer_reference: inv.buyer_reference.clone(),
-        order_reference: inv
-            .purchase_order_reference
-            .as_ref()
-            .map(|r| r.as_str().into()),
-        preceding_invoice: inv
-            .preceding_invoices
-            .first()
-            .map(|p| p.reference.as_str().into()),
+        project_reference: reference(inv.project_reference.as_ref()),
+        contract_reference: reference(inv.contract_reference.as_ref()),
+        order_reference: reference(inv.purchase_order_reference.as_ref()),
+        sales_order_reference: reference(inv.sales_order_reference.as_ref()),
+        receiving_advice_reference: reference(inv.receiving_advice_reference.as_ref()),
+        despatch_advice_reference: reference(inv.despatch_advice_reference.as_ref()),
+        tender_reference: reference(inv.tender_reference.as_ref()),
+        invoiced_object: u.identifier(inv.object_identifier.as_ref(), "BT-18"),
+        buyer_accounting_reference: inv.accounting_reference.clone(),
+        preceding_invoice,
+        preceding_invoices,
         payment_terms: inv.payment_terms.clone(),
-        notes: inv.notes.iter().filter_map(|n| n.note.clone()).collect(),
-        seller: party(&inv.seller),
-        buyer: party(&inv.buyer),
-        lines: inv.lines.iter().map(line).collect(),
+        notes: inv
+            .notes
+            .iter()
+            .map(|n| match &n.subject_code {
+                None => Note::Text(n.note.clone().unwrap_or_default()),
+                Some(code) => Note::WithSubject(SubjectNote {
+                    subject_code: Some(code.as_str().into()),
+                    text: n.note.clone().unwrap_or_default(),
+                }),
+            })
+            .collect(),
+        seller: party(u, &inv.seller, "BG-4"),
+        buyer: party(u, &inv.buyer, "BG-7"),
+        payee: inv.payee.as_ref().map(|p| Payee {
+            name: p.name.clone().unwrap_or_default(),
+            identifier: u.identifier(p.identifier.as_ref(), "BT-60"),
+            legal_id: u.identifier(p.legal_registration.as_ref(), "BT-61"),
+        }),
+        tax_representative: inv.tax_representative.as_ref().map(|t| TaxRepresentative {
+            name: t.name.clone().unwrap_or_default(),
+            vat_id: t.vat_identifier.clone().unwrap_or_default(),
+            address: address(&t.address),
+        }),
+        delivery: inv.delivery.as_ref().map(|d| Delivery {
+            date: date(d.date),
+            name: d.party_name.clone(),
+            location_id: u.identifier(d.location.as_ref(), "BT-71"),
+            address: d.address.as_ref().map(address),
+        }),
+        invoicing_period: inv.invoicing_period.as_ref().map(period),
+        lines: inv.lines.iter().map(|l| line(u, l)).collect(),
         allowances: inv.allowances.iter().map(allowance_charge).collect(),
         charges: inv.charges.iter().map(allowance_charge).collect(),
         vat_exemptions: inv
@@ -51,8 +168,24 @@ pub(crate) fn describe(inv: &Invoice) -> PlainInvoice {
                 reason_code: b.exemption_reason_code.as_ref().map(|c| c.as_str().into()),
             })
             .collect(),
-        payment: inv.payment.as_ref().and_then(payment),
+        payment: inv.payment.as_ref().map(payment),
+        attachments: inv
+            .attachments
+            .iter()
+            .map(|a| SupportingDocument {
+                reference: a.reference.as_str().into(),
+                description: a.description.clone(),
+                uri: a.uri.clone(),
+                attachment: a.attachment.as_ref().map(|f| Attachment {
+                    content: crate::plain::documents::base64(f.content()),
+                    mime_code: f.mime_code().into(),
+                    filename: f.filename().into(),
+                }),
+            })
+            .collect(),
         prepaid: inv.totals.paid.map(amount),
+        rounding: inv.totals.rounding.map(amount),
+        vat_total_in_accounting_currency: inv.totals.vat_total_accounting.map(amount),
         vat_breakdown: inv
             .vat_breakdown
             .iter()
@@ -71,32 +204,79 @@ pub(crate) fn describe(inv: &Invoice) -> PlainInvoice {
             charge_total: inv.totals.charge_total.map(amount),
             tax_exclusive: amount(inv.totals.taxable_total),
             vat_total: inv.totals.vat_total.map(amount),
+            vat_total_accounting: inv.totals.vat_total_accounting.map(amount),
             tax_inclusive: amount(inv.totals.gross_total),
             prepaid: inv.totals.paid.map(amount),
+            rounding: inv.totals.rounding.map(amount),
             payable: amount(inv.totals.due),
         }),
+    };
+    (plain, unheld_terms.0)
+}
+
+/// The plain object for a model (see [`describe_all`]).
+pub(crate) fn describe(inv: &Invoice) -> PlainInvoice {
+    describe_all(inv).0
+}
+
+/// Whether a BT-3 is a credit-note code, which implies a `CreditNote` document.
+fn invoice_kind_of(type_code: Option<&invoice::Code>) -> bool {
+    type_code.is_some_and(|c| {
+        en16931::codes::contains(
+            en16931::codes::generated::CREDIT_NOTE_TYPE_CODES,
+            c.as_str().trim(),
+        )
+    })
+}
+
+fn period(p: &invoice::Period) -> Period {
+    Period {
+        start: date(p.start),
+        end: date(p.end),
     }
 }
 
-fn party(p: &invoice::Party) -> Party {
-    let a = &p.address;
+fn address(a: &invoice::PostalAddress) -> Address {
+    Address {
+        street: a.line1.clone(),
+        additional_street: a.line2.clone(),
+        line3: a.line3.clone(),
+        city: a.city.clone(),
+        post_code: a.post_code.clone(),
+        subdivision: a.subdivision.clone(),
+        country: code(a.country.as_ref()),
+    }
+}
+
+fn party(u: &mut Unheld, p: &invoice::Party, group: &str) -> Party {
+    let legal = p.legal_registration.as_ref();
+    if legal.is_some_and(|l| l.scheme_version().is_some()) {
+        u.0.push(unheld(group, "a legal registration's scheme version"));
+    }
+    if p.electronic_address
+        .as_ref()
+        .is_some_and(|e| e.scheme_version().is_some())
+    {
+        u.0.push(unheld(group, "an electronic address's scheme version"));
+    }
     Party {
         name: p.name.clone().unwrap_or_default(),
         trading_name: p.trading_name.clone(),
+        identifiers: p
+            .identifiers
+            .iter()
+            .filter_map(|i| u.identifier(Some(i), group))
+            .collect(),
         vat_id: p.vat_identifier.clone(),
-        legal_id: p.legal_registration.as_ref().map(|i| i.content().into()),
+        tax_number: p.tax_registration.clone(),
+        legal_id: legal.map(|i| i.content().into()),
+        legal_id_scheme: legal.and_then(|i| i.scheme()).map(Into::into),
+        legal_info: p.additional_legal_information.clone(),
         electronic_address: p.electronic_address.as_ref().map(|e| ElectronicAddress {
             id: e.content().into(),
             scheme: e.scheme().unwrap_or_default().into(),
         }),
-        address: Address {
-            street: a.line1.clone(),
-            additional_street: a.line2.clone(),
-            city: a.city.clone(),
-            post_code: a.post_code.clone(),
-            subdivision: a.subdivision.clone(),
-            country: code(a.country.as_ref()),
-        },
+        address: address(&p.address),
         contact: [&p.contact.name, &p.contact.phone, &p.contact.email]
             .iter()
             .any(|f| f.is_some())
@@ -108,21 +288,46 @@ fn party(p: &invoice::Party) -> Party {
     }
 }
 
-fn payment(p: &invoice::PaymentInstructions) -> Option<Payment> {
-    let Some(PaymentMeans::CreditTransfer(accounts)) = &p.means else {
-        return None;
-    };
-    let account = accounts.first()?;
-    Some(Payment {
+fn payment(p: &invoice::PaymentInstructions) -> Payment {
+    let mut out = Payment {
         means_code: code(p.means_code.as_ref()),
-        iban: account.account_identifier.clone().unwrap_or_default(),
-        bic: account.provider_identifier.clone(),
-        account_name: account.account_name.clone(),
+        means_text: p.means_text.clone(),
         reference: p.remittance_information.clone(),
-    })
+        ..Payment::default()
+    };
+    match &p.means {
+        None => {}
+        Some(PaymentMeans::CreditTransfer(accounts)) => {
+            let mut accounts = accounts.iter().map(|a| Account {
+                iban: a.account_identifier.clone().unwrap_or_default(),
+                bic: a.provider_identifier.clone(),
+                account_name: a.account_name.clone(),
+            });
+            if let Some(first) = accounts.next() {
+                out.iban = Some(first.iban);
+                out.bic = first.bic;
+                out.account_name = first.account_name;
+            }
+            out.additional_accounts = accounts.collect();
+        }
+        Some(PaymentMeans::Card(card)) => {
+            out.card = Some(Card {
+                number: card.primary_account_number.clone().unwrap_or_default(),
+                holder_name: card.holder_name.clone(),
+            });
+        }
+        Some(PaymentMeans::DirectDebit(d)) => {
+            out.direct_debit = Some(DirectDebit {
+                mandate_reference: d.mandate_reference.clone(),
+                creditor_id: d.creditor_identifier.clone(),
+                debited_account: d.debited_account.clone(),
+            });
+        }
+    }
+    out
 }
 
-fn line(l: &invoice::InvoiceLine) -> Line {
+fn line(u: &mut Unheld, l: &invoice::InvoiceLine) -> Line {
     let line_ac = |items: &[invoice::LineAllowanceCharge]| {
         items
             .iter()
@@ -140,12 +345,38 @@ fn line(l: &invoice::InvoiceLine) -> Line {
         name: l.item.name.clone().unwrap_or_default(),
         description: l.item.description.clone(),
         note: l.note.clone(),
+        object_id: u.identifier(l.object_identifier.as_ref(), "BT-128"),
+        order_line_reference: reference(l.order_line_reference.as_ref()),
+        accounting_reference: l.accounting_reference.clone(),
+        period: l.period.as_ref().map(period),
         quantity: l.quantity.to_string(),
         unit_code: l.unit_code.as_str().into(),
         net_price: l.price.net_price.to_string(),
+        gross_price: l.price.gross_price.map(|p| p.to_string()),
+        price_discount: l.price.price_discount.map(|p| p.to_string()),
         base_quantity: l.price.base_quantity.map(|q| q.to_string()),
+        base_quantity_unit_code: opt_code(l.price.base_quantity_code.as_ref()),
         vat_category: l.vat.category.as_str().into(),
         vat_rate: l.vat.rate.map(|r| r.to_string()),
+        seller_item_id: l.item.seller_identifier.clone(),
+        buyer_item_id: l.item.buyer_identifier.clone(),
+        standard_item_id: u.identifier(l.item.standard_identifier.as_ref(), "BT-157"),
+        classifications: l
+            .item
+            .classification_identifiers
+            .iter()
+            .filter_map(|c| u.identifier(Some(c), "BT-158"))
+            .collect(),
+        origin_country: opt_code(l.item.origin_country.as_ref()),
+        attributes: l
+            .item
+            .attributes
+            .iter()
+            .map(|a| ItemAttribute {
+                name: a.name.clone().unwrap_or_default(),
+                value: a.value.clone().unwrap_or_default(),
+            })
+            .collect(),
         allowances: line_ac(&l.allowances),
         charges: line_ac(&l.charges),
         net_amount: Some(amount(l.net_amount)),

@@ -17,15 +17,21 @@ mod problem;
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 mod wasm;
 
-use en16931::{profiles, Invoice, PeppolBis3, Validated};
-use en16931_formats::report::Kind;
-use en16931_formats::Syntax;
+mod profile;
 
+use en16931::{En16931, Invoice, PeppolBis3, Validated, XRechnung};
+use en16931_formats::report::Kind;
+pub use en16931_formats::Syntax;
+
+pub use describe::UNHELD_RULE;
 pub use plain::{
-    Address, AllowanceCharge, Contact, ElectronicAddress, Line, LineAllowanceCharge, Party,
-    Payment, PlainInvoice, Totals, VatBreakdown, VatExemption,
+    Account, Address, AllowanceCharge, Attachment, Card, Contact, Delivery, DirectDebit,
+    ElectronicAddress, Identifier, ItemAttribute, Line, LineAllowanceCharge, Note, Party, Payee,
+    Payment, Period, PlainInvoice, PrecedingInvoice, Profile, SubjectNote, SupportingDocument,
+    TaxRepresentative, Totals, VatBreakdown, VatExemption,
 };
 pub use problem::{Level, Problem, INPUT_RULE};
+pub use profile::{is_leitweg_id, suggest_profile};
 
 /// The largest invoice document read, in bytes: far above any real invoice, and small enough that
 /// parsing stays in the low milliseconds and megabytes.
@@ -115,6 +121,9 @@ pub struct Checked {
     pub problems: Vec<Problem>,
     /// Whether the document is UBL (rather than CII).
     pub is_ubl: bool,
+    /// The profile whose rules ran: the one the document claims (BT-24), unless another was
+    /// asked for.
+    pub profile: Profile,
 }
 
 impl Checked {
@@ -124,9 +133,11 @@ impl Checked {
     }
 }
 
-/// The business-rule problems of a model: EN 16931 core rules and Peppol BIS 3.
-fn rule_problems(inv: &Invoice) -> Vec<Problem> {
-    profiles::PEPPOL_BIS_3
+/// The business-rule problems of a model under a profile: the EN 16931 core rules, and Peppol
+/// BIS 3's or XRechnung's own.
+fn rule_problems(inv: &Invoice, profile: Profile) -> Vec<Problem> {
+    profile
+        .rules()
         .validate(inv)
         .findings()
         .iter()
@@ -136,7 +147,8 @@ fn rule_problems(inv: &Invoice) -> Vec<Problem> {
 
 /// Lists every problem of a plain invoice, fatal and warnings: for live feedback in a form.
 ///
-/// It is exactly what [`build`] reports, so an invoice with no fatal problem builds.
+/// It is exactly what [`build`] reports, so an invoice with no fatal problem builds. The rules are
+/// those of the profile the invoice claims (`profile`, Peppol BIS 3 when absent).
 pub fn check(input: &PlainInvoice) -> Vec<Problem> {
     match build(input) {
         Ok(built) => built.warnings,
@@ -145,42 +157,92 @@ pub fn check(input: &PlainInvoice) -> Vec<Problem> {
     }
 }
 
+/// The model validated under a profile and written, BT-24 stamped from the profile.
+fn write_validated(inv: Invoice, profile: Profile, syntax: Syntax) -> Result<String, Error> {
+    fn refused(report: &en16931::ValidationReport) -> Error {
+        Error::Invalid(report.findings().iter().map(Problem::from).collect())
+    }
+    let written = match profile {
+        Profile::Peppol => Validated::<PeppolBis3>::new(inv)
+            .map(|proof| en16931_formats::write(&proof, syntax))
+            .map_err(|e| refused(e.report()))?,
+        Profile::Xrechnung => Validated::<XRechnung>::new(inv)
+            .map(|proof| en16931_formats::write(&proof, syntax))
+            .map_err(|e| refused(e.report()))?,
+        Profile::En16931 => Validated::<En16931>::new(inv)
+            .map(|proof| en16931_formats::write(&proof, syntax))
+            .map_err(|e| refused(e.report()))?,
+    };
+    // What the syntax cannot carry would be missing from the signed original: refuse it.
+    let lost: Vec<Problem> = written
+        .entries
+        .iter()
+        .filter(|e| matches!(e.kind, Kind::Dropped | Kind::Prohibited))
+        .map(|e| Problem::from_entry(e, true))
+        .collect();
+    if !lost.is_empty() {
+        return Err(Error::Invalid(lost));
+    }
+    if written.xml.len() > MAX_XML_LEN {
+        return Err(Error::TooLarge);
+    }
+    Ok(written.xml)
+}
+
 /// Builds a plain invoice into its UBL document, or refuses it with every problem.
 ///
-/// The document is read back before it is returned, so what the client opens is what was built.
+/// Line amounts, the VAT breakdown and the totals are computed; the rules are those of the
+/// profile the invoice claims, whose BT-24 the document states. The document is read back before
+/// it is returned, so what the client opens is what was built.
 pub fn build(input: &PlainInvoice) -> Result<Built, Error> {
-    let inv = compose::compose(input).map_err(Error::Invalid)?;
-    let problems = rule_problems(&inv);
+    build_as(input, Syntax::Ubl)
+}
+
+/// [`build`], in UBL or in CII.
+pub fn build_as(input: &PlainInvoice, syntax: Syntax) -> Result<Built, Error> {
+    let profile = input.claimed_profile();
+    let inv = compose::compose(input, compose::Amounts::Compute).map_err(Error::Invalid)?;
+    let problems = rule_problems(&inv, profile);
     if problems.iter().any(Problem::is_fatal) {
         return Err(Error::Invalid(problems));
     }
-    let proof = Validated::<PeppolBis3>::new(inv)
-        .map_err(|e| Error::Invalid(e.report().findings().iter().map(Problem::from).collect()))?;
-    let written = en16931_formats::write(&proof, Syntax::Ubl);
-    let mut warnings = problems;
-    // What UBL cannot carry would be missing from the signed original: refuse it.
-    warnings.extend(
-        written
-            .entries
-            .iter()
-            .filter(|e| matches!(e.kind, Kind::Dropped | Kind::Prohibited))
-            .map(|e| Problem::from_entry(e, true)),
-    );
-    if warnings.iter().any(Problem::is_fatal) {
-        return Err(Error::Invalid(warnings));
-    }
-    let reread = read(written.xml.as_bytes())?;
-    if reread.invoice != describe::describe(proof.invoice()) {
+    let expected = describe::describe(&inv);
+    let xml = write_validated(inv, profile, syntax)?;
+    let reread = read(xml.as_bytes())?;
+    if reread.invoice != expected {
         return Err(Error::Invalid(vec![Problem::input(
             "",
-            "the UBL document does not hold every value of this invoice",
+            "the document does not hold every value of this invoice",
         )]));
     }
     Ok(Built {
-        xml: written.xml,
+        xml,
         invoice: reread.invoice,
-        warnings,
+        warnings: problems,
     })
+}
+
+/// Writes what a plain invoice states, in UBL or CII, without recomputing it: the conversion of a
+/// document that was read (`read` → object → `write`). Stated line amounts, VAT breakdown and
+/// totals are kept; what is absent is computed. Business rules are not a refusal here (call
+/// [`read`] on the result for them); a term the syntax cannot carry is.
+pub fn write(input: &PlainInvoice, syntax: Syntax) -> Result<String, Error> {
+    let inv = compose::compose(input, compose::Amounts::Stated).map_err(Error::Invalid)?;
+    let written = en16931_formats::write_unchecked(&inv, syntax)
+        .map_err(|u| Error::Invalid(syntax_problems(&u.entries)))?;
+    let lost: Vec<Problem> = written
+        .entries
+        .iter()
+        .filter(|e| matches!(e.kind, Kind::Dropped | Kind::Prohibited))
+        .map(|e| Problem::from_entry(e, true))
+        .collect();
+    if !lost.is_empty() {
+        return Err(Error::Invalid(lost));
+    }
+    if written.xml.len() > MAX_XML_LEN {
+        return Err(Error::TooLarge);
+    }
+    Ok(written.xml)
 }
 
 /// Problems from reading or writing a syntax; information-level entries are left out.
@@ -198,11 +260,17 @@ fn syntax_problems(entries: &[en16931_formats::report::Entry]) -> Vec<Problem> {
         .collect()
 }
 
-/// Reads an untrusted UBL or CII document and checks it against the business rules.
+/// Reads an untrusted UBL or CII document and checks it against the rules of the profile it
+/// claims (BT-24; an unknown or absent BT-24 is checked as plain EN 16931).
 ///
 /// The input is bounded: at most [`MAX_XML_LEN`] bytes, no DTD (so no entities and no external
 /// references), nesting at most [`MAX_XML_DEPTH`] deep.
 pub fn read(xml: &[u8]) -> Result<Checked, Error> {
+    read_as(xml, None)
+}
+
+/// [`read`], checking against `profile`'s rules instead of the claimed profile's when given.
+pub fn read_as(xml: &[u8], profile: Option<Profile>) -> Result<Checked, Error> {
     if xml.len() > MAX_XML_LEN {
         return Err(Error::TooLarge);
     }
@@ -210,16 +278,21 @@ pub fn read(xml: &[u8]) -> Result<Checked, Error> {
         return Err(Error::BadXml("a PDF, not an XML document".into()));
     }
     let read = en16931_formats::read(xml).map_err(|e| Error::BadXml(e.to_string()))?;
+    let (invoice, unheld) = describe::describe_all(&read.invoice);
+    let profile = profile.unwrap_or(invoice.claimed_profile());
     let mut problems = syntax_problems(&read.entries);
-    problems.extend(rule_problems(&read.invoice));
+    problems.extend(unheld);
+    problems.extend(rule_problems(&read.invoice, profile));
     Ok(Checked {
-        invoice: describe::describe(&read.invoice),
+        invoice,
         problems,
         is_ubl: read.syntax == Syntax::Ubl,
+        profile,
     })
 }
 
-/// Reads a UBL document that is to be sealed or was opened, refusing CII and invalid invoices.
+/// Reads a UBL document that is to be sealed or was opened, refusing CII and invoices that break
+/// the rules of the profile they claim.
 pub fn read_valid_ubl(xml: &[u8]) -> Result<Checked, Error> {
     let checked = read(xml)?;
     if !checked.is_ubl {
@@ -235,10 +308,15 @@ pub fn read_valid_ubl(xml: &[u8]) -> Result<Checked, Error> {
 ///
 /// Refuses a conversion that would lose content, naming what.
 pub fn to_cii(ubl: &[u8]) -> Result<String, Error> {
-    if ubl.len() > MAX_XML_LEN {
+    convert(ubl, Syntax::Cii)
+}
+
+/// Converts a UBL or CII document to `to`, refusing a conversion that would lose content.
+pub fn convert(xml: &[u8], to: Syntax) -> Result<String, Error> {
+    if xml.len() > MAX_XML_LEN {
         return Err(Error::TooLarge);
     }
-    match en16931_formats::convert(ubl, Syntax::Cii, en16931_formats::Loss::Refuse) {
+    match en16931_formats::convert(xml, to, en16931_formats::Loss::Refuse) {
         Ok(converted) => Ok(converted.document),
         Err(en16931_formats::ConvertError::Read(e)) => Err(Error::BadXml(e.to_string())),
         Err(en16931_formats::ConvertError::Lossy { lost }) => Err(Error::Invalid(

@@ -1,0 +1,154 @@
+//! Parties, addresses and payment instructions, from the plain object to the model.
+
+use en16931::invoice::{
+    Contact, CreditTransfer, DirectDebit, Party, Payee, PaymentCard, PaymentInstructions,
+    PaymentMeans, PostalAddress, TaxRepresentative,
+};
+use en16931::Identifier;
+
+use super::{text, Values};
+use crate::plain;
+use crate::problem::Problem;
+
+pub(super) fn address(values: &Values, a: &plain::Address) -> PostalAddress {
+    PostalAddress {
+        line1: values.opt(a.street.as_deref()),
+        line2: values.opt(a.additional_street.as_deref()),
+        line3: values.opt(a.line3.as_deref()),
+        city: values.opt(a.city.as_deref()),
+        post_code: values.opt(a.post_code.as_deref()),
+        subdivision: values.opt(a.subdivision.as_deref()),
+        country: values.req(&a.country).map(Into::into),
+    }
+}
+
+pub(super) fn party(values: &Values, input: &plain::Party) -> Party {
+    let legal_registration = values.opt(input.legal_id.as_deref()).map(|id| {
+        match values.opt(input.legal_id_scheme.as_deref()) {
+            Some(scheme) => Identifier::schemed(id, scheme),
+            None => Identifier::new(id),
+        }
+    });
+    Party {
+        name: values.req(&input.name),
+        trading_name: values.opt(input.trading_name.as_deref()),
+        identifiers: input
+            .identifiers
+            .iter()
+            .filter_map(|i| values.ident(Some(i)))
+            .collect(),
+        legal_registration,
+        vat_identifier: values.opt(input.vat_id.as_deref()),
+        tax_registration: values.opt(input.tax_number.as_deref()),
+        additional_legal_information: values.opt(input.legal_info.as_deref()),
+        electronic_address: input.electronic_address.as_ref().and_then(|e| {
+            Some(Identifier::schemed(
+                values.req(&e.id)?,
+                if values.stated {
+                    e.scheme.clone()
+                } else {
+                    e.scheme.trim().into()
+                },
+            ))
+        }),
+        address: address(values, &input.address),
+        contact: input
+            .contact
+            .as_ref()
+            .map(|c| Contact {
+                name: values.opt(c.name.as_deref()),
+                phone: values.opt(c.phone.as_deref()),
+                email: values.opt(c.email.as_deref()),
+            })
+            .unwrap_or_default(),
+    }
+}
+
+pub(super) fn payee(values: &Values, input: &plain::Payee) -> Payee {
+    Payee {
+        name: values.req(&input.name),
+        identifier: values.ident(input.identifier.as_ref()),
+        legal_registration: values.ident(input.legal_id.as_ref()),
+    }
+}
+
+pub(super) fn tax_representative(
+    values: &Values,
+    input: &plain::TaxRepresentative,
+) -> TaxRepresentative {
+    TaxRepresentative {
+        name: values.req(&input.name),
+        vat_identifier: values.req(&input.vat_id),
+        address: address(values, &input.address),
+    }
+}
+
+/// An account identifier: an IBAN loses its spaces when building.
+fn account_id(values: &Values, id: &str) -> Option<String> {
+    if values.stated {
+        return values.req(id);
+    }
+    let compact: String = id.chars().filter(|c| !c.is_whitespace()).collect();
+    text(Some(&compact))
+}
+
+pub(super) fn payment(values: &mut Values, input: &plain::Payment) -> Option<PaymentInstructions> {
+    let has_transfer = input.iban.is_some() || !input.additional_accounts.is_empty();
+    let kinds = usize::from(has_transfer)
+        + usize::from(input.card.is_some())
+        + usize::from(input.direct_debit.is_some());
+    if kinds > 1 {
+        values.problems.push(Problem::input(
+            "payment",
+            "an invoice states one kind of payment: credit transfer accounts (iban), a card, \
+             or a direct debit",
+        ));
+        return None;
+    }
+    let means = if has_transfer {
+        let first = input.iban.as_deref().map(|iban| CreditTransfer {
+            account_identifier: account_id(values, iban),
+            account_name: values.opt(input.account_name.as_deref()),
+            provider_identifier: values.opt(input.bic.as_deref()),
+        });
+        let more = input.additional_accounts.iter().map(|a| CreditTransfer {
+            account_identifier: account_id(values, &a.iban),
+            account_name: values.opt(a.account_name.as_deref()),
+            provider_identifier: values.opt(a.bic.as_deref()),
+        });
+        Some(PaymentMeans::CreditTransfer(
+            first.into_iter().chain(more).collect(),
+        ))
+    } else if let Some(card) = &input.card {
+        Some(PaymentMeans::Card(PaymentCard {
+            primary_account_number: values.req(&card.number),
+            holder_name: values.opt(card.holder_name.as_deref()),
+        }))
+    } else {
+        input.direct_debit.as_ref().map(|d| {
+            PaymentMeans::DirectDebit(DirectDebit {
+                mandate_reference: values.opt(d.mandate_reference.as_deref()),
+                creditor_identifier: values.opt(d.creditor_id.as_deref()),
+                debited_account: d
+                    .debited_account
+                    .as_deref()
+                    .and_then(|a| account_id(values, a)),
+            })
+        })
+    };
+    if !values.stated
+        && (input.bic.is_some() || input.account_name.is_some())
+        && input.iban.is_none()
+    {
+        values.problems.push(Problem::input(
+            "payment.iban",
+            "a BIC or an account name belongs to an account: give its IBAN",
+        ));
+    }
+    Some(PaymentInstructions {
+        means_code: values.req(&input.means_code).map(Into::into),
+        means_text: values.opt(input.means_text.as_deref()),
+        remittance_information: values.opt(input.reference.as_deref()),
+        means,
+    })
+}
