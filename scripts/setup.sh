@@ -41,3 +41,25 @@ npm_ci() {
 }
 # The interop peers (typage) and the CCTV age vectors.
 npm_ci "$ROOT/tests/interop"
+
+# Saxon-HE for Python (PyPI saxonche, pinned), in a virtual environment under target/, for the
+# official e-invoice rule sets in ../shared/validation (scripts/official-rules.sh). Only where
+# that folder is; reinstalled only when the pinned version is missing.
+VALIDATION_PYTHON="$ROOT/target/venv/bin/python"
+saxonche_version="13.1.1"
+if [ -d "$ROOT/../shared/validation" ] && ! "$VALIDATION_PYTHON" -c \
+    "import importlib.metadata as m, sys; sys.exit(m.version('saxonche') != '$saxonche_version')" 2>/dev/null; then
+  python=python3
+  # Debian's python3 needs python3-venv (ensurepip) for `-m venv`.
+  if ! "$python" -c 'import ensurepip, venv' 2>/dev/null; then
+    say "installing python3-venv"
+    sudo_=""
+    [ "$(id -u)" -eq 0 ] || sudo_="sudo"
+    $sudo_ apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq python3-venv >/dev/null
+    python=/usr/bin/python3
+  fi
+  say "installing saxonche $saxonche_version in target/venv (the official e-invoice rules)"
+  "$python" -m venv --clear "$ROOT/target/venv"
+  "$ROOT/target/venv/bin/pip" install --quiet --disable-pip-version-check "saxonche==$saxonche_version"
+fi

@@ -24,6 +24,9 @@ node tests/interop/cctv-export.mjs --check
 say "native tests: unit, CCTV, known answers, interop with the age crate, CLI, streaming"
 cargo test --workspace --locked
 
+# The official CEN, Peppol and KoSIT rules over every corpus invoice (UBL and CII).
+source scripts/official-rules.sh
+
 # The wasm suites: the JS API (wasm/src/tests.rs), the CCTV vectors, the known answers
 # (RFC 8439 and Wycheproof included) and the sealbill test kit (tests/testkit.rs), for the
 # compat and the simd128 builds; the invoice
