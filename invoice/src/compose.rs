@@ -62,7 +62,12 @@ impl Values {
 
     fn ident(&self, value: Option<&plain::Identifier>) -> Option<Identifier> {
         let value = value?;
-        let id = self.req(&value.id)?;
+        // A document read may state an empty identifier with a scheme: keep it as stated.
+        let id = if self.stated {
+            value.id.clone()
+        } else {
+            text(Some(&value.id))?
+        };
         Some(match self.opt(value.scheme.as_deref()) {
             Some(scheme) => Identifier::schemed(id, scheme),
             None => Identifier::new(id),

@@ -43,7 +43,11 @@ pub(super) fn party(values: &Values, input: &plain::Party) -> Party {
         additional_legal_information: values.opt(input.legal_info.as_deref()),
         electronic_address: input.electronic_address.as_ref().and_then(|e| {
             Some(Identifier::schemed(
-                values.req(&e.id)?,
+                if values.stated {
+                    e.id.clone()
+                } else {
+                    text(Some(&e.id))?
+                },
                 if values.stated {
                     e.scheme.clone()
                 } else {
