@@ -259,7 +259,7 @@ function model(root, kind) {
           const file = at(c, "Attachment", "EmbeddedDocumentBinaryObject");
           inv.attachments.push({ reference: text(c, "ID") ?? "", description: text(c, "DocumentDescription"),
             uri: text(at(c, "Attachment", "ExternalReference"), "URI"),
-            file: file && { mimeCode: file.getAttribute("mimeCode") ?? "", filename: file.getAttribute("filename") ?? "", content: own(file) } });
+            file: file && { mimeCode: file.getAttribute("mimeCode") ?? "", filename: file.getAttribute("filename") ?? "", content: own(file).replace(/\s+/g, "") } });
         }
         break;
       case "AccountingSupplierParty": if (kid(c, "Party")) inv.seller = party(kid(c, "Party")); break;
@@ -361,54 +361,111 @@ function compact(value) {
 }
 const KEEP_EMPTY = new WeakSet();
 
+const addressOf = (a) => ({ street: a.street, additionalStreet: a.additionalStreet, line3: a.line3, city: a.city,
+  postCode: a.postCode, subdivision: a.subdivision, country: a.country ?? "" });
+
 /** The plain object of a party. */
 function plainParty(p) {
-  const a = p.address;
   const contact = [p.contact.name, p.contact.phone, p.contact.email].some((v) => v !== undefined) ? p.contact : undefined;
   return {
-    name: p.name ?? "", tradingName: p.tradingName, vatId: p.vatId, legalId: p.legalId?.id,
+    name: p.name ?? "", tradingName: p.tradingName, identifiers: p.identifiers, vatId: p.vatId, taxNumber: p.taxRegistration,
+    legalId: p.legalId?.id, legalIdScheme: p.legalId?.scheme, legalInfo: p.legalInformation,
     electronicAddress: p.electronicAddress && { id: p.electronicAddress.id, scheme: p.electronicAddress.scheme ?? "" },
-    address: { street: a.street, additionalStreet: a.additionalStreet, city: a.city, postCode: a.postCode,
-      subdivision: a.subdivision, country: a.country ?? "" },
+    address: addressOf(p.address),
     contact: contact && { name: contact.name, phone: contact.phone, email: contact.email },
   };
 }
 
+/** BT-24 of each profile the module names (SPEC §9.1), and the business process it writes by default. */
+const PROFILES = {
+  "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0": "peppol",
+  "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0": "xrechnung",
+  "urn:cen.eu:en16931:2017": "en16931",
+};
+const PEPPOL_PROCESS = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0";
+/** UNTDID 1001 codes of credit notes, as EN 16931 lists them (a credit note document). */
+const CREDIT_CODES = new Set(["261", "262", "296", "308", "381", "396", "420", "458", "502", "503", "532", "81", "83"]);
+
 /** The plain invoice object of the model, as the module's `describe` writes it. */
 function plain(inv) {
+  const known = inv.specificationId !== undefined && inv.specificationId in PROFILES;
+  const profile = known ? PROFILES[inv.specificationId] : "en16931";
+  const preceding = inv.precedingInvoices;
+  const single = preceding.length === 1 && preceding[0].issueDate === undefined;
+  const isCredit = inv.kind === "CreditNote";
   const lines = inv.lines.map((l) => ({
-    id: l.id, name: l.name, description: l.description, note: l.note, quantity: l.quantity, unitCode: l.unitCode,
-    netPrice: l.netPrice, baseQuantity: l.baseQuantity, vatCategory: l.vatCategory, vatRate: l.vatRate,
+    id: l.id, name: l.name, description: l.description, note: l.note, objectId: l.objectIdentifier,
+    orderLineReference: l.orderLineReference, accountingReference: l.accountingReference, period: l.period,
+    quantity: l.quantity, unitCode: l.unitCode, netPrice: l.netPrice, grossPrice: l.grossPrice,
+    priceDiscount: l.priceDiscount, baseQuantity: l.baseQuantity, baseQuantityUnitCode: l.baseQuantityUnit,
+    vatCategory: l.vatCategory, vatRate: l.vatRate, sellerItemId: l.sellerItemId, buyerItemId: l.buyerItemId,
+    standardItemId: l.standardItemId, classifications: l.classifications, originCountry: l.originCountry,
+    attributes: l.attributes.map((a) => ({ name: a.name ?? "", value: a.value ?? "" })),
     allowances: l.allowances, charges: l.charges, netAmount: l.netAmount,
   }));
   KEEP_EMPTY.add(lines);
-  const transfer = inv.payment?.means?.transfers?.[0];
+  const pay = inv.payment;
+  const transfers = pay?.means?.transfers ?? [];
   const t = inv.totals;
   return compact({
+    profile,
+    specificationId: known ? undefined : inv.specificationId,
+    businessProcess: inv.businessProcess !== undefined && inv.businessProcess === (profile === "en16931" ? undefined : PEPPOL_PROCESS)
+      ? undefined : inv.businessProcess,
     number: inv.number ?? "",
     typeCode: inv.typeCode ?? "",
+    creditNote: isCredit !== CREDIT_CODES.has(trim(inv.typeCode ?? "")) ? isCredit : undefined,
     issueDate: inv.issueDate ?? "",
     dueDate: inv.dueDate,
+    taxPointDate: inv.taxPointDate,
+    taxPointDateCode: inv.taxPointDateCode,
     currency: inv.currency ?? "",
+    vatAccountingCurrency: inv.vatAccountingCurrency,
     buyerReference: inv.buyerReference,
+    projectReference: inv.projectReference,
+    contractReference: inv.contractReference,
     orderReference: inv.orderReference,
-    precedingInvoice: inv.precedingInvoices[0]?.reference,
+    salesOrderReference: inv.salesOrderReference,
+    receivingAdviceReference: inv.receivingAdviceReference,
+    despatchAdviceReference: inv.despatchAdviceReference,
+    tenderReference: inv.tenderReference,
+    invoicedObject: inv.invoicedObject,
+    buyerAccountingReference: inv.buyerAccountingReference,
+    precedingInvoice: single ? preceding[0].reference : undefined,
+    precedingInvoices: single ? [] : preceding,
     paymentTerms: inv.paymentTerms,
-    notes: inv.notes.map((n) => n.text),
+    notes: inv.notes.map((n) => (n.subjectCode === undefined ? n.text : n)),
     seller: plainParty(inv.seller),
     buyer: plainParty(inv.buyer),
+    payee: inv.payee && { name: inv.payee.name ?? "", identifier: inv.payee.identifier, legalId: inv.payee.legalId },
+    taxRepresentative: inv.taxRepresentative && { name: inv.taxRepresentative.name ?? "",
+      vatId: inv.taxRepresentative.vatId ?? "", address: addressOf(inv.taxRepresentative.address) },
+    delivery: inv.delivery && { date: inv.delivery.date, name: inv.delivery.partyName, locationId: inv.delivery.locationId,
+      address: inv.delivery.address && addressOf(inv.delivery.address) },
+    invoicingPeriod: inv.invoicingPeriod,
     lines,
     allowances: inv.allowances,
     charges: inv.charges,
     vatExemptions: inv.vatBreakdown.filter((b) => b.exemptionReason !== undefined || b.exemptionReasonCode !== undefined)
       .map((b) => ({ category: b.category, reason: b.exemptionReason, reasonCode: b.exemptionReasonCode })),
-    payment: transfer && { meansCode: inv.payment.meansCode ?? "", iban: transfer.iban ?? "", bic: transfer.bic,
-      accountName: transfer.accountName, reference: inv.payment.reference },
+    payment: pay && {
+      meansCode: pay.meansCode ?? "", meansText: pay.meansText,
+      iban: transfers[0] && (transfers[0].iban ?? ""), bic: transfers[0]?.bic, accountName: transfers[0]?.accountName,
+      additionalAccounts: transfers.slice(1).map((a) => ({ iban: a.iban ?? "", bic: a.bic, accountName: a.accountName })),
+      card: pay.means?.card && { number: pay.means.card.number ?? "", holderName: pay.means.card.holder },
+      directDebit: pay.means?.directDebit && { mandateReference: pay.means.directDebit.mandate,
+        creditorId: pay.means.directDebit.creditorId, debitedAccount: pay.means.directDebit.debitedAccount },
+      reference: pay.reference,
+    },
+    attachments: inv.attachments.map((d) => ({ reference: d.reference, description: d.description, uri: d.uri,
+      attachment: d.file && { content: d.file.content, mimeCode: d.file.mimeCode, filename: d.file.filename } })),
     prepaid: t.prepaid,
+    rounding: t.rounding,
+    vatTotalInAccountingCurrency: t.vatTotalAccounting,
     vatBreakdown: inv.vatBreakdown,
     totals: { lineTotal: t.lineTotal ?? "0.00", allowanceTotal: t.allowanceTotal, chargeTotal: t.chargeTotal,
-      taxExclusive: t.taxExclusive ?? "0.00", vatTotal: t.vatTotal, taxInclusive: t.taxInclusive ?? "0.00",
-      prepaid: t.prepaid, payable: t.payable ?? "0.00" },
+      taxExclusive: t.taxExclusive ?? "0.00", vatTotal: t.vatTotal, vatTotalAccounting: t.vatTotalAccounting,
+      taxInclusive: t.taxInclusive ?? "0.00", prepaid: t.prepaid, rounding: t.rounding, payable: t.payable ?? "0.00" },
   });
 }
 
