@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use sealbill_invoice::{build, build_as, to_cii, PlainInvoice, Syntax};
+use sealbill_invoice::{build, build_as, to_cii, Error, PlainInvoice, Syntax};
 
 fn main() -> ExitCode {
     let Some(out) = std::env::args_os().nth(1).map(PathBuf::from) else {
@@ -48,28 +48,46 @@ fn write_all(out: &Path) -> Result<usize, String> {
         return Err(format!("no invoice in {}", corpus.display()));
     }
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let mut failures = Vec::new();
     for name in &names {
-        let path = corpus.join(format!("{name}.json"));
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let plain: PlainInvoice =
-            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        let ubl = build(&plain)
-            .map_err(|e| format!("{name}: does not build: {e}"))?
-            .xml;
-        let cii = build_as(&plain, Syntax::Cii)
-            .map_err(|e| format!("{name}: does not build as CII: {e}"))?
-            .xml;
-        let converted = to_cii(ubl.as_bytes())
-            .map_err(|e| format!("{name}: its UBL does not convert to CII: {e}"))?;
-        let mut documents = vec![("ubl", ubl), ("cii", cii.clone())];
-        if converted != cii {
-            documents.push(("cii-from-ubl", converted));
-        }
-        for (suffix, document) in documents {
-            let file = out.join(format!("{name}.{suffix}.xml"));
-            std::fs::write(&file, document).map_err(|e| format!("{}: {e}", file.display()))?;
+        if let Err(message) = write_one(&corpus, out, name) {
+            failures.push(message);
         }
     }
+    if !failures.is_empty() {
+        return Err(failures.join("\n"));
+    }
     Ok(names.len())
+}
+
+/// Builds one corpus invoice as UBL and as CII, and converts the UBL to CII.
+fn write_one(corpus: &Path, out: &Path, name: &str) -> Result<(), String> {
+    let path = corpus.join(format!("{name}.json"));
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let plain: PlainInvoice =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let failed = |what: &str, e: Error| -> String {
+        let mut message = format!("{name}: {what}: {e}");
+        if let Error::Invalid(problems) = &e {
+            for problem in problems {
+                message.push_str(&format!("\n  {problem}"));
+            }
+        }
+        message
+    };
+    let ubl = build(&plain).map_err(|e| failed("does not build", e))?.xml;
+    let cii = build_as(&plain, Syntax::Cii)
+        .map_err(|e| failed("does not build as CII", e))?
+        .xml;
+    let converted =
+        to_cii(ubl.as_bytes()).map_err(|e| failed("its UBL does not convert to CII", e))?;
+    let mut documents = vec![("ubl", ubl), ("cii", cii.clone())];
+    if converted != cii {
+        documents.push(("cii-from-ubl", converted));
+    }
+    for (suffix, document) in documents {
+        let file = out.join(format!("{name}.{suffix}.xml"));
+        std::fs::write(&file, document).map_err(|e| format!("{}: {e}", file.display()))?;
+    }
+    Ok(())
 }

@@ -13,7 +13,9 @@
 
 use std::path::{Path, PathBuf};
 
-use sealbill_invoice::{build, read, read_valid_ubl, to_cii, Error, PlainInvoice, INPUT_RULE};
+use sealbill_invoice::{
+    build, is_leitweg_id, read, read_valid_ubl, to_cii, Error, PlainInvoice, Profile, INPUT_RULE,
+};
 use serde_json::Value;
 
 fn corpus() -> PathBuf {
@@ -44,13 +46,13 @@ fn plain(value: Value) -> PlainInvoice {
 #[test]
 fn the_corpus_covers_what_the_product_must_handle() {
     let names = valid_names();
-    assert!(names.len() >= 7, "{names:?}");
+    assert!(names.len() >= 14, "{names:?}");
     let all: Vec<PlainInvoice> = names.iter().map(|n| plain(valid_json(n))).collect();
     let categories: Vec<&str> = all
         .iter()
         .flat_map(|i| i.lines.iter().map(|l| l.vat_category.as_str()))
         .collect();
-    for category in ["S", "E", "AE", "G", "Z"] {
+    for category in ["S", "E", "AE", "K", "G", "Z"] {
         assert!(categories.contains(&category), "no {category} line");
     }
     assert!(all.iter().any(|i| i.type_code == "381"));
@@ -65,6 +67,95 @@ fn the_corpus_covers_what_the_product_must_handle() {
     assert!(all
         .iter()
         .any(|i| i.seller.name.chars().any(|c| c > '\u{3000}')));
+    covers_every_profile_and_the_cases_of_issue_16(&all);
+}
+
+/// The invoices small businesses issue every day that need more than the basic model: each must
+/// build, pass its profile's official rules (`scripts/official-rules.sh`) and round-trip.
+fn covers_every_profile_and_the_cases_of_issue_16(all: &[PlainInvoice]) {
+    let in_category = |i: &PlainInvoice, c: &str| i.lines.iter().any(|l| l.vat_category == c);
+    let reason_for = |i: &PlainInvoice, c: &str| {
+        i.vat_exemptions
+            .iter()
+            .any(|e| e.category == c && (e.reason.is_some() || e.reason_code.is_some()))
+    };
+    let seller_country = |i: &PlainInvoice| i.seller.address.country.clone();
+    let delivered_to = |i: &PlainInvoice| {
+        i.delivery
+            .as_ref()
+            .and_then(|d| d.address.as_ref())
+            .map(|a| a.country.clone())
+    };
+    for profile in Profile::ALL {
+        assert!(
+            all.iter().any(|i| i.claimed_profile() == profile),
+            "no invoice claims {profile}"
+        );
+    }
+    // An intra-community supply of goods (BR-IC-11, BR-IC-12): the date of supply or the
+    // invoicing period, and the deliver-to country, in another member state.
+    assert!(
+        all.iter().any(|i| in_category(i, "K")
+            && reason_for(i, "K")
+            && (i.delivery.as_ref().is_some_and(|d| d.date.is_some())
+                || i.invoicing_period.is_some())
+            && delivered_to(i).is_some_and(|c| c != seller_country(i))),
+        "no intra-community supply"
+    );
+    // An export outside the EU.
+    assert!(
+        all.iter().any(|i| in_category(i, "G")
+            && reason_for(i, "G")
+            && delivered_to(i).is_some_and(|c| c != seller_country(i))),
+        "no export"
+    );
+    // A German small business under §19 UStG: a tax number and no VAT id, exempt lines with the
+    // reason, and a buyer reached by e-mail, which only plain EN 16931 allows.
+    assert!(
+        all.iter().any(|i| i.claimed_profile() == Profile::En16931
+            && seller_country(i) == "DE"
+            && i.seller.tax_number.is_some()
+            && i.seller.vat_id.is_none()
+            && in_category(i, "E")
+            && reason_for(i, "E")
+            && i.buyer
+                .electronic_address
+                .as_ref()
+                .is_some_and(|a| a.scheme == "EM")),
+        "no §19 small business"
+    );
+    // A German public-sector XRechnung, addressed by the buyer's Leitweg-ID (BT-10).
+    assert!(
+        all.iter().any(|i| i.claimed_profile() == Profile::Xrechnung
+            && i.buyer.address.country == "DE"
+            && i.buyer_reference.as_deref().is_some_and(is_leitweg_id)),
+        "no XRechnung with a Leitweg-ID"
+    );
+    // A SEPA direct debit with its mandate reference and creditor id (BG-19).
+    assert!(
+        all.iter().any(|i| i.payment.as_ref().is_some_and(|p| {
+            p.means_code == "59"
+                && p.direct_debit
+                    .as_ref()
+                    .is_some_and(|d| d.mandate_reference.is_some() && d.creditor_id.is_some())
+        })),
+        "no direct debit"
+    );
+    // An invoicing period (BG-14), with line periods (BG-26).
+    assert!(
+        all.iter().any(|i| i
+            .invoicing_period
+            .as_ref()
+            .is_some_and(|p| p.start.is_some() && p.end.is_some())
+            && i.lines.iter().any(|l| l.period.is_some())),
+        "no invoicing period"
+    );
+    // A payee other than the seller (BG-10).
+    assert!(
+        all.iter()
+            .any(|i| i.payee.as_ref().is_some_and(|p| p.name != i.seller.name)),
+        "no payee other than the seller"
+    );
 }
 
 #[test]
