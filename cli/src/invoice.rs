@@ -1,10 +1,11 @@
 //! The e-invoice inside an envelope: built from a JSON invoice or taken as UBL, checked against
-//! the EN 16931 and Peppol rules, and described after opening.
+//! the rules of the profile it claims (EN 16931, Peppol BIS 3 or XRechnung), converted between
+//! JSON, UBL and CII, and described after opening.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use sealbill_invoice::{PlainInvoice, Problem, MAX_XML_LEN};
+use sealbill_invoice::{PlainInvoice, Problem, Profile, Syntax, MAX_XML_LEN};
 
 use crate::failure::Failure;
 
@@ -109,13 +110,20 @@ fn print_problems(problems: &[Problem]) {
     }
 }
 
-/// `sealbill invoice check`: lists every problem; fails when one is fatal.
-pub fn check(path: &Path) -> Result<(), Failure> {
-    let (problems, invoice) = match read_source(path)? {
-        Source::Json(plain) => (sealbill_invoice::check(&plain), None),
+/// `sealbill invoice check`: lists every problem under the invoice's profile (or `profile`);
+/// fails when one is fatal.
+pub fn check(path: &Path, profile: Option<Profile>) -> Result<(), Failure> {
+    let (problems, invoice, rules) = match read_source(path)? {
+        Source::Json(mut plain) => {
+            if let Some(profile) = profile {
+                plain.profile = Some(profile);
+            }
+            let rules = plain.claimed_profile();
+            (sealbill_invoice::check(&plain), None, rules)
+        }
         Source::Xml(bytes) => {
-            let checked = sealbill_invoice::read(&bytes)?;
-            (checked.problems, Some(checked.invoice))
+            let checked = sealbill_invoice::read_as(&bytes, profile)?;
+            (checked.problems, Some(checked.invoice), checked.profile)
         }
     };
     for problem in &problems {
@@ -124,15 +132,85 @@ pub fn check(path: &Path) -> Result<(), Failure> {
     let fatal = problems.iter().filter(|p| p.is_fatal()).count();
     if fatal > 0 {
         return Err(Failure::new(format!(
-            "{}: invalid, {fatal} EN 16931 rule(s) broken [INVALID_INVOICE]",
-            path.display()
+            "{}: invalid under the {} rules, {fatal} rule(s) broken [INVALID_INVOICE]",
+            path.display(),
+            rules.title()
         )));
     }
     if let Some(invoice) = invoice {
         summarize(&invoice);
+        let claimed = invoice.claimed_profile();
+        if claimed != rules {
+            println!("the invoice claims {claimed}; checked as {rules}");
+        }
     }
-    println!("{}: valid EN 16931 (Peppol BIS 3)", path.display());
+    println!(
+        "{}: valid EN 16931 invoice ({})",
+        path.display(),
+        rules.title()
+    );
     Ok(())
+}
+
+/// `sealbill invoice convert`: JSON, UBL and CII into one another, refusing any loss.
+///
+/// A JSON object that states its totals (as `--to json` writes it) is written as stated; one
+/// without is built, its amounts computed. Either way it must pass its profile's rules.
+pub fn convert(input: &Path, to: &str, output: &Path) -> Result<(), Failure> {
+    let syntax = match to {
+        "ubl" => Some(Syntax::Ubl),
+        "cii" => Some(Syntax::Cii),
+        _ => None,
+    };
+    let bytes = match (read_source(input)?, syntax) {
+        (Source::Json(plain), None) => pretty(&plain)?,
+        (Source::Json(plain), Some(syntax)) => {
+            let xml = if plain.totals.is_some() {
+                let xml = sealbill_invoice::write(&plain, syntax).map_err(refused)?;
+                let checked = sealbill_invoice::read(xml.as_bytes())?;
+                if !checked.is_valid() {
+                    return Err(refused(sealbill_invoice::Error::Invalid(checked.problems)));
+                }
+                print_problems(&checked.problems);
+                xml
+            } else {
+                let built = sealbill_invoice::build_as(&plain, syntax).map_err(refused)?;
+                print_problems(&built.warnings);
+                built.xml
+            };
+            xml.into_bytes()
+        }
+        (Source::Xml(bytes), None) => {
+            let checked = sealbill_invoice::read(&bytes)?;
+            let unheld: Vec<Problem> = checked
+                .problems
+                .iter()
+                .filter(|p| p.rule == sealbill_invoice::UNHELD_RULE)
+                .cloned()
+                .collect();
+            if !unheld.is_empty() {
+                return Err(refused(sealbill_invoice::Error::Invalid(unheld)));
+            }
+            for problem in &checked.problems {
+                eprintln!("warning: the invoice breaks a rule: {problem}");
+            }
+            pretty(&checked.invoice)?
+        }
+        (Source::Xml(bytes), Some(syntax)) => sealbill_invoice::convert(&bytes, syntax)
+            .map_err(refused)?
+            .into_bytes(),
+    };
+    crate::staging::write_new(output, &bytes)?;
+    eprintln!("wrote {} ({to})", output.display());
+    Ok(())
+}
+
+/// The invoice object as indented JSON, with a final newline.
+fn pretty(invoice: &PlainInvoice) -> Result<Vec<u8>, Failure> {
+    let mut json = serde_json::to_vec_pretty(invoice)
+        .map_err(|e| Failure::new(format!("the invoice cannot be written as JSON: {e}")))?;
+    json.push(b'\n');
+    Ok(json)
 }
 
 /// Prints who bills whom for how much, and where the money goes.

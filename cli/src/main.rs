@@ -290,12 +290,36 @@ enum TeamCommand {
 
 #[derive(Subcommand)]
 enum InvoiceCommand {
-    /// Check a JSON invoice or a UBL/CII file against the EN 16931 and Peppol BIS 3 rules and
-    /// list every problem with its rule id (exit status 1 when one is fatal).
+    /// Check a JSON invoice or a UBL/CII file against the rules of its profile (EN 16931, plus
+    /// Peppol BIS 3 or XRechnung) and list every problem with its rule id (exit status 1 when
+    /// one is fatal).
     Check {
+        /// The rules to check against: peppol, xrechnung or en16931 (default: the profile the
+        /// invoice claims, Peppol BIS 3 for a JSON invoice that claims none).
+        #[arg(long, value_name = "PROFILE", value_parser = parse_profile)]
+        profile: Option<sealbill_invoice::Profile>,
         /// The invoice file.
         file: PathBuf,
     },
+    /// Convert an invoice between the JSON invoice object, UBL 2.1 and CII D16B, refusing any
+    /// conversion that would lose a business term.
+    Convert {
+        /// The target: json, ubl or cii.
+        #[arg(long, value_name = "FORMAT", value_parser = ["json", "ubl", "cii"])]
+        to: String,
+        /// The invoice: JSON, UBL or CII.
+        input: PathBuf,
+        /// Where to write it (a new file).
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
+}
+
+/// A profile name on the command line.
+fn parse_profile(name: &str) -> Result<sealbill_invoice::Profile, String> {
+    sealbill_invoice::Profile::from_name(name).ok_or_else(|| {
+        format!("{name:?} is not a profile; use peppol (Peppol BIS 3), xrechnung (XRechnung 3.0) or en16931 (plain EN 16931)")
+    })
 }
 
 fn main() -> ExitCode {
@@ -398,8 +422,11 @@ fn run(command: Command, book: Option<&Path>) -> Result<(), Failure> {
         },
         Command::Team { team, command } => run_team(command, team.as_deref()),
         Command::Invoice {
-            command: InvoiceCommand::Check { file },
-        } => invoice::check(&file),
+            command: InvoiceCommand::Check { profile, file },
+        } => invoice::check(&file, profile),
+        Command::Invoice {
+            command: InvoiceCommand::Convert { to, input, output },
+        } => invoice::convert(&input, &to, &output),
         Command::Decrypt {
             identity,
             output,

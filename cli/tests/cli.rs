@@ -590,3 +590,151 @@ fn invoice_check_lists_problems_and_passes_valid_invoices() {
         "{stdout}"
     );
 }
+
+/// The standard invoice as an XRechnung for a German authority: a Leitweg-ID as buyer reference.
+fn xrechnung_json() -> String {
+    String::from_utf8(INVOICE_JSON.to_vec()).unwrap().replacen(
+        "\"buyerReference\": \"PO-7781\",",
+        "\"profile\": \"xrechnung\", \"buyerReference\": \"991-01234-56\", \
+         \"delivery\": { \"date\": \"2026-11-20\" },",
+        1,
+    )
+}
+
+#[test]
+fn an_xrechnung_invoice_is_sealed_under_its_own_rules_and_opens() {
+    let world = World::new(false);
+    let json = xrechnung_json();
+    let (dir, stdout) = seal_and_open_json(&world, json.as_bytes());
+    let names = entries(&dir);
+    let xml_name = names.iter().find(|n| !n.ends_with(".cii.xml")).unwrap();
+    let xml = std::fs::read(dir.join(xml_name)).unwrap();
+    let read = sealbill_invoice::read_valid_ubl(&xml).unwrap();
+    assert_eq!(read.profile, sealbill_invoice::Profile::Xrechnung);
+    assert!(String::from_utf8_lossy(&xml).contains("urn:xeinkauf.de:kosit:xrechnung_3.0"));
+    assert_eq!(
+        read.invoice.delivery.and_then(|d| d.date).as_deref(),
+        Some("2026-11-20")
+    );
+    assert!(stdout.contains("payable: 2605.98 EUR"), "{stdout}");
+    // A UBL XRechnung is sealed as it is.
+    let ubl = world.tmp.write(&world.tmp.unique("xr"), &xml);
+    let out = ok(&["invoice", "check", &ubl]);
+    assert!(
+        out.contains("valid EN 16931 invoice (XRechnung 3.0)"),
+        "{out}"
+    );
+    let (dir, _) = seal_and_open_json(&world, &xml);
+    let names = entries(&dir);
+    let name = names.iter().find(|n| !n.ends_with(".cii.xml")).unwrap();
+    assert_eq!(std::fs::read(dir.join(name)).unwrap(), xml);
+}
+
+#[test]
+fn invoice_check_takes_a_profile() {
+    let tmp = TempDir::new();
+    let json = tmp.write("standard.json", INVOICE_JSON);
+    let xml = tmp.write("standard.xml", INVOICE);
+    assert!(ok(&["invoice", "check", &json]).contains("(Peppol BIS Billing 3.0)"));
+    assert!(ok(&["invoice", "check", "--profile", "en16931", &json]).contains("(EN 16931)"));
+    // An e-mail address is fine in plain EN 16931, not in Peppol BIS 3.
+    let email = String::from_utf8(INVOICE_JSON.to_vec()).unwrap().replace(
+        "{ \"id\": \"DE987654321\", \"scheme\": \"9930\" }",
+        "{ \"id\": \"buyer@example.com\", \"scheme\": \"EM\" }",
+    );
+    let email = tmp.write("email.json", email.as_bytes());
+    assert!(ok(&["invoice", "check", "--profile", "en16931", &email]).contains("valid"));
+    let out = run(&["invoice", "check", &email], None);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("invalid under the Peppol BIS Billing 3.0 rules"),
+        "{stderr}"
+    );
+    // The UBL claims Peppol; checked as XRechnung it misses its BT-24 only as a warning.
+    let out = ok(&["invoice", "check", "--profile", "xrechnung", &xml]);
+    assert!(
+        out.contains("the invoice claims Peppol BIS Billing 3.0; checked as XRechnung 3.0"),
+        "{out}"
+    );
+    let out = run(&["invoice", "check", "--profile", "zugferd", &json], None);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("peppol"));
+}
+
+#[test]
+fn invoice_convert_moves_between_json_ubl_and_cii_without_loss() {
+    let tmp = TempDir::new();
+    let json = tmp.write("standard.json", INVOICE_JSON);
+    let ubl = tmp.path("out.xml");
+    let cii = tmp.path("out.cii.xml");
+    let back = tmp.path("back.json");
+    let again = tmp.path("again.xml");
+    succeed(
+        &["invoice", "convert", "--to", "ubl", &json, "-o", &ubl],
+        None,
+    );
+    assert_eq!(
+        std::fs::read(&ubl).unwrap(),
+        INVOICE,
+        "JSON builds the UBL seal does"
+    );
+    succeed(
+        &["invoice", "convert", "--to", "cii", &ubl, "-o", &cii],
+        None,
+    );
+    succeed(
+        &["invoice", "convert", "--to", "json", &cii, "-o", &back],
+        None,
+    );
+    let object: sealbill_invoice::PlainInvoice =
+        serde_json::from_slice(&std::fs::read(&back).unwrap()).unwrap();
+    assert_eq!(object, sealbill_invoice::read(INVOICE).unwrap().invoice);
+    succeed(
+        &["invoice", "convert", "--to", "ubl", &back, "-o", &again],
+        None,
+    );
+    assert_eq!(std::fs::read(&again).unwrap(), INVOICE);
+    // Plain-words refusals: an existing output, an unknown target, an invalid JSON invoice.
+    let out = run(
+        &["invoice", "convert", "--to", "ubl", &json, "-o", &ubl],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(!Path::new(&tmp.path("x.pdf")).exists());
+    let out = run(
+        &[
+            "invoice",
+            "convert",
+            "--to",
+            "pdf",
+            &json,
+            "-o",
+            &tmp.path("x.pdf"),
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+    let broken = String::from_utf8(INVOICE_JSON.to_vec())
+        .unwrap()
+        .replace("\"vatRate\": \"7\"", "\"vatRate\": \"0\"");
+    let broken = tmp.write("broken.json", broken.as_bytes());
+    let out = run(
+        &[
+            "invoice",
+            "convert",
+            "--to",
+            "cii",
+            &broken,
+            "-o",
+            &tmp.path("b.xml"),
+        ],
+        None,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    for needle in ["[BR-S-05] lines[2].vatRate", "[INVALID_INVOICE]"] {
+        assert!(stderr.contains(needle), "{needle} not in {stderr}");
+    }
+    assert!(!Path::new(&tmp.path("b.xml")).exists());
+}

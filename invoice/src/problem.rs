@@ -141,6 +141,12 @@ fn field_of(path: &Path) -> Option<String> {
             "name"
         } else if term == first + 1 {
             "tradingName"
+        } else if term == first + 2 {
+            "identifiers"
+        } else if term == 32 {
+            "taxNumber"
+        } else if term == 33 {
+            "legalInfo"
         } else if term == first + 3 {
             "legalId"
         } else if term == first + 4 {
@@ -184,25 +190,89 @@ fn field_of(path: &Path) -> Option<String> {
                 2 => "issueDate",
                 3 => "typeCode",
                 5 => "currency",
+                6 => "vatAccountingCurrency",
+                7 => "taxPointDate",
+                8 => "taxPointDateCode",
                 9 => "dueDate",
                 10 => "buyerReference",
+                11 => "projectReference",
+                12 => "contractReference",
                 13 => "orderReference",
+                14 => "salesOrderReference",
+                15 => "receivingAdviceReference",
+                16 => "despatchAdviceReference",
+                17 => "tenderReference",
+                18 => "invoicedObject",
+                19 => "buyerAccountingReference",
                 20 => "paymentTerms",
-                22 => "notes",
-                25 => "precedingInvoice",
+                21 | 22 => "notes",
+                23 => "businessProcess",
+                24 => "specificationId",
+                25 | 26 => "precedingInvoice",
+                73 => "invoicingPeriod.start",
+                74 => "invoicingPeriod.end",
                 _ => return None,
             }
             .into(),
         ),
         Group::Seller => party("seller", 27, 35),
         Group::Buyer => party("buyer", 44, 50),
+        Group::Payee => Some(
+            match term {
+                Some(59) => "payee.name",
+                Some(60) => "payee.identifier",
+                Some(61) => "payee.legalId",
+                _ => "payee",
+            }
+            .into(),
+        ),
+        Group::TaxRepresentative => Some(
+            match term {
+                Some(62) => "taxRepresentative.name",
+                Some(63) => "taxRepresentative.vatId",
+                Some(64) => "taxRepresentative.address.street",
+                Some(65) => "taxRepresentative.address.additionalStreet",
+                Some(164) => "taxRepresentative.address.line3",
+                Some(66) => "taxRepresentative.address.city",
+                Some(67) => "taxRepresentative.address.postCode",
+                Some(68) => "taxRepresentative.address.subdivision",
+                Some(69) => "taxRepresentative.address.country",
+                _ => "taxRepresentative",
+            }
+            .into(),
+        ),
+        Group::Delivery => Some(
+            match term {
+                Some(70) => "delivery.name",
+                Some(71) => "delivery.locationId",
+                Some(72) => "delivery.date",
+                Some(75) => "delivery.address.street",
+                Some(76) => "delivery.address.additionalStreet",
+                Some(165) => "delivery.address.line3",
+                Some(77) => "delivery.address.city",
+                Some(78) => "delivery.address.postCode",
+                Some(79) => "delivery.address.subdivision",
+                Some(80) => "delivery.address.country",
+                Some(73) => "invoicingPeriod.start",
+                Some(74) => "invoicingPeriod.end",
+                _ => "delivery",
+            }
+            .into(),
+        ),
+        Group::Attachment => at("attachments"),
         Group::Payment => Some(
             match term {
                 Some(81) => "payment.meansCode",
+                Some(82) => "payment.meansText",
                 Some(83) => "payment.reference",
                 Some(84) => "payment.iban",
                 Some(85) => "payment.accountName",
                 Some(86) => "payment.bic",
+                Some(87) => "payment.card.number",
+                Some(88) => "payment.card.holderName",
+                Some(89) => "payment.directDebit.mandateReference",
+                Some(90) => "payment.directDebit.creditorId",
+                Some(91) => "payment.directDebit.debitedAccount",
                 _ => "payment",
             }
             .into(),
@@ -215,7 +285,9 @@ fn field_of(path: &Path) -> Option<String> {
         },
         Group::Totals => Some(
             match term {
+                Some(111) => "vatTotalInAccountingCurrency",
                 Some(113) => "prepaid",
+                Some(114) => "rounding",
                 _ => "totals",
             }
             .into(),
@@ -225,13 +297,27 @@ fn field_of(path: &Path) -> Option<String> {
             let field = match term {
                 Some(126) => "id",
                 Some(127) => "note",
+                Some(128) => "objectId",
+                Some(132) => "orderLineReference",
+                Some(133) => "accountingReference",
+                Some(134) => "period.start",
+                Some(135) => "period.end",
+                Some(147) => "priceDiscount",
+                Some(148) => "grossPrice",
+                Some(150) => "baseQuantityUnitCode",
+                Some(155) => "sellerItemId",
+                Some(156) => "buyerItemId",
+                Some(157) => "standardItemId",
+                Some(158) => "classifications",
+                Some(159) => "originCountry",
+                Some(160 | 161) => "attributes",
                 Some(129) => "quantity",
                 Some(130) => "unitCode",
                 Some(131) => "netAmount",
                 Some(136..=140) => "allowances",
                 Some(141..=145) => "charges",
                 Some(146) => "netPrice",
-                Some(149 | 150) => "baseQuantity",
+                Some(149) => "baseQuantity",
                 Some(151) => "vatCategory",
                 Some(152) => "vatRate",
                 Some(153) => "name",
@@ -281,7 +367,16 @@ mod tests {
                 Path::group_term(Group::Seller, BtId(43)),
                 Some("seller.contact.email"),
             ),
-            (Path::term(BtId(24)), None),
+            (Path::term(BtId(24)), Some("specificationId")),
+            (Path::term(BtId(4)), None),
+            (
+                Path::group_term(Group::Delivery, BtId(80)),
+                Some("delivery.address.country"),
+            ),
+            (
+                Path::group_term(Group::Seller, BtId(32)),
+                Some("seller.taxNumber"),
+            ),
         ];
         for (path, field) in cases {
             assert_eq!(field_of(&path).as_deref(), field, "{path}");
