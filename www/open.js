@@ -9,6 +9,7 @@ import { Link, open, openLink, invitationMediaType } from "/pkg/sealbill.js";
 import { $, h, show, say, downloadLink } from "/dom.js";
 import { fetchEnvelope, reportOpened } from "/relay.js";
 import { renderInvoice } from "/invoice-view.js";
+import { giroCode, giroPayment } from "/girocode.js";
 import { readUbl, payeeAccounts } from "/ubl.js";
 import { assess, remember, confirm, acceptAccount, warmUp } from "/trust.js";
 import { clientIdentity, clientInfo, unlockedClient } from "/client-key.js";
@@ -137,6 +138,10 @@ async function renderTrust(sender, invoice, opened) {
       "data-test": "confirm-sender",
       onclick: async (e) => {
         await confirm(sender, invoice);
+        if (payable.assessment === assessment) {
+          payable.assessment = { ...assessment, state: "confirmed" };
+          refreshGiroCode();
+        }
         e.target.disabled = true;
         e.target.textContent = "Confirmed on this device";
       },
@@ -157,7 +162,8 @@ function renderDocuments(documents) {
 
 /**
  * Checks the signed invoice against the EN 16931 rules with the e-invoice module, loaded only
- * now: the invoice is on screen before its 300 KB arrive. Broken rules are listed.
+ * now: the invoice is on screen before its 300 KB arrive. Broken rules are listed. Returns
+ * whether the invoice passed.
  */
 async function checkRules(original) {
   const module = await import("/pkg/invoice/sealbill_invoice.js");
@@ -167,6 +173,35 @@ async function checkRules(original) {
     ...read.problems.filter((p) => p.level === "fatal").map((p) => h("li", {}, `[${p.rule}] ${p.message}`)));
   $("rule-warnings-box").hidden = read.valid;
   $("invoice").dataset.rulesChecked = "true";
+  return read.valid;
+}
+
+/**
+ * What decides the GiroCode of the invoice on screen: the invoice, the sender's assessment and
+ * whether it passed the rule check (undefined until checked).
+ */
+let payable = {};
+
+/**
+ * Shows the GiroCode (EPC QR code) of the invoice on screen only when the sender is known
+ * ("confirmed" or "seen"), nothing is flagged (no warning, no broken rule) and the invoice asks
+ * for a SEPA credit transfer in euro; otherwise says why not, where that helps.
+ * `#invoice-body [data-girocode]` is "shown", "withheld" or "none" once decided.
+ */
+function refreshGiroCode() {
+  const slot = $("invoice-body").querySelector(".girocode-slot");
+  if (!slot) return;
+  const { invoice, assessment, rulesValid } = payable;
+  const possible = invoice && !giroPayment(invoice).reason;
+  const known = assessment?.state === "confirmed" || assessment?.state === "seen";
+  const flagged = !assessment || assessment.blocking || assessment.refused || assessment.warnings.length > 0 || rulesValid === false;
+  const code = possible && known && !flagged && rulesValid === true ? giroCode(invoice) : undefined;
+  if (code) slot.replaceChildren(code);
+  else if (possible && !flagged && assessment?.state === "new") {
+    slot.replaceChildren(h("p", { class: "girocode-hint" },
+      "A GiroCode for your banking app appears here once you have compared this sender's fingerprint and confirmed it."));
+  } else slot.replaceChildren();
+  if (rulesValid !== undefined) slot.dataset.girocode = code ? "shown" : possible ? "withheld" : "none";
 }
 
 /** Whether an opened envelope is an invitation to connect rather than an invoice. */
@@ -219,8 +254,14 @@ export async function showOpened(opened, { fromSender = false } = {}) {
     : await renderTrust(business, invoice ?? { seller: { name: business.name } }, opened);
   holdBack(Boolean(assessment?.blocking));
   show("invoice");
-  checkRules(original).catch(() => {
+  const shown = { invoice, assessment };
+  payable = shown;
+  refreshGiroCode();
+  checkRules(original).then((valid) => { shown.rulesValid = valid; }, () => {
+    shown.rulesValid = false;
     $("invoice").dataset.rulesChecked = "unavailable";
+  }).finally(() => {
+    if (payable === shown) refreshGiroCode();
   });
   return assessment;
 }
