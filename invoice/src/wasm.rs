@@ -9,7 +9,7 @@ use serde::Serialize;
 use tsify::{Ts, Tsify};
 use wasm_bindgen::prelude::*;
 
-use crate::{Error, PlainInvoice, Problem};
+use crate::{Error, PlainInvoice, Problem, Profile};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ERROR: &str = r#"
@@ -43,6 +43,9 @@ pub struct ReadInvoice {
     /// The syntax read.
     #[tsify(type = "\"UBL\" | \"CII\"")]
     pub syntax: &'static str,
+    /// The profile whose rules ran: the one the document claims (BT-24), unless another was
+    /// asked for.
+    pub profile: Profile,
 }
 
 fn js_error(code: &str, message: &str, problems: Option<&[Problem]>) -> JsValue {
@@ -113,16 +116,48 @@ pub fn check_invoice(
     crate::check(&plain(invoice)?).iter().map(encode).collect()
 }
 
-/// Reads an untrusted UBL or CII document: the invoice it states, and its problems.
+/// Reads an untrusted UBL or CII document: the invoice it states, and its problems under the
+/// rules of the profile it claims, or of `profile` when given.
 #[wasm_bindgen(js_name = readInvoice)]
-pub fn read_invoice(xml: &[u8]) -> Result<Ts<ReadInvoice>, JsValue> {
-    let checked = crate::read(xml)?;
+pub fn read_invoice(
+    xml: &[u8],
+    #[wasm_bindgen(unchecked_param_type = "Profile | undefined")] profile: JsValue,
+) -> Result<Ts<ReadInvoice>, JsValue> {
+    let profile = match profile.as_string() {
+        Some(name) => Some(Profile::from_name(&name).ok_or_else(|| {
+            js_error(
+                "INVALID_INPUT",
+                &format!("{name:?} is not a profile: use \"peppol\", \"xrechnung\" or \"en16931\""),
+                None,
+            )
+        })?),
+        None if profile.is_undefined() || profile.is_null() => None,
+        None => {
+            return Err(js_error(
+                "INVALID_INPUT",
+                "the profile is a string: \"peppol\", \"xrechnung\" or \"en16931\"",
+                None,
+            ))
+        }
+    };
+    let checked = crate::read_as(xml, profile)?;
     encode(&ReadInvoice {
         valid: checked.is_valid(),
         syntax: if checked.is_ubl { "UBL" } else { "CII" },
+        profile: checked.profile,
         invoice: checked.invoice,
         problems: checked.problems,
     })
+}
+
+/// The profile an invoice should claim, from its seller and buyer (SPEC §9.1): `xrechnung` for
+/// a German buyer addressed by a Leitweg-ID, `peppol` when both parties have a Peppol address,
+/// `en16931` otherwise.
+#[wasm_bindgen(js_name = suggestProfile)]
+pub fn suggest_profile(
+    #[wasm_bindgen(unchecked_param_type = "PlainInvoice")] invoice: JsValue,
+) -> Result<Ts<Profile>, JsValue> {
+    encode(&crate::suggest_profile(&plain(invoice)?))
 }
 
 /// Converts a UBL document to CII D16B (Factur-X / ZUGFeRD XML), refusing any loss.

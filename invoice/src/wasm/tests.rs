@@ -48,7 +48,7 @@ fn builds_the_same_ubl_as_the_native_library() {
     );
     assert_eq!(Array::from(&get(&built, "warnings")).length(), 0);
 
-    let read = read_invoice(&xml).unwrap().js_value();
+    let read = read_invoice(&xml, JsValue::UNDEFINED).unwrap().js_value();
     assert_eq!(get(&read, "valid").as_bool(), Some(true));
     assert_eq!(get(&read, "syntax").as_string().as_deref(), Some("UBL"));
     assert_eq!(
@@ -56,7 +56,7 @@ fn builds_the_same_ubl_as_the_native_library() {
         JSON::stringify(&get(&built, "invoice")).unwrap()
     );
     let cii = invoice_to_cii(&xml).unwrap().to_vec();
-    let back = read_invoice(&cii).unwrap().js_value();
+    let back = read_invoice(&cii, JsValue::UNDEFINED).unwrap().js_value();
     assert_eq!(get(&back, "syntax").as_string().as_deref(), Some("CII"));
 }
 
@@ -126,14 +126,77 @@ fn floats_unknown_keys_and_non_objects_are_input_errors() {
 #[wasm_bindgen_test]
 fn hostile_xml_gets_a_clear_error_and_the_module_survives() {
     for hostile in [XXE, LAUGHS, b"<a>".repeat(100_000).as_slice(), b"\xff\xfe"] {
-        let err = read_invoice(hostile).unwrap_err();
+        let err = read_invoice(hostile, JsValue::UNDEFINED).unwrap_err();
         assert_eq!(code(&err), "BAD_XML");
         assert_eq!(code(&invoice_to_cii(hostile).unwrap_err()), "BAD_XML");
     }
     let huge = vec![b' '; crate::MAX_XML_LEN + 1];
-    assert_eq!(code(&read_invoice(&huge).unwrap_err()), "XML_TOO_LARGE");
+    assert_eq!(
+        code(&read_invoice(&huge, JsValue::UNDEFINED).unwrap_err()),
+        "XML_TOO_LARGE"
+    );
     // Still working after every refusal.
     assert!(build_invoice(standard()).is_ok());
+}
+
+#[wasm_bindgen_test]
+fn the_whole_model_and_the_profiles_cross_the_js_api() {
+    // An XRechnung for a German authority, with a date of supply, a payee, a line period and
+    // item attributes, and an embedded file (base64).
+    let invoice = standard();
+    set(&invoice, "buyerReference", "991-01234-56".into());
+    assert_eq!(
+        suggest_profile(invoice.clone())
+            .unwrap()
+            .js_value()
+            .as_string()
+            .as_deref(),
+        Some("xrechnung")
+    );
+    let extra = JSON::parse(
+        r#"{"delivery": {"date": "2026-11-20", "address": {"city": "Hamburg", "postCode": "20095", "country": "DE"}},
+            "payee": {"name": "Factor Bank AG"},
+            "attachments": [{"reference": "T-1", "attachment":
+                {"content": "JVBERi0xLjc=", "mimeCode": "application/pdf", "filename": "t.pdf"}}]}"#,
+    )
+    .unwrap();
+    for key in ["delivery", "payee", "attachments"] {
+        set(&invoice, key, get(&extra, key));
+    }
+    set(&invoice, "profile", "xrechnung".into());
+    set(
+        &invoice,
+        "lines.0.period",
+        JSON::parse(r#"{"start": "2026-11-01", "end": "2026-11-15"}"#).unwrap(),
+    );
+    let built = build_invoice(invoice).unwrap().js_value();
+    let xml = Uint8Array::new(&get(&built, "xml")).to_vec();
+    let read = read_invoice(&xml, JsValue::UNDEFINED).unwrap().js_value();
+    assert_eq!(
+        get(&read, "profile").as_string().as_deref(),
+        Some("xrechnung")
+    );
+    assert_eq!(get(&read, "valid").as_bool(), Some(true));
+    for (path, value) in [
+        ("invoice.profile", "xrechnung"),
+        ("invoice.delivery.date", "2026-11-20"),
+        ("invoice.payee.name", "Factor Bank AG"),
+        ("invoice.attachments.0.attachment.content", "JVBERi0xLjc="),
+        ("invoice.lines.0.period.end", "2026-11-15"),
+    ] {
+        assert_eq!(
+            get(&read, path).as_string().as_deref(),
+            Some(value),
+            "{path}"
+        );
+    }
+    // Checked as Peppol instead, the XRechnung BT-24 is refused.
+    let as_peppol = read_invoice(&xml, "peppol".into()).unwrap().js_value();
+    assert_eq!(get(&as_peppol, "valid").as_bool(), Some(false));
+    assert_eq!(
+        code(&read_invoice(&xml, "zugferd".into()).unwrap_err()),
+        "INVALID_INPUT"
+    );
 }
 
 #[wasm_bindgen_test]
