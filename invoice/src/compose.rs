@@ -421,6 +421,17 @@ fn supporting_document(
     let field = format!("attachments[{i}]");
     let attachment = match &input.attachment {
         None => None,
+        // Bound the work before decoding: no document over MAX_XML_LEN is written or read.
+        Some(a) if a.content.len() > crate::MAX_XML_LEN / 3 * 4 => {
+            values.problems.push(Problem::input(
+                format!("{field}.attachment.content"),
+                format!(
+                    "the attachment is larger than an invoice document may be ({} MiB)",
+                    crate::MAX_XML_LEN >> 20
+                ),
+            ));
+            return None;
+        }
         Some(a) => {
             let Some(content) = plain::documents::from_base64(&a.content) else {
                 values.problems.push(Problem::input(

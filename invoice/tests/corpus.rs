@@ -14,7 +14,8 @@
 use std::path::{Path, PathBuf};
 
 use sealbill_invoice::{
-    build, is_leitweg_id, read, read_valid_ubl, to_cii, Error, PlainInvoice, Profile, INPUT_RULE,
+    build, build_as, is_leitweg_id, read, read_valid_ubl, to_cii, write, Error, PlainInvoice,
+    Profile, Syntax, INPUT_RULE,
 };
 use serde_json::Value;
 
@@ -248,6 +249,30 @@ fn cii_export_states_the_same_invoice() {
             "{name}: CII states another invoice"
         );
         assert_eq!(read_valid_ubl(cii.as_bytes()), Err(Error::NotUbl));
+        // Built as CII directly, under the same profile: the same invoice again.
+        let built_cii = build_as(&plain(valid_json(&name)), Syntax::Cii)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let direct = sealbill_invoice::read(built_cii.xml.as_bytes()).expect("CII reads");
+        assert!(direct.is_valid(), "{name}: {:?}", direct.problems);
+        assert_eq!(direct.invoice, built.invoice, "{name}: built CII differs");
+        assert_eq!(direct.profile, built.invoice.claimed_profile(), "{name}");
+    }
+}
+
+#[test]
+fn every_invoice_reads_back_as_what_it_states_through_json() {
+    for name in valid_names() {
+        let built = build(&plain(valid_json(&name))).expect("valid");
+        // The object as JSON (what `sealbill invoice convert --to json` writes) writes back to
+        // the very same UBL, in both modes.
+        let json = serde_json::to_string(&built.invoice).expect("json");
+        let object: PlainInvoice = serde_json::from_str(&json).expect("reads its own JSON");
+        assert_eq!(object, built.invoice, "{name}");
+        assert_eq!(
+            write(&object, Syntax::Ubl).as_deref(),
+            Ok(built.xml.as_str()),
+            "{name}"
+        );
     }
 }
 

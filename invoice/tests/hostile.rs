@@ -123,3 +123,42 @@ fn a_well_formed_invoice_that_breaks_the_rules_is_not_valid_ubl_to_seal() {
     );
     assert!(!read(doubled.as_bytes()).expect("readable").is_valid());
 }
+
+#[test]
+fn attachments_are_bounded_and_must_be_base64() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/invoices/valid/standard.json"),
+    )
+    .expect("standard.json");
+    let mut invoice: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let attach = |content: String| {
+        serde_json::json!([{ "reference": "T-1", "attachment":
+            { "content": content, "mimeCode": "application/pdf", "filename": "t.pdf" } }])
+    };
+    for (content, words) in [
+        ("A".repeat(MAX_XML_LEN * 2), "larger than"),
+        ("not base64!".to_owned(), "not base64"),
+    ] {
+        invoice["attachments"] = attach(content);
+        let plain: sealbill_invoice::PlainInvoice =
+            serde_json::from_value(invoice.clone()).expect("object");
+        let start = Instant::now();
+        match sealbill_invoice::build(&plain) {
+            Err(Error::Invalid(problems)) => {
+                let p = problems.first().expect("a problem");
+                assert_eq!(p.rule, sealbill_invoice::INPUT_RULE);
+                assert_eq!(
+                    p.field.as_deref(),
+                    Some("attachments[0].attachment.content")
+                );
+                assert!(p.message.contains(words), "{p}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(start.elapsed() < Duration::from_secs(2));
+    }
+    // Just under the limit in base64 terms, the document itself is too large to write.
+    invoice["attachments"] = attach("A".repeat(MAX_XML_LEN / 3 * 4));
+    let plain: sealbill_invoice::PlainInvoice = serde_json::from_value(invoice).expect("object");
+    assert_eq!(sealbill_invoice::build(&plain), Err(Error::TooLarge));
+}
