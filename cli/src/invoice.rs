@@ -216,6 +216,7 @@ fn pretty(invoice: &PlainInvoice) -> Result<Vec<u8>, Failure> {
 /// Prints who bills whom for how much, and where the money goes.
 fn summarize(invoice: &PlainInvoice) {
     println!("invoice: {} of {}", invoice.number, invoice.issue_date);
+    println!("profile: {}", invoice.claimed_profile());
     println!("seller: {}", invoice.seller.name);
     println!("buyer: {}", invoice.buyer.name);
     if let Some(totals) = &invoice.totals {
