@@ -84,7 +84,14 @@ pub fn load(path: &Path) -> Result<InvoiceDocument, Failure> {
             (built.xml.into_bytes(), built.invoice)
         }
         Source::Xml(bytes) => {
-            let checked = sealbill_invoice::read_valid_ubl(&bytes).map_err(refused)?;
+            let checked = sealbill_invoice::read_valid_ubl(&bytes).map_err(|e| match e {
+                sealbill_invoice::Error::NotUbl => Failure::new(format!(
+                    "{e}: convert it first with `sealbill invoice convert --to ubl {} -o \
+                     INVOICE.xml` [NOT_UBL]",
+                    path.display()
+                )),
+                other => refused(other),
+            })?;
             print_problems(&checked.problems);
             (bytes, checked.invoice)
         }
@@ -140,7 +147,9 @@ pub fn check(path: &Path, profile: Option<Profile>) -> Result<(), Failure> {
     if let Some(invoice) = invoice {
         summarize(&invoice);
         let claimed = invoice.claimed_profile();
-        if claimed != rules {
+        if let Some(id) = &invoice.specification_id {
+            println!("the invoice claims {id:?} (BT-24), a specification sealbill does not know");
+        } else if claimed != rules {
             println!("the invoice claims {claimed}; checked as {rules}");
         }
     }
