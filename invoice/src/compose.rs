@@ -5,21 +5,18 @@
 //! computed, whatever the object says) and [`Amounts::Stated`] (converting a document that was
 //! read: what the object states is kept verbatim, and only what it leaves out is computed).
 
+mod documents;
 mod line;
 mod party;
+mod values;
 
-use en16931::invoice::{
-    Code, Delivery, DocumentAllowanceCharge, DocumentKind, LineVat, Period, PrecedingInvoice,
-    SupportingDocument, VatBreakdown,
-};
-use en16931::{
-    codes, Attachment, Date, DocumentReference, Identifier, Invoice, InvoiceAmount, InvoiceNote,
-    Percentage, Reconciler,
-};
-use rust_decimal::{Decimal, RoundingStrategy};
+use en16931::invoice::{DocumentKind, PrecedingInvoice};
+use en16931::{codes, DocumentReference, Invoice, InvoiceAmount, InvoiceNote, Reconciler};
 
-use crate::plain::{self, PlainInvoice};
+use crate::plain::PlainInvoice;
 use crate::problem::Problem;
+pub(crate) use values::text;
+use values::Values;
 
 /// BT-23 for Peppol BIS Billing 3.0.
 pub(crate) const PEPPOL_PROCESS: &str = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0";
@@ -31,165 +28,6 @@ pub(crate) enum Amounts {
     Compute,
     /// Convert: keep stated line amounts, breakdown and totals, and every text verbatim.
     Stated,
-}
-
-/// Collects the problems found while reading the plain object's values.
-struct Values {
-    problems: Vec<Problem>,
-    stated: bool,
-}
-
-impl Values {
-    /// An optional text: verbatim when converting, else trimmed; empty is absent when building.
-    fn opt(&self, value: Option<&str>) -> Option<String> {
-        if self.stated {
-            return value.map(Into::into);
-        }
-        text(value)
-    }
-
-    /// A required text: absent when empty.
-    fn req(&self, value: &str) -> Option<String> {
-        if self.stated {
-            return Some(value.to_owned()).filter(|v| !v.is_empty());
-        }
-        text(Some(value))
-    }
-
-    fn code(&self, value: Option<&str>) -> Option<Code> {
-        self.opt(value).map(Code::new)
-    }
-
-    fn ident(&self, value: Option<&plain::Identifier>) -> Option<Identifier> {
-        let value = value?;
-        // A document read may state an empty identifier with a scheme: keep it as stated.
-        let id = if self.stated {
-            value.id.clone()
-        } else {
-            text(Some(&value.id))?
-        };
-        Some(match self.opt(value.scheme.as_deref()) {
-            Some(scheme) => Identifier::schemed(id, scheme),
-            None => Identifier::new(id),
-        })
-    }
-
-    fn reference(&self, value: Option<&str>) -> Option<DocumentReference> {
-        self.opt(value).map(DocumentReference::new)
-    }
-
-    fn decimal(&mut self, field: &str, value: &str) -> Option<Decimal> {
-        let parsed = Decimal::from_str_exact(value.trim()).ok();
-        if parsed.is_none() {
-            self.problems.push(Problem::input(
-                field,
-                format!("{value:?} is not a decimal number such as \"12.50\""),
-            ));
-        }
-        parsed
-    }
-
-    fn opt_decimal(&mut self, field: &str, value: Option<&str>) -> Option<Decimal> {
-        let value = text(value)?;
-        self.decimal(field, &value)
-    }
-
-    fn amount(&mut self, field: &str, value: &str) -> Option<InvoiceAmount> {
-        match InvoiceAmount::parse(value.trim()) {
-            Ok(amount) => Some(amount),
-            Err(err) => {
-                self.problems.push(Problem::input(
-                    field,
-                    format!("{value:?} is not an amount with at most two decimals ({err})"),
-                ));
-                None
-            }
-        }
-    }
-
-    fn opt_amount(&mut self, field: &str, value: Option<&str>) -> Option<InvoiceAmount> {
-        let value = text(value)?;
-        self.amount(field, &value)
-    }
-
-    fn date(&mut self, field: &str, value: &str) -> Option<Date> {
-        let parsed = Date::parse(value.trim()).ok();
-        if parsed.is_none() {
-            self.problems.push(Problem::input(
-                field,
-                format!("{value:?} is not a date in the form YYYY-MM-DD"),
-            ));
-        }
-        parsed
-    }
-
-    fn opt_date(&mut self, field: &str, value: Option<&str>) -> Option<Date> {
-        let value = text(value)?;
-        self.date(field, &value)
-    }
-
-    fn rate(&mut self, field: &str, value: Option<&str>) -> Option<Percentage> {
-        self.opt_decimal(field, value).map(Percentage::new)
-    }
-
-    fn period(&mut self, field: &str, value: Option<&plain::Period>) -> Option<Period> {
-        let value = value?;
-        Some(Period {
-            start: self.opt_date(&format!("{field}.start"), value.start.as_deref()),
-            end: self.opt_date(&format!("{field}.end"), value.end.as_deref()),
-        })
-    }
-
-    /// Rounds to the cent, half away from zero (EN 16931 amounts carry two decimals).
-    /// `None` in means the computation overflowed, which is reported like an amount too large.
-    fn cents(&mut self, field: &str, value: Option<Decimal>) -> Option<InvoiceAmount> {
-        let amount = value
-            .map(|v| v.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
-            .and_then(|v| InvoiceAmount::from_decimal_exact(v).ok());
-        if amount.is_none() {
-            self.problems
-                .push(Problem::input(field, "the amount is too large to compute"));
-        }
-        amount
-    }
-
-    /// An allowance or charge amount: stated, or `percentage` × base ÷ 100.
-    fn allowance_amount(
-        &mut self,
-        field: &str,
-        amount: Option<&str>,
-        base: Option<InvoiceAmount>,
-        percentage: Option<Percentage>,
-    ) -> InvoiceAmount {
-        if let Some(amount) = text(amount) {
-            return self
-                .amount(&format!("{field}.amount"), &amount)
-                .unwrap_or_default();
-        }
-        let computed = match (base, percentage) {
-            (Some(base), Some(pct)) => base
-                .into_decimal()
-                .checked_mul(pct.into_decimal())
-                .map(|d| d / Decimal::ONE_HUNDRED),
-            _ => {
-                self.problems.push(Problem::input(
-                    format!("{field}.amount"),
-                    "give an amount, or a percentage of a base amount",
-                ));
-                return InvoiceAmount::ZERO;
-            }
-        };
-        self.cents(&format!("{field}.amount"), computed)
-            .unwrap_or_default()
-    }
-}
-
-/// A trimmed, non-empty text, or nothing.
-pub(crate) fn text(value: Option<&str>) -> Option<String> {
-    value
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(Into::into)
 }
 
 /// Builds the model from the plain object, computing line amounts, VAT breakdown and totals.
@@ -282,14 +120,17 @@ pub(crate) fn compose(input: &PlainInvoice, mode: Amounts) -> Result<Invoice, Ve
         .tax_representative
         .as_ref()
         .map(|t| party::tax_representative(&values, t));
-    inv.delivery = input.delivery.as_ref().map(|d| delivery(&mut values, d));
+    inv.delivery = input
+        .delivery
+        .as_ref()
+        .map(|d| documents::delivery(&mut values, d));
     inv.invoicing_period = values.period("invoicingPeriod", input.invoicing_period.as_ref());
     inv.payment = input
         .payment
         .as_ref()
         .and_then(|p| party::payment(&mut values, p));
     for (i, doc) in input.attachments.iter().enumerate() {
-        if let Some(doc) = supporting_document(&mut values, i, doc) {
+        if let Some(doc) = documents::supporting_document(&mut values, i, doc) {
             inv.attachments.push(doc);
         }
     }
@@ -305,7 +146,7 @@ pub(crate) fn compose(input: &PlainInvoice, mode: Amounts) -> Result<Invoice, Ve
     ] {
         let (name, items) = list;
         for (i, item) in items.iter().enumerate() {
-            out.push(document_allowance_charge(
+            out.push(documents::allowance_charge(
                 &mut values,
                 &format!("{name}[{i}]"),
                 item,
@@ -314,7 +155,9 @@ pub(crate) fn compose(input: &PlainInvoice, mode: Amounts) -> Result<Invoice, Ve
         }
     }
     let stated_totals = match (&input.totals, mode) {
-        (Some(totals), Amounts::Stated) => Some(stated_totals(&mut values, input, totals)),
+        (Some(totals), Amounts::Stated) => {
+            Some(documents::stated_totals(&mut values, input, totals))
+        }
         _ => None,
     };
     let mut reconciler = Reconciler::new();
@@ -349,138 +192,4 @@ pub(crate) fn compose(input: &PlainInvoice, mode: Amounts) -> Result<Invoice, Ve
         let _ = reconciler.apply(&mut inv);
     }
     Ok(inv)
-}
-
-/// The VAT breakdown and totals as the object states them (converting a document read).
-fn stated_totals(
-    values: &mut Values,
-    input: &PlainInvoice,
-    totals: &plain::Totals,
-) -> (Vec<VatBreakdown>, en16931::invoice::DocumentTotals) {
-    let breakdown = input
-        .vat_breakdown
-        .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            let at = format!("vatBreakdown[{i}]");
-            VatBreakdown {
-                taxable_amount: values
-                    .amount(&format!("{at}.taxableAmount"), &b.taxable_amount)
-                    .unwrap_or_default(),
-                tax_amount: values
-                    .amount(&format!("{at}.taxAmount"), &b.tax_amount)
-                    .unwrap_or_default(),
-                category: Code::new(b.category.clone()),
-                rate: values.rate(&format!("{at}.rate"), b.rate.as_deref()),
-                exemption_reason: values.opt(b.exemption_reason.as_deref()),
-                exemption_reason_code: values.code(b.exemption_reason_code.as_deref()),
-            }
-        })
-        .collect();
-    let mut amount = |field: &str, value: &str| {
-        values
-            .amount(&format!("totals.{field}"), value)
-            .unwrap_or_default()
-    };
-    let line_total = amount("lineTotal", &totals.line_total);
-    let taxable_total = amount("taxExclusive", &totals.tax_exclusive);
-    let gross_total = amount("taxInclusive", &totals.tax_inclusive);
-    let due = amount("payable", &totals.payable);
-    let mut opt = |field: &str, value: &Option<String>| {
-        values.opt_amount(&format!("totals.{field}"), value.as_deref())
-    };
-    let totals = en16931::invoice::DocumentTotals {
-        line_total,
-        allowance_total: opt("allowanceTotal", &totals.allowance_total),
-        charge_total: opt("chargeTotal", &totals.charge_total),
-        taxable_total,
-        vat_total: opt("vatTotal", &totals.vat_total),
-        vat_total_accounting: opt("vatTotalAccounting", &totals.vat_total_accounting),
-        gross_total,
-        paid: opt("prepaid", &totals.prepaid),
-        rounding: opt("rounding", &totals.rounding),
-        due,
-    };
-    (breakdown, totals)
-}
-
-fn delivery(values: &mut Values, input: &plain::Delivery) -> Delivery {
-    Delivery {
-        party_name: values.opt(input.name.as_deref()),
-        location: values.ident(input.location_id.as_ref()),
-        date: values.opt_date("delivery.date", input.date.as_deref()),
-        address: input.address.as_ref().map(|a| party::address(values, a)),
-    }
-}
-
-fn supporting_document(
-    values: &mut Values,
-    i: usize,
-    input: &plain::SupportingDocument,
-) -> Option<SupportingDocument> {
-    let field = format!("attachments[{i}]");
-    let attachment = match &input.attachment {
-        None => None,
-        // Bound the work before decoding: no document over MAX_XML_LEN is written or read.
-        Some(a) if a.content.len() > crate::MAX_XML_LEN / 3 * 4 => {
-            values.problems.push(Problem::input(
-                format!("{field}.attachment.content"),
-                format!(
-                    "the attachment is larger than an invoice document may be ({} MiB)",
-                    crate::MAX_XML_LEN >> 20
-                ),
-            ));
-            return None;
-        }
-        Some(a) => {
-            let Some(content) = plain::documents::from_base64(&a.content) else {
-                values.problems.push(Problem::input(
-                    format!("{field}.attachment.content"),
-                    "the attachment's content is not base64",
-                ));
-                return None;
-            };
-            match Attachment::new(content, a.mime_code.trim(), a.filename.trim()) {
-                Ok(a) => Some(a),
-                Err(e) => {
-                    values
-                        .problems
-                        .push(Problem::input(format!("{field}.attachment"), e.to_string()));
-                    return None;
-                }
-            }
-        }
-    };
-    Some(SupportingDocument {
-        reference: DocumentReference::new(values.req(&input.reference).unwrap_or_default()),
-        description: values.opt(input.description.as_deref()),
-        uri: values.opt(input.uri.as_deref()),
-        attachment,
-    })
-}
-
-fn document_allowance_charge(
-    values: &mut Values,
-    field: &str,
-    input: &plain::AllowanceCharge,
-    line_total: Option<InvoiceAmount>,
-) -> DocumentAllowanceCharge {
-    let base_amount = match text(input.base_amount.as_deref()) {
-        Some(b) => values.amount(&format!("{field}.baseAmount"), &b),
-        None if values.stated => None,
-        None => input.percentage.as_ref().and(line_total),
-    };
-    let percentage = values.rate(&format!("{field}.percentage"), input.percentage.as_deref());
-    let amount = values.allowance_amount(field, input.amount.as_deref(), base_amount, percentage);
-    DocumentAllowanceCharge {
-        amount,
-        base_amount,
-        percentage,
-        vat: LineVat {
-            category: input.vat_category.trim().into(),
-            rate: values.rate(&format!("{field}.vatRate"), input.vat_rate.as_deref()),
-        },
-        reason: values.opt(input.reason.as_deref()),
-        reason_code: values.code(input.reason_code.as_deref()),
-    }
 }

@@ -4,16 +4,19 @@
 //! sub-lines and third-party payments, advance payments, identifier scheme versions) is named in
 //! the problems [`describe`] returns, so that reading never drops a term silently.
 
-use en16931::invoice::{self, PaymentMeans};
+mod line;
+mod party;
+
+use en16931::invoice;
 use en16931::{Invoice, InvoiceAmount};
 
 use crate::plain::{
-    Account, Address, AllowanceCharge, Attachment, Card, Contact, Delivery, DirectDebit,
-    ElectronicAddress, Identifier, ItemAttribute, Line, LineAllowanceCharge, Note, Party, Payee,
-    Payment, Period, PlainInvoice, PrecedingInvoice, Profile, SubjectNote, SupportingDocument,
-    TaxRepresentative, Totals, VatBreakdown, VatExemption,
+    Attachment, Delivery, Identifier, Note, Payee, PlainInvoice, PrecedingInvoice, Profile,
+    SubjectNote, SupportingDocument, TaxRepresentative, Totals, VatBreakdown, VatExemption,
 };
 use crate::problem::Problem;
+use line::{allowance_charge, line};
+use party::{address, party, payment, period};
 
 /// The rule id of a term the plain object cannot hold.
 pub const UNHELD_RULE: &str = "SEALBILL-UNHELD";
@@ -40,10 +43,14 @@ fn reference(r: Option<&en16931::DocumentReference>) -> Option<String> {
 
 /// Collects what the object cannot hold.
 #[derive(Default)]
-struct Unheld(Vec<Problem>);
+struct Unheld(pub(super) Vec<Problem>);
 
 impl Unheld {
-    fn identifier(&mut self, id: Option<&en16931::Identifier>, term: &str) -> Option<Identifier> {
+    pub(super) fn identifier(
+        &mut self,
+        id: Option<&en16931::Identifier>,
+        term: &str,
+    ) -> Option<Identifier> {
         let id = id?;
         if id.scheme_version().is_some() {
             self.0.push(unheld(term, "an identifier's scheme version"));
@@ -227,170 +234,4 @@ fn invoice_kind_of(type_code: Option<&invoice::Code>) -> bool {
             c.as_str().trim(),
         )
     })
-}
-
-fn period(p: &invoice::Period) -> Period {
-    Period {
-        start: date(p.start),
-        end: date(p.end),
-    }
-}
-
-fn address(a: &invoice::PostalAddress) -> Address {
-    Address {
-        street: a.line1.clone(),
-        additional_street: a.line2.clone(),
-        line3: a.line3.clone(),
-        city: a.city.clone(),
-        post_code: a.post_code.clone(),
-        subdivision: a.subdivision.clone(),
-        country: code(a.country.as_ref()),
-    }
-}
-
-fn party(u: &mut Unheld, p: &invoice::Party, group: &str) -> Party {
-    let legal = p.legal_registration.as_ref();
-    if legal.is_some_and(|l| l.scheme_version().is_some()) {
-        u.0.push(unheld(group, "a legal registration's scheme version"));
-    }
-    if p.electronic_address
-        .as_ref()
-        .is_some_and(|e| e.scheme_version().is_some())
-    {
-        u.0.push(unheld(group, "an electronic address's scheme version"));
-    }
-    Party {
-        name: p.name.clone().unwrap_or_default(),
-        trading_name: p.trading_name.clone(),
-        identifiers: p
-            .identifiers
-            .iter()
-            .filter_map(|i| u.identifier(Some(i), group))
-            .collect(),
-        vat_id: p.vat_identifier.clone(),
-        tax_number: p.tax_registration.clone(),
-        legal_id: legal.map(|i| i.content().into()),
-        legal_id_scheme: legal.and_then(|i| i.scheme()).map(Into::into),
-        legal_info: p.additional_legal_information.clone(),
-        electronic_address: p.electronic_address.as_ref().map(|e| ElectronicAddress {
-            id: e.content().into(),
-            scheme: e.scheme().unwrap_or_default().into(),
-        }),
-        address: address(&p.address),
-        contact: [&p.contact.name, &p.contact.phone, &p.contact.email]
-            .iter()
-            .any(|f| f.is_some())
-            .then(|| Contact {
-                name: p.contact.name.clone(),
-                phone: p.contact.phone.clone(),
-                email: p.contact.email.clone(),
-            }),
-    }
-}
-
-fn payment(p: &invoice::PaymentInstructions) -> Payment {
-    let mut out = Payment {
-        means_code: code(p.means_code.as_ref()),
-        means_text: p.means_text.clone(),
-        reference: p.remittance_information.clone(),
-        ..Payment::default()
-    };
-    match &p.means {
-        None => {}
-        Some(PaymentMeans::CreditTransfer(accounts)) => {
-            let mut accounts = accounts.iter().map(|a| Account {
-                iban: a.account_identifier.clone().unwrap_or_default(),
-                bic: a.provider_identifier.clone(),
-                account_name: a.account_name.clone(),
-            });
-            if let Some(first) = accounts.next() {
-                out.iban = Some(first.iban);
-                out.bic = first.bic;
-                out.account_name = first.account_name;
-            }
-            out.additional_accounts = accounts.collect();
-        }
-        Some(PaymentMeans::Card(card)) => {
-            out.card = Some(Card {
-                number: card.primary_account_number.clone().unwrap_or_default(),
-                holder_name: card.holder_name.clone(),
-            });
-        }
-        Some(PaymentMeans::DirectDebit(d)) => {
-            out.direct_debit = Some(DirectDebit {
-                mandate_reference: d.mandate_reference.clone(),
-                creditor_id: d.creditor_identifier.clone(),
-                debited_account: d.debited_account.clone(),
-            });
-        }
-    }
-    out
-}
-
-fn line(u: &mut Unheld, l: &invoice::InvoiceLine) -> Line {
-    let line_ac = |items: &[invoice::LineAllowanceCharge]| {
-        items
-            .iter()
-            .map(|x| LineAllowanceCharge {
-                amount: Some(amount(x.amount)),
-                base_amount: x.base_amount.map(amount),
-                percentage: x.percentage.map(|p| p.to_string()),
-                reason: x.reason.clone(),
-                reason_code: x.reason_code.as_ref().map(|c| c.as_str().into()),
-            })
-            .collect()
-    };
-    Line {
-        id: l.id.clone(),
-        name: l.item.name.clone().unwrap_or_default(),
-        description: l.item.description.clone(),
-        note: l.note.clone(),
-        object_id: u.identifier(l.object_identifier.as_ref(), "BT-128"),
-        order_line_reference: reference(l.order_line_reference.as_ref()),
-        accounting_reference: l.accounting_reference.clone(),
-        period: l.period.as_ref().map(period),
-        quantity: l.quantity.to_string(),
-        unit_code: l.unit_code.as_str().into(),
-        net_price: l.price.net_price.to_string(),
-        gross_price: l.price.gross_price.map(|p| p.to_string()),
-        price_discount: l.price.price_discount.map(|p| p.to_string()),
-        base_quantity: l.price.base_quantity.map(|q| q.to_string()),
-        base_quantity_unit_code: opt_code(l.price.base_quantity_code.as_ref()),
-        vat_category: l.vat.category.as_str().into(),
-        vat_rate: l.vat.rate.map(|r| r.to_string()),
-        seller_item_id: l.item.seller_identifier.clone(),
-        buyer_item_id: l.item.buyer_identifier.clone(),
-        standard_item_id: u.identifier(l.item.standard_identifier.as_ref(), "BT-157"),
-        classifications: l
-            .item
-            .classification_identifiers
-            .iter()
-            .filter_map(|c| u.identifier(Some(c), "BT-158"))
-            .collect(),
-        origin_country: opt_code(l.item.origin_country.as_ref()),
-        attributes: l
-            .item
-            .attributes
-            .iter()
-            .map(|a| ItemAttribute {
-                name: a.name.clone().unwrap_or_default(),
-                value: a.value.clone().unwrap_or_default(),
-            })
-            .collect(),
-        allowances: line_ac(&l.allowances),
-        charges: line_ac(&l.charges),
-        net_amount: Some(amount(l.net_amount)),
-    }
-}
-
-fn allowance_charge(x: &invoice::DocumentAllowanceCharge) -> AllowanceCharge {
-    AllowanceCharge {
-        amount: Some(amount(x.amount)),
-        base_amount: x.base_amount.map(amount),
-        percentage: x.percentage.map(|p| p.to_string()),
-        reason: x.reason.clone(),
-        reason_code: x.reason_code.as_ref().map(|c| c.as_str().into()),
-        vat_category: x.vat.category.as_str().into(),
-        vat_rate: x.vat.rate.map(|r| r.to_string()),
-    }
 }
