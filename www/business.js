@@ -31,7 +31,10 @@ function profileFromSetup() {
     party: {
       name: field("biz-name"),
       vatId,
-      electronicAddress: electronicAddress(vatId),
+      taxNumber: field("biz-tax-number") || undefined,
+      identifiers: field("biz-identifier") ? [{ id: field("biz-identifier") }] : undefined,
+      // Without a VAT id (a small business), the e-invoicing address is the email (plain EN 16931).
+      electronicAddress: electronicAddress(vatId) ?? (!vatId && email ? { id: email, scheme: "EM" } : undefined),
       address: { street: field("biz-street"), postCode: field("biz-postcode"), city: field("biz-city"),
         country: field("biz-country").toUpperCase() },
       contact: { email },
@@ -80,6 +83,9 @@ async function createIdentity(event) {
     if (!$("join-compared")?.checked) {
       return say("Compare the business's fingerprint with its owner first (by phone or in person), then tick the box.", "error");
     }
+  }
+  if (!field("biz-vat") && !field("biz-tax-number")) {
+    return say("Give your VAT id, or your tax number if you have no VAT id: e-invoices need one of them.", "error");
   }
   const passphrase = $("biz-passphrase").value;
   if (passphrase !== $("biz-passphrase2").value) return say("The two passphrases differ.", "error");

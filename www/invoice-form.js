@@ -1,7 +1,7 @@
 // The invoice form: reads the fields into the plain invoice object of the e-invoice module,
 // and shows live totals and every EN 16931 problem next to the field it concerns.
 
-import { buildInvoice } from "/pkg/invoice/sealbill_invoice.js";
+import * as invoiceModule from "/pkg/invoice/sealbill_invoice.js";
 import { $, h } from "/dom.js";
 
 const UNITS = [["C62", "piece"], ["HUR", "hour"], ["DAY", "day"], ["MON", "month"], ["KGM", "kg"],
@@ -63,6 +63,25 @@ export function resetForm(nextNumber) {
   addLine();
 }
 
+/** The delivery the form states (date of supply, and another address), or undefined. */
+function delivery() {
+  const address = { street: value("deliver-street"), postCode: value("deliver-postcode"), city: value("deliver-city"),
+    country: (value("deliver-country") ?? "").toUpperCase() };
+  const hasAddress = Object.values(address).some(Boolean);
+  const out = { date: value("inv-supply-date"), name: value("deliver-name"), address: hasAddress ? address : undefined };
+  return Object.values(out).some(Boolean) ? out : undefined;
+}
+
+/** The profile suggested for an invoice from the seller's and the buyer's details, by the e-invoice module. */
+const PROFILE_NAMES = { peppol: "Peppol BIS Billing 3.0", xrechnung: "XRechnung 3.0", en16931: "EN 16931" };
+function suggested(plain) {
+  try {
+    return invoiceModule.suggestProfile?.(plain);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The plain invoice object the form describes, with the seller from the business profile. */
 export function readForm(profile) {
   const lines = [...$("lines").querySelectorAll("fieldset.line")].map((row) => {
@@ -81,19 +100,33 @@ export function readForm(profile) {
   const vatId = value("buyer-vat");
   const note = value("inv-note");
   return {
+    profile: value("inv-profile"),
     number: value("inv-number") ?? "",
     typeCode: $("inv-type").value,
     issueDate: value("inv-issue") ?? "",
     dueDate: value("inv-due"),
     currency: (value("inv-currency") ?? "").toUpperCase(),
     buyerReference: value("inv-buyer-ref"),
+    orderReference: value("inv-order-ref"),
+    contractReference: value("inv-contract-ref"),
+    projectReference: value("inv-project-ref"),
+    buyerAccountingReference: value("inv-accounting-ref"),
+    salesOrderReference: value("inv-sales-order-ref"),
+    despatchAdviceReference: value("inv-despatch-ref"),
+    receivingAdviceReference: value("inv-receiving-ref"),
+    tenderReference: value("inv-tender-ref"),
+    precedingInvoice: value("inv-preceding"),
+    delivery: delivery(),
+    invoicingPeriod: value("inv-period-start") || value("inv-period-end")
+      ? { start: value("inv-period-start"), end: value("inv-period-end") } : undefined,
     paymentTerms: value("inv-terms"),
     notes: note ? [note] : [],
     seller: profile.party,
     buyer: {
       name: value("buyer-name") ?? "",
       vatId,
-      electronicAddress: electronicAddress(vatId),
+      // Without a VAT id, the client is reached by email (EN 16931; Peppol needs a participant id).
+      electronicAddress: electronicAddress(vatId) ?? (!vatId && email ? { id: email, scheme: "EM" } : undefined),
       address: { street: value("buyer-street"), postCode: value("buyer-postcode"), city: value("buyer-city"),
         country: (value("buyer-country") ?? "").toUpperCase() },
       contact: email ? { email } : undefined,
@@ -125,10 +158,16 @@ export function check(profile) {
   for (const el of document.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
   const plain = readForm(profile);
   $("exemption-row").hidden = !plain.vatExemptions.length;
+  // "Suggested" follows the seller's and the client's details; a choice made by hand stays.
+  const suggestion = plain.profile ? undefined : suggested(plain);
+  if (suggestion) plain.profile = suggestion;
+  $("inv-profile-note").textContent = plain.profile
+    ? `${PROFILE_NAMES[plain.profile] ?? plain.profile}${suggestion ? ", suggested from your details and the client's" : ", as you chose"}.`
+    : "Peppol BIS Billing 3.0, the default.";
   let built;
   let problems = [];
   try {
-    built = buildInvoice(plain);
+    built = invoiceModule.buildInvoice(plain);
     problems = built.warnings;
   } catch (error) {
     problems = error.problems ?? [{ rule: error.code ?? "ERROR", level: "fatal", message: error.message }];
