@@ -117,13 +117,11 @@ pub fn check_invoice(
 }
 
 /// Reads an untrusted UBL or CII document: the invoice it states, and its problems under the
-/// rules of the profile it claims, or of `profile` when given.
+/// rules of the profile it claims, or of `profile` (`"peppol"`, `"xrechnung"`, `"en16931"`) when
+/// given.
 #[wasm_bindgen(js_name = readInvoice)]
-pub fn read_invoice(
-    xml: &[u8],
-    #[wasm_bindgen(unchecked_param_type = "Profile | undefined")] profile: JsValue,
-) -> Result<Ts<ReadInvoice>, JsValue> {
-    let profile = match profile.as_string() {
+pub fn read_invoice(xml: &[u8], profile: Option<String>) -> Result<Ts<ReadInvoice>, JsValue> {
+    let profile = match profile {
         Some(name) => Some(Profile::from_name(&name).ok_or_else(|| {
             js_error(
                 "INVALID_INPUT",
@@ -131,14 +129,7 @@ pub fn read_invoice(
                 None,
             )
         })?),
-        None if profile.is_undefined() || profile.is_null() => None,
-        None => {
-            return Err(js_error(
-                "INVALID_INPUT",
-                "the profile is a string: \"peppol\", \"xrechnung\" or \"en16931\"",
-                None,
-            ))
-        }
+        None => None,
     };
     let checked = crate::read_as(xml, profile)?;
     encode(&ReadInvoice {
