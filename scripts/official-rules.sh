@@ -1,6 +1,7 @@
 # The official EN 16931 rule sets (CEN/TC 434, Peppol BIS 3, KoSIT XRechnung, compiled to XSLT in
 # ../shared/validation) over every invoice the corpus builds, as UBL and as CII, each under the
-# rules of the profile it claims (scripts/official_rules.py says which). Fails on any error.
+# rules of the profile it claims (scripts/official_rules.py says which); then `sealbill invoice
+# check` over the official examples, which must agree with their rules. Fails on any error.
 #
 # Sourced by scripts/test.sh after scripts/setup.sh; runs alone as `bash scripts/official-rules.sh`.
 # ../shared is test data beside the checkout, not part of it: without it this step says so and
@@ -18,11 +19,15 @@ official_rules() {
     return 0
   fi
   say "the official CEN, Peppol and KoSIT rules over every corpus invoice, as UBL and as CII"
-  # Built with the workspace's features, as `cargo test --workspace` built it: no rebuild.
-  cargo build --workspace --locked --quiet --example corpus_documents
+  # The corpus writer (invoice/examples/) and the CLI, as `cargo test --workspace` builds them
+  # (the same features, so nothing is rebuilt after it; a `cargo build` would differ).
+  cargo test --workspace --locked --quiet --no-run
   rm -rf "$out"
   "$target/debug/examples/corpus_documents" "$out/corpus"
   "$VALIDATION_PYTHON" scripts/official_rules.py "$validation/validate.py" "$out/corpus"
+  say "sealbill invoice check agrees with the official rules on every official example"
+  "$VALIDATION_PYTHON" scripts/official_rules.py "$validation/validate.py" "$validation/examples" \
+    --check-with "$target/debug/sealbill"
   say "official rules: done in $((SECONDS - start)) s (the documents are in target/official-rules/)"
 }
 official_rules
