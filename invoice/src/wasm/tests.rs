@@ -64,7 +64,7 @@ fn builds_the_same_ubl_as_the_native_library() {
 fn an_invalid_invoice_is_refused_with_rule_ids_and_fields() {
     let invoice = standard();
     set(&invoice, "lines.0.vatRate", "0".into());
-    set(&invoice, "dueDate", None);
+    set(&invoice, "dueDate", JsValue::UNDEFINED);
     set(&invoice, "paymentTerms", JsValue::NULL);
     let err = build_invoice(invoice.clone()).unwrap_err();
     assert_eq!(code(&err), "INVALID_INVOICE");
