@@ -37,7 +37,7 @@ function profileFromSetup() {
       electronicAddress: electronicAddress(vatId) ?? (!vatId && email ? { id: email, scheme: "EM" } : undefined),
       address: { street: field("biz-street"), postCode: field("biz-postcode"), city: field("biz-city"),
         country: field("biz-country").toUpperCase() },
-      contact: { email },
+      contact: { name: field("biz-contact") || undefined, phone: field("biz-phone") || undefined, email },
     },
     iban: field("biz-iban").replace(/\s+/g, "").toUpperCase(),
     bic: field("biz-bic").toUpperCase() || undefined,

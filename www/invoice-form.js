@@ -63,12 +63,18 @@ export function resetForm(nextNumber) {
   addLine();
 }
 
-/** The delivery the form states (date of supply, and another address), or undefined. */
-function delivery() {
+/**
+ * The delivery the form states (date of supply, and another address), or undefined. An
+ * intra-EU supply of goods (a line in category K) must name where the goods went: without
+ * another address, the client's.
+ */
+function delivery(lines, buyerAddress) {
   const address = { street: value("deliver-street"), postCode: value("deliver-postcode"), city: value("deliver-city"),
-    country: (value("deliver-country") ?? "").toUpperCase() };
+    country: (value("deliver-country") ?? "").toUpperCase() || undefined };
   const hasAddress = Object.values(address).some(Boolean);
-  const out = { date: value("inv-supply-date"), name: value("deliver-name"), address: hasAddress ? address : undefined };
+  const intraEu = lines.some((l) => l.vatCategory === "K");
+  const out = { date: value("inv-supply-date"), name: value("deliver-name"),
+    address: hasAddress ? { ...address, country: address.country ?? "" } : intraEu ? buyerAddress : undefined };
   return Object.values(out).some(Boolean) ? out : undefined;
 }
 
@@ -99,6 +105,8 @@ export function readForm(profile) {
   const email = value("buyer-email");
   const vatId = value("buyer-vat");
   const note = value("inv-note");
+  const buyerAddress = { street: value("buyer-street"), postCode: value("buyer-postcode"), city: value("buyer-city"),
+    country: (value("buyer-country") ?? "").toUpperCase() };
   return {
     profile: value("inv-profile"),
     number: value("inv-number") ?? "",
@@ -116,7 +124,7 @@ export function readForm(profile) {
     receivingAdviceReference: value("inv-receiving-ref"),
     tenderReference: value("inv-tender-ref"),
     precedingInvoice: value("inv-preceding"),
-    delivery: delivery(),
+    delivery: delivery(lines, buyerAddress),
     invoicingPeriod: value("inv-period-start") || value("inv-period-end")
       ? { start: value("inv-period-start"), end: value("inv-period-end") } : undefined,
     paymentTerms: value("inv-terms"),
@@ -127,8 +135,7 @@ export function readForm(profile) {
       vatId,
       // Without a VAT id, the client is reached by email (EN 16931; Peppol needs a participant id).
       electronicAddress: electronicAddress(vatId) ?? (!vatId && email ? { id: email, scheme: "EM" } : undefined),
-      address: { street: value("buyer-street"), postCode: value("buyer-postcode"), city: value("buyer-city"),
-        country: (value("buyer-country") ?? "").toUpperCase() },
+      address: buyerAddress,
       contact: email ? { email } : undefined,
     },
     lines,

@@ -1,7 +1,8 @@
 // The form's newer terms end to end: a German small business under §19 UStG (a tax number,
 // no VAT id, reached by email) writes an invoice with a date of supply, the client's order and
-// contract references and another delivery address, under the plain EN 16931 profile; the
-// client opens it and sees every one of those terms, as signed.
+// contract references and another delivery address, under the plain EN 16931 profile; a
+// business with a VAT id writes an intra-community supply of goods (Peppol) and an XRechnung
+// for a German authority with a Leitweg-ID. The client opens each and sees every term, as signed.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -17,6 +18,38 @@ initInvoice({ module: readFileSync(join(ROOT, "pkg/invoice/sealbill_invoice_bg.w
 const env = {};
 const { openAsClient } = flows(env);
 const SMALL = { name: "Kleine Töpferei Weber", taxNumber: "21/815/08150", email: "post@toepferei-weber.example" };
+
+/** The invoice signed behind a link, read and checked by the e-invoice module against the profile it claims. */
+async function signed(link) {
+  const envelope = new Uint8Array(await (await fetch(`${env.relay.origin}/api/v1/envelopes/${relayId(link)}`)).arrayBuffer());
+  const read = readInvoice(openLink(Link.parse(link), envelope).documents[0].data);
+  assert.ok(read.valid, JSON.stringify(read.problems));
+  return read.invoice;
+}
+
+/** Fills the client and one line, waits for the amount due, seals; returns the link. */
+async function seal(page, { buyer, line, extra = {}, payable, profileNote }) {
+  await newForm(page);
+  await fill(page, { "#buyer-name": buyer.name, "#buyer-street": buyer.street, "#buyer-postcode": buyer.postcode,
+    "#buyer-city": buyer.city, "#buyer-country": buyer.country, "#buyer-vat": buyer.vat ?? "", "#buyer-email": buyer.email,
+    ...extra });
+  const row = page.locator("#lines fieldset.line").nth(0);
+  await row.locator('[data-line-field="name"]').fill(line.name);
+  await row.locator('[data-line-field="quantity"]').fill(line.quantity);
+  await row.locator('[data-line-field="netPrice"]').fill(line.price);
+  await row.locator('[data-line-field="vatCategory"]').selectOption(line.category);
+  await row.locator('[data-line-field="vatRate"]').fill(line.rate);
+  if (line.exemption) {
+    await page.waitForSelector("#exemption-row:not([hidden])", WAIT);
+    await page.fill("#inv-exemption", line.exemption);
+  }
+  await page.waitForFunction((t) => document.getElementById("live-total").textContent === t, payable, WAIT)
+    .catch(async (e) => { throw new Error(`${e.message}\nproblems: ${await page.textContent("#problems")}`); });
+  assert.match(await page.textContent('[data-test="profile-note"]'), profileNote);
+  await page.click("#seal-button");
+  await page.waitForSelector("#sent-link:not([hidden])", WAIT);
+  return page.inputValue("#link-url");
+}
 
 describe("the form's terms of supply and references, written and shown", { timeout: 240_000 }, () => {
   before(async () => {
@@ -107,5 +140,59 @@ describe("the form's terms of supply and references, written and shown", { timeo
     await p.waitForFunction(() => document.getElementById("invoice").dataset.rulesChecked === "true", null, WAIT);
     assert.equal(await p.isHidden("#rule-warnings-box"), true, await p.textContent("#rule-warnings"));
     assert.deepEqual(client.errors, []);
+  });
+  let vatPage;
+  it("a business with a VAT id writes an intra-community supply of goods: date of supply, goods sent to the client", async () => {
+    const ctx = await context(env.browser);
+    vatPage = await ctx.newPage();
+    await vatPage.goto(`${env.relay.origin}/`);
+    await vatPage.waitForSelector("#setup:not([hidden])", WAIT);
+    await fill(vatPage, { "#biz-name": BUSINESS.name, "#biz-street": BUSINESS.street, "#biz-postcode": BUSINESS.postcode,
+      "#biz-city": BUSINESS.city, "#biz-country": "DE", "#biz-vat": BUSINESS.vat, "#biz-email": BUSINESS.email,
+      "#biz-contact": "Anna Muster", "#biz-phone": "+49 30 1234567", "#biz-iban": BUSINESS.iban, "#biz-bic": BUSINESS.bic,
+      "#biz-passphrase": PASSPHRASE, "#biz-passphrase2": PASSPHRASE });
+    await vatPage.click("#setup-form button[type=submit]");
+    await vatPage.waitForSelector("#created:not([hidden])", WAIT);
+    env.relay.addSender(await vatPage.inputValue("#created-card"));
+    await vatPage.click("#created-continue");
+    await vatPage.waitForSelector("#compose:not([hidden])", WAIT);
+    const url = await seal(vatPage, {
+      buyer: { name: "Maison Dupont SARL", street: "12 rue de la Paix", postcode: "75002", city: "Paris", country: "FR",
+        vat: "FR40303265045", email: "compta@dupont.example" },
+      line: { name: "Oak desk", quantity: "3", price: "640.00", category: "K", rate: "0", exemption: "Intra-community supply" },
+      extra: { "#inv-buyer-ref": "CMD-88", "#inv-supply-date": "2026-11-25" },
+      payable: "1920.00 EUR", profileNote: /^Peppol BIS Billing 3.0, suggested/ });
+    const inv = await signed(url);
+    assert.equal(inv.profile, "peppol");
+    assert.equal(inv.delivery.date, "2026-11-25");
+    assert.equal(inv.delivery.address.country, "FR");
+    const p = await openAsClient(url);
+    await shot(p, "form-terms-03-intra-community");
+    assert.equal(await p.textContent('[data-test="supply-date"]'), "2026-11-25");
+    assert.match(await p.textContent('[data-test="delivery"]'), /12 rue de la Paix, 75002 Paris, FR/);
+    assert.match(await p.textContent("table.lines"), /0 % intra-EU supply/);
+    assert.match(await p.textContent("table.vat"), /Intra-community supply/);
+  });
+
+  it("an XRechnung for a German authority: the Leitweg-ID as their reference, the profile suggested", async () => {
+    const leitweg = "04011000-1234512345-06";
+    const url = await seal(vatPage, {
+      buyer: { name: "Stadtverwaltung Musterstadt", street: "Rathausplatz 1", postcode: "12345", city: "Musterstadt",
+        country: "DE", email: "rechnung@musterstadt.example" },
+      line: { name: "Accessibility review", quantity: "1", price: "3400.00", category: "S", rate: "19" },
+      extra: { "#inv-buyer-ref": leitweg, "#inv-supply-date": "2026-11-18", "#inv-contract-ref": "V-2026-118" },
+      payable: "4046.00 EUR", profileNote: /^XRechnung 3.0, suggested/ });
+    const inv = await signed(url);
+    assert.equal(inv.profile, "xrechnung");
+    assert.equal(inv.buyerReference, leitweg);
+    assert.deepEqual(inv.seller.contact, { name: "Anna Muster", phone: "+49 30 1234567", email: BUSINESS.email });
+    const p = await openAsClient(url);
+    await shot(p, "form-terms-04-xrechnung");
+    assert.match(await p.textContent(".invoice-head"), new RegExp(`Your reference${leitweg}`));
+    assert.equal(await p.textContent('[data-test="contract"]'), "V-2026-118");
+    assert.equal(await p.textContent('[data-test="supply-date"]'), "2026-11-18");
+    assert.match(await p.textContent('[data-test="seller"]'), /Contact Anna Muster.*\+49 30 1234567/s);
+    await p.waitForFunction(() => document.getElementById("invoice").dataset.rulesChecked === "true", null, WAIT);
+    assert.equal(await p.isHidden("#rule-warnings-box"), true, await p.textContent("#rule-warnings"));
   });
 });
