@@ -16,6 +16,16 @@ import { sealToSelf, openOwn } from "/own.js";
 import { groupIban } from "/invoice-view.js";
 
 const normIban = (iban) => (iban ?? "").replace(/\s+/g, "").toUpperCase();
+/** Every account the signed invoice asks to be paid to: the first, then the further ones. */
+const payeeIbans = (invoice) =>
+  [invoice.payment?.iban, ...(invoice.payment?.additionalAccounts ?? []).map((a) => a.iban)].map(normIban).filter(Boolean);
+/** The accounts a pin knows for its sender (older pins hold one, as `iban`). */
+const knownIbans = (pin) => pin?.accounts ?? (pin?.iban ? [pin.iban] : []);
+/** What a pin records of an invoice's accounts: the first, shown in lists, and all of them. */
+const accountsOf = (invoice) => {
+  const ibans = payeeIbans(invoice);
+  return ibans.length ? { iban: ibans[0], accounts: ibans } : {};
+};
 const today = () => new Date().toISOString().slice(0, 10);
 const HIDDEN = /\p{Cf}/u;
 
@@ -144,7 +154,7 @@ export async function assess(sender, invoice, team = {}) {
   const names = [sender.name, invoice.seller.name];
   // Lookalike keys are needed only to compare with others: a first sender needs no tables.
   const keys = others.length ? new Set(await Promise.all(names.map(nameKey))) : new Set();
-  const iban = normIban(invoice.payment?.iban);
+  const ibans = payeeIbans(invoice);
   let sameName;
   for (const other of others) {
     if (keys.has(await nameKey(other.name))) {
@@ -152,7 +162,7 @@ export async function assess(sender, invoice, team = {}) {
       break;
     }
   }
-  const sameAccount = iban ? others.find((p) => p.iban === iban) : undefined;
+  const sameAccount = others.find((p) => knownIbans(p).some((a) => ibans.includes(a)));
   const impostor = pin ? undefined : sameName ?? sameAccount;
   const state = pin ? (confirmedOn(pin) ? "confirmed" : "seen") : impostor ? "unexpected" : "new";
   const warnings = [];
@@ -164,14 +174,20 @@ export async function assess(sender, invoice, team = {}) {
       `number you already know.` });
   }
   const compared = pin ?? impostor;
-  const ibanChanged = Boolean(compared?.iban && iban && iban !== compared.iban);
+  // Every account the invoice names counts: a second account is as good a way to redirect a
+  // payment as a changed first one.
+  const known = knownIbans(compared);
+  const added = known.length ? ibans.filter((a) => !known.includes(a)) : [];
+  const ibanChanged = added.length > 0;
   if (ibanChanged) {
     const payee = invoice.payment?.accountName ?? invoice.seller.name;
+    const old = known.map(groupIban).join(", ");
+    const asked = added.map(groupIban).join(", ");
     warnings.push({ code: "IBAN_CHANGED", text:
-      `The bank details changed. Until now ${compared.name} was paid to ${groupIban(compared.iban)}; this invoice ` +
-      `asks for ${groupIban(iban)} (payee "${payee}", as signed). Changed bank details are the most common invoice ` +
+      `The bank details changed. Until now ${compared.name} was paid to ${old}; this invoice ` +
+      `asks for ${asked} (payee "${payee}", as signed). Changed bank details are the most common invoice ` +
       `fraud. Call ${compared.name} on a number you already know, not one on this invoice, before paying.`,
-      old: groupIban(compared.iban), new: groupIban(iban), payee });
+      old, new: asked, payee });
   }
   if (names.some((n) => HIDDEN.test(n))) {
     warnings.push({ code: "HIDDEN_CHARACTERS", text:
@@ -182,9 +198,10 @@ export async function assess(sender, invoice, team = {}) {
       `The signer calls itself "${sender.name}" but the invoice names the seller "${invoice.seller.name}".` });
   }
   const sellerCountry = invoice.seller.address?.country;
-  if (iban && sellerCountry && iban.slice(0, 2) !== sellerCountry) {
+  const abroad = [...new Set(ibans.map((a) => a.slice(0, 2)).filter((c) => sellerCountry && c !== sellerCountry))];
+  if (abroad.length) {
     warnings.push({ code: "FOREIGN_IBAN", text:
-      `The account is in ${iban.slice(0, 2)} but the seller is in ${sellerCountry}. Check this is expected.` });
+      `The account is in ${abroad.join(", ")} but the seller is in ${sellerCountry}. Check this is expected.` });
   }
   const refusals = teamWarnings(sender, team.member, team.accounts ?? [], team.issuedAt ?? 0, pin);
   warnings.unshift(...refusals);
@@ -206,7 +223,7 @@ export async function remember(sender, invoice, extra = {}) {
   }
   await write({
     fingerprint: sender.fingerprint, name: sender.name,
-    card: sender.card, iban: normIban(invoice.payment?.iban) || undefined, firstSeen: today(), ...extra,
+    card: sender.card, ...accountsOf(invoice), firstSeen: today(), ...extra,
   });
 }
 
@@ -214,14 +231,14 @@ export async function remember(sender, invoice, extra = {}) {
 export async function confirm(sender, invoice) {
   await remember(sender, invoice);
   const pin = await pinOf(sender.fingerprint);
-  if (pin) await write({ ...pin, confirmedOn: today(), iban: normIban(invoice.payment?.iban) || pin.iban });
+  if (pin) await write({ ...pin, confirmedOn: today(), ...accountsOf(invoice) });
 }
 
 /** Records the account of this invoice as the sender's, after the client checked it by phone. */
 export async function acceptAccount(sender, invoice) {
   await remember(sender, invoice);
   const pin = await pinOf(sender.fingerprint);
-  if (pin) await write({ ...pin, iban: normIban(invoice.payment?.iban) });
+  if (pin) await write({ ...pin, ...accountsOf(invoice) });
 }
 
 /** Marks a remembered sender as confirmed, after the client compared its fingerprint. */

@@ -380,4 +380,22 @@ describe("repeat clients: key exchange in the browser", { timeout: 300_000 }, ()
     assert.equal(await p.isHidden("#connect-button"), true);
     assert.deepEqual(client.errors, []);
   });
+
+  it("a further account beside the known one is a changed account too", async () => {
+    const identity = openBackup(backupFile, PASSPHRASE).identity;
+    const plain = JSON.parse(readFileSync(join(ROOT, "invoice/tests/invoices/valid/standard.json"), "utf8"));
+    plain.number = "2026-0108";
+    plain.payment.iban = OTHER_IBAN;
+    plain.payment.additionalAccounts = [{ iban: "GB82WEST12345698765432" }];
+    const url = await sealInNode(identity, plain);
+    identity.free();
+    const p = await openAsClient(url, { ctx: client, unlock: CLIENT_PASSPHRASE });
+    await p.waitForSelector("#invoice:not([hidden])", WAIT);
+    assert.equal(await p.locator('[data-warning="IBAN_CHANGED"]').count(), 1, await p.innerHTML("#trust"));
+    // The first account is the one the client accepted before; the second is new.
+    assert.equal(await p.textContent('[data-test="old-iban"]'), "DE89 3704 0044 0532 0130 00");
+    assert.equal(await p.textContent('[data-test="new-iban"]'), "GB82 WEST 1234 5698 7654 32");
+    assert.equal(await p.isHidden("#invoice-content"), true);
+    assert.deepEqual(client.errors, []);
+  });
 });
