@@ -129,6 +129,7 @@ pub(crate) fn compose(input: &PlainInvoice, mode: Amounts) -> Result<Invoice, Ve
         .payment
         .as_ref()
         .and_then(|p| party::payment(&mut values, p));
+    party::check_creditor_id(&mut values, input);
     for (i, doc) in input.attachments.iter().enumerate() {
         if let Some(doc) = documents::supporting_document(&mut values, i, doc) {
             inv.attachments.push(doc);

@@ -96,6 +96,35 @@ fn account_id(values: &Values, id: &str) -> Option<String> {
     text(Some(&compact))
 }
 
+/// UBL writes a direct debit's creditor id (BT-90) as the seller's (or the payee's) identifier
+/// with the scheme `SEPA`: stating both would put two values in one place, so it is refused
+/// with a plain reason instead of failing the check that the document holds every value.
+pub(super) fn check_creditor_id(values: &mut Values, input: &plain::PlainInvoice) {
+    let creditor = input
+        .payment
+        .as_ref()
+        .and_then(|p| p.direct_debit.as_ref())
+        .and_then(|d| d.creditor_id.as_ref());
+    let sepa = |id: &plain::Identifier| {
+        id.scheme
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("SEPA"))
+    };
+    let seller = input.seller.identifiers.iter().any(sepa);
+    let payee = input
+        .payee
+        .as_ref()
+        .and_then(|p| p.identifier.as_ref())
+        .is_some_and(sepa);
+    if creditor.is_some() && (seller || payee) {
+        values.problems.push(Problem::input(
+            "payment.directDebit.creditorId",
+            "the SEPA creditor id is stated twice: as the direct debit's creditor id and as an \
+             identifier with the scheme SEPA; give it once, as the creditor id",
+        ));
+    }
+}
+
 pub(super) fn payment(values: &mut Values, input: &plain::Payment) -> Option<PaymentInstructions> {
     let has_transfer = input.iban.is_some() || !input.additional_accounts.is_empty();
     let kinds = usize::from(has_transfer)
