@@ -32,7 +32,10 @@ function profileFromSetup() {
       name: field("biz-name"),
       vatId,
       taxNumber: field("biz-tax-number") || undefined,
-      identifiers: field("biz-identifier") ? [{ id: field("biz-identifier") }] : undefined,
+      // EN 16931 asks a seller without a VAT id for an identifier (BR-CO-26): a small business
+      // (§19 UStG) without another one is identified by its tax number.
+      identifiers: field("biz-identifier") ? [{ id: field("biz-identifier") }]
+        : !vatId && field("biz-tax-number") ? [{ id: field("biz-tax-number") }] : undefined,
       // Without a VAT id (a small business), the e-invoicing address is the email (plain EN 16931).
       electronicAddress: electronicAddress(vatId) ?? (!vatId && email ? { id: email, scheme: "EM" } : undefined),
       address: { street: field("biz-street"), postCode: field("biz-postcode"), city: field("biz-city"),

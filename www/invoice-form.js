@@ -6,9 +6,23 @@ import { $, h } from "/dom.js";
 
 const UNITS = [["C62", "piece"], ["HUR", "hour"], ["DAY", "day"], ["MON", "month"], ["KGM", "kg"],
   ["MTR", "metre"], ["LS", "lump sum"]];
-const VAT = [["S", "Standard rate"], ["AA", "Reduced rate"], ["Z", "Zero rated"], ["E", "Exempt"],
-  ["AE", "Reverse charge"], ["K", "Intra-EU supply"], ["G", "Export outside the EU"], ["O", "Outside the scope of VAT"]];
-const EXEMPT = new Set(["E", "AE", "K", "G", "O"]);
+/**
+ * The VAT choices a business knows, each mapped to its EN 16931 category (UNCL5305), rate and,
+ * for a line without VAT, the exemption reason (and VATEX code) the rules ask the invoice to state.
+ * The German reduced rate is category S at 7 %.
+ */
+export const VAT_CHOICES = {
+  S19: { label: "19 % standard", category: "S", rate: "19" },
+  S7: { label: "7 % reduced", category: "S", rate: "7" },
+  AE: { label: "0 % reverse charge EU", category: "AE", rate: "0", reasonCode: "VATEX-EU-AE",
+    reason: "Reverse charge: the client owes the VAT (Art. 196 VAT Directive, § 13b UStG)" },
+  K: { label: "0 % intra-EU supply of goods", category: "K", rate: "0", reasonCode: "VATEX-EU-IC",
+    reason: "Intra-community supply of goods, exempt from VAT (Art. 138 VAT Directive, § 4 Nr. 1b UStG)" },
+  E: { label: "exempt: small business §19 UStG", category: "E", rate: "0",
+    reason: "Kein Ausweis von Umsatzsteuer, da Kleinunternehmer gemäß § 19 UStG" },
+  G: { label: "export outside the EU", category: "G", rate: "0", reasonCode: "VATEX-EU-G",
+    reason: "Export outside the EU, exempt from VAT (Art. 146 VAT Directive, § 4 Nr. 1a UStG)" },
+};
 
 // Peppol routes e-invoices by an electronic address (BT-34, BT-49) with a scheme from its
 // EAS list; a VAT id is one such address, with a scheme per issuing country.
@@ -31,6 +45,9 @@ function options(list, selected) {
   return list.map(([v, label]) => h("option", { value: v, selected: v === selected }, `${label} (${v})`));
 }
 
+const vatOptions = (selected) => Object.entries(VAT_CHOICES)
+  .map(([key, { label }]) => h("option", { value: key, selected: key === selected }, label));
+
 /** Adds a line row; each input has its own label. */
 function addLine(line = {}) {
   const n = ++rows;
@@ -43,8 +60,7 @@ function addLine(line = {}) {
     field("quantity", "Quantity", input("quantity", { required: true, inputmode: "decimal", value: line.quantity ?? "1" })),
     field("unitCode", "Unit", h("select", { id: `line${n}-unitCode`, "data-line-field": "unitCode" }, options(UNITS, line.unitCode ?? "C62"))),
     field("netPrice", "Net price", input("netPrice", { required: true, inputmode: "decimal", value: line.netPrice, placeholder: "0.00" })),
-    field("vatCategory", "VAT", h("select", { id: `line${n}-vatCategory`, "data-line-field": "vatCategory" }, options(VAT, line.vatCategory ?? "S"))),
-    field("vatRate", "VAT %", input("vatRate", { inputmode: "decimal", value: line.vatRate ?? "19" })),
+    field("vatChoice", "VAT", h("select", { id: `line${n}-vatChoice`, "data-line-field": "vatChoice" }, vatOptions(line.vatChoice ?? "S19"))),
     h("button", { type: "button", class: "remove-line", "aria-label": `Remove line ${n}`,
       onclick: () => { row.remove(); $("invoice-form").dispatchEvent(new Event("input")); } }, "Remove"));
   $("lines").append(row);
@@ -78,6 +94,19 @@ function delivery(lines, buyerAddress) {
   return Object.values(out).some(Boolean) ? out : undefined;
 }
 
+/**
+ * One exemption per category without VAT, with its usual reason; a reason typed in the form
+ * replaces it when the invoice has one such category (the form has one reason field).
+ */
+function exemptionsOf(lines) {
+  const choices = Object.values(VAT_CHOICES);
+  const exempt = [...new Set(lines.map((l) => l.vatCategory))]
+    .map((category) => choices.find((c) => c.category === category && c.reason)).filter(Boolean);
+  const typed = exempt.length === 1 ? value("inv-exemption") : undefined;
+  $("inv-exemption").placeholder = exempt.length === 1 ? exempt[0].reason : "";
+  return exempt.map((c) => ({ category: c.category, reasonCode: c.reasonCode, reason: typed ?? c.reason }));
+}
+
 /** The profile suggested for an invoice from the seller's and the buyer's details, by the e-invoice module. */
 const PROFILE_NAMES = { peppol: "Peppol BIS Billing 3.0", xrechnung: "XRechnung 3.0", en16931: "EN 16931" };
 function suggested(plain) {
@@ -92,16 +121,13 @@ function suggested(plain) {
 export function readForm(profile) {
   const lines = [...$("lines").querySelectorAll("fieldset.line")].map((row) => {
     const get = (name) => row.querySelector(`[data-line-field="${name}"]`).value.trim() || undefined;
-    const category = get("vatCategory");
+    const { category, rate } = VAT_CHOICES[get("vatChoice")];
     return {
       name: get("name") ?? "", quantity: get("quantity") ?? "", unitCode: get("unitCode"),
-      netPrice: get("netPrice") ?? "", vatCategory: category,
-      vatRate: category === "O" ? undefined : get("vatRate") ?? "0",
+      netPrice: get("netPrice") ?? "", vatCategory: category, vatRate: rate,
     };
   });
-  const reason = value("inv-exemption");
-  const exemptions = [...new Set(lines.map((l) => l.vatCategory).filter((c) => EXEMPT.has(c)))]
-    .map((category) => ({ category, reason: reason ?? "" }));
+  const exemptions = exemptionsOf(lines);
   const email = value("buyer-email");
   const vatId = value("buyer-vat");
   const note = value("inv-note");
@@ -154,7 +180,8 @@ function controlFor({ rule, field }) {
   const line = /^lines\[(\d+)\]\.(\w+)/.exec(field);
   if (line) {
     const row = $("lines").querySelectorAll("fieldset.line")[Number(line[1])];
-    return row?.querySelector(`[data-line-field="${line[2]}"]`);
+    const name = line[2] === "vatCategory" || line[2] === "vatRate" ? "vatChoice" : line[2];
+    return row?.querySelector(`[data-line-field="${name}"]`);
   }
   if (/^vatExemptions/.test(field)) return $("inv-exemption");
   return document.querySelector(`[data-field="${field.replace(/\[\d+\]$/, "")}"]`);

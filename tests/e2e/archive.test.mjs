@@ -59,7 +59,7 @@ async function send(invoice) {
   await line.locator('[data-line-field="name"]').fill("Design work");
   await line.locator('[data-line-field="quantity"]').fill("1");
   await line.locator('[data-line-field="netPrice"]').fill(invoice.price);
-  await line.locator('[data-line-field="vatRate"]').fill("19");
+  await line.locator('[data-line-field="vatChoice"]').selectOption("S19");
   if (invoice.attachment) await page.setInputFiles("#inv-attachments", invoice.attachment);
   await page.waitForFunction((t) => document.getElementById("live-total").textContent === t, `${invoice.total} EUR`, WAIT);
   await page.click("#seal-button");

@@ -11,8 +11,8 @@ export const IBAN_SHOWN = "DE02 1203 0000 0000 2020 51";
 export const CLIENT = { name: "Beispiel AG", street: "Marktplatz 2", postcode: "20095", city: "Hamburg",
   country: "DE", vat: "DE987654321", email: "ap@beispiel.example" };
 export const LINES = [
-  { name: "Logo design", quantity: "1", unit: "C62", price: "1200.00", rate: "19" },
-  { name: "Consulting", quantity: "7.5", unit: "HUR", price: "95.00", rate: "19" },
+  { name: "Logo design", quantity: "1", unit: "C62", price: "1200.00", vat: "S19" },
+  { name: "Consulting", quantity: "7.5", unit: "HUR", price: "95.00", vat: "S19" },
 ];
 // 1200.00 + 7.5 × 95.00 = 1912.50 net; 19 % VAT = 363.375 → 363.38.
 export const PAYABLE = "2275.88 EUR";
@@ -83,7 +83,7 @@ export function flows(env) {
       await row.locator('[data-line-field="quantity"]').fill(line.quantity);
       await row.locator('[data-line-field="unitCode"]').selectOption(line.unit);
       await row.locator('[data-line-field="netPrice"]').fill(line.price);
-      await row.locator('[data-line-field="vatRate"]').fill(line.rate);
+      await row.locator('[data-line-field="vatChoice"]').selectOption(line.vat);
     }
     if (passphrase) await page.fill("#inv-link-passphrase", passphrase);
     // A connected client is chosen by label; "" sends a link even to a connected buyer.

@@ -37,8 +37,7 @@ async function seal(page, { buyer, line, extra = {}, payable, profileNote }) {
   await row.locator('[data-line-field="name"]').fill(line.name);
   await row.locator('[data-line-field="quantity"]').fill(line.quantity);
   await row.locator('[data-line-field="netPrice"]').fill(line.price);
-  await row.locator('[data-line-field="vatCategory"]').selectOption(line.category);
-  await row.locator('[data-line-field="vatRate"]').fill(line.rate);
+  await row.locator('[data-line-field="vatChoice"]').selectOption(line.vat);
   if (line.exemption) {
     await page.waitForSelector("#exemption-row:not([hidden])", WAIT);
     await page.fill("#inv-exemption", line.exemption);
@@ -91,8 +90,7 @@ describe("the form's terms of supply and references, written and shown", { timeo
     await row.locator('[data-line-field="name"]').fill("Vase, handmade");
     await row.locator('[data-line-field="quantity"]').fill("4");
     await row.locator('[data-line-field="netPrice"]').fill("45.00");
-    await row.locator('[data-line-field="vatCategory"]').selectOption("E");
-    await row.locator('[data-line-field="vatRate"]').fill("0");
+    await row.locator('[data-line-field="vatChoice"]').selectOption("E");
     await page.waitForSelector("#exemption-row:not([hidden])", WAIT);
     await page.fill("#inv-exemption", "Kein Ausweis von Umsatzsteuer, da Kleinunternehmer gemäß § 19 UStG");
     await page.waitForFunction(() => document.getElementById("live-total").textContent === "180.00 EUR", null, WAIT)
@@ -159,7 +157,7 @@ describe("the form's terms of supply and references, written and shown", { timeo
     const url = await seal(vatPage, {
       buyer: { name: "Maison Dupont SARL", street: "12 rue de la Paix", postcode: "75002", city: "Paris", country: "FR",
         vat: "FR40303265045", email: "compta@dupont.example" },
-      line: { name: "Oak desk", quantity: "3", price: "640.00", category: "K", rate: "0", exemption: "Intra-community supply" },
+      line: { name: "Oak desk", quantity: "3", price: "640.00", vat: "K", exemption: "Intra-community supply" },
       extra: { "#inv-buyer-ref": "CMD-88", "#inv-supply-date": "2026-11-25" },
       payable: "1920.00 EUR", profileNote: /^Peppol BIS Billing 3.0, suggested/ });
     const inv = await signed(url);
@@ -179,7 +177,7 @@ describe("the form's terms of supply and references, written and shown", { timeo
     const url = await seal(vatPage, {
       buyer: { name: "Stadtverwaltung Musterstadt", street: "Rathausplatz 1", postcode: "12345", city: "Musterstadt",
         country: "DE", email: "rechnung@musterstadt.example" },
-      line: { name: "Accessibility review", quantity: "1", price: "3400.00", category: "S", rate: "19" },
+      line: { name: "Accessibility review", quantity: "1", price: "3400.00", vat: "S19" },
       extra: { "#inv-buyer-ref": leitweg, "#inv-supply-date": "2026-11-18", "#inv-contract-ref": "V-2026-118" },
       payable: "4046.00 EUR", profileNote: /^XRechnung 3.0, suggested/ });
     const inv = await signed(url);

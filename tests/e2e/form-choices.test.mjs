@@ -1,0 +1,115 @@
+// Every VAT choice the invoice form offers can be sealed, with the little a real user types
+// besides (a client, a line, their reference), and the client opens each: 19 % standard,
+// 7 % reduced (category S), reverse charge, an intra-EU supply of goods, export, and a small
+// business under §19 UStG with a tax number instead of a VAT id.
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT } from "./harness.mjs";
+import { WAIT, PASSPHRASE, BUSINESS, CLIENT, relayId, fill, newForm, flows, start, stop } from "./flows.mjs";
+import { initSync, Link, openLink } from "../../pkg/sealbill.js";
+import { initSync as initInvoice, readInvoice } from "../../pkg/invoice/sealbill_invoice.js";
+
+initSync({ module: readFileSync(join(ROOT, "pkg/sealbill_bg.wasm")) });
+initInvoice({ module: readFileSync(join(ROOT, "pkg/invoice/sealbill_invoice_bg.wasm")) });
+
+const env = {};
+const { openAsClient } = flows(env);
+const FRENCH = { name: "Maison Dupont SARL", street: "12 rue de la Paix", postcode: "75002", city: "Paris", country: "FR",
+  vat: "FR40303265045", email: "compta@dupont.example" };
+const SWISS = { name: "Berg Uhren AG", street: "Bahnhofstrasse 5", postcode: "8001", city: "Zürich", country: "CH",
+  email: "buchhaltung@berg.example" };
+
+/** Sets up a business on a fresh page (a VAT id, or a tax number only). */
+async function setUpBusiness(page, { vat, taxNumber }) {
+  await page.goto(`${env.relay.origin}/`);
+  await page.waitForSelector("#setup:not([hidden])", WAIT);
+  await fill(page, { "#biz-name": BUSINESS.name, "#biz-street": BUSINESS.street, "#biz-postcode": BUSINESS.postcode,
+    "#biz-city": BUSINESS.city, "#biz-country": "DE", "#biz-email": BUSINESS.email, "#biz-iban": BUSINESS.iban,
+    "#biz-vat": vat ?? "", "#biz-tax-number": taxNumber ?? "", "#biz-passphrase": PASSPHRASE, "#biz-passphrase2": PASSPHRASE });
+  await page.click("#setup-form button[type=submit]");
+  await page.waitForSelector("#created:not([hidden])", WAIT);
+  env.relay.addSender(await page.inputValue("#created-card"));
+  await page.click("#created-continue");
+  await page.waitForSelector("#compose:not([hidden])", WAIT);
+}
+
+/** Writes one line of 100.00 with a VAT choice to a client, seals; returns the signed invoice and the link. */
+async function sealWith(page, vat, buyer, payable) {
+  await newForm(page);
+  // Goods sent to another EU country: the rules ask for the date of supply (BR-IC-11).
+  if (vat === "K") await page.fill("#inv-supply-date", "2026-11-25");
+  await fill(page, { "#buyer-name": buyer.name, "#buyer-street": buyer.street, "#buyer-postcode": buyer.postcode,
+    "#buyer-city": buyer.city, "#buyer-country": buyer.country, "#buyer-vat": buyer.vat ?? "", "#buyer-email": buyer.email,
+    "#inv-buyer-ref": "Order 12" });
+  const row = page.locator("#lines fieldset.line").nth(0);
+  await row.locator('[data-line-field="name"]').fill("Goods");
+  await row.locator('[data-line-field="netPrice"]').fill("100.00");
+  await row.locator('[data-line-field="vatChoice"]').selectOption(vat);
+  await page.waitForFunction(() => !document.getElementById("seal-button").disabled, null, WAIT)
+    .catch(async (e) => { throw new Error(`${vat}: ${e.message}\nproblems: ${await page.textContent("#problems")}`); });
+  assert.equal(await page.textContent("#live-total"), payable);
+  await page.click("#seal-button");
+  await page.waitForSelector("#sent-link:not([hidden])", WAIT);
+  const link = await page.inputValue("#link-url");
+  const envelope = new Uint8Array(await (await fetch(`${env.relay.origin}/api/v1/envelopes/${relayId(link)}`)).arrayBuffer());
+  const read = readInvoice(openLink(Link.parse(link), envelope).documents[0].data);
+  assert.ok(read.valid, `${vat}: ${JSON.stringify(read.problems)}`);
+  return { invoice: read.invoice, link };
+}
+
+async function clientSees(link, payable) {
+  const p = await openAsClient(link);
+  assert.equal(await p.isVisible("#invoice"), true, await p.textContent("#status"));
+  assert.equal(await p.textContent('[data-test="payable"]'), payable);
+  await p.close();
+}
+
+describe("every VAT choice of the form seals and opens", { timeout: 300_000 }, () => {
+  before(async () => {
+    await start(env);
+  });
+  after(() => stop(env));
+
+  it("offers only the choices a business knows, without a bare category such as AA", async () => {
+    await setUpBusiness(env.page, { vat: BUSINESS.vat });
+    const options = await env.page.$$eval('#lines [data-line-field="vatChoice"] option', (os) => os.map((o) => o.textContent));
+    assert.deepEqual(options, ["19 % standard", "7 % reduced", "0 % reverse charge EU", "0 % intra-EU supply of goods",
+      "exempt: small business §19 UStG", "export outside the EU"]);
+  });
+
+  const cases = [
+    ["S19", CLIENT, "119.00 EUR", { category: "S", rate: "19" }],
+    ["S7", CLIENT, "107.00 EUR", { category: "S", rate: "7" }],
+    ["AE", FRENCH, "100.00 EUR", { category: "AE", rate: "0", reasonCode: "VATEX-EU-AE" }],
+    ["K", FRENCH, "100.00 EUR", { category: "K", rate: "0", reasonCode: "VATEX-EU-IC" }],
+    ["G", SWISS, "100.00 EUR", { category: "G", rate: "0", reasonCode: "VATEX-EU-G" }],
+  ];
+  for (const [vat, buyer, payable, expected] of cases) {
+    it(`${vat}: sealed with its category, rate and reason, and opened by the client`, async () => {
+      const { invoice, link } = await sealWith(env.page, vat, buyer, payable);
+      const line = invoice.lines[0];
+      assert.equal(line.vatCategory, expected.category);
+      assert.equal(Number(line.vatRate), Number(expected.rate));
+      if (expected.reasonCode) {
+        const breakdown = invoice.totals?.vatBreakdown ?? invoice.vatBreakdown;
+        assert.match(JSON.stringify(breakdown ?? invoice), new RegExp(expected.reasonCode));
+      }
+      if (vat === "K") assert.equal(invoice.delivery.address.country, "FR");
+      await clientSees(link, payable);
+    });
+  }
+
+  it("E: a small business with a tax number only seals under §19 UStG, with the reason", async () => {
+    const ctx = await env.browser.newContext();
+    const page = await ctx.newPage();
+    await setUpBusiness(page, { taxNumber: "21/815/08150" });
+    const { invoice, link } = await sealWith(page, "E", CLIENT, "100.00 EUR");
+    assert.equal(invoice.lines[0].vatCategory, "E");
+    assert.equal(invoice.seller.taxNumber, "21/815/08150");
+    assert.match(JSON.stringify(invoice), /§ 19 UStG/);
+    await clientSees(link, "100.00 EUR");
+    await ctx.close();
+  });
+});
