@@ -3,6 +3,7 @@
 
 import * as invoiceModule from "/pkg/invoice/sealbill_invoice.js";
 import { $, h } from "/dom.js";
+import { liveTotals } from "/totals.js";
 
 const UNITS = [["C62", "piece"], ["HUR", "hour"], ["DAY", "day"], ["MON", "month"], ["KGM", "kg"],
   ["MTR", "metre"], ["LS", "lump sum"]];
@@ -215,8 +216,10 @@ export function check(profile) {
       where && h("strong", {}, `${where}: `), p.message, " ", h("small", {}, `[${p.rule}]`));
   }));
   $("problems-box").hidden = problems.length === 0;
-  const t = built?.invoice.totals;
+  // Totals stay in sight while problems remain: computed from the lines that can be.
+  const t = built?.invoice.totals ?? liveTotals(plain.lines);
   const c = plain.currency;
+  $("totals-note").hidden = Boolean(built) || !t;
   $("live-net").textContent = t ? `${t.taxExclusive} ${c}` : "–";
   $("live-vat").textContent = t ? `${t.vatTotal ?? "0.00"} ${c}` : "–";
   $("live-total").textContent = t ? `${t.payable} ${c}` : "–";

@@ -88,7 +88,9 @@ export function flows(env) {
     if (passphrase) await page.fill("#inv-link-passphrase", passphrase);
     // A connected client is chosen by label; "" sends a link even to a connected buyer.
     if (contact !== undefined) await page.selectOption("#inv-contact", contact ? { label: contact } : { value: "" });
-    await page.waitForFunction((t) => document.getElementById("live-total").textContent === t, PAYABLE, WAIT);
+    // The amount due, computed by the e-invoice module (not the totals so far beside problems).
+    await page.waitForFunction((t) => document.getElementById("live-total").textContent === t
+      && document.getElementById("totals-note").hidden, PAYABLE, WAIT);
     assert.equal(await page.isDisabled("#seal-button"), false);
     await page.click("#seal-button");
     if (refused) {

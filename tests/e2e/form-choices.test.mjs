@@ -113,3 +113,38 @@ describe("every VAT choice of the form seals and opens", { timeout: 300_000 }, (
     await ctx.close();
   });
 });
+
+describe("live totals while typing", { timeout: 120_000 }, () => {
+  before(async () => {
+    await start(env);
+  });
+  after(() => stop(env));
+
+  it("are shown with the problems beside them while a required field elsewhere is missing", async () => {
+    const page = env.page;
+    await setUpBusiness(page, { vat: BUSINESS.vat });
+    await newForm(page);
+    // No client at all yet: the rules refuse the invoice, the totals are shown all the same.
+    await page.fill("#buyer-name", "");
+    const row = page.locator("#lines fieldset.line").nth(0);
+    await row.locator('[data-line-field="name"]').fill("Logo design");
+    await row.locator('[data-line-field="quantity"]').fill("7.5");
+    await row.locator('[data-line-field="netPrice"]').fill("95.00");
+    await page.click("#add-line");
+    const second = page.locator("#lines fieldset.line").nth(1);
+    await second.locator('[data-line-field="name"]').fill("Book");
+    await second.locator('[data-line-field="netPrice"]').fill("20.00");
+    await second.locator('[data-line-field="vatChoice"]').selectOption("S7");
+    // 712.50 + 20.00 net; 19 % of 712.50 = 135.375 → 135.38, 7 % of 20.00 = 1.40.
+    await page.waitForFunction(() => document.getElementById("live-total").textContent === "869.28 EUR", null, WAIT);
+    assert.equal(await page.textContent("#live-net"), "732.50 EUR");
+    assert.equal(await page.textContent("#live-vat"), "136.78 EUR");
+    assert.equal(await page.isVisible("#problems-box"), true);
+    assert.ok((await page.locator("#problems li").count()) > 0);
+    assert.equal(await page.isVisible("#totals-note"), true);
+    assert.equal(await page.isDisabled("#seal-button"), true);
+    // A line still being typed ("7,") is left out until it is a number; the rest stays in sight.
+    await row.locator('[data-line-field="quantity"]').fill("7,");
+    await page.waitForFunction(() => document.getElementById("live-total").textContent === "21.40 EUR", null, WAIT);
+  });
+});

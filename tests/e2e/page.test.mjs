@@ -47,7 +47,8 @@ describe("the page in headless Chromium", { timeout: 240_000 }, () => {
       throw new Error(`${e.message}\nproblems: ${await page.textContent("#problems")}`);
     });
     assert.equal(await page.isDisabled("#seal-button"), true);
-    assert.equal(await page.textContent("#live-total"), "–");
+    // The totals stay in sight beside the problems: 95.00 + 19 % = 113.05.
+    assert.equal(await page.textContent("#live-total"), "113.05 EUR");
     await shot(page, "03-form-problems");
   });
 
