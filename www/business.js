@@ -12,6 +12,7 @@ import { checkReplies, listContacts, fillContactChoice, chosenContact, contactCh
 import { addLine, check, electronicAddress, resetForm } from "/invoice-form.js";
 import { showOpened } from "/open.js";
 import { strength } from "/passphrase.js";
+import { ibanProblem, bicProblem } from "/iban.js";
 import { enrolledFor, showSecurity, unlockProblem, unlockStored } from "/passkeys.js";
 import { fileSafe, indexOf, openSent, sentIndex, showSentArchive } from "/archive.js";
 import { firstBackupLink, offerBackup, remind, restoreAny, restoreProblem } from "/backup.js";
@@ -90,6 +91,8 @@ async function createIdentity(event) {
   if (!field("biz-vat") && !field("biz-tax-number")) {
     return say("Give your VAT id, or your tax number if you have no VAT id: e-invoices need one of them.", "error");
   }
+  const bankProblem = (!joining && ibanProblem(field("biz-iban"))) || bicProblem(field("biz-bic"));
+  if (bankProblem) return say(bankProblem, "error");
   const passphrase = $("biz-passphrase").value;
   if (passphrase !== $("biz-passphrase2").value) return say("The two passphrases differ.", "error");
   if (strength(passphrase).label === "Too weak") return say("Choose a longer passphrase: at least 12 characters, better four or more words.", "error");

@@ -9,6 +9,7 @@
 // membership and the archive-key files of every epoch the relay gave it. The relay holds the same files for the team, signed by the
 // owner: it can withhold them, not forge them.
 
+import { ibanProblem, normalizeIban } from "/iban.js";
 import { ArchiveKey, openArchive, readTeamInvitation, seal, verifyMembership, verifyRoster } from "/pkg/sealbill.js";
 import { $, h, show, say } from "/dom.js";
 import * as storage from "/storage.js";
@@ -398,7 +399,9 @@ function ownerView() {
     h("p", {}, "Only you choose it: your team's invoices can name only the account you sign here, and clients refuse any other."),
     h("p", {}, h("label", { for: "team-iban" }, "IBAN"), ibanInput, " ",
       h("button", { type: "button", id: "team-iban-save", onclick: () => change("Changing the bank account", async () => {
-        const iban = ibanInput.value.replace(/\s+/g, "").toUpperCase();
+        const iban = normalizeIban(ibanInput.value);
+        const problem = ibanProblem(iban);
+        if (problem) throw new Error(problem);
         const before = profileOf().iban;
         await saveProfile({ ...profileOf(), iban });
         try {

@@ -148,3 +148,35 @@ describe("live totals while typing", { timeout: 120_000 }, () => {
     await page.waitForFunction(() => document.getElementById("live-total").textContent === "21.40 EUR", null, WAIT);
   });
 });
+
+describe("IBAN and BIC checks at setup", { timeout: 120_000 }, () => {
+  before(async () => {
+    await start(env);
+  });
+  after(() => stop(env));
+
+  const status = () => env.page.textContent("#status");
+  async function trySetUp(iban, bic = BUSINESS.bic) {
+    const page = env.page;
+    await page.goto(`${env.relay.origin}/`);
+    await page.waitForSelector("#setup:not([hidden])", WAIT);
+    await fill(page, { "#biz-name": BUSINESS.name, "#biz-street": BUSINESS.street, "#biz-postcode": BUSINESS.postcode,
+      "#biz-city": BUSINESS.city, "#biz-country": "DE", "#biz-email": BUSINESS.email, "#biz-vat": BUSINESS.vat,
+      "#biz-iban": iban, "#biz-bic": bic, "#biz-passphrase": PASSPHRASE, "#biz-passphrase2": PASSPHRASE });
+    await page.click("#setup-form button[type=submit]");
+  }
+
+  it("refuses a short IBAN, a bad check digit and a bad BIC in plain words, and accepts a valid IBAN", async () => {
+    await trySetUp("DE00 1234 5678");
+    await env.page.waitForFunction(() => document.getElementById("status").dataset.kind === "error", null, WAIT);
+    assert.equal(await status(), "A German IBAN has 22 characters; this one has 12.");
+    await trySetUp("DE00 1203 0000 0000 2020 51");
+    await env.page.waitForFunction(() => /check digits do not match/.test(document.getElementById("status").textContent), null, WAIT);
+    assert.equal(await status(), "This IBAN has a typing error: its check digits do not match.");
+    await trySetUp(BUSINESS.iban, "BYLA1EM1");
+    await env.page.waitForFunction(() => /A BIC has 8 or 11 characters/.test(document.getElementById("status").textContent), null, WAIT);
+    assert.equal(await env.page.isHidden("#created"), true);
+    await trySetUp("DE02 1203 0000 0000 2020 51");
+    await env.page.waitForSelector("#created:not([hidden])", WAIT);
+  });
+});
