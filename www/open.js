@@ -126,6 +126,10 @@ async function renderTrust(sender, invoice, opened) {
     member && member.role !== "owner" && h("p", { "data-test": "sent-by" }, "Sent by ",
       h("strong", {}, member.name), ` (${member.role}), whom ${sender.name} allowed to send its invoices`),
     h("p", {}, "Fingerprint ", h("code", { class: "fingerprint", "data-test": "fingerprint" }, sender.fingerprint)),
+    // The phone the invoice states, beside the fingerprint to compare; stated by the sender, so
+    // a number known from before is the safer one to call.
+    invoice?.seller?.contact?.phone && h("p", { "data-test": "sender-phone" }, "Phone on the invoice ",
+      h("strong", {}, invoice.seller.contact.phone), " (call a number you already know if in doubt)"),
     h("p", { class: "trust-state", "data-test": "trust-state" }, TRUST_TEXT[state](assessment.confirmedOn)),
     warnings.map((w) => h("div", { class: `warning warning-${w.code}`, role: "alert", "data-warning": w.code },
       h("p", {}, w.text),

@@ -190,6 +190,8 @@ describe("the form's terms of supply and references, written and shown", { timeo
     assert.equal(await p.textContent('[data-test="contract"]'), "V-2026-118");
     assert.equal(await p.textContent('[data-test="supply-date"]'), "2026-11-18");
     assert.match(await p.textContent('[data-test="seller"]'), /Contact Anna Muster.*\+49 30 1234567/s);
+    // The phone is shown beside the fingerprint to compare.
+    assert.match(await p.textContent('[data-test="sender-phone"]'), /\+49 30 1234567/);
     await p.waitForFunction(() => document.getElementById("invoice").dataset.rulesChecked === "true", null, WAIT);
     assert.equal(await p.isHidden("#rule-warnings-box"), true, await p.textContent("#rule-warnings"));
   });
