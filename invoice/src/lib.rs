@@ -173,20 +173,7 @@ fn write_validated(inv: Invoice, profile: Profile, syntax: Syntax) -> Result<Str
             .map(|proof| en16931_formats::write(&proof, syntax))
             .map_err(|e| refused(e.report()))?,
     };
-    // What the syntax cannot carry would be missing from the signed original: refuse it.
-    let lost: Vec<Problem> = written
-        .entries
-        .iter()
-        .filter(|e| matches!(e.kind, Kind::Dropped | Kind::Prohibited))
-        .map(|e| Problem::from_entry(e, true))
-        .collect();
-    if !lost.is_empty() {
-        return Err(Error::Invalid(lost));
-    }
-    if written.xml.len() > MAX_XML_LEN {
-        return Err(Error::TooLarge);
-    }
-    Ok(written.xml)
+    complete(written)
 }
 
 /// Builds a plain invoice into its UBL document, or refuses it with every problem.
@@ -230,6 +217,12 @@ pub fn write(input: &PlainInvoice, syntax: Syntax) -> Result<String, Error> {
     let inv = compose::compose(input, compose::Amounts::Stated).map_err(Error::Invalid)?;
     let written = en16931_formats::write_unchecked(&inv, syntax)
         .map_err(|u| Error::Invalid(syntax_problems(&u.entries)))?;
+    complete(written)
+}
+
+/// The written document, unless the syntax could not carry a term of the invoice (it would be
+/// missing from the signed original) or it is larger than [`MAX_XML_LEN`].
+fn complete(written: en16931_formats::Written) -> Result<String, Error> {
     let lost: Vec<Problem> = written
         .entries
         .iter()
