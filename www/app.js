@@ -4,7 +4,8 @@
 // the business's path loads both at once, for the form.
 
 import initCrypto from "/pkg/sealbill.js";
-import { say } from "/dom.js";
+import { $, say } from "/dom.js";
+import { LANGUAGES, language, msg, setLanguage, translateStatic } from "/i18n.js";
 
 /** A module with one simd128 instruction: valid only where WebAssembly SIMD is supported. */
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0,
@@ -18,7 +19,17 @@ const business = () => Promise.all([import("/business.js"), import("/pkg/invoice
     return flow.startBusiness;
   });
 
+/** The page's own text follows the language; the header's choice switches it. */
+function languages() {
+  translateStatic();
+  const choice = $("language");
+  choice.replaceChildren(...Object.entries(LANGUAGES).map(([code, name]) => new Option(name, code)));
+  choice.value = language();
+  choice.addEventListener("change", () => setLanguage(choice.value));
+}
+
 async function main() {
+  languages();
   const flow = location.hash === "#inbox" ? import("/client.js").then((m) => m.startInbox)
     : location.hash.length > 1 ? import("/open.js").then((m) => m.startOpen) : business();
   const [start] = await Promise.all([flow, initCrypto({ module_or_path: cryptoWasm })]);
@@ -29,4 +40,4 @@ async function main() {
   document.body.dataset.ready = "true";
 }
 
-main().catch((error) => say(`This page could not start: ${error.message}`, "error"));
+main().catch((error) => say(msg("This page could not start: {reason}", { reason: error.message }), "error"));

@@ -1,0 +1,3 @@
+// German for the page's form part: English text (the key) to its translation.
+export default {
+};
