@@ -4,6 +4,7 @@
 import * as invoiceModule from "/pkg/invoice/sealbill_invoice.js";
 import { $, h } from "/dom.js";
 import { liveTotals } from "/totals.js";
+import { formatMoney } from "/i18n.js";
 
 const UNITS = [["C62", "piece"], ["HUR", "hour"], ["DAY", "day"], ["MON", "month"], ["KGM", "kg"],
   ["MTR", "metre"], ["LS", "lump sum"]];
@@ -220,9 +221,10 @@ export function check(profile) {
   const t = built?.invoice.totals ?? liveTotals(plain.lines);
   const c = plain.currency;
   $("totals-note").hidden = Boolean(built) || !t;
-  $("live-net").textContent = t ? `${t.taxExclusive} ${c}` : "–";
-  $("live-vat").textContent = t ? `${t.vatTotal ?? "0.00"} ${c}` : "–";
-  $("live-total").textContent = t ? `${t.payable} ${c}` : "–";
+  const shown = (amount) => (t && /^[A-Z]{3}$/.test(c) ? formatMoney(amount, c) : t ? `${amount} ${c}` : "–");
+  $("live-net").textContent = shown(t?.taxExclusive);
+  $("live-vat").textContent = shown(t?.vatTotal ?? "0.00");
+  $("live-total").textContent = shown(t?.payable);
   $("seal-button").disabled = !built;
   return built;
 }

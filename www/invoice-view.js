@@ -2,13 +2,14 @@
 // printing: every term a client needs to check and book it. Every value goes in as text.
 
 import { h } from "/dom.js";
+import { formatMoney } from "/i18n.js";
 
 /** IBANs in groups of four, as printed on paper. */
 export const groupIban = (iban) => iban.replace(/\s+/g, "").replace(/(.{4})(?=.)/g, "$1 ");
 
-const money = (amount, currency) => (amount === undefined ? "" : `${amount} ${currency}`);
-/** An amount taken off: "−46.09 EUR". */
-const minus = (amount, currency) => (amount === undefined ? "" : `−${amount} ${currency}`);
+const money = (amount, currency) => (amount === undefined ? "" : formatMoney(amount, currency));
+/** An amount taken off: "−€46.09", "−46,09 €". */
+const minus = (amount, currency) => (amount === undefined ? "" : `−${formatMoney(amount, currency)}`);
 
 /** A definition list's entries, leaving out those without a value: `[label, value, attributes]`. */
 const entries = (pairs) => pairs.filter(([, value]) => value !== undefined && value !== "" && value !== null)

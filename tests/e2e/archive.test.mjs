@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { context, shot, downloaded, ROOT } from "./harness.mjs";
-import { WAIT, PASSPHRASE, BUSINESS, CLIENT, relayId, fill, newForm, flows, start, stop } from "./flows.mjs";
+import { WAIT, PASSPHRASE, BUSINESS, CLIENT, relayId, fill, newForm, flows, start, stop, eur } from "./flows.mjs";
 import { initSync, open, openBackup } from "../../pkg/sealbill.js";
 import { initSync as initInvoice, readInvoice } from "../../pkg/invoice/sealbill_invoice.js";
 
@@ -61,7 +61,7 @@ async function send(invoice) {
   await line.locator('[data-line-field="netPrice"]').fill(invoice.price);
   await line.locator('[data-line-field="vatChoice"]').selectOption("S19");
   if (invoice.attachment) await page.setInputFiles("#inv-attachments", invoice.attachment);
-  await page.waitForFunction((t) => document.getElementById("live-total").textContent === t, `${invoice.total} EUR`, WAIT);
+  await page.waitForFunction((t) => document.getElementById("live-total").textContent === t, eur(invoice.total), WAIT);
   await page.click("#seal-button");
   await page.waitForSelector("#sent-link:not([hidden])", WAIT);
   return page.inputValue("#link-url");
@@ -150,7 +150,7 @@ describe("the archive outlives the relay", { timeout: 300_000 }, () => {
       await row.locator("button", { hasText: "View" }).click();
       await page.waitForSelector("#invoice:not([hidden])", WAIT);
       assert.equal(await page.textContent('[data-test="number"]'), invoice.number);
-      assert.equal(await page.textContent('[data-test="payable"]'), `${invoice.total} EUR`);
+      assert.equal(await page.textContent('[data-test="payable"]'), eur(invoice.total));
       assert.match(await page.textContent('[data-test="buyer"]'), /Beispiel AG|Nordlicht GmbH|Kunst/);
       if (i === 0) await shot(page, "a01-archived-invoice");
       await page.click("#nav-sent");
@@ -275,7 +275,7 @@ describe("the archive outlives the relay", { timeout: 300_000 }, () => {
     await inbox.locator("#inbox-rows tr[data-id] button", { hasText: "Open" }).click();
     await inbox.waitForSelector("#invoice:not([hidden])", WAIT);
     assert.equal(await inbox.textContent('[data-test="number"]'), kept.number);
-    assert.equal(await inbox.textContent('[data-test="payable"]'), `${kept.total} EUR`);
+    assert.equal(await inbox.textContent('[data-test="payable"]'), eur(kept.total));
     assert.ok(!requests.some((u) => u.includes("/api/")), requests.join("\n"));
 
     // The client says no, in the inbox; the choice is remembered on this device.

@@ -14,8 +14,11 @@ export const LINES = [
   { name: "Logo design", quantity: "1", unit: "C62", price: "1200.00", vat: "S19" },
   { name: "Consulting", quantity: "7.5", unit: "HUR", price: "95.00", vat: "S19" },
 ];
+/** An amount in euro as the page shows it to an English (en-US) browser: "€2,275.88". */
+export const eur = (amount) => new Intl.NumberFormat("en-US", { style: "currency", currency: "EUR",
+  minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(amount);
 // 1200.00 + 7.5 × 95.00 = 1912.50 net; 19 % VAT = 363.375 → 363.38.
-export const PAYABLE = "2275.88 EUR";
+export const PAYABLE = eur("2275.88");
 
 export const relayId = (url) => new URL(url).hash.slice(1).split(".")[0];
 

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "./harness.mjs";
-import { WAIT, PASSPHRASE, BUSINESS, CLIENT, relayId, fill, newForm, flows, start, stop } from "./flows.mjs";
+import { WAIT, PASSPHRASE, BUSINESS, CLIENT, relayId, fill, newForm, flows, start, stop, eur } from "./flows.mjs";
 import { initSync, Link, openLink } from "../../pkg/sealbill.js";
 import { initSync as initInvoice, readInvoice } from "../../pkg/invoice/sealbill_invoice.js";
 
@@ -80,11 +80,11 @@ describe("every VAT choice of the form seals and opens", { timeout: 300_000 }, (
   });
 
   const cases = [
-    ["S19", CLIENT, "119.00 EUR", { category: "S", rate: "19" }],
-    ["S7", CLIENT, "107.00 EUR", { category: "S", rate: "7" }],
-    ["AE", FRENCH, "100.00 EUR", { category: "AE", rate: "0", reasonCode: "VATEX-EU-AE" }],
-    ["K", FRENCH, "100.00 EUR", { category: "K", rate: "0", reasonCode: "VATEX-EU-IC" }],
-    ["G", SWISS, "100.00 EUR", { category: "G", rate: "0", reasonCode: "VATEX-EU-G" }],
+    ["S19", CLIENT, eur("119.00"), { category: "S", rate: "19" }],
+    ["S7", CLIENT, eur("107.00"), { category: "S", rate: "7" }],
+    ["AE", FRENCH, eur("100.00"), { category: "AE", rate: "0", reasonCode: "VATEX-EU-AE" }],
+    ["K", FRENCH, eur("100.00"), { category: "K", rate: "0", reasonCode: "VATEX-EU-IC" }],
+    ["G", SWISS, eur("100.00"), { category: "G", rate: "0", reasonCode: "VATEX-EU-G" }],
   ];
   for (const [vat, buyer, payable, expected] of cases) {
     it(`${vat}: sealed with its category, rate and reason, and opened by the client`, async () => {
@@ -105,11 +105,11 @@ describe("every VAT choice of the form seals and opens", { timeout: 300_000 }, (
     const ctx = await env.browser.newContext();
     const page = await ctx.newPage();
     await setUpBusiness(page, { taxNumber: "21/815/08150" });
-    const { invoice, link } = await sealWith(page, "E", CLIENT, "100.00 EUR");
+    const { invoice, link } = await sealWith(page, "E", CLIENT, eur("100.00"));
     assert.equal(invoice.lines[0].vatCategory, "E");
     assert.equal(invoice.seller.taxNumber, "21/815/08150");
     assert.match(JSON.stringify(invoice), /§ 19 UStG/);
-    await clientSees(link, "100.00 EUR");
+    await clientSees(link, eur("100.00"));
     await ctx.close();
   });
 });
@@ -136,16 +136,16 @@ describe("live totals while typing", { timeout: 120_000 }, () => {
     await second.locator('[data-line-field="netPrice"]').fill("20.00");
     await second.locator('[data-line-field="vatChoice"]').selectOption("S7");
     // 712.50 + 20.00 net; 19 % of 712.50 = 135.375 → 135.38, 7 % of 20.00 = 1.40.
-    await page.waitForFunction(() => document.getElementById("live-total").textContent === "869.28 EUR", null, WAIT);
-    assert.equal(await page.textContent("#live-net"), "732.50 EUR");
-    assert.equal(await page.textContent("#live-vat"), "136.78 EUR");
+    await page.waitForFunction((t) => document.getElementById("live-total").textContent === t, eur("869.28"), WAIT);
+    assert.equal(await page.textContent("#live-net"), eur("732.50"));
+    assert.equal(await page.textContent("#live-vat"), eur("136.78"));
     assert.equal(await page.isVisible("#problems-box"), true);
     assert.ok((await page.locator("#problems li").count()) > 0);
     assert.equal(await page.isVisible("#totals-note"), true);
     assert.equal(await page.isDisabled("#seal-button"), true);
     // A line still being typed ("7,") is left out until it is a number; the rest stays in sight.
     await row.locator('[data-line-field="quantity"]').fill("7,");
-    await page.waitForFunction(() => document.getElementById("live-total").textContent === "21.40 EUR", null, WAIT);
+    await page.waitForFunction((t) => document.getElementById("live-total").textContent === t, eur("21.40"), WAIT);
   });
 });
 

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { context, shot, ROOT } from "./harness.mjs";
-import { WAIT, PASSPHRASE, BUSINESS, CLIENT, relayId, fill, newForm, flows, start, stop } from "./flows.mjs";
+import { WAIT, PASSPHRASE, BUSINESS, CLIENT, relayId, fill, newForm, flows, start, stop, eur } from "./flows.mjs";
 import { initSync, Link, openLink } from "../../pkg/sealbill.js";
 import { initSync as initInvoice, readInvoice } from "../../pkg/invoice/sealbill_invoice.js";
 
@@ -93,7 +93,7 @@ describe("the form's terms of supply and references, written and shown", { timeo
     await row.locator('[data-line-field="vatChoice"]').selectOption("E");
     await page.waitForSelector("#exemption-row:not([hidden])", WAIT);
     await page.fill("#inv-exemption", "Kein Ausweis von Umsatzsteuer, da Kleinunternehmer gemäß § 19 UStG");
-    await page.waitForFunction(() => document.getElementById("live-total").textContent === "180.00 EUR", null, WAIT)
+    await page.waitForFunction((t) => document.getElementById("live-total").textContent === t, eur("180.00"), WAIT)
       .catch(async (e) => { throw new Error(`${e.message}\nproblems: ${await page.textContent("#problems")}`); });
     // A seller reached by email is not on Peppol: plain EN 16931 is suggested.
     assert.match(await page.textContent('[data-test="profile-note"]'), /^EN 16931, suggested from your details and the client's/);
@@ -134,7 +134,7 @@ describe("the form's terms of supply and references, written and shown", { timeo
     assert.equal(await p.textContent('[data-test="tax-number"]'), `Tax number ${SMALL.taxNumber}`);
     assert.match(await p.textContent('[data-test="seller"]'), new RegExp(SMALL.email));
     assert.match(await p.textContent("table.vat"), /exempt.*§ 19 UStG/s);
-    assert.equal(await p.textContent('[data-test="payable"]'), "180.00 EUR");
+    assert.equal(await p.textContent('[data-test="payable"]'), eur("180.00"));
     await p.waitForFunction(() => document.getElementById("invoice").dataset.rulesChecked === "true", null, WAIT);
     assert.equal(await p.isHidden("#rule-warnings-box"), true, await p.textContent("#rule-warnings"));
     assert.deepEqual(client.errors, []);
@@ -159,7 +159,7 @@ describe("the form's terms of supply and references, written and shown", { timeo
         vat: "FR40303265045", email: "compta@dupont.example" },
       line: { name: "Oak desk", quantity: "3", price: "640.00", vat: "K", exemption: "Intra-community supply" },
       extra: { "#inv-buyer-ref": "CMD-88", "#inv-supply-date": "2026-11-25" },
-      payable: "1920.00 EUR", profileNote: /^Peppol BIS Billing 3.0, suggested/ });
+      payable: eur("1920.00"), profileNote: /^Peppol BIS Billing 3.0, suggested/ });
     const inv = await signed(url);
     assert.equal(inv.profile, "peppol");
     assert.equal(inv.delivery.date, "2026-11-25");
@@ -179,7 +179,7 @@ describe("the form's terms of supply and references, written and shown", { timeo
         country: "DE", email: "rechnung@musterstadt.example" },
       line: { name: "Accessibility review", quantity: "1", price: "3400.00", vat: "S19" },
       extra: { "#inv-buyer-ref": leitweg, "#inv-supply-date": "2026-11-18", "#inv-contract-ref": "V-2026-118" },
-      payable: "4046.00 EUR", profileNote: /^XRechnung 3.0, suggested/ });
+      payable: eur("4046.00"), profileNote: /^XRechnung 3.0, suggested/ });
     const inv = await signed(url);
     assert.equal(inv.profile, "xrechnung");
     assert.equal(inv.buyerReference, leitweg);
