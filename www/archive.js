@@ -7,8 +7,9 @@
 // envelopes, the verified documents and an index.csv.
 
 import { open } from "/pkg/sealbill.js";
-import { $, h, say, downloadLink } from "/dom.js";
+import { $, h, say, downloadLink, setText } from "/dom.js";
 import { readUbl } from "/ubl.js";
+import { msg } from "/i18n.js";
 
 /** An invoice number as a file name part: letters, digits, `.`, `_` and `-`, no leading dot. */
 export const fileSafe = (number) => number.replace(/[^A-Za-z0-9._-]/g, "_").replace(/^\./, "_");
@@ -29,7 +30,7 @@ export function indexOf(xml) {
 export function openSent(identity, envelope) {
   const opened = open(identity, envelope);
   if (opened.sender.fingerprint !== identity.fingerprint()) {
-    throw Object.assign(new Error("this envelope was not signed by your key"), { code: "UNEXPECTED_SENDER" });
+    throw Object.assign(new Error("this envelope was not signed by your key"), { code: "UNEXPECTED_SENDER", text: msg("this envelope was not signed by your key") });
   }
   return opened;
 }
@@ -67,7 +68,7 @@ function queryOf(form) {
     if (!value(name)) return undefined;
     const parsed = millionths(value(name));
     form.elements[name].setAttribute("aria-invalid", String(parsed === undefined));
-    if (parsed === undefined) throw new Error("Write an amount as digits with a decimal point, such as 1200 or 2275.88.");
+    if (parsed === undefined) throw Object.assign(new Error("bad amount"), { text: msg("Write an amount as digits with a decimal point or comma, such as 1200 or 2275.88.") });
     return parsed;
   };
   form.elements.min.removeAttribute("aria-invalid");
@@ -95,7 +96,15 @@ function matches(index, query, party) {
 }
 
 /** "1 invoice", "2 invoices". */
-const counted = (n) => `${n} invoice${n === 1 ? "" : "s"}`;
+const counted = (n) => (n === 1 ? msg("1 invoice") : msg("{n} invoices", { n }));
+
+/** Why the ZIP writer refused, in plain words. */
+const ZIP_PROBLEMS = {
+  ZIP_BAD_NAME: (e) => msg("“{name}” cannot be a file name in a ZIP archive", { name: e.file }),
+  ZIP_DUPLICATE_NAME: (e) => msg("“{name}” is twice in the ZIP archive", { name: e.file }),
+  ZIP_TOO_MANY_FILES: () => msg("a ZIP archive without ZIP64 holds at most 65,535 files"),
+  ZIP_TOO_LARGE: () => msg("a ZIP archive without ZIP64 holds at most 4 GiB"),
+};
 
 const CSV_HEADER = ["Number", "Issue date", "Client", "Seller", "Currency", "Net", "VAT", "Total", "Amount due", "Due date",
   "Relay id", "Sender fingerprint", "Envelope file", "Invoice file", "Attachment files"];
@@ -118,7 +127,8 @@ async function exportZip(entries, openEntry) {
     try {
       opened = openEntry(entry);
     } catch (error) {
-      throw new Error(`the envelope ${id} does not open (${error.code ?? error.message})`);
+      throw Object.assign(new Error(`the envelope ${id} does not open`),
+        { text: msg("the envelope {id} does not open ({reason})", { id, reason: error.code ?? error.message }) });
     }
     const [invoice, ...attachments] = opened.documents;
     const index = indexOf(invoice.data);
@@ -146,13 +156,13 @@ function tools(prefix, legend, partyLabel) {
       h("label", { for: `${prefix}-search-${name}` }, label), h("input", { id: `${prefix}-search-${name}`, name, ...attributes }));
     box.append(
       h("form", { id: `${prefix}-search`, role: "search" }, h("fieldset", {}, h("legend", {}, legend),
-        h("div", { class: "row" }, field("number", "Number"), field("name", partyLabel),
-          field("from", "Issued from", { type: "date" }), field("to", "Issued until", { type: "date" }),
-          field("min", "Amount due from", { inputmode: "decimal" }),
-          field("max", "Amount due up to (the same for an exact amount)", { inputmode: "decimal" })),
-        h("button", { type: "submit" }, "Search"), " ", h("button", { type: "reset" }, "Show all"))),
+        h("div", { class: "row" }, field("number", msg("Number")), field("name", partyLabel),
+          field("from", msg("Issued from"), { type: "date" }), field("to", msg("Issued until"), { type: "date" }),
+          field("min", msg("Amount due from"), { inputmode: "decimal" }),
+          field("max", msg("Amount due up to (the same for an exact amount)"), { inputmode: "decimal" })),
+        h("button", { type: "submit" }, msg("Search")), " ", h("button", { type: "reset" }, msg("Show all")))),
       h("p", {}, h("span", { id: `${prefix}-count`, "aria-live": "polite" }), " ",
-        h("button", { id: `${prefix}-export`, type: "button" }, "Download the invoices listed for your accountant (ZIP)")));
+        h("button", { id: `${prefix}-export`, type: "button" }, msg("Download the invoices listed for your accountant (ZIP)"))));
   }
   return { form: $(`${prefix}-search`), count: $(`${prefix}-count`), exportButton: $(`${prefix}-export`) };
 }
@@ -174,15 +184,15 @@ export function wireArchive({ prefix, legend, partyLabel, entries, party, openEn
       query = queryOf(form);
     } catch (error) {
       invalid = true;
-      say(error.message, "error");
+      say(error.text ?? error.message, "error");
       return;
     }
     if (invalid) say("");
     invalid = false;
     for (const e of entries) e.row.hidden = !matches(e.index, query, party);
     listed = invoices.filter((e) => !e.row.hidden);
-    count.textContent = empty(query) ? `${counted(invoices.length)}.`
-      : `${listed.length} of ${counted(invoices.length)} match the search.`;
+    setText(count, empty(query) ? msg("{count}.", { count: counted(invoices.length) })
+      : msg("{listed} of {count} match the search.", { listed: listed.length, count: counted(invoices.length) }));
     exportButton.disabled = listed.length === 0;
   };
   form.oninput = filter;
@@ -193,14 +203,14 @@ export function wireArchive({ prefix, legend, partyLabel, entries, party, openEn
   // A reset clears the fields after this event; filter once they are empty.
   form.onreset = () => setTimeout(filter);
   exportButton.onclick = async () => {
-    say(`Preparing ${counted(listed.length)} for download…`);
+    say(msg("Preparing {count} for download…", { count: counted(listed.length) }));
     await new Promise((resolve) => setTimeout(resolve)); // the message shows before the work
     try {
       const archive = await exportZip(listed, openEntry);
       downloadLink(`sealbill-invoices-${new Date().toISOString().slice(0, 10)}.zip`, archive).click();
-      say(`${counted(listed.length)} exported: the signed envelopes, the invoices as signed and their attachments, with index.csv.`, "ok");
+      say(msg("{count} exported: the signed envelopes, the invoices as signed and their attachments, with index.csv.", { count: counted(listed.length) }), "ok");
     } catch (error) {
-      say(`Nothing exported: ${error.message}.`, "error");
+      say(msg("Nothing exported: {reason}.", { reason: ZIP_PROBLEMS[error.code]?.(error) ?? error.text ?? error.message }), "error");
     }
   };
   filter();
@@ -208,7 +218,7 @@ export function wireArchive({ prefix, legend, partyLabel, entries, party, openEn
 
 /** The sent list's search and export, on the rows `listSent` made (`tr[data-id]`). */
 export function showSentArchive(identity, entries) {
-  wireArchive({ prefix: "sent", legend: "Search the archive", partyLabel: "Client", party: "client",
+  wireArchive({ prefix: "sent", legend: msg("Search the archive"), partyLabel: msg("Client"), party: "client",
     openEntry: (entry) => openSent(identity, entry.envelope),
     entries: entries.map(({ record, index }) => ({ index, id: record.id, envelope: record.envelope, at: record.sentAt,
       row: $("sent-rows").querySelector(`tr[data-id="${CSS.escape(record.id)}"]`) })) });

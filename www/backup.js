@@ -5,10 +5,11 @@
 // file leaves this browser as it was.
 
 import { BackupWriter, openBackup, Identity } from "/pkg/sealbill.js";
-import { $, downloadLink, say } from "/dom.js";
+import { $, downloadLink, say, setText } from "/dom.js";
 import * as storage from "/storage.js";
 import { sealToSelf } from "/own.js";
 import { strength } from "/passphrase.js";
+import { formatDate, msg } from "/i18n.js";
 
 /** What each role keeps: its archive store and time field, its other stores and settings. */
 const ROLES = {
@@ -17,7 +18,7 @@ const ROLES = {
 };
 const MAGIC = "sealbill/backup/";
 const lastBackupKey = (role) => `lastBackup-${role}`;
-const WHERE = "Keep it away from this laptop: on a USB stick in a drawer, or in another account, with its passphrase kept somewhere else.";
+const WHERE = msg("Keep it away from this laptop: on a USB stick in a drawer, or in another account, with its passphrase kept somewhere else.");
 
 const toBase64 = (bytes) => {
   let text = "";
@@ -34,6 +35,12 @@ const decode = (data) => JSON.parse(new TextDecoder("utf-8", { fatal: true }).de
 
 /** Whether `bytes` is a full backup (rather than an older key-only backup text file). */
 export const isFullBackup = (bytes) => new TextDecoder().decode(bytes.subarray(0, MAGIC.length)) === MAGIC;
+
+/** An Error whose message is a message of the page: `text` keeps it translatable. */
+const plain = (message) => Object.assign(new Error(String(message)), { text: message });
+
+/** A date that formats itself in the current language whenever the message around it is shown. */
+const dateText = (iso) => ({ toString: () => formatDate(iso) });
 
 /** The file name of a backup made today. */
 const fileName = (role) => `sealbill-${role}-backup-${new Date().toISOString().slice(0, 10)}.sbk`;
@@ -77,7 +84,7 @@ function itemsOf(entries, role) {
       try {
         value = decode(entry.data);
       } catch {
-        throw new Error(`its ${entry.kind} entry was not written by this page (a backup made with the command line restores there)`);
+        throw plain(msg("its {kind} entry was not written by this page (a backup made with the command line restores there)", { kind: entry.kind }));
       }
     }
     if (entry.kind === "profile") profile = value;
@@ -85,18 +92,19 @@ function itemsOf(entries, role) {
     else if (entry.kind === "record") records.push(value);
     else if (entry.kind === "envelope") envelopes.set(entry.name.replace(/\.age$/, ""), entry.data);
     else if (stores.includes(entry.kind)) {
-      if (!Array.isArray(value) || !value.every(Array.isArray)) throw new Error(`its ${entry.kind} entry is not a list this page can read`);
+      if (!Array.isArray(value) || !value.every(Array.isArray)) throw plain(msg("its {kind} entry is not a list this page can read", { kind: entry.kind }));
       for (const [key, stored] of value) items.push({ store: entry.kind, key, value: stored });
     }
   }
   if (meta?.role !== role) {
-    throw new Error(meta?.role ? `this is the backup of a ${meta.role}; restore it ${meta.role === "client" ? "from the inbox" : "as a business"}`
-      : "this backup was not made by this page (a backup made with the command line restores there)");
+    throw plain(meta?.role === "client" ? msg("this is the backup of a client; restore it from the inbox")
+      : meta?.role === "business" ? msg("this is the backup of a business; restore it as a business")
+        : msg("this backup was not made by this page (a backup made with the command line restores there)"));
   }
-  if (role === "business" && !profile) throw new Error("this backup holds no business profile");
+  if (role === "business" && !profile) throw plain(msg("this backup holds no business profile"));
   for (const key of settings) if (meta.values?.[key] !== undefined) items.push({ store: "settings", key, value: meta.values[key] });
   for (const { store, key, value } of records) {
-    if (store !== archive || typeof key !== "string" || typeof value !== "object") throw new Error("it holds a record this page cannot read");
+    if (store !== archive || typeof key !== "string" || typeof value !== "object") throw plain(msg("it holds a record this page cannot read"));
     items.push({ store, key, value: envelopes.has(key) ? { ...value, envelope: envelopes.get(key) } : value });
   }
   return { items, profile };
@@ -139,14 +147,15 @@ export async function restoreAny(file, passphrase, role, keyOnly) {
 
 /** What to tell the person when a restore failed: the cause, and that nothing changed. */
 export function restoreProblem(error) {
+  const reason = error.text ?? error.message;
   const why = {
-    BAD_PASSPHRASE: "Wrong passphrase for this backup (or its header was altered).",
-    TAMPERED: "This backup file is damaged or was altered.",
-    TRUNCATED: "This backup file is incomplete: it was cut short.",
-    LIMIT_EXCEEDED: `This backup file asks for more than this page allows (${error.message}).`,
-    MALFORMED: `This is not a sealbill backup file (${error.message}).`,
-  }[error.code] ?? `This backup cannot be restored: ${error.message}.`;
-  return `${why} Nothing was restored.`;
+    BAD_PASSPHRASE: () => msg("Wrong passphrase for this backup (or its header was altered)."),
+    TAMPERED: () => msg("This backup file is damaged or was altered."),
+    TRUNCATED: () => msg("This backup file is incomplete: it was cut short."),
+    LIMIT_EXCEEDED: () => msg("This backup file asks for more than this page allows ({reason}).", { reason }),
+    MALFORMED: () => msg("This is not a sealbill backup file ({reason}).", { reason }),
+  }[error.code]?.() ?? msg("This backup cannot be restored: {reason}.", { reason });
+  return msg("{why} Nothing was restored.", { why });
 }
 
 /**
@@ -155,23 +164,23 @@ export function restoreProblem(error) {
  */
 export async function offerBackup(identity, role, { passphrase, again, output, profile }) {
   const text = passphrase.value;
-  if (again && text !== again.value) return say("The two passphrases differ.", "error");
-  if (strength(text).label === "Too weak") return say("Choose a longer backup passphrase: at least 12 characters, better four or more words.", "error");
-  say("Making the backup (a few seconds)…");
+  if (again && text !== again.value) return say(msg("The two passphrases differ."), "error");
+  if (strength(text).label === "Too weak") return say(msg("Choose a longer backup passphrase: at least 12 characters, better four or more words."), "error");
+  say(msg("Making the backup (a few seconds)…"));
   try {
     const file = await backupFile(identity, role, text, { profile });
-    output.replaceChildren(downloadLink(fileName(role), file, "Download the backup"));
+    output.replaceChildren(downloadLink(fileName(role), file, msg("Download the backup")));
     passphrase.form?.reset();
-    say(`Backup ready. ${WHERE}`, "ok");
+    say(msg("Backup ready. {where}", { where: WHERE }), "ok");
   } catch (error) {
-    say(`No backup made: ${error.message}`, "error");
+    say(msg("No backup made: {reason}", { reason: error.text ?? error.message }), "error");
   }
   await remind(role);
 }
 
 /** A download link for a backup made right after the keys were created. */
 export async function firstBackupLink(identity, role, passphrase, extra) {
-  return downloadLink(fileName(role), await backupFile(identity, role, passphrase, extra), "Download encrypted backup");
+  return downloadLink(fileName(role), await backupFile(identity, role, passphrase, extra), msg("Download encrypted backup"));
 }
 
 /**
@@ -184,7 +193,11 @@ export async function remind(role) {
   const last = await storage.get("settings", lastBackupKey(role));
   const element = $("backup-reminder");
   element.hidden = !(newest > 0 && !(last >= newest));
-  element.textContent = element.hidden ? "" : `${last
-    ? `Your last backup (${new Date(last).toLocaleDateString()}) is older than your newest invoice.`
-    : "You have no backup of your invoices yet."} Make one under ${role === "business" ? "Backup" : "“Make a full backup” below"}. ${WHERE}`;
+  const dated = last ? new Date(last) : undefined;
+  const iso = dated && `${dated.getFullYear()}-${String(dated.getMonth() + 1).padStart(2, "0")}-${String(dated.getDate()).padStart(2, "0")}`;
+  setText(element, element.hidden ? "" : msg("{state} {where} {keep}", {
+    state: last ? msg("Your last backup ({date}) is older than your newest invoice.", { date: dateText(iso) })
+      : msg("You have no backup of your invoices yet."),
+    where: role === "business" ? msg("Make one under Backup.") : msg("Make one with “Make a full backup” below."),
+    keep: WHERE }));
 }

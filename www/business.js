@@ -2,7 +2,8 @@
 // and follow what was sent. The identity lives in wasm memory only while unlocked.
 
 import { Identity, SealStream, seal, inspectCard, invitationMediaType } from "/pkg/sealbill.js";
-import { $, h, show, say } from "/dom.js";
+import { $, h, show, say, setText } from "/dom.js";
+import { formatDate, formatMoney, formatPercent, msg, onLanguage, t } from "/i18n.js";
 import { groupIban } from "/invoice-view.js";
 import * as storage from "/storage.js";
 import * as own from "/own.js";
@@ -19,6 +20,26 @@ import { firstBackupLink, offerBackup, remind, restoreAny, restoreProblem } from
 import * as team from "/team.js";
 
 const CHUNK = 64 * 1024;
+
+/** A sent envelope's state on the relay, as the Sent list shows it; `data-status` keeps the code. */
+const STATES = {
+  active: msg("active"),
+  opened: msg("opened"),
+  expired: msg("expired"),
+  revoked: msg("revoked"),
+  unknown: msg("unknown"),
+  unreachable: msg("unknown (relay unreachable)"),
+};
+
+/** The roles as the header names them. */
+const ROLES = { owner: msg("owner"), biller: msg("biller"), accountant: msg("accountant"), pending: msg("not accepted yet"),
+  removed: msg("removed") };
+
+/** The local calendar day of a time in milliseconds, as an ISO date for formatDate. */
+const isoDay = (ms) => {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+};
 let identity;
 let profile;
 
@@ -58,8 +79,9 @@ async function store(passphrase) {
 }
 
 function showStrength(input, output) {
-  const { label, hint } = strength(input.value);
-  output.textContent = input.value ? `${label}. ${hint}` : "";
+  const { label, message } = strength(input.value);
+  setText(output, input.value ? message : "");
+  // The level's English word, the same in every language: CSS colours the hint by it.
   output.dataset.strength = label;
 }
 
@@ -69,9 +91,9 @@ function setupKindChanged() {
   $("join-box").hidden = !joining;
   $("biz-account-row").hidden = joining;
   $("biz-iban").required = !joining;
-  $("biz-name-label").textContent = joining ? "Your own name (the business and its clients see it as the sender)" : "Business name";
-  $("biz-legend").textContent = joining ? "The business you join (its details as printed on the invoices you send)"
-    : "Your business (printed on every invoice)";
+  setText($("biz-name-label"), joining ? msg("Your own name (the business and its clients see it as the sender)") : msg("Business name"));
+  setText($("biz-legend"), joining ? msg("The business you join (its details as printed on the invoices you send)")
+    : msg("Your business (printed on every invoice)"));
 }
 
 async function createIdentity(event) {
@@ -82,25 +104,25 @@ async function createIdentity(event) {
     try {
       team.readInvitation(invitation);
     } catch (error) {
-      return say(error.message, "error");
+      return say(error.text ?? error.message, "error");
     }
     if (!$("join-compared")?.checked) {
-      return say("Compare the business's fingerprint with its owner first (by phone or in person), then tick the box.", "error");
+      return say(msg("Compare the business's fingerprint with its owner first (by phone or in person), then tick the box."), "error");
     }
   }
   if (!field("biz-vat") && !field("biz-tax-number")) {
-    return say("Give your VAT id, or your tax number if you have no VAT id: e-invoices need one of them.", "error");
+    return say(msg("Give your VAT id, or your tax number if you have no VAT id: e-invoices need one of them."), "error");
   }
   const bankProblem = (!joining && ibanProblem(field("biz-iban"))) || bicProblem(field("biz-bic"));
   if (bankProblem) return say(bankProblem, "error");
   const passphrase = $("biz-passphrase").value;
-  if (passphrase !== $("biz-passphrase2").value) return say("The two passphrases differ.", "error");
-  if (strength(passphrase).label === "Too weak") return say("Choose a longer passphrase: at least 12 characters, better four or more words.", "error");
-  say("Creating your keys and locking them (a second or two)…");
+  if (passphrase !== $("biz-passphrase2").value) return say(msg("The two passphrases differ."), "error");
+  if (strength(passphrase).label === "Too weak") return say(msg("Choose a longer passphrase: at least 12 characters, better four or more words."), "error");
+  say(msg("Creating your keys and locking them (a second or two)…"));
   try {
     identity = Identity.generate(field("biz-name"));
   } catch {
-    return say("The business name cannot be used: it must be one line of at most 200 bytes, without invisible characters (such as zero-width spaces or direction marks).", "error");
+    return say(msg("The business name cannot be used: it must be one line of at most 200 bytes, without invisible characters (such as zero-width spaces or direction marks)."), "error");
   }
   profile = profileFromSetup();
   if (joining) profile.iban = "";
@@ -113,7 +135,7 @@ async function createIdentity(event) {
   $("setup-form").reset();
   setupKindChanged();
   $("join-offer").replaceChildren();
-  say(joining ? "Send your request to join to the business's owner." : "");
+  say(joining ? msg("Send your request to join to the business's owner.") : "");
   show("created");
 }
 
@@ -121,7 +143,7 @@ async function restoreIdentity(event) {
   event.preventDefault();
   const file = $("restore-file").files[0];
   const passphrase = $("restore-passphrase").value;
-  say("Checking the backup (a few seconds)…");
+  say(msg("Checking the backup (a few seconds)…"));
   try {
     // A key-only backup of an earlier version needs the business details of the form.
     identity = await restoreAny(file, passphrase, "business", async (restored) => {
@@ -137,7 +159,7 @@ async function restoreIdentity(event) {
 
 async function unlock(event) {
   event.preventDefault();
-  say("Unlocking…");
+  say(msg("Unlocking…"));
   try {
     identity = await unlockStored("business", $("unlock-passphrase").value);
     $("unlock-form").reset();
@@ -161,9 +183,10 @@ function applyRole() {
   $("nav-sent").hidden = role === "accountant";
   $("nav-contacts").hidden = member;
   $("nav-archive").hidden = !team.readsArchive();
-  $("whoami").textContent = member && team.businessName()
-    ? `${identity.name} (${role}) for ${team.businessName()} · ${identity.fingerprint()}`
-    : `${identity.name} · ${identity.fingerprint()}`;
+  setText($("whoami"), member && team.businessName()
+    ? msg("{name} ({role}) for {business} · {fingerprint}", { name: identity.name, role: ROLES[role] ?? role,
+      business: team.businessName(), fingerprint: identity.fingerprint() })
+    : `${identity.name} · ${identity.fingerprint()}`);
   document.body.dataset.role = role;
 }
 
@@ -199,7 +222,7 @@ async function newInvoice() {
 function setProgress(fraction, text) {
   $("seal-progress").hidden = false;
   $("seal-progress").value = fraction;
-  $("seal-progress-text").textContent = text;
+  setText($("seal-progress-text"), text);
 }
 
 /** Seals the built invoice (and attachments) through the streaming API, with progress. */
@@ -216,7 +239,7 @@ async function sealDocuments(built, options) {
       const { done, value } = await reader.read();
       if (done) break;
       for (let i = 0; i < value.length; i += CHUNK) out.push(stream.push(value.subarray(i, i + CHUNK)));
-      setProgress(stream.bytesDone / stream.bytesTotal / 2, `Sealing… ${Math.round(100 * stream.bytesDone / stream.bytesTotal)} %`);
+      setProgress(stream.bytesDone / stream.bytesTotal / 2, msg("Sealing… {percent}", { percent: formatPercent(String(Math.round(100 * stream.bytesDone / stream.bytesTotal))) }));
     }
   }
   out.push(stream.finish());
@@ -230,9 +253,9 @@ async function sealDocuments(built, options) {
  * business's own key) and shows its link.
  */
 async function send({ envelope, proofHash, link }, summary, expiresSeconds) {
-  setProgress(0.5, "Uploading…");
+  setProgress(0.5, msg("Uploading…"));
   const stored = await upload(identity, envelope, { expiresSeconds, proofHash },
-    (sent, total) => setProgress(0.5 + sent / total / 2, `Uploading… ${Math.round(100 * sent / total)} %`));
+    (sent, total) => setProgress(0.5 + sent / total / 2, msg("Uploading… {percent}", { percent: formatPercent(String(Math.round(100 * sent / total))) })));
   const url = link ? linkUrl(link, stored.id) : identityLinkUrl(stored.id);
   const record = { ...summary, url, manageToken: stored.manageToken };
   const secret = sealToSelf(`sent-${stored.id}`, record);
@@ -244,17 +267,18 @@ async function send({ envelope, proofHash, link }, summary, expiresSeconds) {
 
 /** Why sending failed, in plain words. */
 const SEND_FAILURES = {
-  NOT_A_MEMBER: "Not sent: the server says you are not a member of the team (any more). Ask the business's owner.",
-  ROLE_CANNOT_SEND: "Not sent: as an accountant you read the team's invoices; you cannot send any.",
-  MEMBERSHIP_EXPIRED: "Not sent: your membership of the team has ended. Ask the business's owner.",
-  MEMBERSHIP_NOT_YET_VALID: "Not sent: your membership of the team has not started yet. Check this computer's clock, or ask the owner.",
-  UNREACHABLE: "Not sent: the server cannot be reached. Check your connection and try again.",
+  NOT_A_MEMBER: msg("Not sent: the server says you are not a member of the team (any more). Ask the business's owner."),
+  ROLE_CANNOT_SEND: msg("Not sent: as an accountant you read the team's invoices; you cannot send any."),
+  MEMBERSHIP_EXPIRED: msg("Not sent: your membership of the team has ended. Ask the business's owner."),
+  MEMBERSHIP_NOT_YET_VALID: msg("Not sent: your membership of the team has not started yet. Check this computer's clock, or ask the owner."),
+  UNREACHABLE: msg("Not sent: the server cannot be reached. Check your connection and try again."),
 };
 
 function sendFailed(error) {
   say(error.code === "NOT_A_SENDER"
-    ? `This relay does not know your key yet. Ask its operator to register your card: ${identity.card()}`
-    : SEND_FAILURES[error.code] ?? (error.status === 403 ? SEND_FAILURES.NOT_A_MEMBER : `Not sent: ${error.message}`), "error");
+    ? msg("This relay does not know your key yet. Ask its operator to register your card: {card}", { card: identity.card() })
+    : SEND_FAILURES[error.code] ?? (error.status === 403 ? SEND_FAILURES.NOT_A_MEMBER
+      : msg("Not sent: {reason}", { reason: error.text ?? error.message })), "error");
 }
 
 async function sealAndUpload(event) {
@@ -263,14 +287,14 @@ async function sealAndUpload(event) {
   if (team.role() === "biller") await team.checkMembership({ quiet: true });
   if (!team.maySend()) {
     applyRole();
-    return say("Not sent: you are no longer allowed to send this business's invoices.", "error");
+    return say(msg("Not sent: you are no longer allowed to send this business's invoices."), "error");
   }
   const built = check(formProfile());
   if (!built) return;
   const contact = chosenContact();
   const waiting = waitingFor(built.invoice.buyer.name, contact?.name);
   if (waiting) {
-    return say(`${waiting.name} has a key change waiting for your decision in Clients. Decide there before sending them anything.`, "error");
+    return say(msg("{name} has a key change waiting for your decision in Clients. Decide there before sending them anything.", { name: waiting.name }), "error");
   }
   const client = contact ? "" : field("inv-client-card");
   const passphrase = contact ? "" : $("inv-link-passphrase").value;
@@ -278,7 +302,7 @@ async function sealAndUpload(event) {
     try {
       inspectCard(client);
     } catch {
-      return say("The client key is not a valid sealbill card or age1… key.", "error");
+      return say(msg("The client key is not a valid sealbill card or age1… key."), "error");
     }
   }
   $("seal-button").disabled = true;
@@ -300,7 +324,7 @@ async function sealAndUpload(event) {
   } finally {
     link?.free(); // the link secret is wiped from wasm memory, sent or not
     $("seal-progress").hidden = true;
-    $("seal-progress-text").textContent = "";
+    setText($("seal-progress-text"), "");
     $("seal-button").disabled = false;
   }
 }
@@ -333,7 +357,8 @@ function showLink(summary) {
   $("link-passphrase-note").hidden = !summary.passphrase;
   $("link-connected-note").hidden = !summary.connected;
   $("link-connected-name").textContent = summary.connected ?? "";
-  say(summary.invitation ? `Invitation for ${summary.buyer} stored on the relay.` : `Invoice ${summary.number} sealed and stored on the relay.`, "ok");
+  say(summary.invitation ? msg("Invitation for {name} stored on the relay.", { name: summary.buyer })
+    : msg("Invoice {number} sealed and stored on the relay.", { number: summary.number }), "ok");
   show("sent-link");
 }
 
@@ -343,7 +368,7 @@ async function statusOf(record, summary) {
     return s.status === "burned" ? "opened" : s.status;
   } catch (error) {
     if (error.status === 404) return "expired";
-    return error.code === "UNREACHABLE" ? "unknown (relay unreachable)" : "unknown";
+    return error.code === "UNREACHABLE" ? "unreachable" : "unknown";
   }
 }
 
@@ -359,28 +384,30 @@ async function listSent() {
       summary = openOwn(record.secret);
       archived.push({ record, index: sentIndex(identity, record, summary) });
     } catch (error) {
-      return h("tr", { "data-id": record.id }, h("td", { colspan: 6 }, `A damaged record (${error.code ?? error.message}).`));
+      return h("tr", { "data-id": record.id }, h("td", { colspan: 6 }, msg("A damaged record ({reason}).", { reason: error.code ?? error.message })));
     }
     const state = await statusOf(record, summary);
-    const cell = h("td", { "data-test": "status" }, state);
+    const cell = h("td", { "data-test": "status", "data-status": state }, STATES[state] ?? state);
     const revokeButton = h("button", { type: "button", disabled: state !== "active" && state !== "opened",
       onclick: async () => {
-        if (!confirm(`Revoke invoice ${summary.number}? The link will stop working.`)) return;
+        if (!confirm(summary.invitation ? t("Revoke the invitation for {name}? The link will stop working.", { name: summary.buyer })
+          : t("Revoke invoice {number}? The link will stop working.", { number: summary.number }))) return;
         try {
           await revoke(record.id, summary.manageToken);
-          cell.textContent = "revoked";
+          setText(cell, STATES.revoked);
+          cell.dataset.status = "revoked";
           revokeButton.disabled = true;
         } catch (error) {
-          say(`Not revoked: ${error.message}`, "error");
+          say(msg("Not revoked: {reason}", { reason: error.message }), "error");
         }
-      } }, "Revoke");
+      } }, msg("Revoke"));
     return h("tr", { "data-id": record.id },
-      h("td", {}, summary.number), h("td", {}, summary.buyer),
-      h("td", {}, summary.invitation ? "–" : `${summary.payable} ${summary.currency}`),
-      h("td", {}, new Date(record.sentAt).toLocaleDateString()), cell,
+      h("td", {}, summary.invitation ? msg("Invitation") : summary.number), h("td", {}, summary.buyer),
+      h("td", { class: "amount" }, summary.invitation ? "–" : formatMoney(summary.payable, summary.currency)),
+      h("td", {}, formatDate(isoDay(record.sentAt))), cell,
       h("td", {},
-        !summary.invitation && h("button", { type: "button", onclick: () => showOpened(openSent(identity, record.envelope), { fromSender: true }) }, "View"),
-        " ", h("button", { type: "button", onclick: () => showLink(summary) }, "Link"),
+        !summary.invitation && h("button", { type: "button", onclick: () => showOpened(openSent(identity, record.envelope), { fromSender: true }) }, msg("View")),
+        " ", h("button", { type: "button", onclick: () => showLink(summary) }, msg("Link")),
         " ", revokeButton));
   }));
   $("sent-rows").replaceChildren(...rows);
@@ -411,6 +438,10 @@ export async function startBusiness() {
   document.addEventListener("sealbill:team-changed", applyRole);
   $("nav-new").addEventListener("click", newInvoice);
   $("nav-sent").addEventListener("click", listSent);
+  // The Sent list is drawn from data (amounts, dates): drawn again in the new language.
+  onLanguage(() => {
+    if (identity && !$("sent").hidden) listSent();
+  });
   $("nav-lock").addEventListener("click", lock);
   $("nav-backup").addEventListener("click", () => show("backup"));
   $("backup-form").addEventListener("submit", (event) => {
@@ -429,10 +460,10 @@ export async function startBusiness() {
   $("link-copy").addEventListener("click", async () => {
     await navigator.clipboard?.writeText($("link-url").value).catch(() => {});
     $("link-url").select();
-    say("Link copied. Send it to your client only.", "ok");
+    say(msg("Link copied. Send it to your client only."), "ok");
   });
   $("forget-device").addEventListener("click", async () => {
-    if (!confirm("Remove your keys and sent list from this browser? Without a backup they are lost.")) return;
+    if (!confirm(t("Remove your keys and sent list from this browser? Without a backup they are lost."))) return;
     await storage.forgetBusiness();
     location.reload();
   });

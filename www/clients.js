@@ -1,17 +1,18 @@
 // The business's clients on the page: the replies shown at unlock, the Clients view with its
 // decisions, and the form's choice of a connected client to seal to.
 
-import { $, h, show, say } from "/dom.js";
+import { $, h, show, say, setText } from "/dom.js";
+import { msg } from "/i18n.js";
 import { contacts, contactsForBuyer, removeContact, save as saveContact, syncReplies, USABLE } from "/contacts.js";
 
 /** The address book, as last read. */
 let knownContacts = [];
 
 const EVENT_TEXT = {
-  connected: (e) => `Client ${e.name} connected (answering ${e.number}), fingerprint ${e.fingerprint}. Call them on a number you know and compare it, then mark them verified in Clients.`,
-  changed: (e) => `A new key under the name of your client ${e.name} answered ${e.number}. Nothing is sent to ${e.name} until you decide in Clients.`,
-  conflict: (e) => `Two different keys answered ${e.number}. Someone else may have read that invoice's link. Nothing is sent to either until you decide in Clients.`,
-  rejected: (e) => `A reply to ${e.number} was rejected: it was forged or altered (${e.code}).`,
+  connected: (e) => msg("Client {name} connected (answering {number}), fingerprint {fingerprint}. Call them on a number you know and compare it, then mark them verified in Clients.", e),
+  changed: (e) => msg("A new key under the name of your client {name} answered {number}. Nothing is sent to {name} until you decide in Clients.", e),
+  conflict: (e) => msg("Two different keys answered {number}. Someone else may have read that invoice's link. Nothing is sent to either until you decide in Clients.", e),
+  rejected: (e) => msg("A reply to {number} was rejected: it was forged or altered ({code}).", e),
 };
 
 /** Fetches the clients' replies, pins who connected, and says what happened. */
@@ -20,12 +21,14 @@ export async function checkReplies(identity) {
   try {
     ({ events } = await syncReplies(identity));
   } catch (error) {
-    return say(`Replies could not be fetched: ${error.message}`, "error");
+    return say(msg("Replies could not be fetched: {reason}", { reason: error.message }), "error");
   }
   $("contact-events").replaceChildren(...events.map((e) =>
     h("li", { "data-event": e.kind, "data-code": e.code }, EVENT_TEXT[e.kind](e))));
   $("contact-events").dataset.checked = "true";
-  if (events.length) say(events.map((e) => EVENT_TEXT[e.kind](e)).join(" "), events.some((e) => e.kind !== "connected") ? "error" : "ok");
+  if (events.length) {
+    say(h("span", {}, events.map((e, i) => [i ? " " : "", EVENT_TEXT[e.kind](e)])), events.some((e) => e.kind !== "connected") ? "error" : "ok");
+  }
   await fillContactChoice(identity);
 }
 
@@ -39,9 +42,9 @@ export function chosenContact() {
 export async function fillContactChoice(identity) {
   knownContacts = await contacts(identity);
   const chosen = $("inv-contact").value;
-  $("inv-contact").replaceChildren(h("option", { value: "" }, "Nobody: send a link"),
+  $("inv-contact").replaceChildren(h("option", { value: "" }, msg("Nobody: send a link")),
     ...knownContacts.filter((c) => c.status === USABLE).map((c) => h("option",
-      { value: c.fingerprint, selected: c.fingerprint === chosen }, `${c.name}${c.verified ? " (verified)" : " (not verified yet)"}`)));
+      { value: c.fingerprint, selected: c.fingerprint === chosen }, c.verified ? msg("{name} (verified)", { name: c.name }) : msg("{name} (not verified yet)", { name: c.name }))));
   contactChosen();
 }
 
@@ -49,9 +52,9 @@ export async function fillContactChoice(identity) {
 export function contactChosen() {
   const contact = chosenContact();
   $("link-options").hidden = Boolean(contact);
-  $("inv-contact-note").textContent = contact
-    ? `Sealed to ${contact.name}'s key (fingerprint ${contact.fingerprint}) and yours, and to nothing else: the link carries no secret and opens only on their device.`
-    : "";
+  setText($("inv-contact-note"), contact
+    ? msg("Sealed to {name}'s key (fingerprint {fingerprint}) and yours, and to nothing else: the link carries no secret and opens only on their device.", { name: contact.name, fingerprint: contact.fingerprint })
+    : "");
 }
 
 /**
@@ -67,7 +70,7 @@ export function buyerTyped() {
     $("inv-contact").value = only.fingerprint;
     contactChosen();
   } else {
-    $("inv-contact-note").textContent = `${only.name} connected a key but you have not verified it yet: compare the fingerprint with them by phone (Clients) before you seal to it.`;
+    setText($("inv-contact-note"), msg("{name} connected a key but you have not verified it yet: compare the fingerprint with them by phone (Clients) before you seal to it.", { name: only.name }));
   }
 }
 
@@ -77,10 +80,10 @@ export function waitingFor(...names) {
 }
 
 const STATUS_TEXT = {
-  connected: (c) => (c.verified ? "verified" : "connected, not verified yet"),
-  changed: () => "new key: decide",
-  conflict: () => "two keys answered one invoice: decide",
-  damaged: () => "damaged entry",
+  connected: (c) => (c.verified ? msg("verified") : msg("connected, not verified yet")),
+  changed: () => msg("new key: decide"),
+  conflict: () => msg("two keys answered one invoice: decide"),
+  damaged: () => msg("damaged entry"),
 };
 
 /** The address book: who connected, their fingerprints, and the decisions waiting. */
@@ -95,25 +98,25 @@ export async function listContacts(identity) {
   $("contact-rows").replaceChildren(...knownContacts.map((c) => {
     const actions = [];
     if (c.status === USABLE && !c.verified) {
-      actions.push(button("I compared the fingerprint by phone: verified", "verify", () => saveContact(identity, { ...c, verified: true })));
+      actions.push(button(msg("I compared the fingerprint by phone: verified"), "verify", () => saveContact(identity, { ...c, verified: true })));
     }
     if (c.status === "changed") {
-      actions.push(button("They confirmed their new key by phone: use it", "accept-key", async () => {
+      actions.push(button(msg("They confirmed their new key by phone: use it"), "accept-key", async () => {
         if (c.replaces) await removeContact(c.replaces);
         await saveContact(identity, { ...c, status: USABLE, replaces: undefined });
       }));
     }
     if (c.status === "conflict") {
-      actions.push(button("This is my client's key (compared by phone): keep it, drop the others", "keep-key", async () => {
+      actions.push(button(msg("This is my client's key (compared by phone): keep it, drop the others"), "keep-key", async () => {
         for (const other of knownContacts) {
           if (other.relayId === c.relayId && other.fingerprint !== c.fingerprint) await removeContact(other.fingerprint);
         }
         await saveContact(identity, { ...c, status: USABLE });
       }));
     }
-    actions.push(button(c.status === USABLE ? "Remove" : "Reject this key", "remove", () => removeContact(c.fingerprint)));
+    actions.push(button(c.status === USABLE ? msg("Remove") : msg("Reject this key"), "remove", () => removeContact(c.fingerprint)));
     return h("tr", { "data-fingerprint": c.fingerprint, "data-status": c.status },
-      h("td", {}, c.name), h("td", {}, h("code", { class: "fingerprint small" }, c.fingerprint)),
+      h("td", {}, c.status === "damaged" ? msg("(a damaged entry)") : c.name), h("td", {}, h("code", { class: "fingerprint small" }, c.fingerprint)),
       h("td", { "data-test": "contact-status" }, (STATUS_TEXT[c.status] ?? STATUS_TEXT.damaged)(c)),
       h("td", {}, c.number ?? ""), h("td", {}, actions.flatMap((a) => [a, " "])));
   }));

@@ -6,12 +6,14 @@
 import { Identity, keystorePasskeys, addPasskey, removePasskey } from "/pkg/sealbill.js";
 import { $, h, say } from "/dom.js";
 import * as storage from "/storage.js";
+import { formatDate, msg, t } from "/i18n.js";
 
-/** A passkey problem, explained in plain words for the status line. */
+/** A passkey problem, explained in plain words for the status line (`text`: the message to show). */
 export class PasskeyError extends Error {
   constructor(message) {
-    super(message);
+    super(String(message));
     this.name = "PasskeyError";
+    this.text = message;
   }
 }
 
@@ -22,24 +24,22 @@ const random = (n) => crypto.getRandomValues(new Uint8Array(n));
 function explainWebAuthn(error) {
   if (error instanceof PasskeyError) return error;
   if (error?.name === "NotAllowedError") {
-    return new PasskeyError("The passkey request was cancelled or timed out, or this passkey is not one of yours for these keys.");
+    return new PasskeyError(msg("The passkey request was cancelled or timed out, or this passkey is not one of yours for these keys."));
   }
   if (error?.name === "SecurityError") {
-    return new PasskeyError("Passkeys need this page to be opened by its domain name (for example http://localhost:8080, not an IP address) over HTTPS or on this computer.");
+    return new PasskeyError(msg("Passkeys need this page to be opened by its domain name (for example http://localhost:8080, not an IP address) over HTTPS or on this computer."));
   }
-  if (error?.name === "InvalidStateError") return new PasskeyError("This passkey is already enrolled for these keys.");
-  return new PasskeyError(`The passkey did not answer: ${error?.message ?? error}.`);
+  if (error?.name === "InvalidStateError") return new PasskeyError(msg("This passkey is already enrolled for these keys."));
+  return new PasskeyError(msg("The passkey did not answer: {reason}.", { reason: error?.message ?? error }));
 }
 
 function needWebAuthn() {
   if (!window.PublicKeyCredential || !navigator.credentials) {
-    throw new PasskeyError("This browser does not support passkeys. Your passphrase alone still unlocks your keys.");
+    throw new PasskeyError(msg("This browser does not support passkeys. Your passphrase alone still unlocks your keys."));
   }
 }
 
-const NO_PRF = "This passkey cannot protect keys: it lacks the WebAuthn PRF extension (hmac-secret). " +
-  "Try another one (a recent security key, or the passkeys of a recent phone or computer). " +
-  "Your passphrase alone still unlocks your keys.";
+const NO_PRF = msg("This passkey cannot protect keys: it lacks the WebAuthn PRF extension (hmac-secret). Try another one (a recent security key, or the passkeys of a recent phone or computer). Your passphrase alone still unlocks your keys.");
 
 /**
  * Asks one of `enrolled` (`keystorePasskeys` entries) for its PRF output. Resolves with the
@@ -113,12 +113,12 @@ export async function unlockStored(who, passphrase) {
 
 /** What went wrong while unlocking, for the status line. */
 export function unlockProblem(error) {
-  if (error instanceof PasskeyError) return error.message;
+  if (error instanceof PasskeyError) return error.text;
   switch (error.code) {
-    case "BAD_PASSPHRASE": return "Wrong passphrase (or a passkey that does not belong to these keys).";
-    case "UNKNOWN_PASSKEY": return "That passkey is not one of the passkeys of these keys. Use one you enrolled.";
-    case "PASSKEY_REQUIRED": return "These keys also need one of their passkeys.";
-    default: return `Cannot unlock: ${error.message}`;
+    case "BAD_PASSPHRASE": return msg("Wrong passphrase (or a passkey that does not belong to these keys).");
+    case "UNKNOWN_PASSKEY": return msg("That passkey is not one of the passkeys of these keys. Use one you enrolled.");
+    case "PASSKEY_REQUIRED": return msg("These keys also need one of their passkeys.");
+    default: return msg("Cannot unlock: {reason}", { reason: error.text ?? error.message });
   }
 }
 
@@ -144,11 +144,11 @@ export async function showSecurity(container, who) {
   const enrolled = keystorePasskeys(blob);
   const labels = await labelsOf(who);
   const passphrase = h("input", { type: "password", required: true, autocomplete: "current-password", id: `${who}-security-passphrase` });
-  const label = h("input", { id: `${who}-passkey-label`, placeholder: "for example: YubiKey, or my phone", maxlength: 60 });
+  const label = h("input", { id: `${who}-passkey-label`, placeholder: msg("for example: YubiKey, or my phone"), maxlength: 60 });
   const act = (work, done) => async (event) => {
     event?.preventDefault();
-    if (!passphrase.value) return say("Enter your passphrase first: changing how your keys unlock needs it.", "error");
-    say("Waiting for your passkey, then locking your keys again (a second or two)…");
+    if (!passphrase.value) return say(msg("Enter your passphrase first: changing how your keys unlock needs it."), "error");
+    say(msg("Waiting for your passkey, then locking your keys again (a second or two)…"));
     try {
       await work(passphrase.value);
       await showSecurity(container, who);
@@ -157,7 +157,7 @@ export async function showSecurity(container, who) {
       say(unlockProblem(error), "error");
     }
   };
-  const named = () => label.value.trim() || `Passkey added ${new Date().toISOString().slice(0, 10)}`;
+  const named = () => label.value.trim() || t("Passkey added {date}", { date: formatDate(new Date().toISOString().slice(0, 10)) });
 
   const requirePasskey = act(async (pass) => {
     const identity = Identity.unlock(blob, pass);
@@ -169,7 +169,7 @@ export async function showSecurity(container, who) {
       wipe(passkey);
       identity.free();
     }
-  }, "Done: from now on, unlocking needs your passphrase and this passkey.");
+  }, msg("Done: from now on, unlocking needs your passphrase and this passkey."));
 
   const addAnother = act(async (pass) => {
     const current = await ask(enrolled);
@@ -182,7 +182,7 @@ export async function showSecurity(container, who) {
       wipe(current);
       wipe(added);
     }
-  }, "Passkey added. Either passkey now unlocks your keys, always with your passphrase.");
+  }, msg("Passkey added. Either passkey now unlocks your keys, always with your passphrase."));
 
   const remove = (credential) => act(async (pass) => {
     const current = await ask(enrolled);
@@ -193,7 +193,7 @@ export async function showSecurity(container, who) {
     } finally {
       wipe(current);
     }
-  }, "Passkey removed: it no longer unlocks your keys.");
+  }, msg("Passkey removed: it no longer unlocks your keys."));
 
   const turnOff = act(async (pass) => {
     const current = await ask(enrolled);
@@ -204,27 +204,26 @@ export async function showSecurity(container, who) {
     } finally {
       wipe(current);
     }
-  }, "Passkeys turned off: your passphrase alone unlocks your keys on this device.");
+  }, msg("Passkeys turned off: your passphrase alone unlocks your keys on this device."));
 
   const list = enrolled.map((p) => {
     const id = b64url(p.credential);
-    return h("li", { "data-test": "passkey" }, labels[id] ?? "A passkey", " ",
-      enrolled.length > 1 ? h("button", { type: "button", onclick: remove(p.credential) }, "Remove") : null);
+    return h("li", { "data-test": "passkey" }, labels[id] ?? msg("A passkey"), " ",
+      enrolled.length > 1 ? h("button", { type: "button", onclick: remove(p.credential) }, msg("Remove")) : null);
   });
   container.dataset.render = String(++renders);
   container.replaceChildren(
-    h("h3", {}, "Passkey (second factor)"),
+    h("h3", {}, msg("Passkey (second factor)")),
     h("p", { "data-test": "unlock-needs" }, enrolled.length > 0
-      ? `Unlocking needs your passphrase and ${enrolled.length === 1 ? "your passkey" : `one of your ${enrolled.length} passkeys`}.`
-      : "Unlocking needs your passphrase and this browser. You can require a passkey too."),
-    h("p", { class: "hint" }, "With a passkey, someone who learns your passphrase and gets hold of this browser " +
-      "still cannot unlock your keys without the passkey, and a stolen passkey is useless without the passphrase. " +
-      "If you lose every passkey, only your backup file (locked with its own passphrase) restores your keys: keep it away from this computer."),
+      ? (enrolled.length === 1 ? msg("Unlocking needs your passphrase and your passkey.")
+        : msg("Unlocking needs your passphrase and one of your {n} passkeys.", { n: enrolled.length }))
+      : msg("Unlocking needs your passphrase and this browser. You can require a passkey too.")),
+    h("p", { class: "hint" }, msg("With a passkey, someone who learns your passphrase and gets hold of this browser still cannot unlock your keys without the passkey, and a stolen passkey is useless without the passphrase. If you lose every passkey, only your backup file (locked with its own passphrase) restores your keys: keep it away from this computer.")),
     enrolled.length > 0 ? h("ul", { class: "passkeys" }, list) : null,
     h("form", { onsubmit: enrolled.length > 0 ? addAnother : requirePasskey },
-      h("p", {}, h("label", { for: passphrase.id }, "Your passphrase"), passphrase),
-      h("p", {}, h("label", { for: label.id }, "Name of the new passkey (optional)"), label),
-      h("button", { type: "submit" }, enrolled.length > 0 ? "Add another passkey" : "Require a passkey too"),
-      enrolled.length > 0 ? [" ", h("button", { type: "button", class: "quiet", onclick: turnOff }, "Turn passkeys off")] : null),
+      h("p", {}, h("label", { for: passphrase.id }, msg("Your passphrase")), passphrase),
+      h("p", {}, h("label", { for: label.id }, msg("Name of the new passkey (optional)")), label),
+      h("button", { type: "submit" }, enrolled.length > 0 ? msg("Add another passkey") : msg("Require a passkey too")),
+      enrolled.length > 0 ? [" ", h("button", { type: "button", class: "quiet", onclick: turnOff }, msg("Turn passkeys off"))] : null),
   );
 }

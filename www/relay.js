@@ -1,6 +1,8 @@
 // The relay client: the only module that talks to the server. Only ciphertext, relay ids,
 // open proofs and manage tokens (in headers) are sent; never a link secret or a key.
 
+import { t } from "/i18n.js";
+
 const API = "/api/v1/envelopes";
 
 /** A failed relay request: `code` is the relay's error code, or UNREACHABLE. */
@@ -21,7 +23,7 @@ async function failure(response) {
     // A proxy's HTML error page: fall back on the status.
   }
   return new RelayError(response.status, error.code ?? `HTTP_${response.status}`,
-    error.message ?? `the relay answered ${response.status}`);
+    error.message ?? t("the relay answered {status}", { status: response.status }));
 }
 
 async function request(path, init) {
@@ -29,7 +31,7 @@ async function request(path, init) {
   try {
     response = await fetch(path, { cache: "no-store", credentials: "omit", ...init });
   } catch {
-    throw new RelayError(0, "UNREACHABLE", "the relay cannot be reached");
+    throw new RelayError(0, "UNREACHABLE", t("the relay cannot be reached"));
   }
   if (!response.ok) throw await failure(response);
   return response;
@@ -50,12 +52,12 @@ export function upload(identity, envelope, { expiresSeconds, proofHash }, onProg
     xhr.setRequestHeader("Content-Type", "application/octet-stream");
     xhr.setRequestHeader("Sealbill-Signature", signature);
     xhr.upload.onprogress = (e) => onProgress?.(e.loaded, e.total);
-    xhr.onerror = () => reject(new RelayError(0, "UNREACHABLE", "the relay cannot be reached"));
+    xhr.onerror = () => reject(new RelayError(0, "UNREACHABLE", t("the relay cannot be reached")));
     xhr.onload = () => {
       const body = xhr.response ?? {};
       if (xhr.status === 201) resolve(body);
       else reject(new RelayError(xhr.status, body.error?.code ?? `HTTP_${xhr.status}`,
-        body.error?.message ?? `the relay answered ${xhr.status}`));
+        body.error?.message ?? t("the relay answered {status}", { status: xhr.status })));
     };
     xhr.send(envelope);
   });

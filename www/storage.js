@@ -4,6 +4,8 @@
 // passphrase *and* this device. Sent records, contacts and inbox entries keep their secrets
 // (manage token, link) sealed to their owner's own key.
 
+import { t } from "/i18n.js";
+
 const DB_NAME = "sealbill";
 // sent: the business's sent list; contacts: its connected clients; pins: the senders a
 // client has seen or confirmed; inbox: the invoices a client received; team: the team's
@@ -61,7 +63,7 @@ export async function putAll(items) {
   const tx = (await db()).transaction([...new Set(items.map((i) => i.store))], "readwrite");
   const done = new Promise((resolve, reject) => {
     tx.oncomplete = () => resolve();
-    tx.onerror = tx.onabort = () => reject(tx.error ?? new Error("the restore was not written"));
+    tx.onerror = tx.onabort = () => reject(tx.error ?? new Error(t("the restore was not written")));
   });
   try {
     for (const { store, key, value } of items) tx.objectStore(store).put(value, key);

@@ -19,8 +19,20 @@ import { groupIban } from "/invoice-view.js";
 import { indexOf, wireArchive } from "/archive.js";
 import { showOpened } from "/open.js";
 import { payeeAccounts } from "/ubl.js";
+import { formatDate, formatMoney, msg, onLanguage, t } from "/i18n.js";
 
-const ROLE_NAMES = { owner: "owner", biller: "biller", accountant: "accountant" };
+/** The roles as a table cell shows them; the role's code stays in data attributes. */
+const ROLE_NAMES = { owner: msg("owner"), biller: msg("biller"), accountant: msg("accountant") };
+const roleName = (code) => ROLE_NAMES[code] ?? code;
+/** An Error in plain words: `text` is the message to show, in the page's language. */
+const plain = (message) => Object.assign(new Error(String(message)), { text: message });
+/** What an error says: its message of the page, or its own text. */
+const reasonOf = (error) => error?.text ?? error?.message ?? String(error);
+/** An ISO date (local) of a time in milliseconds, for formatDate. */
+const isoDay = (ms) => {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+};
 /** A new member's membership starts a few minutes back, for clocks that run a little late. */
 const CLOCK_SLACK = 300;
 /** The most pages of the team's envelope list one sync reads. */
@@ -45,16 +57,17 @@ const now = () => Math.floor(Date.now() / 1000);
 /** What each failure of the team's files or requests means, in plain words. */
 function explain(error) {
   switch (error?.code) {
-    case "UNREACHABLE": return "The server cannot be reached. Check your connection and try again in a moment.";
-    case "NOT_A_SENDER": return "The server does not know the business's key yet: ask its operator to register the owner's card.";
-    case "NOT_A_MEMBER": return "The server says this key is not a member of the team.";
-    case "STALE_ROSTER": return "This team list is older than one already seen: someone may be replaying an old list. Nothing was changed.";
-    case "UNEXPECTED_SENDER": return "This was signed by another business than the one you joined.";
+    case "UNREACHABLE": return msg("The server cannot be reached. Check your connection and try again in a moment.");
+    case "NOT_A_SENDER": return msg("The server does not know the business's key yet: ask its operator to register the owner's card.");
+    case "NOT_A_MEMBER": return msg("The server says this key is not a member of the team.");
+    case "STALE_ROSTER": return msg("This team list is older than one already seen: someone may be replaying an old list. Nothing was changed.");
+    case "UNEXPECTED_SENDER": return msg("This was signed by another business than the one you joined.");
     case "BAD_SIGNATURE": case "MALFORMED": case "TRUNCATED": case "TAMPERED":
-      return "The text is damaged or incomplete. Copy the whole text again.";
-    case "INVALID_INPUT": return `This cannot be signed: ${error.message}.`;
-    case "ACCOUNT_NOT_ALLOWED": return "This bank account is not one the business owner signed.";
-    default: return error?.status ? `The server refused the request (${error.message}).` : `Something went wrong: ${error?.message ?? error}.`;
+      return msg("The text is damaged or incomplete. Copy the whole text again.");
+    case "INVALID_INPUT": return msg("This cannot be signed: {reason}.", { reason: error.message });
+    case "ACCOUNT_NOT_ALLOWED": return msg("This bank account is not one the business owner signed.");
+    default: return error?.status ? msg("The server refused the request ({reason}).", { reason: error.message })
+      : msg("Something went wrong: {reason}.", { reason: reasonOf(error) });
   }
 }
 
@@ -75,7 +88,7 @@ export async function startTeam(who, { profile, setProfile }) {
     state = sealed ? openOwn(identity, sealed) : undefined;
   } catch {
     state = undefined;
-    say("This device's team records do not open with your key: they were damaged. Restore them from a full backup.", "error");
+    say(msg("This device's team records do not open with your key: they were damaged. Restore them from a full backup."), "error");
   }
   keys.clear();
   if (state?.kind === "member") {
@@ -151,8 +164,8 @@ export function readInvitation(text) {
   try {
     return readTeamInvitation(text.trim());
   } catch (error) {
-    throw new Error(error.code === "INVALID_INPUT" || error.code === "MALFORMED" || error.code === "BAD_SIGNATURE"
-      ? "This is not a complete invitation from a business owner. Copy the whole text the owner sent you (it starts with sealbill-team-invitation:)."
+    throw plain(error.code === "INVALID_INPUT" || error.code === "MALFORMED" || error.code === "BAD_SIGNATURE"
+      ? msg("This is not a complete invitation from a business owner. Copy the whole text the owner sent you (it starts with sealbill-team-invitation:).")
       : explain(error));
   }
 }
@@ -167,14 +180,15 @@ export function showInvitation(text, box, checkId = "join-compared") {
   try {
     info = readInvitation(text);
   } catch (error) {
-    box.replaceChildren(h("p", { class: "warning", role: "alert" }, error.message));
+    box.replaceChildren(h("p", { class: "warning", role: "alert" }, reasonOf(error)));
     return undefined;
   }
   box.replaceChildren(
-    h("p", {}, h("strong", { "data-test": "join-business" }, info.owner.name), ` invites you as ${info.role === "biller" ? "a biller (you write and send its invoices)" : "an accountant (you read its invoices)"}.`),
-    h("p", {}, "Its fingerprint: ", h("code", { class: "fingerprint", "data-test": "join-fingerprint" }, info.owner.fingerprint)),
-    h("p", {}, h("label", {}, h("input", { type: "checkbox", id: checkId }),
-      ` I compared this fingerprint with ${info.owner.name}'s owner, by phone or in person, digit by digit`)));
+    h("p", {}, h("strong", { "data-test": "join-business" }, info.owner.name), " ", info.role === "biller"
+      ? msg("invites you as a biller (you write and send its invoices).") : msg("invites you as an accountant (you read its invoices).")),
+    h("p", {}, msg("Its fingerprint:"), " ", h("code", { class: "fingerprint", "data-test": "join-fingerprint" }, info.owner.fingerprint)),
+    h("p", {}, h("label", {}, h("input", { type: "checkbox", id: checkId }), " ",
+      msg("I compared this fingerprint with the owner of {name}, by phone or in person, digit by digit", { name: info.owner.name }))));
   return info;
 }
 
@@ -224,7 +238,7 @@ export async function checkMembership({ quiet = false } = {}) {
       return role();
     }
     if (quiet) return role();
-    throw new Error(explain(error));
+    throw plain(explain(error));
   }
   if (team.membership) {
     let info;
@@ -232,7 +246,7 @@ export async function checkMembership({ quiet = false } = {}) {
       info = verifyMembership(team.membership, { expectOwner: state.owner.fingerprint, expectMember: identity.fingerprint(),
         knownVersion: state.version ?? 0 });
     } catch (error) {
-      throw new Error(`The membership the server gave is refused: ${explain(error)}`);
+      throw plain(msg("The membership the server gave is refused: {reason}", { reason: explain(error) }));
     }
     state.membership = toB64(team.membership);
     state.version = info.version;
@@ -253,7 +267,7 @@ const currentRoster = () => state?.kind === "owner" && state.roster ? verifyRost
 function ownerKey(epoch) {
   openKeys();
   const key = keys.get(epoch);
-  if (!key) throw new Error("The team's archive key cannot be opened on this device.");
+  if (!key) throw plain(msg("The team's archive key cannot be opened on this device."));
   return key;
 }
 
@@ -296,12 +310,13 @@ const draftOf = (members) => members.map((m) => ({ card: m.card, role: m.role, v
 
 /** Runs an owner's change, then draws the team again; failures are said in plain words. */
 async function change(what, done) {
-  say(`${what}…`);
+  say(msg("{what}…", { what }));
   try {
     await done();
-    say(`${what}: done. The new team list is signed and on the server.`, "ok");
+    say(msg("{what}: done. The new team list is signed and on the server.", { what }), "ok");
   } catch (error) {
-    say(`${what} did not complete. ${error instanceof Error && !error.code && !error.status ? error.message : explain(error)}`, "error");
+    say(msg("{what} did not complete. {reason}", { what,
+      reason: error instanceof Error && !error.code && !error.status ? reasonOf(error) : explain(error) }), "error");
   }
   await showTeam();
 }
@@ -315,8 +330,8 @@ function ownerView() {
   const invitation = h("textarea", { id: "team-invitation", rows: 3, readonly: true, spellcheck: "false", hidden: true });
   const requestBox = h("div", { id: "team-request" });
   const roleSelect = h("select", { id: "team-invite-role" },
-    h("option", { value: "biller" }, "Biller: writes and sends invoices"),
-    h("option", { value: "accountant" }, "Accountant: reads the invoices, sends none"));
+    h("option", { value: "biller" }, msg("Biller: writes and sends invoices")),
+    h("option", { value: "accountant" }, msg("Accountant: reads the invoices, sends none")));
   const requestText = h("textarea", { id: "team-join-request", rows: 3, spellcheck: "false" });
   const ibanInput = h("input", { id: "team-iban", value: groupIban(profileOf().iban ?? ""), spellcheck: "false", autocomplete: "off" });
 
@@ -328,80 +343,82 @@ function ownerView() {
       request = identity.readJoinRequest(text);
     } catch (error) {
       return requestBox.replaceChildren(h("p", { class: "warning", role: "alert" }, error.code === "UNEXPECTED_SENDER"
-        ? "This request answers another business's invitation, not yours."
-        : "This is not a complete request to join. Ask for the whole text again (it starts with sealbill-team-join:)."));
+        ? msg("This request answers another business's invitation, not yours.")
+        : msg("This is not a complete request to join. Ask for the whole text again (it starts with sealbill-team-join:).")));
     }
     const already = members.find((m) => m.fingerprint === request.member.fingerprint);
     const compared = h("input", { type: "checkbox", id: "team-compared" });
     const accept = h("button", { type: "button", class: "primary", id: "team-accept", disabled: true,
-      onclick: () => change(`Adding ${request.member.name}`, async () => {
+      onclick: () => change(msg("Adding {name}", { name: request.member.name }), async () => {
         const rest = members.filter((m) => m.fingerprint !== request.member.fingerprint);
         const added = { card: request.member.card, role: request.role, validFrom: now() - CLOCK_SLACK, validUntil: 0 };
         await signNext([...draftOf(rest), added]);
         requestText.value = "";
-      }) }, `Accept ${request.member.name} as ${request.role}`);
+      }) }, msg("Accept {name} as {role}", { name: request.member.name, role: roleName(request.role) }));
     compared.addEventListener("change", () => { accept.disabled = !compared.checked; });
     draw(requestBox,
-      h("p", {}, h("strong", { "data-test": "request-name" }, request.member.name), ` asks to join as ${request.role}.`),
-      h("p", {}, "Their fingerprint: ", h("code", { class: "fingerprint", "data-test": "request-fingerprint" }, request.member.fingerprint)),
-      already && h("p", { class: "hint" }, `${request.member.name} is already a member; accepting sets the role to ${request.role}.`),
-      h("p", {}, h("label", {}, compared, ` I compared this fingerprint with ${request.member.name}, by phone or in person, digit by digit`)),
+      h("p", {}, h("strong", { "data-test": "request-name" }, request.member.name), " ",
+        msg("asks to join as {role}.", { role: roleName(request.role) })),
+      h("p", {}, msg("Their fingerprint:"), " ", h("code", { class: "fingerprint", "data-test": "request-fingerprint" }, request.member.fingerprint)),
+      already && h("p", { class: "hint" }, msg("{name} is already a member; accepting sets the role to {role}.",
+        { name: request.member.name, role: roleName(request.role) })),
+      h("p", {}, h("label", {}, compared, " ",
+        msg("I compared this fingerprint with {name}, by phone or in person, digit by digit", { name: request.member.name }))),
       accept);
   }
   requestText.addEventListener("input", readRequest);
 
   draw(box,
-    h("p", {}, roster ? `Team list version ${roster.version}, signed by you. Archive key number ${roster.archive.epoch + 1}.`
-      : "No team yet: invite someone to start one. Until then, invoices are sent by you alone."),
-    pendingPublish && h("p", { class: "warning", role: "alert" }, "The latest team list is not on the server yet. ",
-      h("button", { type: "button", onclick: () => change("Publishing the team list", publish) }, "Publish it again")),
+    h("p", {}, roster ? msg("Team list version {version}, signed by you. Archive key number {key}.",
+      { version: roster.version, key: roster.archive.epoch + 1 })
+      : msg("No team yet: invite someone to start one. Until then, invoices are sent by you alone.")),
+    pendingPublish && h("p", { class: "warning", role: "alert" }, msg("The latest team list is not on the server yet."), " ",
+      h("button", { type: "button", onclick: () => change(msg("Publishing the team list"), publish) }, msg("Publish it again"))),
     h("table", { class: "sent" },
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Member"), h("th", { scope: "col" }, "Fingerprint"),
-        h("th", { scope: "col" }, "Role"), h("th", { scope: "col" }, "Actions"))),
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, msg("Member")), h("th", { scope: "col" }, msg("Fingerprint")),
+        h("th", { scope: "col" }, msg("Role")), h("th", { scope: "col" }, msg("Actions")))),
       h("tbody", { id: "team-rows" },
-        h("tr", {}, h("td", {}, `${identity.name} (you)`), h("td", {}, h("code", { class: "fingerprint" }, identity.fingerprint())),
-          h("td", {}, "owner"), h("td", {}, "–")),
+        h("tr", {}, h("td", {}, msg("{name} (you)", { name: identity.name })), h("td", {}, h("code", { class: "fingerprint" }, identity.fingerprint())),
+          h("td", { "data-role": "owner" }, roleName("owner")), h("td", {}, "–")),
         members.map((m) => {
           const other = m.role === "biller" ? "accountant" : "biller";
           return h("tr", { "data-fingerprint": m.fingerprint, "data-role": m.role },
-            h("td", {}, m.name), h("td", {}, h("code", { class: "fingerprint" }, m.fingerprint)), h("td", {}, m.role),
+            h("td", {}, m.name), h("td", {}, h("code", { class: "fingerprint" }, m.fingerprint)), h("td", {}, roleName(m.role)),
             h("td", {},
-              h("button", { type: "button", "data-test": "make-role", onclick: () => change(`Making ${m.name} ${other}`,
-                () => signNext(draftOf(members.map((x) => x === m ? { ...x, role: other } : x)))) }, `Make ${other}`),
+              h("button", { type: "button", "data-test": "make-role", onclick: () => change(
+                msg("Making {name} {role}", { name: m.name, role: roleName(other) }),
+                () => signNext(draftOf(members.map((x) => x === m ? { ...x, role: other } : x)))) },
+              other === "biller" ? msg("Make biller") : msg("Make accountant")),
               " ",
               h("button", { type: "button", "data-test": "remove-member", onclick: () => {
-                if (!confirm(`Remove ${m.name} from the team?\n\n${m.name} can no longer send invoices for ${identity.name} ` +
-                  "nor fetch the team's files from the server. A new archive key is made for everyone else: " +
-                  `${m.name} cannot read invoices sent from now on. What ${m.name} already read or kept stays readable ` +
-                  "to them, and so do invoices sent until now.")) return;
-                return change(`Removing ${m.name}`, () => signNext(draftOf(members.filter((x) => x !== m)), { rotate: true }));
-              } }, "Remove")));
+                if (!confirm(t("Remove {name} from the team?\n\n{name} can no longer send invoices for {business} nor fetch the team's files from the server. A new archive key is made for everyone else: {name} cannot read invoices sent from now on. What {name} already read or kept stays readable to them, and so do invoices sent until now.",
+                  { name: m.name, business: identity.name }))) return;
+                return change(msg("Removing {name}", { name: m.name }), () => signNext(draftOf(members.filter((x) => x !== m)), { rotate: true }));
+              } }, msg("Remove"))));
         }))),
-    h("p", { class: "hint" }, "A removed member keeps what they already read or downloaded, and can still read the invoices " +
-      "sent before the removal if they kept the old archive key; they cannot read anything sent after it, and clients who " +
-      "saw the new team list refuse invoices they send with the old one."),
-    h("h3", {}, "Invite someone"),
-    h("p", {}, h("label", { for: "team-invite-role" }, "Role"), roleSelect, " ",
+    h("p", { class: "hint" }, msg("A removed member keeps what they already read or downloaded, and can still read the invoices sent before the removal if they kept the old archive key; they cannot read anything sent after it, and clients who saw the new team list refuse invoices they send with the old one.")),
+    h("h3", {}, msg("Invite someone")),
+    h("p", {}, h("label", { for: "team-invite-role" }, msg("Role")), roleSelect, " ",
       h("button", { type: "button", id: "team-invite", onclick: () => {
         try {
           invitation.value = identity.teamInvitation(roleSelect.value);
           invitation.hidden = false;
           invitation.select();
-          say("Send this invitation to the new member. When they answer, paste their request below and compare fingerprints.", "ok");
+          say(msg("Send this invitation to the new member. When they answer, paste their request below and compare fingerprints."), "ok");
         } catch (error) {
           say(explain(error), "error");
         }
-      } }, "Create the invitation")),
+      } }, msg("Create the invitation"))),
     invitation,
-    h("h3", {}, "Accept a request to join"),
-    h("p", {}, h("label", { for: "team-join-request" }, "Their request (sealbill-team-join:…)")), requestText, requestBox,
-    h("h3", {}, "The bank account invoices name"),
-    h("p", {}, "Only you choose it: your team's invoices can name only the account you sign here, and clients refuse any other."),
+    h("h3", {}, msg("Accept a request to join")),
+    h("p", {}, h("label", { for: "team-join-request" }, msg("Their request (sealbill-team-join:…)"))), requestText, requestBox,
+    h("h3", {}, msg("The bank account invoices name")),
+    h("p", {}, msg("Only you choose it: your team's invoices can name only the account you sign here, and clients refuse any other.")),
     h("p", {}, h("label", { for: "team-iban" }, "IBAN"), ibanInput, " ",
-      h("button", { type: "button", id: "team-iban-save", onclick: () => change("Changing the bank account", async () => {
+      h("button", { type: "button", id: "team-iban-save", onclick: () => change(msg("Changing the bank account"), async () => {
         const iban = normalizeIban(ibanInput.value);
         const problem = ibanProblem(iban);
-        if (problem) throw new Error(problem);
+        if (problem) throw plain(problem);
         const before = profileOf().iban;
         await saveProfile({ ...profileOf(), iban });
         try {
@@ -410,7 +427,7 @@ function ownerView() {
           await saveProfile({ ...profileOf(), iban: before });
           throw error;
         }
-      }) }, "Sign the new account")),
+      }) }, msg("Sign the new account"))),
     !roster && joinInstead());
 }
 
@@ -423,27 +440,27 @@ function joinInstead() {
   const offer = h("div", { "aria-live": "polite" });
   text.addEventListener("input", () => showInvitation(text.value, offer, "team-join-compared"));
   return h("details", { id: "team-join" },
-    h("summary", {}, "Join another business with this key instead"),
-    h("p", {}, "Then you write or read that business's invoices, as its owner allows, and no longer send your own."),
-    h("p", {}, h("label", { for: "team-join-invitation" }, "The invitation its owner sent you (sealbill-team-invitation:…)")),
+    h("summary", {}, msg("Join another business with this key instead")),
+    h("p", {}, msg("Then you write or read that business's invoices, as its owner allows, and no longer send your own.")),
+    h("p", {}, h("label", { for: "team-join-invitation" }, msg("The invitation its owner sent you (sealbill-team-invitation:…)"))),
     text, offer,
     h("button", { type: "button", id: "team-join-button", onclick: async () => {
       try {
         readInvitation(text.value);
       } catch (error) {
-        return say(error.message, "error");
+        return say(reasonOf(error), "error");
       }
       if (!$("team-join-compared")?.checked) {
-        return say("Compare the business's fingerprint with its owner first (by phone or in person), then tick the box.", "error");
+        return say(msg("Compare the business's fingerprint with its owner first (by phone or in person), then tick the box."), "error");
       }
       try {
         await join(identity, text.value);
       } catch (error) {
-        return say(error instanceof Error && !error.code ? error.message : explain(error), "error");
+        return say(error instanceof Error && !error.code ? reasonOf(error) : explain(error), "error");
       }
-      say("Send your request to join to the business's owner, then compare fingerprints with them.", "ok");
+      say(msg("Send your request to join to the business's owner, then compare fingerprints with them."), "ok");
       await showTeam();
-    } }, "Join"));
+    } }, msg("Join")));
 }
 
 /** A member's Team screen: the business, the role, and the request while waiting. */
@@ -451,31 +468,38 @@ function memberView() {
   const r = role();
   const box = $("team-body");
   const text = {
-    pending: `Waiting for ${state.owner.name}'s owner to accept you. Send them this request, then compare fingerprints with them.`,
-    removed: `You are no longer a member of ${state.owner.name}: you cannot send its invoices or fetch its files.`,
-    biller: `You are a biller of ${state.owner.name}: you write and send its invoices.`,
-    accountant: `You are an accountant of ${state.owner.name}: you read its invoices; you send none.`,
-  }[r];
+    pending: () => msg("Waiting for the owner of {name} to accept you. Send them this request, then compare fingerprints with them.", { name: state.owner.name }),
+    removed: () => msg("You are no longer a member of {name}: you cannot send its invoices or fetch its files.", { name: state.owner.name }),
+    biller: () => msg("You are a biller of {name}: you write and send its invoices.", { name: state.owner.name }),
+    accountant: () => msg("You are an accountant of {name}: you read its invoices; you send none.", { name: state.owner.name }),
+  }[r]?.();
   draw(box,
     h("p", { "data-test": "team-role", "data-role": r }, text),
-    h("p", {}, "The business's fingerprint: ", h("code", { class: "fingerprint" }, state.owner.fingerprint)),
-    h("p", {}, "Your fingerprint: ", h("code", { class: "fingerprint", "data-test": "my-fingerprint" }, identity.fingerprint())),
-    r === "pending" && h("p", {}, h("label", { for: "team-my-request" }, "Your request to join"),
+    h("p", {}, msg("The business's fingerprint:"), " ", h("code", { class: "fingerprint" }, state.owner.fingerprint)),
+    h("p", {}, msg("Your fingerprint:"), " ", h("code", { class: "fingerprint", "data-test": "my-fingerprint" }, identity.fingerprint())),
+    r === "pending" && h("p", {}, h("label", { for: "team-my-request" }, msg("Your request to join")),
       h("textarea", { id: "team-my-request", rows: 3, readonly: true, spellcheck: "false" }, state.request)),
     h("button", { type: "button", id: "team-check", onclick: async () => {
-      say("Checking…");
+      say(msg("Checking…"));
       try {
         const current = await checkMembership();
-        say({ pending: "Not accepted yet.", removed: "You are no longer a member." }[current]
-          ?? `You are ${current === "accountant" ? "an" : "a"} ${ROLE_NAMES[current]} of ${state.owner.name}.`,
+        const name = state.owner.name;
+        say({ pending: msg("Not accepted yet."), removed: msg("You are no longer a member."),
+          biller: msg("You are a biller of {name}.", { name }), accountant: msg("You are an accountant of {name}.", { name }),
+          owner: msg("You are the owner of {name}.", { name }) }[current],
         current === "removed" ? "error" : "ok");
         document.dispatchEvent(new CustomEvent("sealbill:team-changed"));
       } catch (error) {
-        say(error.message, "error");
+        say(reasonOf(error), "error");
       }
       memberView();
-    } }, "Check for my membership"));
+    } }, msg("Check for my membership")));
 }
+
+// The archive's rows are drawn from data (amounts, dates): drawn again in the new language.
+onLanguage(() => {
+  if (identity && state && !$("team-archive").hidden) showArchive();
+});
 
 /** Shows the Team screen for this device's role. */
 export async function showTeam() {
@@ -503,7 +527,7 @@ const teamKey = () => state.kind === "owner" ? currentRoster().ownerKey : state.
 /** Fetches the team's envelopes this device does not hold yet, opens them and keeps them. */
 async function syncArchive() {
   if (state.kind === "member") await checkMembership();
-  if (role() === "removed") throw new Error(`You are no longer a member of ${state.owner.name}.`);
+  if (role() === "removed") throw plain(msg("You are no longer a member of {name}.", { name: state.owner.name }));
   // The last second synced is listed again next time: more may have come in that second.
   let since = state.syncedUntil ?? 0;
   let last = since;
@@ -545,14 +569,14 @@ async function syncArchive() {
 export async function showArchive({ sync = false } = {}) {
   show("team-archive");
   if (sync) {
-    say("Fetching the team's invoices…");
+    say(msg("Fetching the team's invoices…"));
     try {
       const { added, unreadable } = await syncArchive();
-      say(`${added} new invoice${added === 1 ? "" : "s"} from the team.` + (unreadable
-        ? ` ${unreadable} could not be opened with the archive keys on this device (sent after you lost access, or damaged).` : ""),
-      added || !unreadable ? "ok" : "error");
+      const news = added === 1 ? msg("1 new invoice from the team.") : msg("{n} new invoices from the team.", { n: added });
+      say(unreadable ? msg("{news} {n} could not be opened with the archive keys on this device (sent after you lost access, or damaged).",
+        { news, n: unreadable }) : news, added || !unreadable ? "ok" : "error");
     } catch (error) {
-      say(error instanceof Error && !error.code && !error.status ? error.message : explain(error), "error");
+      say(error instanceof Error && !error.code && !error.status ? reasonOf(error) : explain(error), "error");
     }
   }
   const records = (await storage.all("team")).sort((a, b) => b.at - a.at);
@@ -563,27 +587,27 @@ export async function showArchive({ sync = false } = {}) {
     try {
       summary = openOwn(identity, record.secret);
     } catch {
-      return h("tr", { "data-id": record.id }, h("td", { colspan: 6 }, "A damaged record."));
+      return h("tr", { "data-id": record.id }, h("td", { colspan: 6 }, msg("A damaged record.")));
     }
     const row = h("tr", { "data-id": record.id },
       h("td", {}, summary.index.number), h("td", {}, summary.index.client),
-      h("td", {}, `${summary.index.payable} ${summary.index.currency}`),
-      h("td", {}, h("span", { "data-test": "sent-by" }, `${summary.sender} (${summary.role})`),
-        summary.unsigned?.length > 0 && h("strong", { class: "warning", "data-warning": "ACCOUNT_NOT_SIGNED" },
-          ` Asks for payment to ${summary.unsigned.map(groupIban).join(", ")}, an account the owner did not sign: not genuine.`)),
-      h("td", {}, new Date(record.at).toLocaleDateString()),
+      h("td", { class: "amount" }, formatMoney(summary.index.payable, summary.index.currency)),
+      h("td", {}, h("span", { "data-test": "sent-by", "data-role": summary.role }, msg("{name} ({role})", { name: summary.sender, role: roleName(summary.role) })),
+        summary.unsigned?.length > 0 && h("strong", { class: "warning", "data-warning": "ACCOUNT_NOT_SIGNED" }, " ",
+          msg("Asks for payment to {accounts}, an account the owner did not sign: not genuine.", { accounts: summary.unsigned.map(groupIban).join(", ") }))),
+      h("td", {}, formatDate(isoDay(record.at))),
       h("td", {}, h("button", { type: "button", onclick: () => {
         try {
           showOpened(openArchived(record.envelope), { fromSender: true });
         } catch (error) {
-          say(`This invoice does not open: ${explain(error)}`, "error");
+          say(msg("This invoice does not open: {reason}", { reason: explain(error) }), "error");
         }
-      } }, "View")));
+      } }, msg("View"))));
     entries.push({ index: summary.index, row, id: record.id, envelope: record.envelope, at: record.at });
     return row;
   });
   $("team-archive-rows").replaceChildren(...rows);
-  wireArchive({ prefix: "team-archive", legend: "Search the team's invoices", partyLabel: "Client", party: "client",
+  wireArchive({ prefix: "team-archive", legend: msg("Search the team's invoices"), partyLabel: msg("Client"), party: "client",
     entries, openEntry: (entry) => openArchived(entry.envelope) });
   $("team-archive").dataset.count = String(records.length);
 }

@@ -34,9 +34,9 @@ function dosDateTime(date) {
 function checkName(name, seen) {
   const parts = name.split("/");
   if (!name || name.includes("\\") || parts.some((p) => p === "" || p === "." || p === "..")) {
-    throw new Error(`"${name}" cannot be a file name in a ZIP archive`);
+    throw Object.assign(new Error(`"${name}" cannot be a file name in a ZIP archive`), { code: "ZIP_BAD_NAME", file: name });
   }
-  if (seen.has(name)) throw new Error(`"${name}" is twice in the ZIP archive`);
+  if (seen.has(name)) throw Object.assign(new Error(`"${name}" is twice in the ZIP archive`), { code: "ZIP_DUPLICATE_NAME", file: name });
   seen.add(name);
 }
 
@@ -51,7 +51,7 @@ function header(size) {
  * past the limits of a ZIP without ZIP64.
  */
 export function zip(files) {
-  if (files.length > 0xffff) throw new Error("a ZIP archive without ZIP64 holds at most 65,535 files");
+  if (files.length > 0xffff) throw Object.assign(new Error("a ZIP archive without ZIP64 holds at most 65,535 files"), { code: "ZIP_TOO_MANY_FILES" });
   const encoder = new TextEncoder();
   const seen = new Set();
   const parts = [];
@@ -95,10 +95,10 @@ export function zip(files) {
     parts.push(local.bytes, data);
     central.push(entry.bytes);
     offset += local.bytes.length + data.length;
-    if (offset > LIMIT) throw new Error("a ZIP archive without ZIP64 holds at most 4 GiB");
+    if (offset > LIMIT) throw Object.assign(new Error("a ZIP archive without ZIP64 holds at most 4 GiB"), { code: "ZIP_TOO_LARGE" });
   }
   const centralSize = central.reduce((sum, e) => sum + e.length, 0);
-  if (offset + centralSize > LIMIT) throw new Error("a ZIP archive without ZIP64 holds at most 4 GiB");
+  if (offset + centralSize > LIMIT) throw Object.assign(new Error("a ZIP archive without ZIP64 holds at most 4 GiB"), { code: "ZIP_TOO_LARGE" });
   const end = header(22);
   end.view.setUint32(0, 0x06054b50, true); // end of central directory signature
   end.view.setUint16(8, files.length, true); // entries on this disk
