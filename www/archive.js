@@ -106,6 +106,9 @@ const ZIP_PROBLEMS = {
   ZIP_TOO_LARGE: () => msg("a ZIP archive without ZIP64 holds at most 4 GiB"),
 };
 
+// index.csv is a file for spreadsheets and scripts: its columns are named the same in every
+// language of the page (as its values are ISO dates and decimal points), so that an import or a
+// script reads every export alike.
 const CSV_HEADER = ["Number", "Issue date", "Client", "Seller", "Currency", "Net", "VAT", "Total", "Amount due", "Due date",
   "Relay id", "Sender fingerprint", "Envelope file", "Invoice file", "Attachment files"];
 

@@ -311,7 +311,7 @@ export default {
   "Clients who connected their own key. Invoices to them are sealed to that key: a stolen link opens nothing. Call each new client on a number you already know and compare the fingerprint their browser shows before you mark them verified.": "Kunden, die ihren eigenen Schlüssel verbunden haben. Rechnungen an sie werden für diesen Schlüssel versiegelt: Ein gestohlener Link öffnet nichts. Rufen Sie jeden neuen Kunden unter einer Ihnen bekannten Nummer an und vergleichen Sie den Fingerabdruck, den sein Browser zeigt, bevor Sie ihn als bestätigt markieren.",
   "No client has connected yet. A client can connect from any invoice you send with a link, or from an invitation.": "Noch hat sich kein Kunde verbunden. Ein Kunde kann sich über jede Rechnung verbinden, die Sie per Link senden, oder über eine Einladung.",
   "State": "Stand",
-  "Via": "Über",
+  "Via": "Verbunden über",
   "Invite a client to connect before the next invoice": "Einen Kunden einladen, sich vor der nächsten Rechnung zu verbinden",
   "Client name (for your list)": "Name des Kunden (für Ihre Liste)",
   "Their email (optional)": "E-Mail des Kunden (freiwillig)",
