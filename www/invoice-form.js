@@ -1,29 +1,33 @@
 // The invoice form: reads the fields into the plain invoice object of the e-invoice module,
-// and shows live totals and every EN 16931 problem next to the field it concerns.
+// and shows live totals and every EN 16931 problem next to the field it concerns, in plain
+// words (/problems.js). Numbers are typed as the reader writes them (/numbers.js).
 
 import * as invoiceModule from "/pkg/invoice/sealbill_invoice.js";
-import { $, h } from "/dom.js";
+import { $, h, setText } from "/dom.js";
 import { liveTotals } from "/totals.js";
-import { formatMoney } from "/i18n.js";
+import { formatMoney, formatNumber, language, locale, msg, onLanguage, t } from "/i18n.js";
+import { decimalProblem, readDecimal, writeDecimal } from "/numbers.js";
+import { plainProblem } from "/problems.js";
 
-const UNITS = [["C62", "piece"], ["HUR", "hour"], ["DAY", "day"], ["MON", "month"], ["KGM", "kg"],
-  ["MTR", "metre"], ["LS", "lump sum"]];
+const UNITS = [["C62", msg("piece")], ["HUR", msg("hour")], ["DAY", msg("day")], ["MON", msg("month")],
+  ["KGM", msg("kg")], ["MTR", msg("metre")], ["LS", msg("lump sum")]];
 /**
  * The VAT choices a business knows, each mapped to its EN 16931 category (UNCL5305), rate and,
  * for a line without VAT, the exemption reason (and VATEX code) the rules ask the invoice to state.
  * The German reduced rate is category S at 7 %.
  */
 export const VAT_CHOICES = {
-  S19: { label: "19 % standard", category: "S", rate: "19" },
-  S7: { label: "7 % reduced", category: "S", rate: "7" },
-  AE: { label: "0 % reverse charge EU", category: "AE", rate: "0", reasonCode: "VATEX-EU-AE",
-    reason: "Reverse charge: the client owes the VAT (Art. 196 VAT Directive, § 13b UStG)" },
-  K: { label: "0 % intra-EU supply of goods", category: "K", rate: "0", reasonCode: "VATEX-EU-IC",
-    reason: "Intra-community supply of goods, exempt from VAT (Art. 138 VAT Directive, § 4 Nr. 1b UStG)" },
-  E: { label: "exempt: small business §19 UStG", category: "E", rate: "0",
+  S19: { label: msg("19 % standard"), category: "S", rate: "19" },
+  S7: { label: msg("7 % reduced"), category: "S", rate: "7" },
+  AE: { label: msg("0 % reverse charge EU"), category: "AE", rate: "0", reasonCode: "VATEX-EU-AE",
+    reason: msg("Reverse charge: the client owes the VAT (Art. 196 VAT Directive, § 13b UStG)") },
+  K: { label: msg("0 % intra-EU supply of goods"), category: "K", rate: "0", reasonCode: "VATEX-EU-IC",
+    reason: msg("Intra-community supply of goods, exempt from VAT (Art. 138 VAT Directive, § 4 Nr. 1b UStG)") },
+  // The statement § 19 UStG asks for, in German in either language (it is a German rule).
+  E: { label: msg("exempt: small business §19 UStG"), category: "E", rate: "0",
     reason: "Kein Ausweis von Umsatzsteuer, da Kleinunternehmer gemäß § 19 UStG" },
-  G: { label: "export outside the EU", category: "G", rate: "0", reasonCode: "VATEX-EU-G",
-    reason: "Export outside the EU, exempt from VAT (Art. 146 VAT Directive, § 4 Nr. 1a UStG)" },
+  G: { label: msg("export outside the EU"), category: "G", rate: "0", reasonCode: "VATEX-EU-G",
+    reason: msg("Export outside the EU, exempt from VAT (Art. 146 VAT Directive, § 4 Nr. 1a UStG)") },
 };
 
 // Peppol routes e-invoices by an electronic address (BT-34, BT-49) with a scheme from its
@@ -44,8 +48,16 @@ const value = (id) => $(id).value.trim() || undefined;
 const iso = (date) => date.toISOString().slice(0, 10);
 
 function options(list, selected) {
-  return list.map(([v, label]) => h("option", { value: v, selected: v === selected }, `${label} (${v})`));
+  return list.map(([v, label]) => h("option", { value: v, selected: v === selected }, label));
 }
+
+// Numbers in the form are written as the reader writes them ("1.200,00" / "1,200.00"); the
+// language they were written in, to read them again after a switch.
+let written = language();
+const NUMBER_FIELDS = ["quantity", "netPrice"];
+const numberPlaceholder = () => writeDecimal("0.00", language());
+// The payment terms the form filled in, rewritten on a switch unless the reader changed them.
+let prefilledTerms;
 
 const vatOptions = (selected) => Object.entries(VAT_CHOICES)
   .map(([key, { label }]) => h("option", { value: key, selected: key === selected }, label));
@@ -57,14 +69,16 @@ function addLine(line = {}) {
     h("label", { for: `line${n}-${name}` }, label), input);
   const input = (name, attrs) => h("input", { id: `line${n}-${name}`, name, "data-line-field": name, ...attrs });
   const row = h("fieldset", { class: "line" },
-    h("legend", { class: "visually-hidden" }, `Line ${n}`),
-    field("name", "Item", input("name", { required: true, value: line.name, autocomplete: "off" })),
-    field("quantity", "Quantity", input("quantity", { required: true, inputmode: "decimal", value: line.quantity ?? "1" })),
-    field("unitCode", "Unit", h("select", { id: `line${n}-unitCode`, "data-line-field": "unitCode" }, options(UNITS, line.unitCode ?? "C62"))),
-    field("netPrice", "Net price", input("netPrice", { required: true, inputmode: "decimal", value: line.netPrice, placeholder: "0.00" })),
-    field("vatChoice", "VAT", h("select", { id: `line${n}-vatChoice`, "data-line-field": "vatChoice" }, vatOptions(line.vatChoice ?? "S19"))),
-    h("button", { type: "button", class: "remove-line", "aria-label": `Remove line ${n}`,
-      onclick: () => { row.remove(); $("invoice-form").dispatchEvent(new Event("input")); } }, "Remove"));
+    h("legend", { class: "visually-hidden" }, msg("Line {n}", { n })),
+    field("name", msg("Item"), input("name", { required: true, value: line.name, autocomplete: "off" })),
+    field("quantity", msg("Quantity"), input("quantity", { required: true, inputmode: "decimal",
+      value: writeDecimal(line.quantity ?? "1", language()) })),
+    field("unitCode", msg("Unit"), h("select", { id: `line${n}-unitCode`, "data-line-field": "unitCode" }, options(UNITS, line.unitCode ?? "C62"))),
+    field("netPrice", msg("Net price"), input("netPrice", { required: true, inputmode: "decimal",
+      value: line.netPrice && writeDecimal(line.netPrice, language()), placeholder: numberPlaceholder() })),
+    field("vatChoice", msg("VAT"), h("select", { id: `line${n}-vatChoice`, "data-line-field": "vatChoice" }, vatOptions(line.vatChoice ?? "S19"))),
+    h("button", { type: "button", class: "remove-line", "aria-label": msg("Remove line {n}", { n }),
+      onclick: () => { row.remove(); $("invoice-form").dispatchEvent(new Event("input")); } }, msg("Remove")));
   $("lines").append(row);
 }
 
@@ -78,7 +92,24 @@ export function resetForm(nextNumber) {
   $("inv-number").value = nextNumber;
   $("inv-issue").value = iso(today);
   $("inv-due").value = iso(new Date(today.getTime() + 14 * 86400_000));
+  $("inv-terms").value = prefilledTerms = t("14 days net");
+  written = language();
   addLine();
+}
+
+/** After a language switch: numbers and pre-filled text rewritten as the reader now writes them. */
+function rewrite() {
+  const before = written;
+  written = language();
+  for (const row of $("lines").querySelectorAll("fieldset.line")) {
+    for (const name of NUMBER_FIELDS) {
+      const input = row.querySelector(`[data-line-field="${name}"]`);
+      const value = readDecimal(input.value, before);
+      if (value !== undefined) input.value = writeDecimal(value, written);
+      if (input.placeholder) input.placeholder = numberPlaceholder();
+    }
+  }
+  if ($("inv-terms").value === prefilledTerms) $("inv-terms").value = prefilledTerms = t("14 days net");
 }
 
 /**
@@ -105,8 +136,8 @@ function exemptionsOf(lines) {
   const exempt = [...new Set(lines.map((l) => l.vatCategory))]
     .map((category) => choices.find((c) => c.category === category && c.reason)).filter(Boolean);
   const typed = exempt.length === 1 ? value("inv-exemption") : undefined;
-  $("inv-exemption").placeholder = exempt.length === 1 ? exempt[0].reason : "";
-  return exempt.map((c) => ({ category: c.category, reasonCode: c.reasonCode, reason: typed ?? c.reason }));
+  $("inv-exemption").placeholder = exempt.length === 1 ? String(exempt[0].reason) : "";
+  return exempt.map((c) => ({ category: c.category, reasonCode: c.reasonCode, reason: typed ?? String(c.reason) }));
 }
 
 /** The profile suggested for an invoice from the seller's and the buyer's details, by the e-invoice module. */
@@ -123,10 +154,13 @@ function suggested(plain) {
 export function readForm(profile) {
   const lines = [...$("lines").querySelectorAll("fieldset.line")].map((row) => {
     const get = (name) => row.querySelector(`[data-line-field="${name}"]`).value.trim() || undefined;
+    // A number as the reader writes it, as a decimal string; what is not one goes as typed,
+    // for the rules to refuse (and the form to say why, see numberProblems).
+    const number = (name) => readDecimal(get(name), language()) ?? get(name) ?? "";
     const { category, rate } = VAT_CHOICES[get("vatChoice")];
     return {
-      name: get("name") ?? "", quantity: get("quantity") ?? "", unitCode: get("unitCode"),
-      netPrice: get("netPrice") ?? "", vatCategory: category, vatRate: rate,
+      name: get("name") ?? "", quantity: number("quantity"), unitCode: get("unitCode"),
+      netPrice: number("netPrice"), vatCategory: category, vatRate: rate,
     };
   });
   const exemptions = exemptionsOf(lines);
@@ -172,34 +206,105 @@ export function readForm(profile) {
   };
 }
 
-/** Rules about values the form derives from another field: where to fix them. */
-const DERIVED = { "PEPPOL-EN16931-R010": "buyer-vat", "PEPPOL-EN16931-CL008": "buyer-vat" };
+/**
+ * Rules about values the form derives from another field, or states for the seller: the field
+ * to fix them in, when the problem's own field is not in the form (and concerns `about`).
+ */
+const DERIVED = {
+  "PEPPOL-EN16931-R010": ["buyer-vat", "buyer"], "PEPPOL-EN16931-CL008": ["buyer-vat", "buyer"],
+  "BR-AE-02": ["buyer-vat"], "BR-IC-02": ["buyer-vat"], "BR-10": ["buyer-street"],
+  "BR-DE-TMP-32": ["inv-supply-date"], "BR-IC-11": ["inv-supply-date"], "BR-IC-12": ["buyer-country"],
+};
 
 /** The form control a problem points to, if any. */
 function controlFor({ rule, field }) {
-  if (DERIVED[rule] && (!field || field.startsWith("buyer"))) return $(DERIVED[rule]);
-  if (!field) return undefined;
-  const line = /^lines\[(\d+)\]\.(\w+)/.exec(field);
+  const line = /^lines\[(\d+)\]\.(\w+)/.exec(field ?? "");
   if (line) {
     const row = $("lines").querySelectorAll("fieldset.line")[Number(line[1])];
-    const name = line[2] === "vatCategory" || line[2] === "vatRate" ? "vatChoice" : line[2];
-    return row?.querySelector(`[data-line-field="${name}"]`);
+    const name = line[2] === "vatCategory" || line[2] === "vatRate" ? "vatChoice"
+      : line[2] === "netAmount" ? "netPrice" : line[2];
+    return row?.querySelector(`[data-line-field="${name}"]`) ?? undefined;
   }
-  if (/^vatExemptions/.test(field)) return $("inv-exemption");
-  return document.querySelector(`[data-field="${field.replace(/\[\d+\]$/, "")}"]`);
+  if (/^vatExemptions/.test(field ?? "")) return $("inv-exemption");
+  const own = field && document.querySelector(`#invoice-form [data-field="${field.replace(/\[\d+\]$/, "")}"]`);
+  if (own) return own;
+  const [id, about] = DERIVED[rule] ?? [];
+  if (id && (!about || !field || field.startsWith(about))) return $(id);
+  return undefined;
 }
+
+/** Numbers in the lines that are not numbers as the reader writes them: said before the rules speak. */
+function numberProblems() {
+  const found = [];
+  for (const [i, row] of [...$("lines").querySelectorAll("fieldset.line")].entries()) {
+    for (const name of NUMBER_FIELDS) {
+      const typed = row.querySelector(`[data-line-field="${name}"]`).value;
+      const problem = typed.trim() ? decimalProblem(typed, language()) : undefined;
+      if (problem) found.push({ rule: "SEALBILL-INPUT", level: "fatal", field: `lines[${i}].${name}`, said: problem,
+        message: `"${typed.trim()}" is not a number as written in ${language()}` });
+    }
+  }
+  return found;
+}
+
+/** One problem: its plain sentence, and the rule for the accountant (a tooltip and details). */
+function describeProblem(p, n) {
+  const { text, details } = plainProblem(p);
+  const said = p.said ?? text;
+  const control = controlFor(p);
+  const title = `${details}: ${p.message}`;
+  if (control) {
+    if (p.level === "fatal") control.setAttribute("aria-invalid", "true");
+    // Beside the field: the sentence, once per field.
+    if (!control.parentElement.querySelector(":scope > .field-problem")) {
+      const id = `field-problem-${n}`;
+      control.insertAdjacentElement("afterend", h("span", { class: "field-problem", id, "data-rule": p.rule,
+        "data-level": p.level, title }, said));
+      control.setAttribute("aria-describedby", id);
+    }
+  }
+  return h("li", { "data-level": p.level, "data-rule": p.rule, title },
+    h("span", { class: "problem-text" }, said), " ",
+    h("details", { class: "problem-rule" }, h("summary", {}, msg("Details")),
+      h("small", {}, msg("Rule {rule}", { rule: details }))));
+}
+
+/**
+ * Each date of the form written out in the page's language ("28. November 2026") beside its
+ * field: a date field shows the browser's own format (an English browser's 11/28/2026), which
+ * a reader of the other language could misread.
+ */
+function dateWords() {
+  for (const input of document.querySelectorAll('#invoice-form input[type="date"]')) {
+    let words = input.nextElementSibling?.classList.contains("date-words") ? input.nextElementSibling : undefined;
+    if (!words) {
+      words = h("span", { class: "date-words", "data-test": "date-words" });
+      input.insertAdjacentElement("afterend", words);
+    }
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(input.value);
+    words.textContent = m ? new Intl.DateTimeFormat(locale(), { dateStyle: "long", timeZone: "UTC" })
+      .format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))) : "";
+  }
+}
+
+let lastProfile;
 
 /** Builds the invoice; shows totals or problems. Returns the built invoice, or undefined. */
 export function check(profile) {
-  for (const el of document.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
+  lastProfile = profile;
+  for (const el of document.querySelectorAll("#invoice-form [aria-invalid]")) el.removeAttribute("aria-invalid");
+  for (const el of document.querySelectorAll("#invoice-form [aria-describedby^='field-problem-']")) el.removeAttribute("aria-describedby");
+  for (const el of document.querySelectorAll("#invoice-form .field-problem")) el.remove();
+  dateWords();
   const plain = readForm(profile);
   $("exemption-row").hidden = !plain.vatExemptions.length;
   // "Suggested" follows the seller's and the client's details; a choice made by hand stays.
   const suggestion = plain.profile ? undefined : suggested(plain);
   if (suggestion) plain.profile = suggestion;
-  $("inv-profile-note").textContent = plain.profile
-    ? `${PROFILE_NAMES[plain.profile] ?? plain.profile}${suggestion ? ", suggested from your details and the client's" : ", as you chose"}.`
-    : "Peppol BIS Billing 3.0, the default.";
+  const name = PROFILE_NAMES[plain.profile] ?? plain.profile;
+  setText($("inv-profile-note"), !plain.profile ? msg("Peppol BIS Billing 3.0, the default.")
+    : suggestion ? msg("{profile}, suggested from your details and the client's.", { profile: name })
+      : msg("{profile}, as you chose.", { profile: name }));
   let built;
   let problems = [];
   try {
@@ -208,25 +313,30 @@ export function check(profile) {
   } catch (error) {
     problems = error.problems ?? [{ rule: error.code ?? "ERROR", level: "fatal", message: error.message }];
   }
-  $("problems").replaceChildren(...problems.map((p) => {
-    const control = controlFor(p);
-    if (p.level === "fatal") control?.setAttribute("aria-invalid", "true");
-    // Name the field as the form labels it; the rule id stays for the accountant.
-    const where = control?.labels?.[0]?.textContent.replace(/\s*\(.*\)$/, "") ?? p.field;
-    return h("li", { "data-level": p.level, "data-rule": p.rule },
-      where && h("strong", {}, `${where}: `), p.message, " ", h("small", {}, `[${p.rule}]`));
-  }));
+  // A number the reader wrote unclearly is said as such, instead of the rules' "not a decimal".
+  const unclear = numberProblems();
+  problems = [...unclear, ...problems.filter((p) => !(p.rule === "SEALBILL-INPUT" && unclear.some((u) => u.field === p.field)))];
+  if (unclear.length) built = undefined;
+  $("problems").replaceChildren(...problems.map(describeProblem));
   $("problems-box").hidden = problems.length === 0;
   // Totals stay in sight while problems remain: computed from the lines that can be.
-  const t = built?.invoice.totals ?? liveTotals(plain.lines);
+  const totals = built?.invoice.totals ?? liveTotals(plain.lines);
   const c = plain.currency;
-  $("totals-note").hidden = Boolean(built) || !t;
-  const shown = (amount) => (t && /^[A-Z]{3}$/.test(c) ? formatMoney(amount, c) : t ? `${amount} ${c}` : "–");
-  $("live-net").textContent = shown(t?.taxExclusive);
-  $("live-vat").textContent = shown(t?.vatTotal ?? "0.00");
-  $("live-total").textContent = shown(t?.payable);
+  $("totals-note").hidden = Boolean(built) || !totals;
+  const shown = (amount) => (totals && /^[A-Z]{3}$/.test(c) ? formatMoney(amount, c)
+    : totals ? `${formatNumber(amount, 2)} ${c}` : "–");
+  $("live-net").textContent = shown(totals?.taxExclusive);
+  $("live-vat").textContent = shown(totals?.vatTotal ?? "0.00");
+  $("live-total").textContent = shown(totals?.payable);
   $("seal-button").disabled = !built;
   return built;
 }
+
+// A language switch rewrites the numbers as the reader now writes them, and says the problems
+// and totals again in that language.
+onLanguage(() => {
+  rewrite();
+  if (lastProfile) check(lastProfile);
+});
 
 export { addLine };

@@ -1,7 +1,8 @@
 // Every VAT choice the invoice form offers can be sealed, with the little a real user types
 // besides (a client, a line, their reference), and the client opens each: 19 % standard,
 // 7 % reduced (category S), reverse charge, an intra-EU supply of goods, export, and a small
-// business under §19 UStG with a tax number instead of a VAT id.
+// business under §19 UStG with a tax number instead of a VAT id; then again in German, with the
+// price typed as Germans write it. Problems are said in plain words, the rule id in the details.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -36,7 +37,7 @@ async function setUpBusiness(page, { vat, taxNumber }) {
 }
 
 /** Writes one line of 100.00 with a VAT choice to a client, seals; returns the signed invoice and the link. */
-async function sealWith(page, vat, buyer, payable) {
+async function sealWith(page, vat, buyer, payable, price = "100.00") {
   await newForm(page);
   // Goods sent to another EU country: the rules ask for the date of supply (BR-IC-11).
   if (vat === "K") await page.fill("#inv-supply-date", "2026-11-25");
@@ -45,7 +46,7 @@ async function sealWith(page, vat, buyer, payable) {
     "#inv-buyer-ref": "Order 12" });
   const row = page.locator("#lines fieldset.line").nth(0);
   await row.locator('[data-line-field="name"]').fill("Goods");
-  await row.locator('[data-line-field="netPrice"]').fill("100.00");
+  await row.locator('[data-line-field="netPrice"]').fill(price);
   await row.locator('[data-line-field="vatChoice"]').selectOption(vat);
   await page.waitForFunction(() => !document.getElementById("seal-button").disabled, null, WAIT)
     .catch(async (e) => { throw new Error(`${vat}: ${e.message}\nproblems: ${await page.textContent("#problems")}`); });
@@ -59,8 +60,8 @@ async function sealWith(page, vat, buyer, payable) {
   return { invoice: read.invoice, link };
 }
 
-async function clientSees(link, payable) {
-  const p = await openAsClient(link);
+async function clientSees(link, payable, ctx) {
+  const p = await openAsClient(link, { ctx });
   assert.equal(await p.isVisible("#invoice"), true, await p.textContent("#status"));
   assert.equal(await p.textContent('[data-test="payable"]'), payable);
   await p.close();
@@ -114,6 +115,51 @@ describe("every VAT choice of the form seals and opens", { timeout: 300_000 }, (
   });
 });
 
+describe("every VAT choice of the form seals in German", { timeout: 300_000 }, () => {
+  let ctx;
+  let page;
+  before(async () => {
+    await start(env);
+    ctx = await env.browser.newContext({ locale: "de-DE" });
+    page = await ctx.newPage();
+  });
+  after(async () => {
+    await ctx?.close();
+    await stop(env);
+  });
+  const euro = (amount) => new Intl.NumberFormat("de-DE", { style: "currency", currency: "EUR" }).format(amount);
+
+  it("offers the choices in German and seals each with the price typed as „100,00“", async () => {
+    await setUpBusiness(page, { vat: BUSINESS.vat });
+    const options = await page.$$eval('#lines [data-line-field="vatChoice"] option', (os) => os.map((o) => o.textContent));
+    assert.deepEqual(options, ["19 % Regelsteuersatz", "7 % ermäßigt", "0 % Reverse-Charge EU", "0 % innergemeinschaftliche Lieferung",
+      "steuerfrei: Kleinunternehmer § 19 UStG", "0 % Ausfuhrlieferung (außerhalb der EU)"]);
+    const cases = [["S19", CLIENT, "119.00"], ["S7", CLIENT, "107.00"], ["AE", FRENCH, "100.00"], ["K", FRENCH, "100.00"],
+      ["G", SWISS, "100.00"]];
+    for (const [vat, buyer, payable] of cases) {
+      const { invoice } = await sealWith(page, vat, buyer, euro(payable), "100,00");
+      assert.equal(Number(invoice.lines[0].netPrice), 100);
+      assert.equal(invoice.totals.payable, payable);
+      // The reasons the rules ask for, in German: the invoice is written in the reader's language.
+      if (vat === "AE") assert.match(JSON.stringify(invoice), /Steuerschuldnerschaft des Leistungsempfängers/);
+    }
+    assert.deepEqual(await page.evaluate(async () => [...(await import("/i18n.js")).missing]), []);
+  });
+
+  it("E: a small business with a tax number only seals under § 19 UStG in German, and the client opens it", async () => {
+    const small = await env.browser.newContext({ locale: "de-DE" });
+    const smallPage = await small.newPage();
+    await setUpBusiness(smallPage, { taxNumber: "21/815/08150" });
+    const { invoice, link } = await sealWith(smallPage, "E", CLIENT, euro("100.00"), "100,00");
+    assert.equal(invoice.lines[0].vatCategory, "E");
+    assert.match(JSON.stringify(invoice), /§ 19 UStG/);
+    const client = await env.browser.newContext({ locale: "de-DE" });
+    await clientSees(link, euro("100.00"), client);
+    await client.close();
+    await small.close();
+  });
+});
+
 describe("live totals while typing", { timeout: 120_000 }, () => {
   before(async () => {
     await start(env);
@@ -141,6 +187,13 @@ describe("live totals while typing", { timeout: 120_000 }, () => {
     assert.equal(await page.textContent("#live-vat"), eur("136.78"));
     assert.equal(await page.isVisible("#problems-box"), true);
     assert.ok((await page.locator("#problems li").count()) > 0);
+    // In plain words beside the field; the rule id for the accountant in the details and the tooltip.
+    assert.equal(await page.textContent('#problems li[data-rule="BR-07"] .problem-text'), "Give the client's name.");
+    assert.equal(await page.textContent("#buyer-name + .field-problem"), "Give the client's name.");
+    assert.equal(await page.isVisible('#problems li[data-rule="BR-07"] details small'), false);
+    await page.click('#problems li[data-rule="BR-07"] summary');
+    assert.match(await page.textContent('#problems li[data-rule="BR-07"] details small'), /^Rule BR-07/);
+    assert.match(await page.getAttribute('#problems li[data-rule="BR-07"]', "title"), /^BR-07 · BG-7\/BT-44: /);
     assert.equal(await page.isVisible("#totals-note"), true);
     assert.equal(await page.isDisabled("#seal-button"), true);
     // A line still being typed ("7,") is left out until it is a number; the rest stays in sight.
