@@ -5,12 +5,13 @@
 // business. Later invoices are sealed to the client's key: their links carry no secret.
 
 import { Link, open, openLink, sealReply } from "/pkg/sealbill.js";
-import { $, h, show, say, downloadLink } from "/dom.js";
+import { $, h, show, say, setText, downloadLink } from "/dom.js";
+import { msg } from "/i18n.js";
 import * as storage from "/storage.js";
 import { postReply } from "/relay.js";
 import { sealToSelf, openOwn } from "/own.js";
 import { readUbl } from "/ubl.js";
-import { groupIban } from "/invoice-view.js";
+import { groupIban, money, date } from "/invoice-view.js";
 import { remember, pinOf, pins, confirmFingerprint } from "/trust.js";
 import { clientIdentity } from "/client-key.js";
 
@@ -21,11 +22,11 @@ const backups = () => import("/backup.js");
 const passkeys = () => import("/passkeys.js");
 
 const REPLY_FAILURES = {
-  REPLAYED: "This device already answered this invoice: the business has your key.",
-  TOO_MANY_REPLIES: "This invoice has had too many answers already. Ask the business to send you an invitation.",
-  GONE: "The business revoked this invoice, so it cannot be answered. Ask it for an invitation.",
-  NOT_FOUND: "This invoice has expired on the server, so it cannot be answered. Ask the business for an invitation.",
-  UNREACHABLE: "The invoice server cannot be reached. Try again in a moment.",
+  REPLAYED: msg("This device already answered this invoice: the business has your key."),
+  TOO_MANY_REPLIES: msg("This invoice has had too many answers already. Ask the business to send you an invitation."),
+  GONE: msg("The business revoked this invoice, so it cannot be answered. Ask it for an invitation."),
+  NOT_FOUND: msg("This invoice has expired on the server, so it cannot be answered. Ask the business for an invitation."),
+  UNREACHABLE: msg("The invoice server cannot be reached. Try again in a moment."),
 };
 
 /** The invoice an envelope holds, read from its signed UBL; undefined for an invitation. */
@@ -79,8 +80,8 @@ async function offerKeep(checkbox, follow) {
     await storage.put("settings", KEEP_CHOICE, checkbox.checked);
     await follow?.(checkbox.checked);
     say(checkbox.checked
-      ? "The invoices you open are kept on this device: each opens here even after the server deleted it."
-      : "The invoices you open are no longer kept on this device.", "ok");
+      ? msg("The invoices you open are kept on this device: each opens here even after the server deleted it.")
+      : msg("The invoices you open are no longer kept on this device."), "ok");
   };
 }
 
@@ -111,33 +112,36 @@ export async function offerConnect({ result, relayId, link, passphrase, envelope
   button.hidden = Boolean(connected);
   if (connected) {
     $("connect-result").replaceChildren(h("p", { "data-test": "already-connected" },
-      `This device is already connected to ${result.sender.name}. If they still send you links, remind them to choose you as a connected client.`));
+      msg("This device is already connected to {name}. If they still send you links, remind them to choose you as a connected client.",
+        { name: result.sender.name })));
   }
   button.disabled = false;
   button.onclick = async () => {
     button.disabled = true;
     const identity = await clientIdentity(
-      `Your key lets ${result.sender.name} seal invoices that only this device can open. Create it, or unlock the one you have.`,
+      msg("Your key lets {name} seal invoices that only this device can open. Create it, or unlock the one you have.",
+        { name: result.sender.name }),
       "invoice");
     if (!identity) {
       button.disabled = false;
       return;
     }
     try {
-      say("Connecting…");
+      say(msg("Connecting…"));
       const reply = sealReply(identity, link, envelope, passphrase === undefined ? undefined : { passphrase });
       await postReply(relayId, reply.envelope, result.openProof);
       await remember(result.sender, invoiceOf(result) ?? { seller: { name: result.sender.name } },
         { connectedAs: identity.fingerprint() });
       await keepOpened(identity, result, envelope, { relayId, fragment: location.hash, passphrase });
-      say(`Connected: ${result.sender.name} will seal your next invoices to the key on this device.`, "ok");
+      say(msg("Connected: {name} will seal your next invoices to the key on this device.", { name: result.sender.name }), "ok");
       $("connect-result").replaceChildren(
-        h("p", {}, `${result.sender.name} will see your name and this fingerprint. When they call you to confirm, compare it digit by digit:`),
+        h("p", {}, msg("{name} will see your name and this fingerprint. When they call you to confirm, compare it digit by digit:",
+          { name: result.sender.name })),
         h("p", { class: "fingerprint big", "data-test": "client-fingerprint" }, identity.fingerprint()),
-        h("p", {}, "Your invoices from now on: ", h("a", { href: "#inbox" }, "the inbox on this device"), "."));
+        h("p", {}, msg("Your invoices from now on:"), " ", h("a", { href: "#inbox" }, msg("the inbox on this device")), "."));
       link.free();
     } catch (error) {
-      say(REPLY_FAILURES[error.code] ?? `Not connected: ${error.message}`, "error");
+      say(REPLY_FAILURES[error.code] ?? msg("Not connected: {reason}", { reason: error.text ?? error.message }), "error");
       button.disabled = error.code === "REPLAYED" || error.code === "GONE" || error.code === "NOT_FOUND";
     }
   };
@@ -154,13 +158,13 @@ function reopen(identity, record, access) {
   }
 }
 
-const STATES = { confirmed: "confirmed", seen: "seen, not confirmed" };
+const STATES = { confirmed: msg("confirmed"), seen: msg("seen, not confirmed"), unknown: msg("unknown") };
 
 /** The client's inbox: every invoice received on this device, newest first. */
 export async function startInbox() {
-  const identity = await clientIdentity("Unlock your key to see the invoices you received on this device.", "inbox");
+  const identity = await clientIdentity(msg("Unlock your key to see the invoices you received on this device."), "inbox");
   if (!identity) {
-    say("Your inbox stays locked. Open an invoice link to connect with a business, or restore your key from its backup.");
+    say(msg("Your inbox stays locked. Open an invoice link to connect with a business, or restore your key from its backup."));
     return;
   }
   $("inbox-who").textContent = `${identity.name} · ${identity.fingerprint()}`;
@@ -183,35 +187,35 @@ export async function startInbox() {
       archived.push({ id: record.id, envelope: record.envelope, at: record.receivedAt, access: entry.access,
         index: entry.summary.index ?? indexOf(reopen(identity, record, entry.access).documents[0].data) });
     } catch (error) {
-      return h("tr", {}, h("td", { colspan: 6 }, `A damaged entry (${error.code ?? error.message}).`));
+      return h("tr", {}, h("td", { colspan: 6 }, msg("A damaged entry ({reason}).", { reason: error.code ?? error.message })));
     }
     const { summary, access } = entry;
     const pin = await pinOf(summary.fingerprint);
-    const state = pin ? STATES[pin.confirmedOn ?? pin.since ? "confirmed" : "seen"] : "unknown";
+    const state = STATES[pin ? (pin.confirmedOn ?? pin.since ? "confirmed" : "seen") : "unknown"];
     const act = (label, then) => h("button", { type: "button", onclick: async () => {
       try {
         await then(reopen(identity, record, access));
       } catch (error) {
-        say(`This invoice cannot be opened: ${error.message}`, "error");
+        say(msg("This invoice cannot be opened: {reason}", { reason: error.text ?? error.message }), "error");
       }
     } }, label);
     return h("tr", { "data-id": record.id },
-      h("td", { title: `Fingerprint ${summary.fingerprint}` }, summary.sender),
-      h("td", {}, summary.number), h("td", {}, `${summary.payable} ${summary.currency}`),
-      h("td", {}, summary.dueDate ?? "–"), h("td", { "data-test": "inbox-trust" }, state),
+      h("td", { title: msg("Fingerprint {fingerprint}", { fingerprint: summary.fingerprint }) }, summary.sender),
+      h("td", {}, summary.number), h("td", { "data-test": "inbox-amount" }, money(summary.payable, summary.currency)),
+      h("td", { "data-test": "inbox-due" }, date(summary.dueDate) ?? "–"), h("td", { "data-test": "inbox-trust" }, state),
       h("td", {},
-        act("Open", async (result) => {
+        act(msg("Open"), async (result) => {
           const { showOpened } = await import("/open.js");
           await showOpened(result);
         }),
         " ",
-        act("Download the signed original", (result) => {
+        act(msg("Download the signed original"), (result) => {
           const doc = result.documents[0];
           downloadLink(doc.name, doc.data).click();
         })));
   }));
   $("inbox-rows").replaceChildren(...rows);
-  wireArchive({ prefix: "inbox", legend: "Search the inbox", partyLabel: "Sender", party: "seller",
+  wireArchive({ prefix: "inbox", legend: msg("Search the inbox"), partyLabel: msg("Sender"), party: "seller",
     openEntry: (entry) => reopen(identity, entry, entry.access),
     entries: archived.map((e) => ({ ...e, row: $("inbox-rows").querySelector(`tr[data-id="${CSS.escape(e.id)}"]`) })) });
   await listBusinesses();
@@ -227,11 +231,11 @@ async function listBusinesses() {
     return h("tr", { "data-fingerprint": pin.fingerprint },
       h("td", {}, pin.name), h("td", {}, h("code", { class: "fingerprint small" }, pin.fingerprint)),
       h("td", { class: "nowrap" }, pin.iban ? groupIban(pin.iban) : "–"),
-      h("td", { "data-test": "business-state" }, confirmed ? `confirmed ${confirmed}` : "seen, not confirmed",
-        pin.connectedAs ? " · connected" : ""),
+      h("td", { "data-test": "business-state" }, confirmed ? msg("confirmed {date}", { date: date(confirmed) }) : STATES.seen,
+        pin.connectedAs && [" · ", msg("connected")]),
       h("td", {}, !confirmed && h("button", { type: "button", "data-test": "confirm-business", onclick: async () => {
         await confirmFingerprint(pin.fingerprint);
         await listBusinesses();
-      } }, "I compared the fingerprint by phone: confirm")));
+      } }, msg("I compared the fingerprint by phone: confirm"))));
   }));
 }

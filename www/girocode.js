@@ -6,7 +6,8 @@
 
 import { h } from "/dom.js";
 import { encodeQr, qrPath } from "/qr.js";
-import { groupIban } from "/invoice-view.js";
+import { groupIban, money } from "/invoice-view.js";
+import { msg, setAttributeMessage } from "/i18n.js";
 
 /** Countries whose IBANs take part in SEPA (the EEA, and CH, GB, MC, SM, VA, AD, GI, AL, MD, ME, MK). */
 const SEPA = new Set(("AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IS IT LI LT LU LV MT NL NO PL PT RO SE SI SK " +
@@ -46,32 +47,32 @@ function transferOf(invoice) {
 
 /**
  * What the GiroCode of a verified invoice holds: `{ name, iban, bic, amount, reference,
- * structured, text }` (`text` the EPC069-12 payload), or `{ reason }` in plain words when the
- * invoice cannot carry one.
+ * structured, text }` (`text` the EPC069-12 payload), or `{ reason }` in plain words (a message)
+ * when the invoice cannot carry one.
  */
 export function giroPayment(invoice) {
   const transfer = transferOf(invoice);
-  if (invoice.currency !== "EUR") return { reason: "the invoice is not in euro" };
-  if (CREDIT_NOTES.has(invoice.typeCode)) return { reason: "it is a credit note" };
-  if (!transfer || !TRANSFER_CODES.has(transfer.meansCode)) return { reason: "the invoice asks for no SEPA credit transfer" };
+  if (invoice.currency !== "EUR") return { reason: msg("the invoice is not in euro") };
+  if (CREDIT_NOTES.has(invoice.typeCode)) return { reason: msg("it is a credit note") };
+  if (!transfer || !TRANSFER_CODES.has(transfer.meansCode)) return { reason: msg("the invoice asks for no SEPA credit transfer") };
   const iban = (transfer.iban ?? "").replace(/\s+/g, "").toUpperCase();
-  if (!validIban(iban)) return { reason: "the IBAN is not valid" };
-  if (!SEPA.has(iban.slice(0, 2))) return { reason: "the account is outside the SEPA area" };
+  if (!validIban(iban)) return { reason: msg("the IBAN is not valid") };
+  if (!SEPA.has(iban.slice(0, 2))) return { reason: msg("the account is outside the SEPA area") };
   const bic = transfer.bic?.replace(/\s+/g, "").toUpperCase();
-  if (bic && !BIC.test(bic)) return { reason: "the BIC is not valid" };
+  if (bic && !BIC.test(bic)) return { reason: msg("the BIC is not valid") };
   const amount = invoice.totals?.payable;
-  if (!/^\d{1,9}\.\d{2}$/.test(amount ?? "") || Number(amount) < 0.01) return { reason: "nothing is due" };
+  if (!/^\d{1,9}\.\d{2}$/.test(amount ?? "") || Number(amount) < 0.01) return { reason: msg("nothing is due") };
   const name = (invoice.payee?.name ?? invoice.seller?.name ?? "").trim();
-  if (!name || [...name].length > 70 || CONTROL.test(name)) return { reason: "the payee's name does not fit in a GiroCode (70 characters)" };
+  if (!name || [...name].length > 70 || CONTROL.test(name)) return { reason: msg("the payee's name does not fit in a GiroCode (70 characters)") };
   const reference = (transfer.reference ?? invoice.number ?? "").trim();
-  if (CONTROL.test(reference)) return { reason: "the payment reference holds control characters" };
+  if (CONTROL.test(reference)) return { reason: msg("the payment reference holds control characters") };
   const rf = creditorReference(reference);
-  if (!rf && [...reference].length > 140) return { reason: "the payment reference is longer than a GiroCode holds (140 characters)" };
+  if (!rf && [...reference].length > 140) return { reason: msg("the payment reference is longer than a GiroCode holds (140 characters)") };
   const lines = ["BCD", "002", "1", "SCT", bic ?? "", name, iban, `EUR${amount.replace(/^0+(?=\d)/, "")}`, "",
     rf ?? "", rf ? "" : reference];
   while (lines.at(-1) === "") lines.pop();
   const text = lines.join("\n");
-  if (new TextEncoder().encode(text).length > MAX_BYTES) return { reason: "the payment details are longer than a GiroCode holds" };
+  if (new TextEncoder().encode(text).length > MAX_BYTES) return { reason: msg("the payment details are longer than a GiroCode holds") };
   return { name, iban, bic, amount, reference: rf ?? reference, structured: Boolean(rf), text };
 }
 
@@ -86,7 +87,7 @@ export function giroCode(invoice) {
   const svg = document.createElementNS(SVG, "svg");
   svg.setAttribute("viewBox", `0 0 ${side} ${side}`);
   svg.setAttribute("role", "img");
-  svg.setAttribute("aria-label", "GiroCode for your banking app");
+  setAttributeMessage(svg, "aria-label", msg("GiroCode for your banking app"));
   svg.setAttribute("shape-rendering", "crispEdges");
   const background = document.createElementNS(SVG, "rect");
   for (const [k, v] of Object.entries({ width: side, height: side, fill: "#fff" })) background.setAttribute(k, v);
@@ -96,7 +97,8 @@ export function giroCode(invoice) {
   svg.append(background, path);
   return h("figure", { class: "girocode", "data-test": "girocode" }, svg,
     h("figcaption", {},
-      "Scan with your banking app to fill in the transfer: ",
-      h("strong", {}, `${payment.amount} EUR`), ` to ${payment.name}, ${groupIban(payment.iban)}, reference "${payment.reference}". `,
-      "Check the payee and the amount in the app before you confirm."));
+      msg("Scan with your banking app to fill in the transfer:"), " ",
+      h("strong", {}, money(payment.amount, "EUR")), " ",
+      msg("to {name}, {iban}, reference “{reference}”.", { name: payment.name, iban: groupIban(payment.iban), reference: payment.reference }),
+      " ", msg("Check the payee and the amount in the app before you confirm.")));
 }

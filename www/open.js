@@ -6,9 +6,10 @@
 // that holds it opens the invoice.
 
 import { Link, open, openLink, invitationMediaType } from "/pkg/sealbill.js";
-import { $, h, show, say, downloadLink } from "/dom.js";
+import { $, h, show, say, setText, downloadLink } from "/dom.js";
+import { msg } from "/i18n.js";
 import { fetchEnvelope, reportOpened } from "/relay.js";
-import { renderInvoice } from "/invoice-view.js";
+import { renderInvoice, date } from "/invoice-view.js";
 import { giroCode, giroPayment } from "/girocode.js";
 import { readUbl, payeeAccounts } from "/ubl.js";
 import { assess, remember, confirm, acceptAccount, warmUp } from "/trust.js";
@@ -20,19 +21,19 @@ const RELAY_ID = /^[A-Za-z0-9_-]{16,64}$/;
 
 /** What each failure means to the reader, and what to do next. */
 const FAILURES = {
-  BROKEN_LINK: "This link is broken or incomplete. Copy the whole link from the message again, or ask the sender to send it again.",
-  NOT_FOUND: "This invoice link has expired or does not exist. Ask the sender for a new link.",
-  GONE: "This invoice was revoked by its sender, or it has already been opened as often as allowed. Ask the sender for a new link.",
-  UNREACHABLE: "The invoice server cannot be reached. Check your connection and try again in a moment.",
-  BAD_PASSPHRASE: "Wrong passphrase. Check it with the sender (by phone, not by email) and try again.",
-  TAMPERED: "This invoice was altered after it was sealed, so it is not shown. Do not pay anything on its basis; tell the sender.",
-  BAD_SIGNATURE: "The sender's signature on this invoice is not valid, so it is not shown. Do not pay anything on its basis; tell the sender.",
-  NOT_FOR_YOU: "This invoice is signed, but it was addressed to someone else and forwarded. Do not pay it; contact the sender.",
-  UNEXPECTED_SENDER: "This invoice is signed by an unexpected key. Do not pay it; contact the sender on a number you already know.",
-  TEAM_SENDER: "This invoice was signed by someone the business did not allow to send invoices at that time. Do not pay it; call the business on a number you already know.",
-  NOT_YOUR_KEY: "This invoice was sealed to another key than the one on this device, so it cannot be opened here. Open the link on the device you connected, or ask the sender to send it again.",
-  NO_KEY: "This invoice was sealed to the key of the client's own device, and this browser holds no such key. Open the link on the device you connected, or restore your key from its backup.",
-  OTHER: "This invoice cannot be opened. Ask the sender to send it again.",
+  BROKEN_LINK: msg("This link is broken or incomplete. Copy the whole link from the message again, or ask the sender to send it again."),
+  NOT_FOUND: msg("This invoice link has expired or does not exist. Ask the sender for a new link."),
+  GONE: msg("This invoice was revoked by its sender, or it has already been opened as often as allowed. Ask the sender for a new link."),
+  UNREACHABLE: msg("The invoice server cannot be reached. Check your connection and try again in a moment."),
+  BAD_PASSPHRASE: msg("Wrong passphrase. Check it with the sender (by phone, not by email) and try again."),
+  TAMPERED: msg("This invoice was altered after it was sealed, so it is not shown. Do not pay anything on its basis; tell the sender."),
+  BAD_SIGNATURE: msg("The sender's signature on this invoice is not valid, so it is not shown. Do not pay anything on its basis; tell the sender."),
+  NOT_FOR_YOU: msg("This invoice is signed, but it was addressed to someone else and forwarded. Do not pay it; contact the sender."),
+  UNEXPECTED_SENDER: msg("This invoice is signed by an unexpected key. Do not pay it; contact the sender on a number you already know."),
+  TEAM_SENDER: msg("This invoice was signed by someone the business did not allow to send invoices at that time. Do not pay it; call the business on a number you already know."),
+  NOT_YOUR_KEY: msg("This invoice was sealed to another key than the one on this device, so it cannot be opened here. Open the link on the device you connected, or ask the sender to send it again."),
+  NO_KEY: msg("This invoice was sealed to the key of the client's own device, and this browser holds no such key. Open the link on the device you connected, or restore your key from its backup."),
+  OTHER: msg("This invoice cannot be opened. Ask the sender to send it again."),
 };
 
 function failureOf(error, { withIdentity }) {
@@ -57,12 +58,16 @@ function fail(error, context = {}) {
 }
 
 const TRUST_TEXT = {
-  confirmed: (on) => `Known sender: you compared this fingerprint${on ? ` on ${on}` : ""}.`,
-  seen: () => "Seen before, not yet confirmed: you opened invoices signed with this key, but never compared its fingerprint. Compare it with the sender by phone on a number you already know.",
-  new: () => "New sender. Call the sender on a number you already know (not one printed on this invoice) and compare the fingerprint digit by digit before you trust it or pay.",
-  unexpected: () => "Unexpected key: this is not the key you know for this sender.",
-  locked: () => "Not checked: your history of senders is locked.",
+  confirmed: (on) => (on ? msg("Known sender: you compared this fingerprint on {date}.", { date: date(on) })
+    : msg("Known sender: you compared this fingerprint.")),
+  seen: () => msg("Seen before, not yet confirmed: you opened invoices signed with this key, but never compared its fingerprint. Compare it with the sender by phone on a number you already know."),
+  new: () => msg("New sender. Call the sender on a number you already know (not one printed on this invoice) and compare the fingerprint digit by digit before you trust it or pay."),
+  unexpected: () => msg("Unexpected key: this is not the key you know for this sender."),
+  locked: () => msg("Not checked: your history of senders is locked."),
 };
+
+/** A team member's role, in words. */
+const ROLES = { owner: msg("owner"), biller: msg("biller"), accountant: msg("accountant") };
 
 /** Shows or hides what a blocking warning holds back: the invoice and its documents. */
 function holdBack(held) {
@@ -80,11 +85,11 @@ function renderDecision(sender, invoice, assessment) {
   const keyChanged = assessment.state === "unexpected";
   $("decision").hidden = false;
   $("decision").replaceChildren(
-    h("h3", {}, keyChanged ? "Stop: check who sent this before you go on" : "Stop: the bank details changed"),
-    h("p", {}, "The invoice is hidden until you decide. Nothing is paid from this page."),
+    h("h3", {}, keyChanged ? msg("Stop: check who sent this before you go on") : msg("Stop: the bank details changed")),
+    h("p", {}, msg("The invoice is hidden until you decide. Nothing is paid from this page.")),
     h("button", { type: "button", class: "primary", "data-test": "decide-stop",
-      onclick: () => say("The invoice stays hidden. Tell the sender, on a number you already know.", "error") },
-    "Do not show it"),
+      onclick: () => say(msg("The invoice stays hidden. Tell the sender, on a number you already know."), "error") },
+    msg("Do not show it")),
     " ",
     h("button", { type: "button", "data-test": "decide-show",
       onclick: async () => {
@@ -92,10 +97,10 @@ function renderDecision(sender, invoice, assessment) {
         if (accountChanged) await acceptAccount(sender, invoice);
         $("decision").hidden = true;
         holdBack(false);
-        say("You decided to see it. Pay only after the phone call confirmed the sender and the account.", "error");
+        say(msg("You decided to see it. Pay only after the phone call confirmed the sender and the account."), "error");
       } },
-    accountChanged ? "I called the sender on a known number and they confirmed this account: show it"
-      : "I called the sender on a known number and they confirmed this new key: show it"));
+    accountChanged ? msg("I called the sender on a known number and they confirmed this account: show it")
+      : msg("I called the sender on a known number and they confirmed this new key: show it")));
 }
 
 /** Every payee account of the signed invoice (none if it cannot be read). */
@@ -122,21 +127,23 @@ async function renderTrust(sender, invoice, opened) {
   panel.dataset.refused = String(Boolean(assessment.refused));
   panel.replaceChildren(...[
     // A member's invoice is the business's: its owner signed who may send for it.
-    h("p", {}, member && member.role !== "owner" ? "From " : "Signed by ", h("strong", { "data-test": "sender-name" }, sender.name)),
-    member && member.role !== "owner" && h("p", { "data-test": "sent-by" }, "Sent by ",
-      h("strong", {}, member.name), ` (${member.role}), whom ${sender.name} allowed to send its invoices`),
-    h("p", {}, "Fingerprint ", h("code", { class: "fingerprint", "data-test": "fingerprint" }, sender.fingerprint)),
+    h("p", {}, member && member.role !== "owner" ? msg("Invoice of") : msg("Signed by"), " ",
+      h("strong", { "data-test": "sender-name" }, sender.name)),
+    member && member.role !== "owner" && h("p", { "data-test": "sent-by" }, msg("Sent by"), " ",
+      h("strong", {}, member.name), " ", msg("({role}), whom {business} allowed to send its invoices",
+        { role: ROLES[member.role] ?? member.role, business: sender.name })),
+    h("p", {}, msg("Fingerprint"), " ", h("code", { class: "fingerprint", "data-test": "fingerprint" }, sender.fingerprint)),
     // The phone the invoice states, beside the fingerprint to compare; stated by the sender, so
     // a number known from before is the safer one to call.
-    invoice?.seller?.contact?.phone && h("p", { "data-test": "sender-phone" }, "Phone on the invoice ",
-      h("strong", {}, invoice.seller.contact.phone), " (call a number you already know if in doubt)"),
+    invoice?.seller?.contact?.phone && h("p", { "data-test": "sender-phone" }, msg("Phone on the invoice"), " ",
+      h("strong", {}, invoice.seller.contact.phone), " ", msg("(call a number you already know if in doubt)")),
     h("p", { class: "trust-state", "data-test": "trust-state" }, TRUST_TEXT[state](assessment.confirmedOn)),
     warnings.map((w) => h("div", { class: `warning warning-${w.code}`, role: "alert", "data-warning": w.code },
       h("p", {}, w.text),
       w.code === "IBAN_CHANGED" && h("dl", { class: "accounts" },
-        h("dt", {}, "Account until now"), h("dd", { "data-test": "old-iban" }, w.old),
-        h("dt", {}, "Account on this invoice"), h("dd", { "data-test": "new-iban" }, w.new),
-        h("dt", {}, "Payee, as signed"), h("dd", {}, w.payee)))),
+        h("dt", {}, msg("Account until now")), h("dd", { "data-test": "old-iban" }, w.old),
+        h("dt", {}, msg("Account on this invoice")), h("dd", { "data-test": "new-iban" }, w.new),
+        h("dt", {}, msg("Payee, as signed")), h("dd", {}, w.payee)))),
     (state === "new" || state === "seen") && h("button", {
       type: "button",
       "data-test": "confirm-sender",
@@ -147,9 +154,9 @@ async function renderTrust(sender, invoice, opened) {
           refreshGiroCode();
         }
         e.target.disabled = true;
-        e.target.textContent = "Confirmed on this device";
+        setText(e.target, msg("Confirmed on this device"));
       },
-    }, "I compared the fingerprint with the sender by phone: confirm it"),
+    }, msg("I compared the fingerprint with the sender by phone: confirm it")),
   ].flat().filter(Boolean));
   $("decision").hidden = true;
   if (assessment.blocking) renderDecision(sender, invoice, assessment);
@@ -161,7 +168,7 @@ function renderDocuments(documents) {
   $("documents").replaceChildren(
     ...documents.map((doc, i) => h("li", {},
       downloadLink(doc.name, doc.data,
-        i === 0 ? `Download the signed original (${doc.name})` : `Download ${doc.name}`))));
+        i === 0 ? msg("Download the signed original ({name})", { name: doc.name }) : msg("Download {name}", { name: doc.name })))));
 }
 
 /**
@@ -203,7 +210,7 @@ function refreshGiroCode() {
   if (code) slot.replaceChildren(code);
   else if (possible && !flagged && assessment?.state === "new") {
     slot.replaceChildren(h("p", { class: "girocode-hint" },
-      "A GiroCode for your banking app appears here once you have compared this sender's fingerprint and confirmed it."));
+      msg("A GiroCode for your banking app appears here once you have compared this sender's fingerprint and confirmed it.")));
   } else slot.replaceChildren();
   if (rulesValid !== undefined) slot.dataset.girocode = code ? "shown" : possible ? "withheld" : "none";
 }
@@ -214,10 +221,10 @@ export const isInvitation = (opened) => opened.documents[0]?.mediaType === invit
 /** Shows an invitation: who invites, and their message; returns the trust assessment. */
 async function showInvitation(opened) {
   const message = new TextDecoder().decode(opened.documents[0].data);
-  $("invoice-heading").textContent = "An invitation to connect";
+  setText($("invoice-heading"), msg("An invitation to connect"));
   $("invoice-body").replaceChildren(
-    h("p", {}, h("strong", {}, opened.sender.name), " invites you to receive its invoices end-to-end encrypted, " +
-      "sealed to a key that stays on your device."),
+    h("p", {}, h("strong", {}, opened.sender.name), " ",
+      msg("invites you to receive its invoices end-to-end encrypted, sealed to a key that stays on your device.")),
     message && h("blockquote", { "data-test": "invitation-message" }, message));
   $("documents").replaceChildren();
   $("rule-warnings-box").hidden = true;
@@ -237,7 +244,7 @@ export async function showOpened(opened, { fromSender = false } = {}) {
   $("connect-box").dataset.offer = "false";
   $("connect-box").hidden = true;
   $("decision").hidden = true;
-  $("invoice-heading").textContent = "Invoice";
+  setText($("invoice-heading"), msg("Invoice"));
   if (isInvitation(opened)) return fromSender ? undefined : showInvitation(opened);
   const original = opened.documents[0].data;
   let invoice;
@@ -245,7 +252,8 @@ export async function showOpened(opened, { fromSender = false } = {}) {
     invoice = readUbl(original);
   } catch (error) {
     // Signed and verified, but not an invoice we can show: offer the documents only.
-    $("invoice-body").replaceChildren(h("p", { class: "warning" }, `The signed document cannot be shown here (${error.message}); download it below.`));
+    $("invoice-body").replaceChildren(h("p", { class: "warning" },
+      msg("The signed document cannot be shown here ({reason}); download it below.", { reason: error.text ?? error.message })));
   }
   if (invoice) $("invoice-body").replaceChildren(renderInvoice(invoice));
   $("rule-warnings-box").hidden = true;
@@ -274,14 +282,14 @@ export async function showOpened(opened, { fromSender = false } = {}) {
 async function opened(result, { relayId, link, passphrase, envelope, identity }) {
   // This device's history of senders is sealed to the client's key: unlock it to check.
   if (!unlockedClient() && await clientInfo()) {
-    await clientIdentity("Your history of senders is sealed to your key. Unlock it, so that this sender is checked against the ones you know.", "open");
+    await clientIdentity(msg("Your history of senders is sealed to your key. Unlock it, so that this sender is checked against the ones you know."), "open");
   }
   const assessment = await showOpened(result);
   performance.mark("sealbill:verified-invoice-shown");
-  if (assessment.refused) say("This invoice is refused: read why below, and do not pay it.", "error");
-  else if (assessment.blocking) say("Read the warning below before anything else.", "error");
-  else if (assessment.state !== "confirmed") say("The signature is valid: these are exactly the bytes its key signed. Read the sender check below before you pay.");
-  else say("Verified: signed by a sender you confirmed, and exactly what they signed.", "ok");
+  if (assessment.refused) say(msg("This invoice is refused: read why below, and do not pay it."), "error");
+  else if (assessment.blocking) say(msg("Read the warning below before anything else."), "error");
+  else if (assessment.state !== "confirmed") say(msg("The signature is valid: these are exactly the bytes its key signed. Read the sender check below before you pay."));
+  else say(msg("Verified: signed by a sender you confirmed, and exactly what they signed."), "ok");
   $("status").dataset.failure = "";
   reportOpened(relayId, result.openProof).catch(() => {});
   // With the client's key at hand, an invoice shown without a warning goes to the inbox, if the
@@ -298,10 +306,10 @@ async function opened(result, { relayId, link, passphrase, envelope, identity })
 /** Opens an invoice sealed to this device's client identity. */
 async function openWithIdentity(relayId) {
   const identity = await clientIdentity(await clientInfo()
-    ? "This invoice was sealed to your key on this device. Unlock it to open the invoice."
-    : "This invoice was sealed to your own key, which this browser does not hold. Restore it from its backup file below, or open the link on the device you connected.", "open");
+    ? msg("This invoice was sealed to your key on this device. Unlock it to open the invoice.")
+    : msg("This invoice was sealed to your own key, which this browser does not hold. Restore it from its backup file below, or open the link on the device you connected."), "open");
   if (!identity) throw { code: "NO_KEY" };
-  say("Opening…");
+  say(msg("Opening…"));
   const envelope = await fetchEnvelope(relayId);
   await opened(open(identity, envelope), { relayId, envelope, identity });
 }
@@ -329,7 +337,7 @@ export function startOpen() {
     event.preventDefault();
     const button = $("open-button");
     button.disabled = true;
-    say("Opening…");
+    say(msg("Opening…"));
     try {
       if (withIdentity) {
         await openWithIdentity(relayId);

@@ -14,6 +14,7 @@
 import { put, all, remove } from "/storage.js";
 import { sealToSelf, openOwn } from "/own.js";
 import { groupIban } from "/invoice-view.js";
+import { msg } from "/i18n.js";
 
 const normIban = (iban) => (iban ?? "").replace(/\s+/g, "").toUpperCase();
 /** Every account the signed invoice asks to be paid to: the first, then the further ones. */
@@ -110,20 +111,15 @@ function teamWarnings(business, member, accounts, issuedAt, pin) {
   const signed = new Set(member.accounts);
   const unsigned = accounts.map(normIban).filter((a) => a && !signed.has(a));
   if (unsigned.length) {
-    warnings.push({ code: "ACCOUNT_NOT_SIGNED", text:
-      `Do not pay this invoice. It asks for payment to ${unsigned.map(groupIban).join(", ")}, but the owner of ` +
-      `${business.name} did not sign these bank details: ${member.name}, who sent it, cannot choose where you pay. ` +
-      `Call ${business.name} on a number you already know.` });
+    warnings.push({ code: "ACCOUNT_NOT_SIGNED", text: msg("Do not pay this invoice. It asks for payment to {accounts}, but the owner of {business} did not sign these bank details: {member}, who sent it, cannot choose where you pay. Call {business} on a number you already know.",
+    { accounts: unsigned.map(groupIban).join(", "), business: business.name, member: member.name }) });
   }
   // SPEC §3.8 (Membership::check_envelope): a member's invoice issued at or after a newer team
   // list seen from this business must carry that list or a newer one. Invoices sent before it
   // keep opening, and the owner cannot be removed.
   const stale = (pin?.rosterVersion ?? 0) > member.rosterVersion && issuedAt >= (pin?.rosterIssued ?? 0);
   if (member.role !== "owner" && stale) {
-    warnings.push({ code: "OLD_TEAM_LIST", text:
-      `Do not pay this invoice. ${member.name} sent it under an older list of ${business.name}'s staff than one you ` +
-      `have already seen: ${member.name} may have been removed from the team since. Call ${business.name} on a ` +
-      "number you already know." });
+    warnings.push({ code: "OLD_TEAM_LIST", text: msg("Do not pay this invoice. {member} sent it under an older list of {business}'s staff than one you have already seen: {member} may have been removed from the team since. Call {business} on a number you already know.", { member: member.name, business: business.name }) });
   }
   return warnings;
 }
@@ -132,7 +128,7 @@ function teamWarnings(business, member, accounts, issuedAt, pin) {
  * Assesses a verified invoice: `{ state, warnings, blocking, refused, known, remember }`.
  * - `state`: "confirmed" (fingerprint compared earlier), "seen" (opened before, never
  *   compared), "new" (never seen), or "unexpected" (a name or account we know, another key);
- * - `warnings`: `{ code, text }`;
+ * - `warnings`: `{ code, text }` (`text` a message);
  * - `blocking`: the invoice must stay hidden until the client decides (an impostor key, or
  *   changed bank details);
  * - `refused`: the invoice stays hidden, without a choice (bank details or a team list the
@@ -145,8 +141,7 @@ function teamWarnings(business, member, accounts, issuedAt, pin) {
 export async function assess(sender, invoice, team = {}) {
   if (await locked()) {
     return { state: "locked", blocking: false, warnings: [{ code: "HISTORY_LOCKED", text:
-      "Your history of senders is sealed to your key, which you did not unlock, so this sender was " +
-      "not checked against it. Do not pay before you unlock it and open the invoice again, or call the sender." }] };
+      msg("Your history of senders is sealed to your key, which you did not unlock, so this sender was not checked against it. Do not pay before you unlock it and open the invoice again, or call the sender.") }] };
   }
   const history = await pins();
   const pin = history.find((p) => p.fingerprint === sender.fingerprint);
@@ -167,11 +162,10 @@ export async function assess(sender, invoice, team = {}) {
   const state = pin ? (confirmedOn(pin) ? "confirmed" : "seen") : impostor ? "unexpected" : "new";
   const warnings = [];
   if (impostor) {
-    const why = sameName ? `a name that looks like ${impostor.name}'s` : `the bank account of ${impostor.name}`;
-    warnings.push({ code: "UNEXPECTED_KEY", text:
-      `This invoice uses ${why}, but it is signed by a different key than the one you know for ` +
-      `${impostor.name}. Someone may be impersonating them. Do not pay; call ${impostor.name} on a ` +
-      `number you already know.` });
+    const values = { name: impostor.name };
+    warnings.push({ code: "UNEXPECTED_KEY", text: sameName
+      ? msg("This invoice uses a name that looks like {name}'s, but it is signed by a different key than the one you know for {name}. Someone may be impersonating them. Do not pay; call {name} on a number you already know.", values)
+      : msg("This invoice uses the bank account of {name}, but it is signed by a different key than the one you know for {name}. Someone may be impersonating them. Do not pay; call {name} on a number you already know.", values) });
   }
   const compared = pin ?? impostor;
   // Every account the invoice names counts: a second account is as good a way to redirect a
@@ -183,25 +177,22 @@ export async function assess(sender, invoice, team = {}) {
     const payee = invoice.payment?.accountName ?? invoice.seller.name;
     const old = known.map(groupIban).join(", ");
     const asked = added.map(groupIban).join(", ");
-    warnings.push({ code: "IBAN_CHANGED", text:
-      `The bank details changed. Until now ${compared.name} was paid to ${old}; this invoice ` +
-      `asks for ${asked} (payee "${payee}", as signed). Changed bank details are the most common invoice ` +
-      `fraud. Call ${compared.name} on a number you already know, not one on this invoice, before paying.`,
-      old, new: asked, payee });
+    warnings.push({ code: "IBAN_CHANGED", text: msg("The bank details changed. Until now {name} was paid to {old}; this invoice asks for {new} (payee “{payee}”, as signed). Changed bank details are the most common invoice fraud. Call {name} on a number you already know, not one on this invoice, before paying.",
+    { name: compared.name, old, new: asked, payee }), old, new: asked, payee });
   }
   if (names.some((n) => HIDDEN.test(n))) {
     warnings.push({ code: "HIDDEN_CHARACTERS", text:
-      "The sender's name contains invisible characters, which can make one name look like another." });
+      msg("The sender's name contains invisible characters, which can make one name look like another.") });
   }
   if (new Set(names.map(plainKey)).size > 1) {
-    warnings.push({ code: "NAME_MISMATCH", text:
-      `The signer calls itself "${sender.name}" but the invoice names the seller "${invoice.seller.name}".` });
+    warnings.push({ code: "NAME_MISMATCH", text: msg("The signer calls itself “{signer}” but the invoice names the seller “{seller}”.",
+      { signer: sender.name, seller: invoice.seller.name }) });
   }
   const sellerCountry = invoice.seller.address?.country;
   const abroad = [...new Set(ibans.map((a) => a.slice(0, 2)).filter((c) => sellerCountry && c !== sellerCountry))];
   if (abroad.length) {
-    warnings.push({ code: "FOREIGN_IBAN", text:
-      `The account is in ${abroad.join(", ")} but the seller is in ${sellerCountry}. Check this is expected.` });
+    warnings.push({ code: "FOREIGN_IBAN", text: msg("The account is in {countries} but the seller is in {country}. Check this is expected.",
+      { countries: abroad.join(", "), country: sellerCountry }) });
   }
   const refusals = teamWarnings(sender, team.member, team.accounts ?? [], team.issuedAt ?? 0, pin);
   warnings.unshift(...refusals);

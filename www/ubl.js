@@ -7,6 +7,8 @@
 // element is read as the module reads it. The rule check stays the module's job. Only verified
 // bytes come here; a DTD is refused all the same (SPEC §9).
 
+import { msg } from "/i18n.js";
+
 const ROOTS = {
   "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2": "Invoice",
   "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2": "CreditNote",
@@ -469,15 +471,23 @@ function plain(inv) {
   });
 }
 
+/** An error whose `text` says what is wrong, as a message in the page's language. */
+const refusal = (text) => Object.assign(new Error(String(text)), { text });
+
 /** The root element of a verified UBL document (bytes); throws if it is not a UBL invoice. */
 function parse(xml) {
-  const source = new TextDecoder("utf-8", { fatal: true }).decode(xml);
-  if (/<!DOCTYPE/i.test(source)) throw new Error("the invoice document has a DTD");
+  let source;
+  try {
+    source = new TextDecoder("utf-8", { fatal: true }).decode(xml);
+  } catch {
+    throw refusal(msg("the invoice document is not UTF-8 text"));
+  }
+  if (/<!DOCTYPE/i.test(source)) throw refusal(msg("the invoice document has a DTD"));
   const doc = new DOMParser().parseFromString(source, "application/xml");
   const root = doc.documentElement;
   const kind = ROOTS[root.namespaceURI];
   if (!kind || root.localName !== kind || doc.getElementsByTagName("parsererror").length) {
-    throw new Error("the invoice document is not a UBL invoice");
+    throw refusal(msg("the invoice document is not a UBL invoice"));
   }
   return { root, kind };
 }

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { context, shot, downloaded, ROOT } from "./harness.mjs";
-import { WAIT, PASSPHRASE, BUSINESS, IBAN_SHOWN, failure, flows, relayId, start, stop } from "./flows.mjs";
+import { WAIT, PASSPHRASE, BUSINESS, IBAN_SHOWN, failure, flows, PAYABLE, relayId, start, stop } from "./flows.mjs";
 import { initSync, Identity, Link, sealReply, openLink, openBackup } from "../../pkg/sealbill.js";
 import { initSync as initInvoice, buildInvoice } from "../../pkg/invoice/sealbill_invoice.js";
 
@@ -203,11 +203,14 @@ describe("repeat clients: key exchange in the browser", { timeout: 300_000 }, ()
     await inbox.waitForSelector("#inbox:not([hidden])", WAIT);
     const numbers = await inbox.$$eval("#inbox-rows tr td:nth-child(2)", (cells) => cells.map((c) => c.textContent));
     assert.deepEqual(numbers.sort(), ["2026-0101", "2026-0102"]);
+    // Amounts as the reader writes them ("€2,275.88" to an en-US browser).
+    assert.deepEqual(await inbox.$$eval('#inbox-rows [data-test="inbox-amount"]', (cells) => cells.map((c) => c.textContent)),
+      [PAYABLE, PAYABLE]);
     // The client's address book lists the business as seen; comparing confirms it.
     assert.match(await inbox.textContent(`#business-rows tr[data-fingerprint="${businessFingerprint}"]`), /seen, not confirmed · connected/);
     await shot(inbox, "x05-client-inbox");
     await inbox.click(`#business-rows tr[data-fingerprint="${businessFingerprint}"] [data-test="confirm-business"]`);
-    await inbox.waitForFunction((f) => /confirmed \d{4}-/.test(document.querySelector(`#business-rows tr[data-fingerprint="${f}"]`).textContent), businessFingerprint, WAIT);
+    await inbox.waitForFunction((f) => /confirmed \d{2}\/\d{2}\/\d{4}/.test(document.querySelector(`#business-rows tr[data-fingerprint="${f}"]`).textContent), businessFingerprint, WAIT);
     // The signed original downloads byte for byte as the business built it.
     const [original] = await Promise.all([inbox.waitForEvent("download"),
       inbox.locator("#inbox-rows tr[data-id] button", { hasText: "Download the signed original" }).first().click()]);
