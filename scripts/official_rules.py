@@ -33,12 +33,9 @@ PROFILES = {
 }
 
 # Official examples (relative to the examples folder) on which `sealbill invoice check` and the
-# official rules disagree, and why; invoice/tests/examples.rs lists the same in REFUSED.
-KNOWN_DISAGREEMENTS = {
-    "cen-cii/CII_example5.xml": "BR-61: en16931-formats 0.8.0's CII reader maps a payment means "
-    "with a mandate and credit-transfer accounts to a direct debit only, so sealbill sees no "
-    "account; the official CEN rules accept it",
-}
+# official rules disagree, and why; invoice/tests/examples.rs lists the same in REFUSED. None
+# at present.
+KNOWN_DISAGREEMENTS = {}
 
 UBL_NS = (
     "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",

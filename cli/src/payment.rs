@@ -1,15 +1,14 @@
 //! The payee accounts of an invoice (BT-84), which a team member's invoice may name only when
 //! the owner signed them (SPEC §3.8).
 
-use en16931::invoice::PaymentMeans;
-
 use crate::failure::Failure;
 
 /// Every payee account identifier (BT-84) of a UBL invoice, as written: one per
 /// `cac:PaymentMeans/cac:PayeeFinancialAccount/cbc:ID`, of every `cac:PaymentMeans`.
 ///
-/// A payment account the reader could not take into its model (an account beside a card or a
-/// mandate, a second kind of payment means) is refused rather than left unchecked.
+/// A payment account the reader could not take into its model (a second account id in one
+/// account, a second card or mandate) is refused rather than left unchecked. A card or a
+/// mandate beside the accounts is held and names no payee account.
 pub fn payee_accounts(xml: &[u8]) -> Result<Vec<String>, Failure> {
     let read = en16931_formats::read(xml).map_err(|e| {
         Failure::new(format!(
@@ -30,10 +29,8 @@ pub fn payee_accounts(xml: &[u8]) -> Result<Vec<String>, Failure> {
         )));
     }
     let mut accounts = Vec::new();
-    if let Some(PaymentMeans::CreditTransfer(transfers)) =
-        read.invoice.payment.as_ref().and_then(|p| p.means.as_ref())
-    {
-        for transfer in transfers {
+    if let Some(p) = &read.invoice.payment {
+        for transfer in &p.means.credit_transfers {
             match &transfer.account_identifier {
                 Some(id) => accounts.push(id.clone()),
                 // BR-50: a credit transfer names its account; one that does not is refused,
@@ -78,15 +75,27 @@ mod tests {
             &format!("{ACCOUNT}<cbc:ID>GB82WEST12345698765432</cbc:ID>"),
             1,
         );
-        let card_beside = INVOICE.replacen(
-            "</cac:PayeeFinancialAccount>",
-            "</cac:PayeeFinancialAccount><cac:CardAccount><cbc:PrimaryAccountNumberID>1234\
-             </cbc:PrimaryAccountNumberID><cbc:NetworkID>VISA</cbc:NetworkID></cac:CardAccount>",
+        let card = "<cac:CardAccount><cbc:PrimaryAccountNumberID>1234\
+             </cbc:PrimaryAccountNumberID><cbc:NetworkID>VISA</cbc:NetworkID></cac:CardAccount>";
+        let start = INVOICE.find("<cac:PaymentMeans>").unwrap();
+        let end = INVOICE.find("</cac:PaymentMeans>").unwrap() + "</cac:PaymentMeans>".len();
+        let means = &INVOICE[start..end];
+        let with_card = means.replacen(
+            "<cac:PayeeFinancialAccount>",
+            &format!("{card}<cac:PayeeFinancialAccount>"),
             1,
         );
-        for xml in [second_id, card_beside] {
+        let other_card = with_card.replace("1234", "5678");
+        let two_cards = INVOICE.replacen(means, &format!("{with_card}\n    {other_card}"), 1);
+        for xml in [second_id, two_cards] {
             let err = payee_accounts(xml.as_bytes()).unwrap_err();
             assert!(err.to_string().contains("[ACCOUNT_NOT_ALLOWED]"), "{err}");
         }
+        // A card beside the account is held, and the account is still found.
+        let card_beside = INVOICE.replacen(means, &with_card, 1);
+        assert_eq!(
+            payee_accounts(card_beside.as_bytes()).unwrap(),
+            ["DE02120300000000202051"]
+        );
     }
 }

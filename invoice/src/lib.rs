@@ -271,8 +271,7 @@ pub fn read_as(xml: &[u8], profile: Option<Profile>) -> Result<Checked, Error> {
         return Err(Error::BadXml("a PDF, not an XML document".into()));
     }
     let read = en16931_formats::read(xml).map_err(|e| Error::BadXml(e.to_string()))?;
-    let (invoice, mut unheld) = describe::describe_all(&read.invoice);
-    unheld.extend(accounts_beside_a_mandate(xml, &read));
+    let (invoice, unheld) = describe::describe_all(&read.invoice);
     let profile = profile.unwrap_or(invoice.claimed_profile());
     let mut problems = syntax_problems(&read.entries);
     problems.extend(unheld);
@@ -283,28 +282,6 @@ pub fn read_as(xml: &[u8], profile: Option<Profile>) -> Result<Checked, Error> {
         is_ubl: read.syntax == Syntax::Ubl,
         profile,
     })
-}
-
-/// The credit-transfer accounts of a CII document that also names a SEPA mandate or creditor id:
-/// `en16931-formats` 0.8.0 keeps only the direct debit then, without a report entry, so the
-/// accounts (BT-84) would be dropped silently. They are payment details a client must see.
-fn accounts_beside_a_mandate(xml: &[u8], read: &en16931_formats::Read) -> Option<Problem> {
-    const ACCOUNT: &[u8] = b"PayeePartyCreditorFinancialAccount";
-    let direct_debit = matches!(
-        read.invoice.payment.as_ref().and_then(|p| p.means.as_ref()),
-        Some(en16931::invoice::PaymentMeans::DirectDebit(_))
-    );
-    (read.syntax != Syntax::Ubl && direct_debit && xml.windows(ACCOUNT.len()).any(|w| w == ACCOUNT))
-        .then(|| Problem {
-            rule: UNHELD_RULE.into(),
-            level: Level::Fatal,
-            field: Some("payment".into()),
-            term: Some("BG-17".into()),
-            message: "the document names credit-transfer accounts (BT-84) beside a direct \
-                      debit (BT-89, BT-90); one invoice holds one kind of payment, and the \
-                      accounts would be lost"
-                .into(),
-        })
 }
 
 /// Reads a UBL document that is to be sealed or was opened, refusing CII and invoices that break

@@ -293,7 +293,7 @@ pub struct PlainInvoice {
     /// BT-120, BT-121: why a VAT category is exempt, zero-rated or reverse-charged.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vat_exemptions: Vec<VatExemption>,
-    /// BG-16: payment instructions: credit transfer (BG-17), card (BG-18) or direct debit (BG-19).
+    /// BG-16: payment instructions: credit transfer (BG-17), card (BG-18) and direct debit (BG-19).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment: Option<Payment>,
     /// BG-24: additional supporting documents, with embedded files (base64) where allowed.

@@ -259,6 +259,46 @@ fn cii_export_states_the_same_invoice() {
     }
 }
 
+/// Credit-transfer accounts, a card and a direct debit stand together in one invoice, as
+/// EN 16931 allows: built as UBL and as CII, each reads back with all of them. XRechnung
+/// refuses a group beside the one the payment means code names (BR-DE-23-b).
+#[test]
+fn accounts_a_card_and_a_direct_debit_stand_together() {
+    let mut value = valid_json("direct-debit");
+    let payment = value["payment"].as_object_mut().expect("payment");
+    payment.insert("iban".into(), "DE02120300000000202051".into());
+    payment.insert("bic".into(), "BYLADEM1001".into());
+    payment.insert(
+        "additionalAccounts".into(),
+        serde_json::json!([{ "iban": "GB82WEST12345698765432" }]),
+    );
+    payment.insert(
+        "card".into(),
+        serde_json::json!({ "number": "1234", "holderName": "A. Muster" }),
+    );
+    let input = plain(value);
+    for syntax in [Syntax::Ubl, Syntax::Cii] {
+        let built = build_as(&input, syntax).unwrap_or_else(|e| panic!("{syntax:?}: {e}"));
+        let read = read(built.xml.as_bytes()).expect("reads");
+        assert!(read.is_valid(), "{syntax:?}: {:?}", read.problems);
+        assert_eq!(read.invoice.payment, input.payment, "{syntax:?}");
+    }
+
+    let mut value = valid_json("xrechnung-leitweg");
+    value["payment"]["directDebit"] = serde_json::json!({
+        "mandateReference": "MD-1",
+        "creditorId": "DE98ZZZ09999999999",
+        "debitedAccount": "DE75512108001245126199"
+    });
+    let Err(Error::Invalid(problems)) = build(&plain(value)) else {
+        panic!("XRechnung with a direct debit beside the account");
+    };
+    assert!(
+        problems.iter().any(|p| p.rule == "BR-DE-23-b"),
+        "{problems:?}"
+    );
+}
+
 #[test]
 fn every_invoice_reads_back_as_what_it_states_through_json() {
     for name in valid_names() {

@@ -126,48 +126,30 @@ pub(super) fn check_creditor_id(values: &mut Values, input: &plain::PlainInvoice
 }
 
 pub(super) fn payment(values: &mut Values, input: &plain::Payment) -> Option<PaymentInstructions> {
-    let has_transfer = input.iban.is_some() || !input.additional_accounts.is_empty();
-    let kinds = usize::from(has_transfer)
-        + usize::from(input.card.is_some())
-        + usize::from(input.direct_debit.is_some());
-    if kinds > 1 {
-        values.problems.push(Problem::input(
-            "payment",
-            "an invoice states one kind of payment: credit transfer accounts (iban), a card, \
-             or a direct debit",
-        ));
-        return None;
-    }
-    let means = if has_transfer {
-        let first = input.iban.as_deref().map(|iban| CreditTransfer {
-            account_identifier: account_id(values, iban),
-            account_name: values.opt(input.account_name.as_deref()),
-            provider_identifier: values.opt(input.bic.as_deref()),
-        });
-        let more = input.additional_accounts.iter().map(|a| CreditTransfer {
-            account_identifier: account_id(values, &a.iban),
-            account_name: values.opt(a.account_name.as_deref()),
-            provider_identifier: values.opt(a.bic.as_deref()),
-        });
-        Some(PaymentMeans::CreditTransfer(
-            first.into_iter().chain(more).collect(),
-        ))
-    } else if let Some(card) = &input.card {
-        Some(PaymentMeans::Card(PaymentCard {
+    let first = input.iban.as_deref().map(|iban| CreditTransfer {
+        account_identifier: account_id(values, iban),
+        account_name: values.opt(input.account_name.as_deref()),
+        provider_identifier: values.opt(input.bic.as_deref()),
+    });
+    let more = input.additional_accounts.iter().map(|a| CreditTransfer {
+        account_identifier: account_id(values, &a.iban),
+        account_name: values.opt(a.account_name.as_deref()),
+        provider_identifier: values.opt(a.bic.as_deref()),
+    });
+    let means = PaymentMeans {
+        credit_transfers: first.into_iter().chain(more).collect(),
+        card: input.card.as_ref().map(|card| PaymentCard {
             primary_account_number: values.req(&card.number),
             holder_name: values.opt(card.holder_name.as_deref()),
-        }))
-    } else {
-        input.direct_debit.as_ref().map(|d| {
-            PaymentMeans::DirectDebit(DirectDebit {
-                mandate_reference: values.opt(d.mandate_reference.as_deref()),
-                creditor_identifier: values.opt(d.creditor_id.as_deref()),
-                debited_account: d
-                    .debited_account
-                    .as_deref()
-                    .and_then(|a| account_id(values, a)),
-            })
-        })
+        }),
+        direct_debit: input.direct_debit.as_ref().map(|d| DirectDebit {
+            mandate_reference: values.opt(d.mandate_reference.as_deref()),
+            creditor_identifier: values.opt(d.creditor_id.as_deref()),
+            debited_account: d
+                .debited_account
+                .as_deref()
+                .and_then(|a| account_id(values, a)),
+        }),
     };
     if !values.stated
         && (input.bic.is_some() || input.account_name.is_some())

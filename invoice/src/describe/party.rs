@@ -1,6 +1,6 @@
 //! Parties, addresses, periods and payment, from the model to the plain object.
 
-use en16931::invoice::{self, PaymentMeans};
+use en16931::invoice;
 
 use super::{code, date, unheld, Unheld};
 use crate::plain::{
@@ -73,34 +73,25 @@ pub(super) fn payment(p: &invoice::PaymentInstructions) -> Payment {
         reference: p.remittance_information.clone(),
         ..Payment::default()
     };
-    match &p.means {
-        None => {}
-        Some(PaymentMeans::CreditTransfer(accounts)) => {
-            let mut accounts = accounts.iter().map(|a| Account {
-                iban: a.account_identifier.clone().unwrap_or_default(),
-                bic: a.provider_identifier.clone(),
-                account_name: a.account_name.clone(),
-            });
-            if let Some(first) = accounts.next() {
-                out.iban = Some(first.iban);
-                out.bic = first.bic;
-                out.account_name = first.account_name;
-            }
-            out.additional_accounts = accounts.collect();
-        }
-        Some(PaymentMeans::Card(card)) => {
-            out.card = Some(Card {
-                number: card.primary_account_number.clone().unwrap_or_default(),
-                holder_name: card.holder_name.clone(),
-            });
-        }
-        Some(PaymentMeans::DirectDebit(d)) => {
-            out.direct_debit = Some(DirectDebit {
-                mandate_reference: d.mandate_reference.clone(),
-                creditor_id: d.creditor_identifier.clone(),
-                debited_account: d.debited_account.clone(),
-            });
-        }
+    let mut accounts = p.means.credit_transfers.iter().map(|a| Account {
+        iban: a.account_identifier.clone().unwrap_or_default(),
+        bic: a.provider_identifier.clone(),
+        account_name: a.account_name.clone(),
+    });
+    if let Some(first) = accounts.next() {
+        out.iban = Some(first.iban);
+        out.bic = first.bic;
+        out.account_name = first.account_name;
     }
+    out.additional_accounts = accounts.collect();
+    out.card = p.means.card.as_ref().map(|card| Card {
+        number: card.primary_account_number.clone().unwrap_or_default(),
+        holder_name: card.holder_name.clone(),
+    });
+    out.direct_debit = p.means.direct_debit.as_ref().map(|d| DirectDebit {
+        mandate_reference: d.mandate_reference.clone(),
+        creditor_id: d.creditor_identifier.clone(),
+        debited_account: d.debited_account.clone(),
+    });
     out
 }

@@ -1,11 +1,13 @@
 //! Payment instructions (BG-16): credit transfer to one or more accounts (BG-17), payment card
-//! (BG-18) or direct debit (BG-19).
+//! (BG-18) and direct debit (BG-19), alone or together.
 
 use super::plain_struct;
 
 plain_struct! {
     /// How to pay. A credit transfer names `iban` (and `additionalAccounts`); a card payment
-    /// `card`; a direct debit `directDebit`. One kind per invoice, as in EN 16931.
+    /// `card`; a direct debit `directDebit`. EN 16931 allows them together (accounts beside a
+    /// mandate, say); `meansCode` says which one the buyer is to use. XRechnung allows only the
+    /// one `meansCode` names (BR-DE-23 to BR-DE-25).
     pub struct Payment {
         /// BT-81: the UNTDID 4461 payment means code (default `58`, SEPA credit transfer; `30`
         /// credit transfer, `48`/`54`/`55` card, `59` SEPA direct debit).

@@ -171,17 +171,22 @@ fn bt_90_survives_the_crossing_in_both_directions() {
     let mut inv = common::maximal();
     inv.payment = Some(PaymentInstructions {
         means_code: Some(en16931::invoice::Code::new("59")),
-        means: Some(PaymentMeans::DirectDebit(DirectDebit {
-            mandate_reference: Some("MANDATE-1".to_owned()),
-            creditor_identifier: Some("DE98ZZZ09999999999".to_owned()),
-            debited_account: Some("DE89370400440532013000".to_owned()),
-        })),
+        means: PaymentMeans {
+            direct_debit: Some(DirectDebit {
+                mandate_reference: Some("MANDATE-1".to_owned()),
+                creditor_identifier: Some("DE98ZZZ09999999999".to_owned()),
+                debited_account: Some("DE89370400440532013000".to_owned()),
+            }),
+            ..Default::default()
+        },
         ..Default::default()
     });
 
-    let creditor = |i: &en16931::Invoice| match i.payment.as_ref().and_then(|p| p.means.as_ref()) {
-        Some(PaymentMeans::DirectDebit(d)) => d.creditor_identifier.clone(),
-        _ => None,
+    let creditor = |i: &en16931::Invoice| {
+        i.payment
+            .as_ref()
+            .and_then(|p| p.means.direct_debit.as_ref())
+            .and_then(|d| d.creditor_identifier.clone())
     };
 
     for (name, syntax) in [("ubl", Syntax::Ubl), ("cii", Syntax::Cii)] {

@@ -180,16 +180,40 @@ macro_rules! syntaxes {
             /// each); `tests/fidelity.rs` pins the wire shape.
             #[test]
             fn several_credit_transfer_accounts_survive_the_round_trip() {
-                use en16931::invoice::{CreditTransfer, PaymentMeans};
+                use en16931::invoice::CreditTransfer;
                 let mut inv = common::maximal();
                 let p = inv.payment.as_mut().expect("fixture has payment");
-                let Some(PaymentMeans::CreditTransfer(ts)) = &mut p.means else {
-                    panic!("fixture pays by credit transfer");
-                };
+                let ts = &mut p.means.credit_transfers;
+                assert!(!ts.is_empty(), "fixture pays by credit transfer");
                 ts.push(CreditTransfer {
                     account_identifier: Some("NL03INGB0004489902".into()),
                     account_name: None,
                     provider_identifier: None,
+                });
+                roundtrip(&inv);
+            }
+
+            /// BG-17 accounts, a BG-18 card and a BG-19 mandate stand
+            /// together in one BG-16, as EN 16931 allows (CEN's
+            /// `CII_example5`), and all survive.
+            #[test]
+            fn accounts_a_card_and_a_mandate_survive_together() {
+                use en16931::invoice::{CreditTransfer, DirectDebit, PaymentCard};
+                let mut inv = common::maximal();
+                let p = inv.payment.as_mut().expect("fixture has payment");
+                p.means.credit_transfers.push(CreditTransfer {
+                    account_identifier: Some("NL03INGB0004489902".into()),
+                    account_name: None,
+                    provider_identifier: None,
+                });
+                p.means.card = Some(PaymentCard {
+                    primary_account_number: Some("1234".into()),
+                    holder_name: Some("A. Muster".into()),
+                });
+                p.means.direct_debit = Some(DirectDebit {
+                    mandate_reference: Some("MANDATE-1".into()),
+                    creditor_identifier: Some("DE98ZZZ09999999999".into()),
+                    debited_account: Some("DE89370400440532013000".into()),
                 });
                 roundtrip(&inv);
             }
@@ -609,12 +633,11 @@ fn a_document_nested_past_the_limit_is_an_error_in_both_readers() {
 /// Two BG-17 accounts, as a fixture both wire-shape tests share.
 #[cfg(any(feature = "ubl", feature = "cii"))]
 fn two_account_invoice() -> en16931::Invoice {
-    use en16931::invoice::{CreditTransfer, PaymentMeans};
+    use en16931::invoice::CreditTransfer;
     let mut inv = common::maximal();
     let p = inv.payment.as_mut().expect("fixture has payment");
-    let Some(PaymentMeans::CreditTransfer(ts)) = &mut p.means else {
-        panic!("fixture pays by credit transfer");
-    };
+    let ts = &mut p.means.credit_transfers;
+    assert!(!ts.is_empty(), "fixture pays by credit transfer");
     ts.push(CreditTransfer {
         account_identifier: Some("NL03INGB0004489902".into()),
         account_name: None,

@@ -475,18 +475,19 @@ pub struct DirectDebit {
     pub debited_account: Option<String>,
 }
 
-/// BG-17, BG-18 or BG-19 — mutually exclusive by construction, so
-/// `BR-DE-23-b`, `-24-b` and `-25-b` cannot fail. `BR-DE-23-a` … `-25-a`, which
-/// tie the variant to BT-81, are still checked.
+/// BG-17, BG-18 and BG-19 of one BG-16. EN 16931 allows them together (CEN's
+/// `CII_example5` lists credit-transfer accounts beside a direct-debit
+/// mandate); XRechnung's `BR-DE-23-b`, `-24-b` and `-25-b` forbid the
+/// combinations and are checked.
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PaymentMeans {
-    /// BG-17 — one or more credit transfers.
-    CreditTransfer(Vec<CreditTransfer>),
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PaymentMeans {
+    /// BG-17 — zero or more credit transfers.
+    pub credit_transfers: Vec<CreditTransfer>,
     /// BG-18 — payment card information.
-    Card(PaymentCard),
+    pub card: Option<PaymentCard>,
     /// BG-19 — direct debit.
-    DirectDebit(DirectDebit),
+    pub direct_debit: Option<DirectDebit>,
 }
 
 /// BG-16 PAYMENT INSTRUCTIONS.
@@ -499,8 +500,8 @@ pub struct PaymentInstructions {
     pub means_text: Option<String>,
     /// BT-83 — remittance information.
     pub remittance_information: Option<String>,
-    /// BG-17 / BG-18 / BG-19 — at most one, by construction.
-    pub means: Option<PaymentMeans>,
+    /// BG-17 / BG-18 / BG-19 — any of them, together.
+    pub means: PaymentMeans,
 }
 
 impl PaymentInstructions {
@@ -523,11 +524,14 @@ impl PaymentInstructions {
     pub fn sepa_credit_transfer(iban: impl Into<String>, bic: Option<&str>) -> Self {
         Self {
             means_code: Some(Code::new("58")),
-            means: Some(PaymentMeans::CreditTransfer(vec![CreditTransfer {
-                account_identifier: Some(iban.into()),
-                account_name: None,
-                provider_identifier: bic.map(str::to_owned),
-            }])),
+            means: PaymentMeans {
+                credit_transfers: vec![CreditTransfer {
+                    account_identifier: Some(iban.into()),
+                    account_name: None,
+                    provider_identifier: bic.map(str::to_owned),
+                }],
+                ..PaymentMeans::default()
+            },
             ..Self::default()
         }
     }
@@ -552,33 +556,34 @@ impl PaymentInstructions {
     ) -> Self {
         Self {
             means_code: Some(Code::new("59")),
-            means: Some(PaymentMeans::DirectDebit(DirectDebit {
-                mandate_reference: Some(mandate.into()),
-                creditor_identifier: Some(creditor_id.into()),
-                debited_account: debited_account.map(str::to_owned),
-            })),
+            means: PaymentMeans {
+                direct_debit: Some(DirectDebit {
+                    mandate_reference: Some(mandate.into()),
+                    creditor_identifier: Some(creditor_id.into()),
+                    debited_account: debited_account.map(str::to_owned),
+                }),
+                ..PaymentMeans::default()
+            },
             ..Self::default()
         }
     }
 
-    /// BT-84, when this is a credit transfer.
+    /// BT-84 of the first credit transfer, when there is one.
     #[must_use]
     pub fn account_identifier(&self) -> Option<&str> {
-        match &self.means {
-            Some(PaymentMeans::CreditTransfer(ts)) => {
-                ts.first().and_then(|t| t.account_identifier.as_deref())
-            }
-            _ => None,
-        }
+        self.means
+            .credit_transfers
+            .first()
+            .and_then(|t| t.account_identifier.as_deref())
     }
 
-    /// BT-89, when this is a direct debit.
+    /// BT-89, when there is a direct debit.
     #[must_use]
     pub fn mandate_reference(&self) -> Option<&str> {
-        match &self.means {
-            Some(PaymentMeans::DirectDebit(d)) => d.mandate_reference.as_deref(),
-            _ => None,
-        }
+        self.means
+            .direct_debit
+            .as_ref()
+            .and_then(|d| d.mandate_reference.as_deref())
     }
 }
 
@@ -1530,10 +1535,13 @@ mod tests {
             ct,
             PaymentInstructions {
                 means_code: Some(Code::new("58")),
-                means: Some(PaymentMeans::CreditTransfer(vec![CreditTransfer {
-                    account_identifier: Some("DE02120300000000202051".into()),
-                    ..CreditTransfer::default()
-                }])),
+                means: PaymentMeans {
+                    credit_transfers: vec![CreditTransfer {
+                        account_identifier: Some("DE02120300000000202051".into()),
+                        ..CreditTransfer::default()
+                    }],
+                    ..PaymentMeans::default()
+                },
                 ..PaymentInstructions::default()
             }
         );
@@ -1542,11 +1550,14 @@ mod tests {
             dd,
             PaymentInstructions {
                 means_code: Some(Code::new("59")),
-                means: Some(PaymentMeans::DirectDebit(DirectDebit {
-                    mandate_reference: Some("M-1".into()),
-                    creditor_identifier: Some("DE98ZZZ09999999999".into()),
-                    debited_account: None,
-                })),
+                means: PaymentMeans {
+                    direct_debit: Some(DirectDebit {
+                        mandate_reference: Some("M-1".into()),
+                        creditor_identifier: Some("DE98ZZZ09999999999".into()),
+                        debited_account: None,
+                    }),
+                    ..PaymentMeans::default()
+                },
                 ..PaymentInstructions::default()
             }
         );

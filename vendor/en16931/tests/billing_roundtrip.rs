@@ -104,10 +104,13 @@ fn header() -> Invoice {
     });
     inv.payment = Some(PaymentInstructions {
         means_code: Some(Code::new("58")),
-        means: Some(PaymentMeans::CreditTransfer(vec![CreditTransfer {
-            account_identifier: Some("DE89370400440532013000".to_owned()),
+        means: PaymentMeans {
+            credit_transfers: vec![CreditTransfer {
+                account_identifier: Some("DE89370400440532013000".to_owned()),
+                ..Default::default()
+            }],
             ..Default::default()
-        }])),
+        },
         ..Default::default()
     });
     inv

@@ -70,10 +70,13 @@ fn base() -> Invoice {
     .due_date(Date::parse("2026-07-30").unwrap())
     .payment(PaymentInstructions {
         means_code: Some(Code::new("58")),
-        means: Some(PaymentMeans::CreditTransfer(vec![CreditTransfer {
-            account_identifier: Some("DE89370400440532013000".to_owned()),
+        means: PaymentMeans {
+            credit_transfers: vec![CreditTransfer {
+                account_identifier: Some("DE89370400440532013000".to_owned()),
+                ..Default::default()
+            }],
             ..Default::default()
-        }])),
+        },
         ..Default::default()
     })
     .line(InvoiceLine {
@@ -329,14 +332,14 @@ fn cases() -> Vec<Case> {
     // ── payment ───────────────────────────────────────────────────────────
     case("BR-49", |i| i.payment.as_mut().unwrap().means_code = None),
     case("BR-61", |i| i.payment.as_mut().unwrap().means =
-        Some(PaymentMeans::CreditTransfer(vec![CreditTransfer::default()]))),
+        PaymentMeans { credit_transfers: vec![CreditTransfer::default()], ..Default::default() }),
     case("BR-51", |i| {
         let p = i.payment.as_mut().unwrap();
         p.means_code = Some(Code::new("48"));
-        p.means = Some(PaymentMeans::Card(PaymentCard {
+        p.means = PaymentMeans { card: Some(PaymentCard {
             primary_account_number: Some("4111111111111111".to_owned()), // full PAN
             holder_name: None,
-        }));
+        }), ..Default::default() };
     }),
 
     // ── allowances and charges ────────────────────────────────────────────
@@ -483,7 +486,7 @@ fn cases() -> Vec<Case> {
 
     // ── remaining presence ────────────────────────────────────────────────
     case("BR-50", |i| i.payment.as_mut().unwrap().means =
-        Some(PaymentMeans::CreditTransfer(vec![CreditTransfer::default()]))),
+        PaymentMeans { credit_transfers: vec![CreditTransfer::default()], ..Default::default() }),
     case("BR-54", |i| i.lines[0].item.attributes.push(ItemAttribute {
         name: Some("Colour".to_owned()), value: None,
     })),
@@ -832,11 +835,11 @@ fn cases() -> Vec<Case> {
     peppol("PEPPOL-EN16931-R061", |i| {
         i.payment = Some(PaymentInstructions {
             means_code: Some(Code::new("59")),
-            means: Some(PaymentMeans::DirectDebit(DirectDebit {
+            means: PaymentMeans { direct_debit: Some(DirectDebit {
                 mandate_reference: None,
                 creditor_identifier: Some("DE98ZZZ09999999999".to_owned()),
                 debited_account: Some("DE89370400440532013000".to_owned()),
-            })),
+            }), ..Default::default() },
             ..Default::default()
         });
     }),
@@ -849,43 +852,67 @@ fn cases() -> Vec<Case> {
     xr("BR-DE-19", |i| {
         i.payment = Some(PaymentInstructions {
             means_code: Some(Code::new("58")),
-            means: Some(PaymentMeans::CreditTransfer(vec![CreditTransfer {
+            means: PaymentMeans { credit_transfers: vec![CreditTransfer {
                 account_identifier: Some("DE00000000000000000000".to_owned()),
                 ..Default::default()
-            }])),
+            }], ..Default::default() },
             ..Default::default()
         });
     }),
     xr("BR-DE-20", |i| {
         i.payment = Some(PaymentInstructions {
             means_code: Some(Code::new("59")),
-            means: Some(PaymentMeans::DirectDebit(DirectDebit {
+            means: PaymentMeans { direct_debit: Some(DirectDebit {
                 mandate_reference: Some("MND-1".to_owned()),
                 creditor_identifier: Some("DE98ZZZ09999999999".to_owned()),
                 debited_account: Some("DE00000000000000000000".to_owned()),
-            })),
+            }), ..Default::default() },
             ..Default::default()
         });
     }),
     xr("BR-DE-23-a", |i| {
         i.payment = Some(PaymentInstructions {
             means_code: Some(Code::new("58")),
-            means: None,
+            means: PaymentMeans::default(),
             ..Default::default()
         });
     }),
     xr("BR-DE-24-a", |i| {
         i.payment = Some(PaymentInstructions {
             means_code: Some(Code::new("48")),
-            means: None,
+            means: PaymentMeans::default(),
             ..Default::default()
         });
     }),
     xr("BR-DE-25-a", |i| {
         i.payment = Some(PaymentInstructions {
             means_code: Some(Code::new("59")),
-            means: None,
+            means: PaymentMeans::default(),
             ..Default::default()
+        });
+    }),
+    // The base's BG-17 stays beside the group each case adds.
+    xr("BR-DE-23-b", |i| {
+        i.payment.as_mut().unwrap().means.card = Some(PaymentCard {
+            primary_account_number: Some("1234".to_owned()),
+            holder_name: None,
+        });
+    }),
+    xr("BR-DE-24-b", |i| {
+        let p = i.payment.as_mut().unwrap();
+        p.means_code = Some(Code::new("48"));
+        p.means.card = Some(PaymentCard {
+            primary_account_number: Some("1234".to_owned()),
+            holder_name: None,
+        });
+    }),
+    xr("BR-DE-25-b", |i| {
+        let p = i.payment.as_mut().unwrap();
+        p.means_code = Some(Code::new("59"));
+        p.means.direct_debit = Some(DirectDebit {
+            mandate_reference: Some("MND-1".to_owned()),
+            creditor_identifier: Some("DE98ZZZ09999999999".to_owned()),
+            debited_account: Some("DE89370400440532013000".to_owned()),
         });
     }),
     xr("BR-DE-26", |i| {
@@ -1038,11 +1065,11 @@ fn cases() -> Vec<Case> {
     xr("EN-SEPA-01", |i| {
         i.payment = Some(PaymentInstructions {
             means_code: Some(Code::new("59")),
-            means: Some(PaymentMeans::DirectDebit(DirectDebit {
+            means: PaymentMeans { direct_debit: Some(DirectDebit {
                 mandate_reference: Some("MND-1".to_owned()),
                 creditor_identifier: Some("not a creditor id".to_owned()),
                 debited_account: Some("DE89370400440532013000".to_owned()),
-            })),
+            }), ..Default::default() },
             ..Default::default()
         });
     }),
@@ -1051,22 +1078,22 @@ fn cases() -> Vec<Case> {
     xr("BR-DE-30", |i| {
         i.payment = Some(PaymentInstructions {
             means_code: Some(Code::new("59")),
-            means: Some(PaymentMeans::DirectDebit(DirectDebit {
+            means: PaymentMeans { direct_debit: Some(DirectDebit {
                 mandate_reference: Some("MND-1".to_owned()),
                 creditor_identifier: None,
                 debited_account: Some("DE89370400440532013000".to_owned()),
-            })),
+            }), ..Default::default() },
             ..Default::default()
         });
     }),
     xr("BR-DE-31", |i| {
         i.payment = Some(PaymentInstructions {
             means_code: Some(Code::new("59")),
-            means: Some(PaymentMeans::DirectDebit(DirectDebit {
+            means: PaymentMeans { direct_debit: Some(DirectDebit {
                 mandate_reference: Some("MND-1".to_owned()),
                 creditor_identifier: Some("DE98ZZZ09999999999".to_owned()),
                 debited_account: None,
-            })),
+            }), ..Default::default() },
             ..Default::default()
         });
     }),
@@ -1530,11 +1557,6 @@ const UNCOVERED: &[(&str, Why, &str)] = &[
         "InvoiceAmount is i64 minor units",
     ),
     ("BR-DEX-14", Why::Retired, "one currency per document"),
-    // The `PaymentMeans` enum makes "the other two groups shall not be
-    // present" unrepresentable; the `-a` halves are covered.
-    ("BR-DE-23-b", Why::Retired, "PaymentMeans is an enum"),
-    ("BR-DE-24-b", Why::Retired, "PaymentMeans is an enum"),
-    ("BR-DE-25-b", Why::Retired, "PaymentMeans is an enum"),
     // Peppol rules the model retires.
     (
         "PEPPOL-EN16931-F001",

@@ -118,10 +118,13 @@ fn xrechnung_valid() -> Invoice {
     inv.payment = Some(PaymentInstructions {
         means_code: Some(Code::new("58")), // SEPA credit transfer
         // BG-17 (BR-DE-23-a); a mod-97-valid IBAN for BR-DE-19.
-        means: Some(PaymentMeans::CreditTransfer(vec![CreditTransfer {
-            account_identifier: Some("DE89370400440532013000".to_owned()),
+        means: PaymentMeans {
+            credit_transfers: vec![CreditTransfer {
+                account_identifier: Some("DE89370400440532013000".to_owned()),
+                ..Default::default()
+            }],
             ..Default::default()
-        }])),
+        },
         ..Default::default()
     }); // BR-DE-1
     inv
@@ -474,10 +477,10 @@ fn profiles_carry_conditional_rules_that_restrictions_cannot_express() {
     assert!(!profiles::XRECHNUNG.extra_rules.is_empty());
 }
 
-/// `PaymentMeans` is an enum, so the combinations `BR-DE-23-b`, `-24-b` and
-/// `-25-b` forbid cannot be built; the `-a` rules still tie the variant to BT-81.
+/// The `-a` rules tie the group present to BT-81; the `-b` rules refuse the
+/// other groups beside it, which EN 16931 itself allows.
 #[test]
-fn the_payment_groups_are_mutually_exclusive_by_construction() {
+fn the_payment_groups_are_tied_to_the_means_code() {
     let mut inv = xrechnung_valid();
 
     // BT-81 = 58 with BG-17 present: correct.
@@ -488,11 +491,23 @@ fn the_payment_groups_are_mutually_exclusive_by_construction() {
     let report = profiles::XRECHNUNG.validate(&inv);
     assert!(report.has("BR-DE-24-a"), "{report}");
 
-    inv.payment.as_mut().unwrap().means = Some(PaymentMeans::Card(PaymentCard {
+    // The card beside the credit transfer: `-a` holds, `-b` fires.
+    inv.payment.as_mut().unwrap().means.card = Some(PaymentCard {
         primary_account_number: Some("############1234".to_owned()),
         holder_name: Some("A. Muster".to_owned()),
-    }));
-    assert!(!profiles::XRECHNUNG.validate(&inv).has("BR-DE-24-a"));
+    });
+    let report = profiles::XRECHNUNG.validate(&inv);
+    assert!(!report.has("BR-DE-24-a"), "{report}");
+    assert!(report.has("BR-DE-24-b"), "{report}");
+    assert!(!validate(&inv).has("BR-DE-24-b"), "EN 16931 allows both");
+
+    // The card alone: both hold.
+    inv.payment.as_mut().unwrap().means.credit_transfers.clear();
+    let report = profiles::XRECHNUNG.validate(&inv);
+    assert!(
+        !report.has("BR-DE-24-a") && !report.has("BR-DE-24-b"),
+        "{report}"
+    );
 }
 
 /// Direct debit requires its own terms, and the IBAN checksum is verified.
@@ -501,7 +516,10 @@ fn direct_debit_requires_its_own_terms_and_a_real_iban() {
     let mut inv = xrechnung_valid();
     inv.payment = Some(PaymentInstructions {
         means_code: Some(Code::new("59")), // SEPA direct debit
-        means: Some(PaymentMeans::DirectDebit(DirectDebit::default())),
+        means: PaymentMeans {
+            direct_debit: Some(DirectDebit::default()),
+            ..Default::default()
+        },
         ..Default::default()
     });
 
@@ -520,11 +538,14 @@ fn direct_debit_requires_its_own_terms_and_a_real_iban() {
     );
 
     // Fill them, but with a mistyped IBAN.
-    inv.payment.as_mut().unwrap().means = Some(PaymentMeans::DirectDebit(DirectDebit {
-        mandate_reference: Some("MANDATE-1".to_owned()),
-        creditor_identifier: Some("DE98ZZZ09999999999".to_owned()),
-        debited_account: Some("DE89370400440532013001".to_owned()), // last digit wrong
-    }));
+    inv.payment.as_mut().unwrap().means = PaymentMeans {
+        direct_debit: Some(DirectDebit {
+            mandate_reference: Some("MANDATE-1".to_owned()),
+            creditor_identifier: Some("DE98ZZZ09999999999".to_owned()),
+            debited_account: Some("DE89370400440532013001".to_owned()), // last digit wrong
+        }),
+        ..Default::default()
+    };
     let report = profiles::XRECHNUNG.validate(&inv);
     assert!(!report.has("BR-DE-30"));
     assert!(!report.has("BR-DE-31"));
@@ -533,11 +554,14 @@ fn direct_debit_requires_its_own_terms_and_a_real_iban() {
     assert!(report.is_valid(), "{report}");
 
     // Correct the checksum and the warning goes.
-    inv.payment.as_mut().unwrap().means = Some(PaymentMeans::DirectDebit(DirectDebit {
-        mandate_reference: Some("MANDATE-1".to_owned()),
-        creditor_identifier: Some("DE98ZZZ09999999999".to_owned()),
-        debited_account: Some("DE89370400440532013000".to_owned()),
-    }));
+    inv.payment.as_mut().unwrap().means = PaymentMeans {
+        direct_debit: Some(DirectDebit {
+            mandate_reference: Some("MANDATE-1".to_owned()),
+            creditor_identifier: Some("DE98ZZZ09999999999".to_owned()),
+            debited_account: Some("DE89370400440532013000".to_owned()),
+        }),
+        ..Default::default()
+    };
     assert!(!profiles::XRECHNUNG.validate(&inv).has("BR-DE-20"));
 }
 

@@ -65,12 +65,6 @@ impl Reader {
         self.unmapped.insert(format!("{parent}/{child}"));
     }
 
-    /// Note a combination the model cannot hold, at `path`.
-    fn not_held(&mut self, path: &str, message: &str) {
-        self.entries
-            .push(Entry::new(Kind::Unmapped, path, message.to_owned()));
-    }
-
     /// Note a value the model cannot hold.
     fn malformed(&mut self, path: String, message: impl Into<String>, value: String) {
         self.entries
@@ -577,18 +571,12 @@ impl Reader {
         // The mandate and creditor identifier arrive from two different
         // aggregates and belong to one `DirectDebit`, so they are joined last.
         if creditor_id.is_some() || mandate.is_some() {
-            let existing = match payment.means.take() {
-                Some(PaymentMeans::DirectDebit(d)) => d,
-                other => {
-                    payment.means = other;
-                    DirectDebit::default()
-                }
-            };
-            payment.means = Some(PaymentMeans::DirectDebit(DirectDebit {
-                mandate_reference: mandate.or(existing.mandate_reference),
-                creditor_identifier: creditor_id.or(existing.creditor_identifier),
-                debited_account: existing.debited_account,
-            }));
+            let d = payment
+                .means
+                .direct_debit
+                .get_or_insert_with(DirectDebit::default);
+            d.mandate_reference = mandate.or(d.mandate_reference.take());
+            d.creditor_identifier = creditor_id.or(d.creditor_identifier.take());
             have_payment = true;
         }
         if have_payment {
@@ -614,16 +602,16 @@ impl Reader {
                     }
                 }
                 "ApplicableTradeSettlementFinancialCard" => {
-                    p.means = Some(PaymentMeans::Card(PaymentCard {
+                    p.means.card = Some(PaymentCard {
                         primary_account_number: text(c, "ID"),
                         holder_name: text(c, "CardholderName"),
-                    }));
+                    });
                 }
                 "PayerPartyDebtorFinancialAccount" => {
-                    p.means = Some(PaymentMeans::DirectDebit(DirectDebit {
-                        debited_account: text(c, "IBANID").or_else(|| text(c, "ProprietaryID")),
-                        ..DirectDebit::default()
-                    }));
+                    p.means
+                        .direct_debit
+                        .get_or_insert_with(DirectDebit::default)
+                        .debited_account = text(c, "IBANID").or_else(|| text(c, "ProprietaryID"));
                 }
                 "PayeePartyCreditorFinancialAccount" => transfers.push(CreditTransfer {
                     account_identifier: text(c, "IBANID").or_else(|| text(c, "ProprietaryID")),
@@ -640,18 +628,7 @@ impl Reader {
                 other => self.push_path("SpecifiedTradeSettlementPaymentMeans", other),
             }
         }
-        if !transfers.is_empty() {
-            match &mut p.means {
-                Some(PaymentMeans::CreditTransfer(existing)) => existing.extend(transfers),
-                slot @ None => *slot = Some(PaymentMeans::CreditTransfer(transfers)),
-                // An account on top of a card or mandate cannot be
-                // represented; reported.
-                Some(_) => self.not_held(
-                    "SpecifiedTradeSettlementPaymentMeans/PayeePartyCreditorFinancialAccount",
-                    "an account beside a card or mandate; BG-16 holds one kind",
-                ),
-            }
-        }
+        p.means.credit_transfers.extend(transfers);
     }
 
     fn totals(&mut self, inv: &mut Invoice, n: Node<'_, '_>) {

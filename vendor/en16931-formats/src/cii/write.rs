@@ -510,7 +510,7 @@ fn settlement(x: &mut Xml, inv: &Invoice, ccy: &str) {
     });
     x.group_required("ram:ApplicableHeaderTradeSettlement", |x| {
         if let Some(p) = &inv.payment
-            && let Some(PaymentMeans::DirectDebit(d)) = &p.means
+            && let Some(d) = &p.means.direct_debit
             && let Some(c) = &d.creditor_identifier
         {
             x.leaf("ram:CreditorReferenceID", &[], c);
@@ -607,7 +607,13 @@ fn settlement(x: &mut Xml, inv: &Invoice, ccy: &str) {
                 });
             });
         }
-        if inv.payment_terms.is_some() || inv.due_date.is_some() {
+        // BT-89 lives in the payment terms too, so a mandate alone opens them.
+        let mandate = inv
+            .payment
+            .as_ref()
+            .and_then(|p| p.means.direct_debit.as_ref())
+            .and_then(|dd| dd.mandate_reference.as_ref());
+        if inv.payment_terms.is_some() || inv.due_date.is_some() || mandate.is_some() {
             x.group("ram:SpecifiedTradePaymentTerms", |x| {
                 if let Some(t) = &inv.payment_terms {
                     x.leaf("ram:Description", &[], t);
@@ -615,10 +621,7 @@ fn settlement(x: &mut Xml, inv: &Invoice, ccy: &str) {
                 if let Some(d) = inv.due_date {
                     date(x, "ram:DueDateDateTime", d);
                 }
-                if let Some(p) = &inv.payment
-                    && let Some(PaymentMeans::DirectDebit(dd)) = &p.means
-                    && let Some(m) = &dd.mandate_reference
-                {
+                if let Some(m) = mandate {
                     x.leaf("ram:DirectDebitMandateID", &[], m);
                 }
             });
@@ -720,12 +723,34 @@ fn payment_means(x: &mut Xml, p: &PaymentInstructions) {
             x.leaf("ram:Information", &[], t);
         }
     };
-    if let Some(PaymentMeans::CreditTransfer(ts)) = &p.means
-        && !ts.is_empty()
-    {
-        for t in ts {
-            x.group("ram:SpecifiedTradeSettlementPaymentMeans", |x| {
-                head(x);
+    // BG-18 and BG-19's BT-91 ride in the first one (with no account, in one
+    // of their own), in the schema's order before the account.
+    let m = &p.means;
+    let mut transfers = m.credit_transfers.iter().map(Some).collect::<Vec<_>>();
+    if transfers.is_empty() {
+        transfers.push(None);
+    }
+    for (i, t) in transfers.into_iter().enumerate() {
+        x.group("ram:SpecifiedTradeSettlementPaymentMeans", |x| {
+            head(x);
+            if let Some(c) = m.card.as_ref().filter(|_| i == 0) {
+                x.group("ram:ApplicableTradeSettlementFinancialCard", |x| {
+                    if let Some(n) = &c.primary_account_number {
+                        x.leaf("ram:ID", &[], n);
+                    }
+                    if let Some(h) = &c.holder_name {
+                        x.leaf("ram:CardholderName", &[], h);
+                    }
+                });
+            }
+            if let Some(d) = m.direct_debit.as_ref().filter(|_| i == 0)
+                && let Some(a) = &d.debited_account
+            {
+                x.group("ram:PayerPartyDebtorFinancialAccount", |x| {
+                    x.leaf("ram:IBANID", &[], a);
+                });
+            }
+            if let Some(t) = t {
                 if let Some(a) = &t.account_identifier {
                     x.group("ram:PayeePartyCreditorFinancialAccount", |x| {
                         x.leaf("ram:IBANID", &[], a);
@@ -739,34 +764,9 @@ fn payment_means(x: &mut Xml, p: &PaymentInstructions) {
                         x.leaf("ram:BICID", &[], p);
                     });
                 }
-            });
-        }
-        return;
+            }
+        });
     }
-    x.group("ram:SpecifiedTradeSettlementPaymentMeans", |x| {
-        head(x);
-        match &p.means {
-            Some(PaymentMeans::Card(c)) => {
-                x.group("ram:ApplicableTradeSettlementFinancialCard", |x| {
-                    if let Some(n) = &c.primary_account_number {
-                        x.leaf("ram:ID", &[], n);
-                    }
-                    if let Some(h) = &c.holder_name {
-                        x.leaf("ram:CardholderName", &[], h);
-                    }
-                });
-            }
-            Some(PaymentMeans::DirectDebit(d)) => {
-                if let Some(a) = &d.debited_account {
-                    x.group("ram:PayerPartyDebtorFinancialAccount", |x| {
-                        x.leaf("ram:IBANID", &[], a);
-                    });
-                }
-            }
-            // An empty credit-transfer list: one bare payment-means element.
-            Some(PaymentMeans::CreditTransfer(_)) | None => {}
-        }
-    });
 }
 
 // ---------------------------------------------------------------------------

@@ -369,22 +369,18 @@ impl Reader {
         // BT-90 is the seller's `cac:PartyIdentification` with
         // `schemeID="SEPA"` in UBL and lives in BG-19 in the model. It is moved,
         // not copied, and only when there is a BG-19 to move it into.
-        let has_direct_debit = matches!(
-            inv.payment.as_ref().and_then(|p| p.means.as_ref()),
-            Some(PaymentMeans::DirectDebit(_))
-        );
-        if has_direct_debit {
+        if let Some(dd) = inv
+            .payment
+            .as_mut()
+            .and_then(|p| p.means.direct_debit.as_mut())
+        {
             let sepa = inv
                 .seller
                 .identifiers
                 .iter()
                 .position(|id| id.scheme() == Some("SEPA"))
                 .map(|i| inv.seller.identifiers.remove(i).content().to_owned());
-            if let Some(PaymentMeans::DirectDebit(dd)) =
-                inv.payment.as_mut().and_then(|p| p.means.as_mut())
-            {
-                dd.creditor_identifier = sepa;
-            }
+            dd.creditor_identifier = sepa;
         }
 
         // Resolve BT-110 / BT-111 now that BT-5 and BT-6 are known. When the
@@ -576,7 +572,8 @@ impl Reader {
 
     /// Fold a further `cac:PaymentMeans` element into the instruction already
     /// read: header terms keep their first value, credit-transfer accounts
-    /// accumulate, and a second kind of means is reported, not read.
+    /// accumulate, and a different second card or mandate is reported, not
+    /// read.
     fn merge_payment(
         &mut self,
         mut prev: PaymentInstructions,
@@ -585,16 +582,27 @@ impl Reader {
         prev.means_code = prev.means_code.or(next.means_code);
         prev.means_text = prev.means_text.or(next.means_text);
         prev.remittance_information = prev.remittance_information.or(next.remittance_information);
-        match (&mut prev.means, next.means) {
+        prev.means
+            .credit_transfers
+            .extend(next.means.credit_transfers);
+        // The same card or mandate repeated in each element is one BG-18 or
+        // BG-19.
+        match (&prev.means.card, next.means.card) {
             (_, None) => {}
-            (slot @ None, some) => *slot = some,
-            (
-                Some(PaymentMeans::CreditTransfer(accounts)),
-                Some(PaymentMeans::CreditTransfer(more)),
-            ) => accounts.extend(more),
+            (Some(a), Some(b)) if *a == b => {}
+            (None, card) => prev.means.card = card,
             (Some(_), Some(_)) => self.not_held(
-                "Invoice/PaymentMeans",
-                "a further payment means of a different kind; BG-16 holds one kind",
+                "Invoice/PaymentMeans/CardAccount",
+                "a further card; BG-16 holds one BG-18",
+            ),
+        }
+        match (&prev.means.direct_debit, next.means.direct_debit) {
+            (_, None) => {}
+            (Some(a), Some(b)) if *a == b => {}
+            (None, debit) => prev.means.direct_debit = debit,
+            (Some(_), Some(_)) => self.not_held(
+                "Invoice/PaymentMeans/PaymentMandate",
+                "a further mandate; BG-16 holds one BG-19",
             ),
         }
         prev
@@ -606,7 +614,7 @@ impl Reader {
             means_text: kid(n, "PaymentMeansCode")
                 .and_then(|c| c.attribute("name").map(str::to_owned)),
             remittance_information: text(n, "PaymentID"),
-            means: None,
+            means: PaymentMeans::default(),
         };
         for c in kids(n) {
             match name(c) {
@@ -618,42 +626,35 @@ impl Reader {
                         provider_identifier: kid(c, "FinancialInstitutionBranch")
                             .and_then(|b| text(b, "ID")),
                     };
-                    match &mut p.means {
-                        Some(PaymentMeans::CreditTransfer(ts)) => ts.push(t),
-                        slot @ None => *slot = Some(PaymentMeans::CreditTransfer(vec![t])),
-                        Some(_) => self.not_held(
-                            "PaymentMeans/PayeeFinancialAccount",
-                            "an account beside a card or mandate; BG-16 holds one kind",
-                        ),
-                    }
+                    p.means.credit_transfers.push(t);
                 }
-                // The model holds one of BG-17/18/19: the first kind read
-                // wins and a later different kind is reported.
+                // BG-17, BG-18 and BG-19 may stand together; a second card
+                // or mandate is reported.
                 "CardAccount" => {
-                    if p.means.is_none() {
-                        p.means = Some(PaymentMeans::Card(PaymentCard {
+                    if p.means.card.is_none() {
+                        p.means.card = Some(PaymentCard {
                             primary_account_number: text(c, "PrimaryAccountNumberID"),
                             holder_name: text(c, "HolderName"),
-                        }));
+                        });
                     } else {
                         self.not_held(
                             "PaymentMeans/CardAccount",
-                            "a card beside another payment means; BG-16 holds one kind",
+                            "a further card; BG-16 holds one BG-18",
                         );
                     }
                 }
                 "PaymentMandate" => {
-                    if p.means.is_none() {
-                        p.means = Some(PaymentMeans::DirectDebit(DirectDebit {
+                    if p.means.direct_debit.is_none() {
+                        p.means.direct_debit = Some(DirectDebit {
                             mandate_reference: text(c, "ID"),
                             creditor_identifier: None,
                             debited_account: kid(c, "PayerFinancialAccount")
                                 .and_then(|a| text(a, "ID")),
-                        }));
+                        });
                     } else {
                         self.not_held(
                             "PaymentMeans/PaymentMandate",
-                            "a mandate beside another payment means; BG-16 holds one kind",
+                            "a further mandate; BG-16 holds one BG-19",
                         );
                     }
                 }

@@ -13,7 +13,7 @@ use crate::report::{Entry, Kind};
 use crate::xml::{Xml, base64};
 use en16931::invoice::{
     Code, DocumentAllowanceCharge, Invoice, InvoiceLine, Item, LineAllowanceCharge, LineVat, Party,
-    PaymentInstructions, PaymentMeans, Period, PostalAddress, PriceDetails, SupportingDocument,
+    PaymentInstructions, Period, PostalAddress, PriceDetails, SupportingDocument,
 };
 use en16931::{DocumentKind, DocumentReference, Identifier, InvoiceAmount};
 
@@ -208,10 +208,11 @@ pub(crate) fn write(inv: &Invoice, waived: &'static [&'static str]) -> Written {
     });
 
     // BT-90 rides on the seller in UBL; see `party`.
-    let sepa_creditor = match inv.payment.as_ref().and_then(|p| p.means.as_ref()) {
-        Some(PaymentMeans::DirectDebit(d)) => d.creditor_identifier.as_deref(),
-        _ => None,
-    };
+    let sepa_creditor = inv
+        .payment
+        .as_ref()
+        .and_then(|p| p.means.direct_debit.as_ref())
+        .and_then(|d| d.creditor_identifier.as_deref());
     // Both parties are required in UBL 2.1; an empty one is pruned (BR-06 /
     // BR-07 report the absence on the model).
     for (wrapper, p, creditor, term) in [
@@ -285,7 +286,10 @@ pub(crate) fn write(inv: &Invoice, waived: &'static [&'static str]) -> Written {
     }
     // A BG-19 holding only BT-90 (carried on the seller) prunes to nothing, so
     // the group's presence is reported lost (`BR-DE-30`, `BR-DE-31`).
-    if let Some(PaymentMeans::DirectDebit(d)) = inv.payment.as_ref().and_then(|p| p.means.as_ref())
+    if let Some(d) = inv
+        .payment
+        .as_ref()
+        .and_then(|p| p.means.direct_debit.as_ref())
         && d.mandate_reference.is_none()
         && d.debited_account.is_none()
     {
@@ -692,12 +696,30 @@ fn payment_means(x: &mut Xml, p: &PaymentInstructions) {
             x.leaf("cbc:PaymentID", &[], r);
         }
     };
-    if let Some(PaymentMeans::CreditTransfer(ts)) = &p.means
-        && !ts.is_empty()
-    {
-        for t in ts {
-            x.group("cac:PaymentMeans", |x| {
-                head(x);
+    // BG-18 and BG-19 ride in the first one (with no account, in one of their
+    // own), in the schema's order around `cac:PayeeFinancialAccount`.
+    let m = &p.means;
+    let mut transfers = m.credit_transfers.iter().map(Some).collect::<Vec<_>>();
+    if transfers.is_empty() {
+        transfers.push(None);
+    }
+    for (i, t) in transfers.into_iter().enumerate() {
+        x.group("cac:PaymentMeans", |x| {
+            head(x);
+            if let Some(c) = m.card.as_ref().filter(|_| i == 0) {
+                x.group("cac:CardAccount", |x| {
+                    if let Some(n) = &c.primary_account_number {
+                        x.leaf("cbc:PrimaryAccountNumberID", &[], n);
+                    }
+                    // cbc:NetworkID is mandatory and has no EN 16931 term;
+                    // `NA` as in CEN's examples.
+                    x.leaf("cbc:NetworkID", &[], "NA");
+                    if let Some(h) = &c.holder_name {
+                        x.leaf("cbc:HolderName", &[], h);
+                    }
+                });
+            }
+            if let Some(t) = t {
                 x.group("cac:PayeeFinancialAccount", |x| {
                     if let Some(a) = &t.account_identifier {
                         x.leaf("cbc:ID", &[], a);
@@ -711,27 +733,8 @@ fn payment_means(x: &mut Xml, p: &PaymentInstructions) {
                         });
                     }
                 });
-            });
-        }
-        return;
-    }
-    x.group("cac:PaymentMeans", |x| {
-        head(x);
-        match &p.means {
-            Some(PaymentMeans::Card(c)) => {
-                x.group("cac:CardAccount", |x| {
-                    if let Some(n) = &c.primary_account_number {
-                        x.leaf("cbc:PrimaryAccountNumberID", &[], n);
-                    }
-                    // cbc:NetworkID is mandatory and has no EN 16931 term;
-                    // `NA` as in CEN's examples.
-                    x.leaf("cbc:NetworkID", &[], "NA");
-                    if let Some(h) = &c.holder_name {
-                        x.leaf("cbc:HolderName", &[], h);
-                    }
-                });
             }
-            Some(PaymentMeans::DirectDebit(d)) => {
+            if let Some(d) = m.direct_debit.as_ref().filter(|_| i == 0) {
                 x.group("cac:PaymentMandate", |x| {
                     if let Some(m) = &d.mandate_reference {
                         x.leaf("cbc:ID", &[], m);
@@ -741,10 +744,8 @@ fn payment_means(x: &mut Xml, p: &PaymentInstructions) {
                     }
                 });
             }
-            // An empty credit-transfer list: one bare `cac:PaymentMeans`.
-            Some(PaymentMeans::CreditTransfer(_)) | None => {}
-        }
-    });
+        });
+    }
 }
 
 fn tax_category(x: &mut Xml, v: &LineVat, wrapper: &str) {

@@ -199,11 +199,14 @@ pub fn maximal() -> Invoice {
         means_code: Some(Code::new("58")),
         means_text: Some("SEPA credit transfer".into()),
         remittance_information: Some("RE-2026-0001".into()),
-        means: Some(PaymentMeans::CreditTransfer(vec![CreditTransfer {
-            account_identifier: Some("DE02120300000000202051".into()),
-            account_name: Some("Seller GmbH".into()),
-            provider_identifier: Some("BYLADEM1001".into()),
-        }])),
+        means: PaymentMeans {
+            credit_transfers: vec![CreditTransfer {
+                account_identifier: Some("DE02120300000000202051".into()),
+                account_name: Some("Seller GmbH".into()),
+                provider_identifier: Some("BYLADEM1001".into()),
+            }],
+            ..Default::default()
+        },
     });
     inv.allowances = vec![DocumentAllowanceCharge {
         amount: a("20.00"),

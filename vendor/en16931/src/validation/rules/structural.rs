@@ -263,8 +263,7 @@ rule!(BR_51, "BR-51", Warning, Both, terms: [BtId(87)],
 |inv, f| {
     // PCI DSS permits at most ten digits (first six, last four). Digits are
     // counted, not characters: `4111 11** **** 1111` is masked.
-    if let Some(crate::invoice::PaymentMeans::Card(card)) =
-        inv.payment.as_ref().and_then(|p| p.means.as_ref())
+    if let Some(card) = inv.payment.as_ref().and_then(|p| p.means.card.as_ref())
         && let Some(pan) = card.primary_account_number.as_deref()
         && pan.chars().filter(char::is_ascii_digit).count() > 10
     {
@@ -696,9 +695,9 @@ rule!(BR_50, "BR-50", Fatal, Both, terms: [bt::PAYMENT_ACCOUNT],
 "A Payment account identifier (BT-84) shall be present if Credit transfer (BG-17) information \
  is provided in the Invoice.",
 |inv, f| {
-    if let Some(crate::invoice::PaymentMeans::CreditTransfer(ts)) =
-        inv.payment.as_ref().and_then(|p| p.means.as_ref())
-        && ts
+    if let Some(p) = &inv.payment
+        && p.means
+            .credit_transfers
             .iter()
             .any(|t| t.account_identifier.as_deref().is_none_or(str::is_empty))
     {

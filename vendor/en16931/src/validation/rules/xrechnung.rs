@@ -5,15 +5,13 @@
 //! rules whose condition depends on another term's value, which no
 //! [`crate::validation::profile::Restriction`] variant can express.
 //!
-//! `BR-DE-23-b`, `-24-b` and `-25-b` (only one payment-means group) are
-//! unrepresentable because [`crate::invoice::PaymentMeans`] is an enum, so they
-//! are registered with a constant-pass evaluation. The `-a` halves tie the
-//! variant to BT-81's value and are checked.
+//! `BR-DE-23`, `-24` and `-25` tie BT-81's value to the payment-means group
+//! present (`-a`) and forbid the other two groups beside it (`-b`).
 
 use super::{Findings, Rule, RuleId, Severity, Source};
 use crate::VatCategory;
 use crate::bt::{BtId, Group, Path};
-use crate::invoice::{Invoice, PaymentMeans, terms as bt};
+use crate::invoice::{Invoice, terms as bt};
 
 macro_rules! rule {
     (
@@ -72,16 +70,23 @@ terms: [bt::SELLER_VAT_ID, bt::SELLER_TAX_ID],
 
 // ── BR-DE-23/24/25-a — the variant must match BT-81 ───────────────────────────
 
+/// BG-17, BG-18 and BG-19: which of the three groups are present.
+fn groups(inv: &Invoice) -> [bool; 3] {
+    let m = inv.payment.as_ref().map(|p| &p.means);
+    [
+        m.is_some_and(|m| !m.credit_transfers.is_empty()),
+        m.is_some_and(|m| m.card.is_some()),
+        m.is_some_and(|m| m.direct_debit.is_some()),
+    ]
+}
+
 /// The `-a` half of a payment-means rule: BT-81 names a family, so the matching
-/// group must be the one present.
+/// group must be present.
 macro_rules! means_rule {
-    ($konst:ident, $id:literal, $codes:ident, $variant:pat, $text:literal) => {
+    ($konst:ident, $id:literal, $codes:ident, $group:literal, $text:literal) => {
         rule!($konst, $id, Fatal, terms: [bt::PAYMENT_MEANS_CODE], $text, |inv, f| {
             if means_code(inv).is_some_and(|c| $codes.contains(&c)) {
-                let ok = matches!(
-                    inv.payment.as_ref().and_then(|p| p.means.as_ref()),
-                    Some($variant)
-                );
+                let ok = groups(inv)[$group];
                 if !ok {
                     f.at(Path::group_term(Group::Payment, bt::PAYMENT_MEANS_CODE));
                 }
@@ -94,7 +99,7 @@ means_rule!(
     BR_DE_23_A,
     "BR-DE-23-a",
     CREDIT_TRANSFER,
-    PaymentMeans::CreditTransfer(_),
+    0,
     "Wenn BT-81 \"Payment means type code\" einen Schlüssel für Überweisungen enthält (30, 58), \
      muss BG-17 \"CREDIT TRANSFER\" übermittelt werden."
 );
@@ -102,7 +107,7 @@ means_rule!(
     BR_DE_24_A,
     "BR-DE-24-a",
     CARD,
-    PaymentMeans::Card(_),
+    1,
     "Wenn BT-81 \"Payment means type code\" einen Schlüssel für Kartenzahlungen enthält \
      (48, 54, 55), muss genau BG-18 \"PAYMENT CARD INFORMATION\" übermittelt werden."
 );
@@ -110,45 +115,48 @@ means_rule!(
     BR_DE_25_A,
     "BR-DE-25-a",
     DIRECT_DEBIT,
-    PaymentMeans::DirectDebit(_),
+    2,
     "Wenn BT-81 \"Payment means type code\" einen Schlüssel für Lastschriften enthält (59), muss \
      genau BG-19 \"DIRECT DEBIT\" übermittelt werden."
 );
 
-/// The `-b` half of a payment-means rule: the other two groups must be absent.
-///
-/// Unrepresentable — [`PaymentMeans`] is an enum. Registered so `explain` works.
+/// The `-b` half of a payment-means rule: when BT-81 names a family, the
+/// other two groups must be absent.
 macro_rules! means_rule_b {
-    ($konst:ident, $id:literal, $text:literal) => {
-        #[doc = $text]
-        #[doc = ""]
-        #[doc = "Satisfied by `PaymentMeans` being an enum: the forbidden combination cannot be written down."]
-        pub static $konst: Rule = Rule {
-            id: RuleId::new($id),
-            severity: Severity::Fatal,
-            text: $text,
-            terms: &[],
-            source: Source::ArtefactOnly,
-            eval: |_, _| {},
-        };
+    ($konst:ident, $id:literal, $codes:ident, $group:literal, $text:literal) => {
+        rule!($konst, $id, Fatal, terms: [bt::PAYMENT_MEANS_CODE], $text, |inv, f| {
+            if means_code(inv).is_some_and(|c| $codes.contains(&c)) {
+                let present = groups(inv);
+                let others = (0..3).any(|g| g != $group && present[g]);
+                if others {
+                    f.at(Path::group(Group::Payment));
+                }
+            }
+        });
     };
 }
 
 means_rule_b!(
     BR_DE_23_B,
     "BR-DE-23-b",
+    CREDIT_TRANSFER,
+    0,
     "Wenn BT-81 einen Schlüssel für Überweisungen enthält (30, 58), dürfen BG-18 und BG-19 nicht \
      übermittelt werden."
 );
 means_rule_b!(
     BR_DE_24_B,
     "BR-DE-24-b",
+    CARD,
+    1,
     "Wenn BT-81 einen Schlüssel für Kartenzahlungen enthält (48, 54, 55), dürfen BG-17 und BG-19 \
      nicht übermittelt werden."
 );
 means_rule_b!(
     BR_DE_25_B,
     "BR-DE-25-b",
+    DIRECT_DEBIT,
+    2,
     "Wenn BT-81 einen Schlüssel für Lastschriften enthält (59), dürfen BG-17 und BG-18 nicht \
      übermittelt werden."
 );
@@ -159,8 +167,8 @@ rule!(BR_DE_30, "BR-DE-30", Fatal, terms: [BtId(90)],
 "Wenn \"DIRECT DEBIT\" (BG-19) vorhanden ist, dann muss \"Bank assigned creditor identifier\" \
  (BT-90) übermittelt werden.",
 |inv, f| {
-    if let Some(PaymentMeans::DirectDebit(d)) =
-        inv.payment.as_ref().and_then(|p| p.means.as_ref())
+    if let Some(d) =
+        inv.payment.as_ref().and_then(|p| p.means.direct_debit.as_ref())
         && d.creditor_identifier.as_deref().is_none_or(str::is_empty)
     {
         f.at(Path::group_term(Group::Payment, BtId(90)));
@@ -204,8 +212,10 @@ pub static EN_SEPA_01: Rule = Rule {
     terms: &[BtId(90)],
     source: Source::Crate,
     eval: |inv, f| {
-        if let Some(PaymentMeans::DirectDebit(d)) =
-            inv.payment.as_ref().and_then(|p| p.means.as_ref())
+        if let Some(d) = inv
+            .payment
+            .as_ref()
+            .and_then(|p| p.means.direct_debit.as_ref())
             && d.creditor_identifier
                 .as_deref()
                 .is_some_and(|id| !id.is_empty() && !is_valid_creditor_identifier(id))
@@ -219,8 +229,8 @@ rule!(BR_DE_31, "BR-DE-31", Fatal, terms: [BtId(91)],
 "Wenn \"DIRECT DEBIT\" (BG-19) vorhanden ist, dann muss \"Debited account identifier\" \
  (BT-91) übermittelt werden.",
 |inv, f| {
-    if let Some(PaymentMeans::DirectDebit(d)) =
-        inv.payment.as_ref().and_then(|p| p.means.as_ref())
+    if let Some(d) =
+        inv.payment.as_ref().and_then(|p| p.means.direct_debit.as_ref())
         && d.debited_account.as_deref().is_none_or(str::is_empty)
     {
         f.at(Path::group_term(Group::Payment, BtId(91)));
@@ -316,8 +326,8 @@ rule!(BR_DE_20, "BR-DE-20", Warning, terms: [BtId(91)],
  means type code\" (BT-81) der Code 59 (SEPA direct debit) angegeben ist.",
 |inv, f| {
     if means_code(inv) == Some("59")
-        && let Some(PaymentMeans::DirectDebit(d)) =
-            inv.payment.as_ref().and_then(|p| p.means.as_ref())
+        && let Some(d) =
+            inv.payment.as_ref().and_then(|p| p.means.direct_debit.as_ref())
         && let Some(acc) = d.debited_account.as_deref()
         && !is_valid_iban(acc)
     {
@@ -468,10 +478,13 @@ mod tests {
         use crate::invoice::{DirectDebit, PaymentInstructions, PaymentMeans};
         let inv = Invoice {
             payment: Some(PaymentInstructions {
-                means: Some(PaymentMeans::DirectDebit(DirectDebit {
-                    creditor_identifier: Some(String::new()),
+                means: PaymentMeans {
+                    direct_debit: Some(DirectDebit {
+                        creditor_identifier: Some(String::new()),
+                        ..Default::default()
+                    }),
                     ..Default::default()
-                })),
+                },
                 ..Default::default()
             }),
             ..Default::default()
@@ -547,13 +560,54 @@ mod tests {
         }
     }
 
+    /// Each `-b` half fires on a group beside the one BT-81 names, and not
+    /// on that group alone.
     #[test]
-    fn the_b_halves_are_unrepresentable_rather_than_unchecked() {
-        for r in [&BR_DE_23_B, &BR_DE_24_B, &BR_DE_25_B] {
-            let mut out = Vec::new();
-            let mut sink = crate::validation::Findings::for_test(&mut out, r);
-            (r.eval)(&Invoice::default(), &mut sink);
-            assert!(out.is_empty());
+    fn the_b_halves_refuse_a_second_group() {
+        use crate::invoice::{
+            Code, CreditTransfer, DirectDebit, PaymentCard, PaymentInstructions, PaymentMeans,
+        };
+        let all = PaymentMeans {
+            credit_transfers: vec![CreditTransfer::default()],
+            card: Some(PaymentCard::default()),
+            direct_debit: Some(DirectDebit::default()),
+        };
+        let alone = [
+            PaymentMeans {
+                credit_transfers: all.credit_transfers.clone(),
+                ..PaymentMeans::default()
+            },
+            PaymentMeans {
+                card: all.card.clone(),
+                ..PaymentMeans::default()
+            },
+            PaymentMeans {
+                direct_debit: all.direct_debit.clone(),
+                ..PaymentMeans::default()
+            },
+        ];
+        for ((r, code), alone) in [
+            (&BR_DE_23_B, "58"),
+            (&BR_DE_24_B, "48"),
+            (&BR_DE_25_B, "59"),
+        ]
+        .into_iter()
+        .zip(alone)
+        {
+            for (means, fires) in [(all.clone(), true), (alone, false)] {
+                let inv = Invoice {
+                    payment: Some(PaymentInstructions {
+                        means_code: Some(Code::new(code)),
+                        means,
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                };
+                let mut out = Vec::new();
+                let mut sink = crate::validation::Findings::for_test(&mut out, r);
+                (r.eval)(&inv, &mut sink);
+                assert_eq!(!out.is_empty(), fires, "{}: {out:?}", r.id);
+            }
         }
     }
 
