@@ -155,6 +155,8 @@ async function renderTrust(sender, invoice, opened) {
         }
         e.target.disabled = true;
         setText(e.target, msg("Confirmed on this device"));
+        // Confirmed today, as a later opening will say.
+        setText(panel.querySelector('[data-test="trust-state"]'), TRUST_TEXT.confirmed(new Date().toISOString().slice(0, 10)));
       },
     }, msg("I compared the fingerprint with the sender by phone: confirm it")),
   ].flat().filter(Boolean));

@@ -172,8 +172,11 @@ describe("the client's view in German and English", { timeout: 240_000 }, () => 
     await p.waitForSelector('[data-test="girocode"] svg', WAIT);
     assert.match(await text(p, '[data-test="girocode"] figcaption'), /€2,917\.88 to Muster Design GmbH/);
     assert.equal(await text(p, '[data-test="confirm-sender"]'), "Confirmed on this device");
+    const today = (locale) => new Intl.DateTimeFormat(locale, { day: "2-digit", month: "2-digit", year: "numeric", timeZone: "UTC" })
+      .format(new Date());
+    assert.equal(await text(p, '[data-test="trust-state"]'), `Known sender: you compared this fingerprint on ${today("en-GB")}.`);
     await p.selectOption("#language", "de");
-    assertView(await view(p), GERMAN);
+    assertView(await view(p), { ...GERMAN, trust: `Bekannter Absender: Sie haben diesen Fingerabdruck am ${today("de-DE")} verglichen.` });
     assert.match(await text(p, '[data-test="girocode"] figcaption'), /2\.917,88 € an Muster Design GmbH/);
     assert.equal(await p.getAttribute('[data-test="girocode"] svg', "aria-label"), "GiroCode für Ihre Banking-App");
     assert.equal(await text(p, '[data-test="confirm-sender"]'), "Auf diesem Gerät bestätigt");
