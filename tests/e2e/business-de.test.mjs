@@ -121,7 +121,7 @@ describe("the business's screens in German", () => {
     assert.equal(await text("#sent-count"), "1 Rechnung.");
     assert.equal(await text("#sent-search legend"), "Archiv durchsuchen");
     await page.fill("#sent-search-number", "nothing like it");
-    assert.equal(await text("#sent-count"), "0 von 1 Rechnung passen zur Suche.");
+    assert.equal(await text("#sent-count"), "Treffer: 0 von 1 Rechnung.");
     await page.fill("#sent-search-min", "zwölf");
     assert.match(await statusText(), /^Schreiben Sie einen Betrag als Ziffern/);
     await page.click("#sent-search button[type=reset]");

@@ -171,7 +171,7 @@ describe("the page in headless Chromium", { timeout: 240_000 }, () => {
     });
     const url = await sendInvoice({ number: "2026-0007", keepForm: true });
     const texts = await page.evaluate(() => window.progressTexts);
-    assert.ok(texts.some((t) => /^Sealing… \d+ %$/.test(t)), texts.join(" | "));
+    assert.ok(texts.some((t) => /^Sealing… \d+\s?%$/.test(t)), texts.join(" | "));
     assert.ok(texts.some((t) => /^Uploading…/.test(t)), texts.join(" | "));
     const p = await openAsClient(url);
     await p.waitForSelector("#invoice:not([hidden])", WAIT);
