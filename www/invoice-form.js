@@ -174,7 +174,8 @@ export function readForm(profile) {
     number: value("inv-number") ?? "",
     typeCode: $("inv-type").value,
     issueDate: value("inv-issue") ?? "",
-    dueDate: value("inv-due"),
+    // A credit note states no due date (the form hides the field; the date typed stays for an invoice).
+    dueDate: $("inv-type").value === "381" ? undefined : value("inv-due"),
     currency: (value("inv-currency") ?? "").toUpperCase(),
     buyerReference: value("inv-buyer-ref"),
     orderReference: value("inv-order-ref"),
@@ -296,6 +297,7 @@ export function check(profile) {
   for (const el of document.querySelectorAll("#invoice-form [aria-describedby^='field-problem-']")) el.removeAttribute("aria-describedby");
   for (const el of document.querySelectorAll("#invoice-form .field-problem")) el.remove();
   dateWords();
+  $("due-row").hidden = $("inv-type").value === "381";
   const plain = readForm(profile);
   $("exemption-row").hidden = !plain.vatExemptions.length;
   // "Suggested" follows the seller's and the client's details; a choice made by hand stays.

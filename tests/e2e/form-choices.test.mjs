@@ -37,7 +37,7 @@ async function setUpBusiness(page, { vat, taxNumber }) {
 }
 
 /** Writes one line of 100.00 with a VAT choice to a client, seals; returns the signed invoice and the link. */
-async function sealWith(page, vat, buyer, payable, price = "100.00") {
+async function sealWith(page, vat, buyer, payable, price = "100.00", prepare = async () => {}) {
   await newForm(page);
   // Goods sent to another EU country: the rules ask for the date of supply (BR-IC-11).
   if (vat === "K") await page.fill("#inv-supply-date", "2026-11-25");
@@ -48,6 +48,7 @@ async function sealWith(page, vat, buyer, payable, price = "100.00") {
   await row.locator('[data-line-field="name"]').fill("Goods");
   await row.locator('[data-line-field="netPrice"]').fill(price);
   await row.locator('[data-line-field="vatChoice"]').selectOption(vat);
+  await prepare();
   await page.waitForFunction(() => !document.getElementById("seal-button").disabled, null, WAIT)
     .catch(async (e) => { throw new Error(`${vat}: ${e.message}\nproblems: ${await page.textContent("#problems")}`); });
   assert.equal(await page.textContent("#live-total"), payable);
@@ -101,6 +102,17 @@ describe("every VAT choice of the form seals and opens", { timeout: 300_000 }, (
       await clientSees(link, payable);
     });
   }
+
+  it("a credit note seals: the form drops the due date a credit note cannot state", async () => {
+    const { invoice } = await sealWith(env.page, "S19", CLIENT, eur("119.00"), "100.00", async () => {
+      await env.page.selectOption("#inv-type", "381");
+      await env.page.click("#inv-more-box summary");
+      await env.page.fill("#inv-preceding", "2026-0001");
+    });
+    assert.equal(await env.page.isHidden("#due-row"), true);
+    assert.equal(invoice.typeCode, "381");
+    assert.equal(invoice.dueDate, undefined);
+  });
 
   it("E: a small business with a tax number only seals under §19 UStG, with the reason", async () => {
     const ctx = await env.browser.newContext();
