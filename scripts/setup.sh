@@ -30,6 +30,16 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# Firefox ESR, for the page's tests in a second engine (tests/e2e/firefox.test.mjs drives it over
+# its own Marionette protocol, so no geckodriver is needed).
+if ! command -v firefox-esr >/dev/null; then
+  say "installing firefox-esr"
+  sudo_=""
+  [ "$(id -u)" -eq 0 ] || sudo_="sudo"
+  $sudo_ apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq firefox-esr >/dev/null
+fi
+
 # npm packages, pinned by each lock file, reinstalled only when the lock file changes.
 npm_ci() {
   local dir="$1" stamp="$1/node_modules/.sealbill-lock"
