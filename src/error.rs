@@ -36,6 +36,13 @@ pub enum Error {
     LimitExceeded(&'static str),
     /// The passphrase does not unlock the keystore or link (or the blob was altered).
     BadPassphrase,
+    /// A checked link (SPEC §5.3, version 3) whose check holds unwraps no stanza: the
+    /// envelope's key block was altered, or it is not the envelope the link was made for.
+    KeyBlockAltered,
+    /// A checked link with a passphrase (SPEC §5.3, version 4) unwraps no stanza: the
+    /// passphrase is wrong, or the envelope's key block was altered (the two cannot be told
+    /// apart).
+    BadLinkPassphrase,
     /// The caller passed invalid arguments (for example a name with a line break).
     InvalidInput(&'static str),
     /// The keystore needs one of its passkeys as well as the passphrase (SPEC §5.2).
@@ -67,12 +74,12 @@ impl Error {
             Error::Armor(_) | Error::Header(_) | Error::Malformed(_) => "MALFORMED",
             Error::HeaderTruncated | Error::PayloadTruncated => "TRUNCATED",
             Error::NoMatch => "WRONG_KEY",
-            Error::HeaderMac | Error::PayloadTampered => "TAMPERED",
+            Error::HeaderMac | Error::PayloadTampered | Error::KeyBlockAltered => "TAMPERED",
             Error::BadSignature => "BAD_SIGNATURE",
             Error::NotForYou => "NOT_FOR_YOU",
             Error::UnexpectedSender => "UNEXPECTED_SENDER",
             Error::LimitExceeded(_) => "LIMIT_EXCEEDED",
-            Error::BadPassphrase => "BAD_PASSPHRASE",
+            Error::BadPassphrase | Error::BadLinkPassphrase => "BAD_PASSPHRASE",
             Error::InvalidInput(_) => "INVALID_INPUT",
             Error::UnboundReply => "UNBOUND_REPLY",
             Error::PasskeyRequired => "PASSKEY_REQUIRED",
@@ -130,6 +137,14 @@ impl fmt::Display for Error {
             Error::BadPassphrase => {
                 f.write_str("wrong passphrase (or the locked key or backup was altered)")
             }
+            Error::KeyBlockAltered => f.write_str(
+                "the invoice was altered: the envelope's key block was changed, or it is not \
+                 the envelope this link was made for (the link itself is intact)",
+            ),
+            Error::BadLinkPassphrase => f.write_str(
+                "wrong passphrase, or the invoice was altered: the envelope's key block was \
+                 changed, or it is not the envelope this link was made for",
+            ),
             Error::InvalidInput(why) => write!(f, "invalid input: {why}"),
             Error::UnboundReply => f.write_str(
                 "this reply does not answer that invoice: it was forged or moved from another one",

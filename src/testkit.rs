@@ -508,20 +508,41 @@ fn envelope_vectors(p: &Parties) -> Vec<Vector> {
     v
 }
 
+/// `envelope` with one character of its first stanza's body line changed (another base64
+/// character, so the header still parses): the first recipient's stanza no longer unwraps.
+fn alter_first_stanza_body(envelope: &[u8]) -> Vec<u8> {
+    let mut altered = envelope.to_vec();
+    let stanza = find(&altered, b"\n-> X25519 ").unwrap() + 1;
+    let body = stanza + find(&altered[stanza..], b"\n").unwrap() + 1;
+    altered[body] = if altered[body] == b'A' { b'B' } else { b'A' };
+    altered
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// `url` (a checked link) with one bit of its last check byte flipped.
+fn with_bad_check(url: &str) -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let (head, secret) = url.rsplit_once('.').unwrap();
+    let mut raw = base64::Engine::decode(&URL_SAFE_NO_PAD, secret).unwrap();
+    *raw.last_mut().unwrap() ^= 1;
+    format!("{head}.{}", base64::Engine::encode(&URL_SAFE_NO_PAD, raw))
+}
+
+/// Links (SPEC §5.3). Each envelope is sealed for a link and the sender; the link's stanza is
+/// the first. The same envelope opens with the checked link (version 3 or 4) the writer gave
+/// and with the unchecked link (version 1 or 2) of the same secret, as written before.
 fn link_vectors(p: &Parties) -> Vec<Vector> {
     let docs = documents();
     let passphrase = Passphrase::new(LINK_PASSPHRASE).unwrap();
     let mut v = Vec::new();
-    for (name, request, comment) in [
-        (
-            "link",
-            LinkRequest::Plain,
-            "an envelope sealed for a link without passphrase (version 1) and the sender",
-        ),
+    for (name, request) in [
+        ("link", LinkRequest::Plain),
         (
             "link-passphrase",
             LinkRequest::WithPassphrase(Passphrase::new(LINK_PASSPHRASE).unwrap()),
-            "an envelope sealed for a link with a passphrase (version 2) and the sender",
         ),
     ] {
         let needs_passphrase = matches!(request, LinkRequest::WithPassphrase(_));
@@ -532,36 +553,119 @@ fn link_vectors(p: &Parties) -> Vec<Vector> {
         let sealed = random::with_seed(name.as_bytes(), || {
             seal(&p.sender, &docs, &options).unwrap()
         });
-        let link = sealed.link.unwrap();
-        let url = link.url(LINK_BASE, RELAY_ID).unwrap();
-        let recipient = link
+        let checked = sealed.link.unwrap();
+        assert!(checked.is_checked());
+        let checked_url = checked.url(LINK_BASE, RELAY_ID).unwrap();
+        let old_url = checked.unchecked().url(LINK_BASE, RELAY_ID).unwrap();
+        let recipient = checked
             .identity(needs_passphrase.then_some(&passphrase))
             .unwrap()
             .to_recipient();
-        let base = |name: &str, expect: &str, comment: &str| {
-            Vector::new(name, "envelope", expect, comment).field("link", url.as_str())
+        let altered = alter_first_stanza_body(&sealed.envelope);
+        let with_link = |name: &str, expect: &str, comment: &str, url: &str| {
+            let v = Vector::new(name, "envelope", expect, comment).field("link", url);
+            if needs_passphrase {
+                v.field("passphrase", LINK_PASSPHRASE)
+            } else {
+                v
+            }
+        };
+        let ok = |name: &str, comment: &str, url: &str| {
+            let v = with_link(name, "ok", comment, url).field("recipient", recipient.to_string());
+            opened(v, &docs, &sealed.open_proof).body(sealed.envelope.clone())
         };
         if needs_passphrase {
+            v.push(ok(
+                name,
+                "an envelope sealed for a link with a passphrase and the sender, opened with \
+                 the link as version 2 (no check)",
+                &old_url,
+            ));
+            v.push(ok(
+                "link-checked-passphrase",
+                "the same envelope opened with its checked link with a passphrase (version 4)",
+                &checked_url,
+            ));
             v.push(
-                base(
+                Vector::new(
                     "link-wrong-passphrase",
+                    "envelope",
                     "BAD_PASSPHRASE",
                     "the passphrase link's envelope, opened with another passphrase",
                 )
+                .field("link", old_url.as_str())
                 .field("passphrase", "blue f0x")
                 .body(sealed.envelope.clone()),
             );
-            let ok = base(name, "ok", comment)
-                .field("passphrase", LINK_PASSPHRASE)
-                .field("recipient", recipient);
-            v.push(opened(ok, &docs, &sealed.open_proof).body(sealed.envelope));
+            v.push(
+                with_link(
+                    "link-checked-passphrase-altered-key-block",
+                    "BAD_PASSPHRASE",
+                    "the same envelope with one character of the link's stanza body changed, \
+                     opened with the checked link and the right passphrase: a wrong passphrase \
+                     and an altered key block cannot be told apart",
+                    &checked_url,
+                )
+                .body(altered),
+            );
         } else {
-            let (_, secret) = url.rsplit_once('.').unwrap();
+            v.push(ok(
+                name,
+                "an envelope sealed for a link without passphrase and the sender, opened with \
+                 the link as version 1 (no check)",
+                &old_url,
+            ));
+            v.push(ok(
+                "link-checked",
+                "the same envelope opened with its checked link without passphrase (version 3)",
+                &checked_url,
+            ));
+            v.push(
+                with_link(
+                    "link-checked-bad-check",
+                    "MALFORMED",
+                    "the checked link with one bit of its check flipped: a broken link",
+                    &with_bad_check(&checked_url),
+                )
+                .body(sealed.envelope.clone()),
+            );
+            let (_, fragment) = checked_url.rsplit_once('#').unwrap();
+            let (_, secret) = fragment.split_once('.').unwrap();
+            v.push(
+                with_link(
+                    "link-checked-other-relay-id",
+                    "MALFORMED",
+                    "the checked link with its relay id changed: the check covers the relay id",
+                    &format!("{LINK_BASE}#testkit-relay-0002.{secret}"),
+                )
+                .body(sealed.envelope.clone()),
+            );
+            v.push(
+                with_link(
+                    "link-checked-altered-key-block",
+                    "TAMPERED",
+                    "the envelope with one character of the link's stanza body changed, opened \
+                     with the checked link: the link is intact, so the envelope was altered",
+                    &checked_url,
+                )
+                .body(altered.clone()),
+            );
+            v.push(
+                with_link(
+                    "link-altered-key-block",
+                    "WRONG_KEY",
+                    "the same altered envelope opened with the unchecked link (version 1), which \
+                     cannot tell it from a wrong link",
+                    &old_url,
+                )
+                .body(altered),
+            );
+            let (_, secret) = old_url.rsplit_once('.').unwrap();
             let mut raw =
                 base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, secret)
                     .unwrap();
-            raw[0] = 3;
-            let version3 = format!(
+            raw[0] = 5;
+            let version5 = format!(
                 "{LINK_BASE}#{RELAY_ID}.{}",
                 base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, raw)
             );
@@ -570,13 +674,11 @@ fn link_vectors(p: &Parties) -> Vec<Vector> {
                     "link-unknown-version",
                     "envelope",
                     "MALFORMED",
-                    "the plain link with its version byte set to 3",
+                    "the version 1 link with its version byte set to 5",
                 )
-                .field("link", version3)
+                .field("link", version5)
                 .body(sealed.envelope.clone()),
             );
-            let ok = base(name, "ok", comment).field("recipient", recipient);
-            v.push(opened(ok, &docs, &sealed.open_proof).body(sealed.envelope));
         }
     }
     v

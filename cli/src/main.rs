@@ -8,6 +8,7 @@ mod contacts;
 mod failure;
 mod inputs;
 mod invoice;
+mod link;
 mod passphrase;
 mod payment;
 mod seen;
@@ -94,8 +95,18 @@ enum Command {
     /// Decrypt and verify an envelope, and write its documents into a directory.
     Open {
         /// Your identity file (sealbill or plain age).
-        #[arg(short, long)]
-        identity: PathBuf,
+        #[arg(short, long, required_unless_present = "link")]
+        identity: Option<PathBuf>,
+        /// Open with a link instead of an identity (the link the sender sent, `…/#<id>.<secret>`,
+        /// with the envelope fetched from its relay): `-` reads it from standard input, a
+        /// file holds it on its first line, else the value is the link itself (which other
+        /// users of this machine may see in the process list). A link with a passphrase
+        /// reads it from --passphrase-file, SEALBILL_PASSPHRASE or the terminal.
+        #[arg(long, value_name = "LINK", conflicts_with_all = ["identity", "archive_key"])]
+        link: Option<String>,
+        /// The passphrase of a link that has one, on the file's first line.
+        #[arg(long, value_name = "FILE", requires = "link")]
+        passphrase_file: Option<PathBuf>,
         /// Refuse the envelope unless it comes from this business: the fingerprint of its
         /// signer, or of the team owner whose member signed it.
         #[arg(long, value_name = "FINGERPRINT")]
@@ -365,6 +376,8 @@ fn run(command: Command, book: Option<&Path>) -> Result<(), Failure> {
         ),
         Command::Open {
             identity,
+            link,
+            passphrase_file,
             expect_sender,
             file,
             output,
@@ -372,7 +385,7 @@ fn run(command: Command, book: Option<&Path>) -> Result<(), Failure> {
             accept_changed_key,
             archive_key,
         } => open(
-            &identity,
+            reader(identity, link.as_deref(), passphrase_file.as_deref())?,
             expect_sender,
             &file,
             &output,
@@ -659,20 +672,62 @@ fn archive_keys(identity: &Path, files: &[PathBuf]) -> Result<Vec<sealbill::Arch
     Ok(keys)
 }
 
+/// Who opens an envelope: an identity file, or a link (SPEC §5.3) with its passphrase if it
+/// has one.
+enum Reader {
+    Identity(PathBuf),
+    Link(sealbill::LinkSecret, Option<sealbill::Passphrase>),
+}
+
+/// The reader that `open`'s options name (clap makes sure one is given).
+fn reader(
+    identity: Option<PathBuf>,
+    link: Option<&str>,
+    passphrase_file: Option<&Path>,
+) -> Result<Reader, Failure> {
+    match (identity, link) {
+        (_, Some(link)) => {
+            let secret = link::read(link)?;
+            let passphrase = if secret.needs_passphrase() {
+                Some(passphrase::read(
+                    passphrase_file,
+                    passphrase::Use::OpenLink,
+                )?)
+            } else {
+                None
+            };
+            Ok(Reader::Link(secret, passphrase))
+        }
+        (Some(identity), None) => Ok(Reader::Identity(identity)),
+        (None, None) => Err(Failure::new("give --identity or --link")),
+    }
+}
+
 fn open(
-    identity: &Path,
+    reader: Reader,
     expect_sender: Option<String>,
     file: &Path,
     output: &Path,
     checks: OpenChecks<'_>,
 ) -> Result<(), Failure> {
-    let archive = match checks.archive_keys {
-        [] => None,
-        files => Some(archive_keys(identity, files)?),
+    let (identities, archive, link) = match reader {
+        Reader::Identity(identity) => match checks.archive_keys {
+            [] => (inputs::read_age_identities(&identity)?, None, None),
+            files => {
+                let keys = archive_keys(&identity, files)?;
+                let identities = keys.iter().map(|k| k.identity().clone()).collect();
+                (identities, Some(keys), None)
+            }
+        },
+        Reader::Link(secret, passphrase) => {
+            let identity = secret.identity(passphrase.as_ref())?;
+            (vec![identity], None, Some(secret))
+        }
     };
-    let identities = match &archive {
-        None => inputs::read_age_identities(identity)?,
-        Some(keys) => keys.iter().map(|k| k.identity().clone()).collect(),
+    // With a link, an envelope that no key unwraps is explained in link terms.
+    let explain = |error: sealbill::Error| match &link {
+        Some(link) => link::failure(link, error),
+        None => Failure::from(error),
     };
     // A broken book fails before anything is decrypted; a missing one is empty.
     let book = contacts::location(checks.book)
@@ -689,12 +744,14 @@ fn open(
     let mut opener = Opener::new(&identities);
     let mut pending = Vec::with_capacity(2 * PIECE);
     inputs::for_each_piece(&mut input, file, |piece| {
-        opener.push(piece, &mut pending)?;
+        opener.push(piece, &mut pending).map_err(explain)?;
         staged.write(&pending)?;
         pending.clear();
         Ok(())
     })?;
-    let verified = opener.finish(&mut pending, expected.as_ref())?;
+    let verified = opener
+        .finish(&mut pending, expected.as_ref())
+        .map_err(explain)?;
     if let Some(keys) = &archive {
         sealbill::check_archive(&verified.manifest, keys)?;
     }

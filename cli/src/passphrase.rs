@@ -1,5 +1,5 @@
-//! Reading a backup passphrase: from `--passphrase-file`, from `SEALBILL_PASSPHRASE`, or from
-//! the terminal without echo.
+//! Reading a backup's or a link's passphrase: from `--passphrase-file`, from
+//! `SEALBILL_PASSPHRASE`, or from the terminal without echo.
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -23,6 +23,8 @@ pub enum Use {
     NewBackup,
     /// Opening an existing backup.
     OpenBackup,
+    /// Opening an envelope with a link that has a passphrase (SPEC §5.3).
+    OpenLink,
 }
 
 /// Reads the passphrase from `file` (its first line), else from `SEALBILL_PASSPHRASE`, else
@@ -70,7 +72,10 @@ fn read_text(file: Option<&Path>, purpose: Use) -> Result<Zeroizing<String>, Fai
             .map(Zeroizing::new)
             .map_err(|_| no_passphrase())
     };
-    let first = prompt("Backup passphrase: ")?;
+    let first = prompt(match purpose {
+        Use::OpenLink => "Link passphrase: ",
+        Use::NewBackup | Use::OpenBackup => "Backup passphrase: ",
+    })?;
     if first.is_empty() {
         return Err(Failure::new("the passphrase is empty"));
     }

@@ -314,25 +314,52 @@ function stretch(passphrase, salt, m, t, p) {
   return argon2id(password, salt, { m, t, p, dkLen: 32, version: 0x13 });
 }
 
-/** SPEC §5.3: the link's X25519 scalar and whether it needs a passphrase. */
+/**
+ * SPEC §5.3: the link's X25519 scalar, whether it needs a passphrase, and whether it carries a
+ * check (versions 3 and 4: version || secret || check, the check being the first 6 bytes of
+ * HKDF-SHA-256(secret, "sealbill/link/v1", "link check" || version || relay-id)).
+ */
 function linkScalar(link, passphrase) {
   const fragment = link.slice(link.lastIndexOf("#") + 1).trim();
   const dot = fragment.indexOf(".");
   const [relay, secretText] = [fragment.slice(0, dot), fragment.slice(dot + 1)];
-  if (dot < 0 || !/^[A-Za-z0-9_-]{16,64}$/.test(relay) || secretText.length !== 44) {
+  const length = { 44: 33, 52: 39 }[secretText.length];
+  if (dot < 0 || !/^[A-Za-z0-9_-]{16,64}$/.test(relay) || length === undefined) {
     fail("MALFORMED", "broken link");
   }
-  const raw = fromB64url(secretText, 33);
-  const secret = raw.subarray(1);
+  const raw = fromB64url(secretText, length);
+  const version = raw[0];
+  if (![1, 2, 3, 4].includes(version)) fail("MALFORMED", "unknown link version");
+  const checked = version >= 3;
+  if (length !== (checked ? 39 : 33)) fail("MALFORMED", "link length for its version");
+  const secret = raw.subarray(1, 33);
   const salt = "sealbill/link/v1";
-  if (raw[0] === 1) return { scalar: hkdf32(secret, salt, "age X25519 identity"), v2: false };
-  if (raw[0] !== 2) fail("MALFORMED", "unknown link version");
+  if (checked) {
+    const info = concat(utf8.encode("link check"), Uint8Array.of(version), utf8.encode(relay));
+    const check = hkdf(sha256, secret, utf8.encode(salt), info, 6);
+    if (!equal(check, raw.subarray(33))) fail("MALFORMED", "link check");
+  }
+  const withPassphrase = version === 2 || version === 4;
+  if (!withPassphrase) {
+    return { scalar: hkdf32(secret, salt, "age X25519 identity"), withPassphrase, checked };
+  }
   const argonSalt = hkdf32(secret, salt, "Argon2id salt").subarray(0, 16);
   const stretched = stretch(passphrase, argonSalt, 65536, 3, 1);
   return {
     scalar: hkdf32(concat(secret, stretched), salt, "age X25519 identity with passphrase"),
-    v2: true,
+    withPassphrase,
+    checked,
   };
+}
+
+/**
+ * SPEC §5.3: what a reader reports when the link's key unwraps no stanza. A checked link was
+ * not mistyped, so the key block was altered (TAMPERED), or, with a passphrase, that or a
+ * wrong passphrase (BAD_PASSPHRASE); an unchecked link gives BAD_PASSPHRASE or WRONG_KEY.
+ */
+function noMatchCode({ withPassphrase, checked }) {
+  if (withPassphrase) return "BAD_PASSPHRASE";
+  return checked ? "TAMPERED" : "WRONG_KEY";
 }
 
 /**
@@ -341,11 +368,12 @@ function linkScalar(link, passphrase) {
  */
 async function decryptEnvelope(v) {
   const ageSecret = (text) => bech32Decode32(text, "age-secret-key-") ?? fail("MALFORMED", "age identity");
-  const { scalar, v2 } = v.link
+  const readerKey = v.link
     ? linkScalar(v.link, v.passphrase)
     : v["age identity"] !== undefined
-      ? { scalar: ageSecret(v["age identity"]), v2: false }
-      : { scalar: identityOf(fromHex(v.seed), "reader").xSecret, v2: false };
+      ? { scalar: ageSecret(v["age identity"]) }
+      : { scalar: identityOf(fromHex(v.seed), "reader").xSecret };
+  const { scalar } = readerKey;
   const file = v.body;
   const header = ageHeader(file);
   const decrypter = new Decrypter();
@@ -354,7 +382,7 @@ async function decryptEnvelope(v) {
   try {
     fileKey = await decrypter.decryptHeader(file.subarray(0, header.length));
   } catch (e) {
-    if (/no identity matched/.test(e.message)) fail(v2 ? "BAD_PASSPHRASE" : "WRONG_KEY", e.message);
+    if (/no identity matched/.test(e.message)) fail(noMatchCode(readerKey), e.message);
     if (/HMAC/.test(e.message)) fail("TAMPERED", e.message);
     fail("MALFORMED", e.message);
   }

@@ -46,6 +46,15 @@ impl JsLink {
         self.secret.needs_passphrase()
     }
 
+    /// Whether the link carries a check (SPEC §5.3, versions 3 and 4, as sealing now makes
+    /// them). Only then does an envelope whose key block was altered fail as `TAMPERED` (or,
+    /// with a passphrase, as `BAD_PASSPHRASE`, which then also means that) instead of
+    /// `WRONG_KEY`; a link of version 1 or 2 cannot tell that from a broken link.
+    #[wasm_bindgen(getter)]
+    pub fn checked(&self) -> bool {
+        self.secret.is_checked()
+    }
+
     /// The full link: `base` (the page URL) + `#<relayId>.<secret>`. Send it to the client
     /// only: it opens the envelope.
     pub fn url(&self, base: &str, relay_id: &str) -> JsResult<String> {

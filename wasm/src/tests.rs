@@ -208,11 +208,81 @@ fn links_with_and_without_a_passphrase() {
     let right = json(r#"{"passphrase":"Bla\u030ab\u00e6r fox"}"#);
     assert_eq!(code(open_link_js(&parsed, &bytes, Some(right))), "OK");
 
-    // A link opens only its own envelope.
+    // A link opens only its own envelope: its check holds, so the envelope is the wrong one.
     let other = envelope(&seal_for(&sender, &[], r#","link":true"#));
     let plain =
         JsLink::parse(&link(&sealed_again(&sender)).url("https://r/", id).unwrap()).unwrap();
-    assert_eq!(code(open_link_js(&plain, &other, None)), "WRONG_KEY");
+    assert_eq!(code(open_link_js(&plain, &other, None)), "TAMPERED");
+}
+
+/// `envelope` with one character of its first stanza's body line changed (the link's stanza
+/// for an envelope sealed to a link and its sender).
+fn alter_first_stanza_body(envelope: &[u8]) -> Vec<u8> {
+    let find = |from: usize, needle: &[u8]| {
+        from + envelope[from..]
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .unwrap()
+    };
+    let stanza = find(0, b"\n-> X25519 ") + 1;
+    let body = find(stanza, b"\n") + 1;
+    let mut altered = envelope.to_vec();
+    altered[body] = if altered[body] == b'A' { b'B' } else { b'A' };
+    altered
+}
+
+#[wasm_bindgen_test]
+fn a_checked_link_tells_a_broken_link_from_an_altered_envelope() {
+    let sender = JsIdentity::generate("Acme GmbH").unwrap();
+    let id = "q1w2e3r4t5y6u7i8o9p0aA";
+    let sealed = seal_for(&sender, &[], r#","link":true"#);
+    let url = link(&sealed).url("https://relay.example/o", id).unwrap();
+    let (_, secret) = url.rsplit_once('.').unwrap();
+    assert_eq!(secret.len(), 52, "a checked link (version 3)");
+    let parsed = JsLink::parse(&url).unwrap();
+    let bytes = envelope(&sealed);
+    assert_eq!(code(open_link_js(&parsed, &bytes, None)), "OK");
+
+    // The key block altered: the link is intact, so the invoice was altered.
+    let altered = alter_first_stanza_body(&bytes);
+    assert_eq!(code(open_link_js(&parsed, &altered, None)), "TAMPERED");
+    let error = open_link_js(&parsed, &altered, None).unwrap_err();
+    let message = get(&error, "message").as_string().unwrap();
+    assert!(message.contains("altered"), "{message}");
+    // The link with one character of its secret changed: a broken link.
+    let at = url.len() - 20;
+    let changed_char = if &url[at..=at] == "x" { "y" } else { "x" };
+    let changed = format!("{}{changed_char}{}", &url[..at], &url[at + 1..]);
+    assert_eq!(code(JsLink::parse(&changed)), "MALFORMED");
+    // The same link under another relay id: a broken link too.
+    let moved = url.replace(id, "q1w2e3r4t5y6u7i8o9p0aB");
+    assert_eq!(code(JsLink::parse(&moved)), "MALFORMED");
+
+    // With a passphrase, a wrong passphrase and an altered key block cannot be told apart.
+    let sealed = seal_for(&sender, &[], r#","link":{"passphrase":"blue fox"}"#);
+    let parsed = JsLink::parse(&link(&sealed).url("https://r.example/", id).unwrap()).unwrap();
+    let altered = alter_first_stanza_body(&envelope(&sealed));
+    let right = || Some(json(r#"{"passphrase":"blue fox"}"#));
+    let error = open_link_js(&parsed, &altered, right()).unwrap_err();
+    assert_eq!(get(&error, "code").as_string().unwrap(), "BAD_PASSPHRASE");
+    let message = get(&error, "message").as_string().unwrap();
+    assert!(
+        message.contains("passphrase") && message.contains("altered"),
+        "{message}"
+    );
+
+    // A link of version 1 (the test kit's), written before links had a check, still parses
+    // and keeps its form.
+    let old = "https://sealbill.example/open#testkit-relay-0001.\
+               AVCNRnSdYefgMznodmB6ptD8Nr5YMhnROsnyIIeS-CdL";
+    let parsed = JsLink::parse(old).unwrap();
+    assert!(!parsed.needs_passphrase());
+    assert_eq!(
+        parsed
+            .url("https://sealbill.example/open", "testkit-relay-0001")
+            .unwrap(),
+        old
+    );
 }
 
 fn sealed_again(sender: &JsIdentity) -> JsValue {
@@ -775,10 +845,10 @@ fn a_client_replies_and_the_business_reads_the_connection() {
         )),
         "INVALID_INPUT"
     );
-    // The wrong envelope for the link.
+    // The wrong envelope for the (checked) link.
     assert_eq!(
         code(seal_reply_js(&client, &parsed, &other, None)),
-        "WRONG_KEY"
+        "TAMPERED"
     );
 }
 
