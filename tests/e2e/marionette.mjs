@@ -403,45 +403,48 @@ class Page {
     }
   }
 
-  /** The element named by a chain of [css, nth] steps, waited for. */
-  async element(steps, timeout = DEFAULT_TIMEOUT) {
-    const what = steps.map(([css, nth]) => (nth === null ? css : `${css} >> nth=${nth}`)).join(" >> ");
-    return retrying(what, timeout, async () =>
-      asElement((await this.ff.send("WebDriver:ExecuteScript", { script: RESOLVE, args: [steps] })).value, what));
+  /**
+   * Resolves the element named by a chain of [css, nth] steps and runs `act(id)` on it, again
+   * (resolving it afresh) while it is missing, stale or not yet interactable, for at most
+   * `timeout` ms. `script` picks another element from the one found (an option of a select).
+   */
+  act(steps, what, act, { script = "return arguments[0];", args = [], timeout = DEFAULT_TIMEOUT } = {}) {
+    const name = steps.map(([css, nth]) => (nth === null ? css : `${css} >> nth=${nth}`)).join(" >> ");
+    return retrying(`${what} ${name}`, timeout, async () => {
+      const { value } = await this.ff.send("WebDriver:ExecuteScript", {
+        script: `const found = (() => { ${RESOLVE} })(); return found && (function () { ${script} }).apply(null, [found, ...arguments[1]]);`,
+        args: [steps, args] });
+      return act(asElement(value, name));
+    });
   }
 
   /** Clears the field and types `value` into it, key by key. */
-  async fillElement(steps, value) {
-    const id = await this.element(steps);
-    await retrying(`fill ${steps[0][0]}`, DEFAULT_TIMEOUT, async () => {
+  fillElement(steps, value) {
+    return this.act(steps, "fill", async (id) => {
       await this.ff.send("WebDriver:ElementClear", { id });
       if (value !== "") await this.ff.send("WebDriver:ElementSendKeys", { id, text: value });
     });
   }
 
-  async clickElement(steps) {
-    const id = await this.element(steps);
-    await retrying(`click ${steps[0][0]}`, DEFAULT_TIMEOUT, () => this.ff.send("WebDriver:ElementClick", { id }));
+  clickElement(steps) {
+    return this.act(steps, "click", (id) => this.ff.send("WebDriver:ElementClick", { id }));
   }
 
   /** Clicks the option whose value or label is `choice` (or `{ value }`, `{ label }`). */
-  async selectElement(steps, choice) {
-    const select = await this.element(steps);
+  selectElement(steps, choice) {
     const { value, label } = typeof choice === "string" ? { value: choice, label: choice } : choice;
-    const option = await retrying(`option ${JSON.stringify(choice)}`, DEFAULT_TIMEOUT, async () => asElement(
-      (await this.ff.send("WebDriver:ExecuteScript", {
-        script: "return [...arguments[0].options].find((o) => o.value === arguments[1] || o.label === arguments[2]) ?? null;",
-        args: [{ [ELEMENT]: select }, value ?? null, label ?? null] })).value, "option"));
-    await retrying("select", DEFAULT_TIMEOUT, () => this.ff.send("WebDriver:ElementClick", { id: option }));
+    return this.act(steps, `select ${JSON.stringify(choice)} in`, (id) => this.ff.send("WebDriver:ElementClick", { id }), {
+      script: "return [...arguments[0].options].find((o) => o.value === arguments[1] || o.label === arguments[2]) ?? null;",
+      args: [value ?? null, label ?? null] });
   }
 
   fill(css, value) { return this.fillElement([[css, null]], value); }
   click(css) { return this.clickElement([[css, null]]); }
   selectOption(css, choice) { return this.selectElement([[css, null]], choice); }
 
-  async property(css, name) {
-    const id = await this.element([[css, null]]);
-    return (await this.ff.send("WebDriver:GetElementProperty", { id, name })).value;
+  property(css, name) {
+    return this.act([[css, null]], `property ${name} of`,
+      async (id) => (await this.ff.send("WebDriver:GetElementProperty", { id, name })).value);
   }
 
   inputValue(css) { return this.property(css, "value"); }
@@ -449,9 +452,9 @@ class Page {
   async isDisabled(css) { return Boolean(await this.property(css, "disabled")); }
   async isHidden(css) { return !(await this.ff.send("WebDriver:ExecuteScript", { script: VISIBLE, args: [css] })).value; }
 
-  async getAttribute(css, name) {
-    const id = await this.element([[css, null]]);
-    return (await this.ff.send("WebDriver:GetElementAttribute", { id, name })).value;
+  getAttribute(css, name) {
+    return this.act([[css, null]], `attribute ${name} of`,
+      async (id) => (await this.ff.send("WebDriver:GetElementAttribute", { id, name })).value);
   }
 
   /** Saves a PNG of the whole page (`{ path }`), as Playwright's screenshot does. */
