@@ -45,6 +45,12 @@ async function openInFirefox(ff, url) {
   await p.waitForSelector("#open:not([hidden])", WAIT);
   const early = await p.evaluate(() => performance.getEntriesByType("resource").map((e) => e.name));
   assert.ok(!early.some((u) => u.includes("/api/")), `no API request before the click: ${early.join(" ")}`);
+  // Errors the page leaves uncaught from here on (opening, verifying, showing), for assertVerified.
+  await p.evaluate(() => {
+    window.uncaught = [];
+    addEventListener("error", (e) => window.uncaught.push(String(e.message)));
+    addEventListener("unhandledrejection", (e) => window.uncaught.push(String(e.reason)));
+  });
   await p.click("#open-button");
   await p.waitForFunction(() => !document.getElementById("invoice").hidden
     || document.getElementById("status").dataset.failure, null, WAIT);
@@ -70,6 +76,7 @@ async function assertVerified(p, fingerprint) {
   assert.equal(await p.isHidden("#rule-warnings-box"), true);
   const buyer = await p.evaluate(() => document.getElementById("invoice").textContent);
   assert.ok(buyer.includes(CLIENT.name), "the client's name is on the invoice");
+  assert.deepEqual(await p.evaluate(() => window.uncaught ?? []), []);
 }
 
 describe("the page in headless Firefox", { timeout: 240_000 }, () => {
