@@ -121,31 +121,31 @@ function period(n) {
   return { start: date(text(n, "StartDate")), end: date(text(n, "EndDate")) };
 }
 
-/** One `cac:PaymentMeans`: its code, remittance information and means (accounts, card or mandate). */
+/**
+ * One `cac:PaymentMeans`: its code, remittance information and means. Accounts, a card and a
+ * mandate may stand side by side, as in EN 16931 (BG-17, BG-18, BG-19).
+ */
 function paymentMeans(n) {
   const p = { meansCode: text(n, "PaymentMeansCode"), meansText: kid(n, "PaymentMeansCode")?.getAttribute("name") ?? undefined,
-    reference: text(n, "PaymentID") };
+    reference: text(n, "PaymentID"), means: { transfers: [] } };
   for (const c of kids(n)) {
     if (c.localName === "PayeeFinancialAccount") {
-      const account = { iban: text(c, "ID"), accountName: text(c, "Name"), bic: text(kid(c, "FinancialInstitutionBranch"), "ID") };
-      if (!p.means) p.means = { transfers: [account] };
-      else if (p.means.transfers) p.means.transfers.push(account);
+      p.means.transfers.push({ iban: text(c, "ID"), accountName: text(c, "Name"), bic: text(kid(c, "FinancialInstitutionBranch"), "ID") });
     } else if (c.localName === "CardAccount") {
-      p.means ??= { card: { number: text(c, "PrimaryAccountNumberID"), holder: text(c, "HolderName") } };
+      p.means.card ??= { number: text(c, "PrimaryAccountNumberID"), holder: text(c, "HolderName") };
     } else if (c.localName === "PaymentMandate") {
-      p.means ??= { directDebit: { mandate: text(c, "ID"), debitedAccount: text(kid(c, "PayerFinancialAccount"), "ID") } };
+      p.means.directDebit ??= { mandate: text(c, "ID"), debitedAccount: text(kid(c, "PayerFinancialAccount"), "ID") };
     }
   }
   return p;
 }
 
-/** Several `cac:PaymentMeans` are one instruction: the first header values, accounts added up. */
+/** Several `cac:PaymentMeans` are one instruction: the first header values, accounts added up, the first card and mandate. */
 function mergePayment(prev, next) {
-  const out = { ...prev, meansCode: prev.meansCode ?? next.meansCode, meansText: prev.meansText ?? next.meansText,
-    reference: prev.reference ?? next.reference };
-  if (!prev.means) out.means = next.means;
-  else if (prev.means.transfers && next.means?.transfers) out.means = { transfers: [...prev.means.transfers, ...next.means.transfers] };
-  return out;
+  return { ...prev, meansCode: prev.meansCode ?? next.meansCode, meansText: prev.meansText ?? next.meansText,
+    reference: prev.reference ?? next.reference,
+    means: { transfers: [...prev.means.transfers, ...next.means.transfers],
+      card: prev.means.card ?? next.means.card, directDebit: prev.means.directDebit ?? next.means.directDebit } };
 }
 
 /** `[category, rate, reason, reasonCode]` of a tax category. */
