@@ -26,6 +26,8 @@ const FAILURES = {
   GONE: msg("This invoice was revoked by its sender, or it has already been opened as often as allowed. Ask the sender for a new link."),
   UNREACHABLE: msg("The invoice server cannot be reached. Check your connection and try again in a moment."),
   BAD_PASSPHRASE: msg("Wrong passphrase. Check it with the sender (by phone, not by email) and try again."),
+  // A checked link (SPEC §5.3) is intact, so the passphrase is wrong or the envelope was altered.
+  BAD_PASSPHRASE_CHECKED: msg("Wrong passphrase, or the invoice was altered after it was sealed. Check the passphrase with the sender (by phone, not by email) and try again. If it is right, do not pay anything on the basis of this invoice; tell the sender."),
   TAMPERED: msg("This invoice was altered after it was sealed, so it is not shown. Do not pay anything on its basis; tell the sender."),
   BAD_SIGNATURE: msg("The sender's signature on this invoice is not valid, so it is not shown. Do not pay anything on its basis; tell the sender."),
   NOT_FOR_YOU: msg("This invoice is signed, but it was addressed to someone else and forwarded. Do not pay it; contact the sender."),
@@ -52,7 +54,7 @@ function failureOf(error, { withIdentity }) {
 
 function fail(error, context = {}) {
   const code = failureOf(error, context);
-  say(FAILURES[code], "error");
+  say(FAILURES[code === "BAD_PASSPHRASE" && context.link?.checked ? "BAD_PASSPHRASE_CHECKED" : code], "error");
   $("status").dataset.failure = code;
   return code;
 }
@@ -350,7 +352,7 @@ export function startOpen() {
       const result = openLink(link, envelope, passphrase === undefined ? undefined : { passphrase });
       await opened(result, { relayId: link.relayId, link, passphrase, envelope });
     } catch (error) {
-      const code = fail(error, { withIdentity });
+      const code = fail(error, { withIdentity, link });
       if (code === "BAD_PASSPHRASE") $("link-passphrase").select();
       button.disabled = code !== "BAD_PASSPHRASE" && code !== "UNREACHABLE" && code !== "NO_KEY";
     }

@@ -116,6 +116,8 @@ describe("an altered envelope and a broken link, told apart", { timeout: 240_000
     alterKeyBlock(relayId(link));
     const p = await openAsClient(link, { passphrase });
     assert.equal(await failure(p), "BAD_PASSPHRASE");
+    // The link is intact, so the message names both causes.
+    assert.match(await p.textContent("#status"), /or the invoice was altered/);
     await p.context().close();
   });
 });

@@ -19,6 +19,8 @@ export default {
     "Diese Rechnung wurde vom Absender zurückgezogen oder bereits so oft geöffnet wie erlaubt. Bitten Sie den Absender um einen neuen Link.",
   "The invoice server cannot be reached. Check your connection and try again in a moment.":
     "Der Rechnungsserver ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es gleich noch einmal.",
+  "Wrong passphrase, or the invoice was altered after it was sealed. Check the passphrase with the sender (by phone, not by email) and try again. If it is right, do not pay anything on the basis of this invoice; tell the sender.":
+    "Falsche Passphrase, oder die Rechnung wurde nach dem Versiegeln verändert. Prüfen Sie die Passphrase mit dem Absender (telefonisch, nicht per E-Mail) und versuchen Sie es erneut. Stimmt sie, zahlen Sie nichts auf Grundlage dieser Rechnung und informieren Sie den Absender.",
   "Wrong passphrase. Check it with the sender (by phone, not by email) and try again.":
     "Falsche Passphrase. Klären Sie sie mit dem Absender (telefonisch, nicht per E-Mail) und versuchen Sie es erneut.",
   "This invoice was altered after it was sealed, so it is not shown. Do not pay anything on its basis; tell the sender.":
