@@ -184,8 +184,10 @@ async function checkRules(original) {
   const module = await import("/pkg/invoice/sealbill_invoice.js");
   await module.default();
   const read = module.readInvoice(original);
-  $("rule-warnings").replaceChildren(
-    ...read.problems.filter((p) => p.level === "fatal").map((p) => h("li", {}, `[${p.rule}] ${p.message}`)));
+  // The rules' own wording is for the accountant: under each rule id, folded away.
+  $("rule-warnings").replaceChildren(...read.problems.filter((p) => p.level === "fatal").map((p) =>
+    h("li", { "data-rule": p.rule }, h("details", { class: "problem-rule" },
+      h("summary", {}, msg("Rule {rule}", { rule: [p.rule, p.term].filter(Boolean).join(" · ") })), h("small", {}, p.message)))));
   $("rule-warnings-box").hidden = read.valid;
   $("invoice").dataset.rulesChecked = "true";
   return read.valid;

@@ -419,4 +419,6 @@ export default {
     "der Name muss einzeilig sein, ohne unsichtbare Zeichen (wie Leerzeichen ohne Breite oder Richtungszeichen)",
   "Checking the backup (a few seconds)…": "Die Sicherung wird geprüft (einige Sekunden) …",
   "Unlocking…": "Wird entsperrt …",
+  "Your accounting software or the tax office may not accept it as it is. Ask the sender for a corrected invoice before you book or pay it. The rules it breaks are listed for your accountant:":
+    "Ihre Buchhaltungssoftware oder das Finanzamt akzeptiert sie so möglicherweise nicht. Bitten Sie den Absender um eine korrigierte Rechnung, bevor Sie sie buchen oder bezahlen. Die verletzten Regeln stehen hier für Ihre Steuerberatung:",
 };
