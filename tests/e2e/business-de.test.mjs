@@ -4,8 +4,8 @@
 // translation, and switching to English redraws the Sent list in English.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { shot } from "./harness.mjs";
-import { WAIT, PASSPHRASE, CLIENT, LINES, fill, flows, start, stop } from "./flows.mjs";
+import { shot, context } from "./harness.mjs";
+import { WAIT, PASSPHRASE, CLIENT, fill, fillInvoice, flows, start, stop } from "./flows.mjs";
 
 const env = {};
 const { setUp } = flows(env);
@@ -18,18 +18,7 @@ const statusText = () => page.textContent("#status");
 
 /** Writes the standard invoice in the (German) form and seals it; returns the link. */
 async function sendInvoice() {
-  await fill(page, { "#buyer-name": CLIENT.name, "#buyer-street": CLIENT.street, "#buyer-postcode": CLIENT.postcode,
-    "#buyer-city": CLIENT.city, "#buyer-country": CLIENT.country, "#buyer-vat": CLIENT.vat, "#buyer-email": CLIENT.email,
-    "#inv-buyer-ref": "PO-7781" });
-  for (const [i, line] of LINES.entries()) {
-    if (i > 0) await page.click("#add-line");
-    const row = page.locator("#lines fieldset.line").nth(i);
-    await row.locator('[data-line-field="name"]').fill(line.name);
-    await row.locator('[data-line-field="quantity"]').fill(line.quantity);
-    await row.locator('[data-line-field="unitCode"]').selectOption(line.unit);
-    await row.locator('[data-line-field="netPrice"]').fill(line.price);
-    await row.locator('[data-line-field="vatChoice"]').selectOption(line.vat);
-  }
+  await fillInvoice(page);
   // 2275.88 due, in whatever form the form writes it ("2.275,88 €" in German).
   await page.waitForFunction(() => /2\D?275\D88/.test(document.getElementById("live-total").textContent)
     && document.getElementById("totals-note").hidden, null, WAIT);
@@ -41,9 +30,7 @@ async function sendInvoice() {
 describe("the business's screens in German", () => {
   before(async () => {
     await start(env);
-    ctx = await env.browser.newContext({ locale: "de-DE", acceptDownloads: true });
-    ctx.errors = [];
-    ctx.on("page", (p) => p.on("pageerror", (e) => ctx.errors.push(e.message)));
+    ctx = await context(env.browser, { locale: "de-DE" });
     page = await ctx.newPage();
   });
   after(async () => {

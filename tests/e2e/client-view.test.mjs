@@ -7,7 +7,7 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { shot } from "./harness.mjs";
-import { WAIT, CLIENT, fill, newForm, flows, start, stop } from "./flows.mjs";
+import { WAIT, fillInvoice, newForm, flows, start, stop } from "./flows.mjs";
 
 const env = {};
 const { setUp, openAsClient } = flows(env);
@@ -25,18 +25,7 @@ const DATES = { "#inv-issue": "2026-12-02", "#inv-due": "2026-12-16", "#inv-peri
 /** Writes the invoice above in the (English) business page and seals it; returns the link. */
 async function sealInvoice(page) {
   await newForm(page);
-  await fill(page, { "#buyer-name": CLIENT.name, "#buyer-street": CLIENT.street, "#buyer-postcode": CLIENT.postcode,
-    "#buyer-city": CLIENT.city, "#buyer-country": CLIENT.country, "#buyer-vat": CLIENT.vat, "#buyer-email": CLIENT.email,
-    "#inv-buyer-ref": "PO-7781", ...DATES });
-  for (const [i, line] of LINES.entries()) {
-    if (i > 0) await page.click("#add-line");
-    const row = page.locator("#lines fieldset.line").nth(i);
-    await row.locator('[data-line-field="name"]').fill(line.name);
-    await row.locator('[data-line-field="quantity"]').fill(line.quantity);
-    await row.locator('[data-line-field="unitCode"]').selectOption(line.unit);
-    await row.locator('[data-line-field="netPrice"]').fill(line.price);
-    await row.locator('[data-line-field="vatChoice"]').selectOption(line.vat);
-  }
+  await fillInvoice(page, { lines: LINES, fields: DATES });
   await page.waitForFunction(() => /2\D?917\D88/.test(document.getElementById("live-total").textContent)
     && document.getElementById("totals-note").hidden, null, WAIT)
     .catch(async (e) => { throw new Error(`${e.message}\nproblems: ${await page.textContent("#problems")}`); });

@@ -26,6 +26,22 @@ export async function fill(p, values) {
   for (const [selector, value] of Object.entries(values)) await p.fill(selector, value);
 }
 
+/** Fills the standard client and `lines` (and any other `fields`) into the open invoice form. */
+export async function fillInvoice(page, { lines = LINES, fields = {} } = {}) {
+  await fill(page, { "#buyer-name": CLIENT.name, "#buyer-street": CLIENT.street, "#buyer-postcode": CLIENT.postcode,
+    "#buyer-city": CLIENT.city, "#buyer-country": CLIENT.country, "#buyer-vat": CLIENT.vat, "#buyer-email": CLIENT.email,
+    "#inv-buyer-ref": "PO-7781", ...fields });
+  for (const [i, line] of lines.entries()) {
+    if (i > 0) await page.click("#add-line");
+    const row = page.locator("#lines fieldset.line").nth(i);
+    await row.locator('[data-line-field="name"]').fill(line.name);
+    await row.locator('[data-line-field="quantity"]').fill(line.quantity);
+    await row.locator('[data-line-field="unitCode"]').selectOption(line.unit);
+    await row.locator('[data-line-field="netPrice"]').fill(line.price);
+    await row.locator('[data-line-field="vatChoice"]').selectOption(line.vat);
+  }
+}
+
 /** Opens a fresh invoice form and waits until it has been reset. */
 export async function newForm(p) {
   const generation = () => p.evaluate(() => document.getElementById("invoice-form").dataset.generation ?? "0");
@@ -76,18 +92,7 @@ export function flows(env) {
     const page = from;
     if (!keepForm) await newForm(page);
     if (number) await page.fill("#inv-number", number);
-    await fill(page, { "#buyer-name": CLIENT.name, "#buyer-street": CLIENT.street, "#buyer-postcode": CLIENT.postcode,
-      "#buyer-city": CLIENT.city, "#buyer-country": CLIENT.country, "#buyer-vat": CLIENT.vat, "#buyer-email": CLIENT.email,
-      "#inv-buyer-ref": "PO-7781" });
-    for (const [i, line] of LINES.entries()) {
-      if (i > 0) await page.click("#add-line");
-      const row = page.locator("#lines fieldset.line").nth(i);
-      await row.locator('[data-line-field="name"]').fill(line.name);
-      await row.locator('[data-line-field="quantity"]').fill(line.quantity);
-      await row.locator('[data-line-field="unitCode"]').selectOption(line.unit);
-      await row.locator('[data-line-field="netPrice"]').fill(line.price);
-      await row.locator('[data-line-field="vatChoice"]').selectOption(line.vat);
-    }
+    await fillInvoice(page);
     if (passphrase) await page.fill("#inv-link-passphrase", passphrase);
     // A connected client is chosen by label; "" sends a link even to a connected buyer.
     if (contact !== undefined) await page.selectOption("#inv-contact", contact ? { label: contact } : { value: "" });

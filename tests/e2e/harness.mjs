@@ -61,9 +61,12 @@ export function launch() {
   });
 }
 
-/** A fresh browser context (its own IndexedDB) with downloads allowed; page errors fail tests. */
-export async function context(browser) {
-  const ctx = await browser.newContext({ acceptDownloads: true });
+/**
+ * A fresh browser context (its own IndexedDB) with downloads allowed, and `options` such as a
+ * `locale`; page errors fail tests.
+ */
+export async function context(browser, options = {}) {
+  const ctx = await browser.newContext({ acceptDownloads: true, ...options });
   ctx.errors = [];
   ctx.requests = [];
   ctx.on("page", (page) => {

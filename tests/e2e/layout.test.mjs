@@ -6,7 +6,7 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { shot } from "./harness.mjs";
-import { WAIT, CLIENT, fill, flows, newForm, start, stop } from "./flows.mjs";
+import { WAIT, fillInvoice, flows, newForm, start, stop } from "./flows.mjs";
 
 const env = {};
 const { setUp, openAsClient } = flows(env);
@@ -116,18 +116,7 @@ describe("layout at 1280 px and 390 px, in English and German", () => {
         await page.click("#created-continue");
         await page.waitForSelector("#compose:not([hidden])", WAIT);
         await newForm(page);
-        await fill(page, { "#buyer-name": CLIENT.name, "#buyer-street": CLIENT.street, "#buyer-postcode": CLIENT.postcode,
-          "#buyer-city": CLIENT.city, "#buyer-country": CLIENT.country, "#buyer-vat": CLIENT.vat, "#buyer-email": CLIENT.email,
-          "#inv-buyer-ref": "PO-7781" });
-        for (const [i, line] of LINES[lang].entries()) {
-          if (i > 0) await page.click("#add-line");
-          const row = page.locator("#lines fieldset.line").nth(i);
-          await row.locator('[data-line-field="name"]').fill(line.name);
-          await row.locator('[data-line-field="quantity"]').fill(line.quantity);
-          await row.locator('[data-line-field="unitCode"]').selectOption(line.unit);
-          await row.locator('[data-line-field="netPrice"]').fill(line.price);
-          await row.locator('[data-line-field="vatChoice"]').selectOption(line.vat);
-        }
+        await fillInvoice(page, { lines: LINES[lang] });
         // 1200.00 + 7.5 × 95.00 = 1912.50 net, 7 % = 133.875 → 133.88, 2046.38 due.
         await page.waitForFunction(() => /2\D?046\D38/.test(document.getElementById("live-total").textContent)
           && document.getElementById("totals-note").hidden, null, WAIT);

@@ -3,26 +3,11 @@
 // anything unclear is refused with a message in the reader's language.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { register } from "node:module";
-import { pathToFileURL } from "node:url";
-import { join } from "node:path";
-import { ROOT } from "./harness.mjs";
+import { pageModule } from "./page-modules.mjs";
 
-// The page's modules import each other by absolute path ("/i18n.js"): served from www/ here.
-const WWW = pathToFileURL(join(ROOT, "www/")).href;
-register(`data:text/javascript,${encodeURIComponent(`
-  export async function resolve(specifier, context, next) {
-    if (/^\\/[\\w/-]+\\.js$/.test(specifier)) return next(new URL(specifier.slice(1), ${JSON.stringify(WWW)}).href, context);
-    return next(specifier, context);
-  }`)}`);
-// What i18n.js reads of a browser at load.
-globalThis.navigator ??= { languages: ["en-US"] };
-globalThis.document ??= { documentElement: {} };
-globalThis.addEventListener ??= () => {};
-globalThis.dispatchEvent ??= () => {};
 
-const { readDecimal, writeDecimal, decimalProblem } = await import(new URL("numbers.js", WWW).href);
-const i18n = await import(new URL("i18n.js", WWW).href);
+const { readDecimal, writeDecimal, decimalProblem } = await pageModule("numbers.js");
+const i18n = await pageModule("i18n.js");
 
 describe("numbers typed in German", () => {
   const cases = [

@@ -5,27 +5,15 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { register } from "node:module";
-import { pathToFileURL } from "node:url";
 import { join } from "node:path";
 import { ROOT } from "./harness.mjs";
+import { pageModule } from "./page-modules.mjs";
 import { initSync, buildInvoice, suggestProfile } from "../../pkg/invoice/sealbill_invoice.js";
 
 initSync({ module: readFileSync(join(ROOT, "pkg/invoice/sealbill_invoice_bg.wasm")) });
 
-// The page's modules import each other by absolute path ("/i18n.js"): served from www/ here.
-const WWW = pathToFileURL(join(ROOT, "www/")).href;
-register(`data:text/javascript,${encodeURIComponent(`
-  export async function resolve(specifier, context, next) {
-    if (/^\\/[\\w/-]+\\.js$/.test(specifier)) return next(new URL(specifier.slice(1), ${JSON.stringify(WWW)}).href, context);
-    return next(specifier, context);
-  }`)}`);
-globalThis.navigator ??= { languages: ["en-US"] };
-globalThis.document ??= { documentElement: {} };
-globalThis.addEventListener ??= () => {};
-globalThis.dispatchEvent ??= () => {};
-const { plainProblem, RULES } = await import(new URL("problems.js", WWW).href);
-const i18n = await import(new URL("i18n.js", WWW).href);
+const { plainProblem, RULES } = await pageModule("problems.js");
+const i18n = await pageModule("i18n.js");
 
 // What the form writes (see readForm in www/invoice-form.js), for sellers set up as the page sets them up.
 const ADDRESS = { street: "Hauptstraße 1", postCode: "10115", city: "Berlin", country: "DE" };

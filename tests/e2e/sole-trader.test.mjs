@@ -9,7 +9,7 @@ import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { shot, ROOT } from "./harness.mjs";
+import { shot, ROOT, context } from "./harness.mjs";
 import { WAIT, PASSPHRASE, BUSINESS, relayId, fill, newForm, flows, start, stop } from "./flows.mjs";
 import { initSync, Link, openLink } from "../../pkg/sealbill.js";
 import { initSync as initInvoice, readInvoice } from "../../pkg/invoice/sealbill_invoice.js";
@@ -39,9 +39,7 @@ async function readsPlainly(p, where) {
 describe("a German sole trader's first invoice, in German", { timeout: 240_000 }, () => {
   before(async () => {
     await start(env);
-    ctx = await env.browser.newContext({ locale: "de-DE" });
-    ctx.errors = [];
-    ctx.on("page", (p) => p.on("pageerror", (e) => ctx.errors.push(e.message)));
+    ctx = await context(env.browser, { locale: "de-DE" });
     page = await ctx.newPage();
   });
   after(async () => {
