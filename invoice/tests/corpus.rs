@@ -47,7 +47,7 @@ fn plain(value: Value) -> PlainInvoice {
 #[test]
 fn the_corpus_covers_what_the_product_must_handle() {
     let names = valid_names();
-    assert!(names.len() >= 14, "{names:?}");
+    assert!(names.len() >= 15, "{names:?}");
     let all: Vec<PlainInvoice> = names.iter().map(|n| plain(valid_json(n))).collect();
     let categories: Vec<&str> = all
         .iter()
@@ -261,10 +261,13 @@ fn cii_export_states_the_same_invoice() {
 
 /// Credit-transfer accounts, a card and a direct debit stand together in one invoice, as
 /// EN 16931 allows: built as UBL and as CII, each reads back with all of them. XRechnung
-/// refuses a group beside the one the payment means code names (BR-DE-23-b).
+/// refuses a group beside the one the payment means code names (BR-DE-23-b), and so does
+/// Peppol: each `cac:PaymentMeans` with code 59 needs the mandate (PEPPOL-EN16931-R061), and
+/// for a German seller and buyer no account or card may stand beside it (DE-R-025-2).
 #[test]
 fn accounts_a_card_and_a_direct_debit_stand_together() {
     let mut value = valid_json("direct-debit");
+    value["profile"] = "en16931".into();
     let payment = value["payment"].as_object_mut().expect("payment");
     payment.insert("iban".into(), "DE02120300000000202051".into());
     payment.insert("bic".into(), "BYLADEM1001".into());
@@ -282,6 +285,18 @@ fn accounts_a_card_and_a_direct_debit_stand_together() {
         let read = read(built.xml.as_bytes()).expect("reads");
         assert!(read.is_valid(), "{syntax:?}: {:?}", read.problems);
         assert_eq!(read.invoice.payment, input.payment, "{syntax:?}");
+    }
+
+    let mut peppol = input.clone();
+    peppol.profile = Some(Profile::Peppol);
+    let Err(Error::Invalid(problems)) = build(&peppol) else {
+        panic!("Peppol with a direct debit beside two accounts and a card");
+    };
+    for rule in ["PEPPOL-EN16931-R061", "DE-R-025-2"] {
+        assert!(
+            problems.iter().any(|p| p.rule == rule),
+            "{rule}: {problems:?}"
+        );
     }
 
     let mut value = valid_json("xrechnung-leitweg");

@@ -250,6 +250,31 @@ fn read(xml: &str, syntax: en16931_formats::Syntax) -> en16931_formats::Read {
     r
 }
 
+/// BT-82 (`cbc:PaymentMeansCode/@name`) is written once, on the first of the
+/// `cac:PaymentMeans` UBL needs for several accounts (`UBL-SR-46`), while
+/// BT-81 and BT-83 repeat; it reads back the same.
+#[cfg(feature = "ubl")]
+#[test]
+fn ubl_writes_the_payment_means_text_once() {
+    use en16931::invoice::CreditTransfer;
+    use en16931_formats::Syntax;
+
+    let mut inv = common::maximal();
+    let p = inv.payment.as_mut().expect("fixture has payment");
+    p.means_text = Some("SEPA credit transfer".into());
+    p.means.credit_transfers.push(CreditTransfer {
+        account_identifier: Some("NL03INGB0004489902".into()),
+        account_name: None,
+        provider_identifier: None,
+    });
+    let xml = write(&inv, Syntax::Ubl).xml;
+    assert_eq!(xml.matches("<cac:PaymentMeans>").count(), 2, "{xml}");
+    assert_eq!(xml.matches("<cbc:PaymentMeansCode").count(), 2, "{xml}");
+    assert_eq!(xml.matches("name=\"SEPA credit transfer\"").count(), 1, "{xml}");
+    let back = read(&xml, Syntax::Ubl).invoice;
+    assert_eq!(back.payment, inv.payment);
+}
+
 /// The exact set of drops the UBL writer reports for what the syntax cannot
 /// carry, so the drop mechanism cannot absorb writer bugs.
 #[cfg(feature = "ubl")]

@@ -843,6 +843,35 @@ fn cases() -> Vec<Case> {
             ..Default::default()
         });
     }),
+    // R061 asks it of each `cac:PaymentMeans`: a second account has none.
+    // (A second case of the same rule: the coverage gate counts the first.)
+    peppol("PEPPOL-EN16931-R061", |i| {
+        let p = i.payment.as_mut().unwrap();
+        p.means_code = Some(Code::new("59"));
+        p.means.credit_transfers.push(p.means.credit_transfers[0].clone());
+        p.means.direct_debit = Some(DirectDebit {
+            mandate_reference: Some("MND-1".to_owned()),
+            creditor_identifier: Some("DE98ZZZ09999999999".to_owned()),
+            debited_account: Some("DE89370400440532013000".to_owned()),
+        });
+    }),
+    // Peppol's German rules: a German seller and buyer.
+    peppol("DE-R-025-1", |i| {
+        i.buyer.address.country = Some(Code::new("DE"));
+        let p = i.payment.as_mut().unwrap();
+        p.means_code = Some(Code::new("59"));
+        p.means.credit_transfers.clear();
+    }),
+    peppol("DE-R-025-2", |i| {
+        i.buyer.address.country = Some(Code::new("DE"));
+        let p = i.payment.as_mut().unwrap();
+        p.means_code = Some(Code::new("59"));
+        p.means.direct_debit = Some(DirectDebit {
+            mandate_reference: Some("MND-1".to_owned()),
+            creditor_identifier: Some("DE98ZZZ09999999999".to_owned()),
+            debited_account: Some("DE89370400440532013000".to_owned()),
+        });
+    }),
 
     // ── XRechnung — only fire under that profile ──────────────────────────
     xr("BR-DE-16", |i| {

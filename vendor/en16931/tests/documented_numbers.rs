@@ -213,6 +213,7 @@ fn the_family_table_partitions_the_registry() {
     const FAMILIES: &[(&str, &str)] = &[
         ("PEPPOL-EN16931-", "| `PEPPOL-EN16931-*` | <N> |"),
         ("PEPPOL-COMMON-", "| `PEPPOL-COMMON-*` | <N> |"),
+        ("DE-R-", "| `DE-R-*` | <N> |"),
         ("BR-DEC-", "| `BR-DEC-*` | <N> |"),
         ("BR-DEX-", "| `BR-DEX-*` | <N> |"),
         ("BR-DE-", "| `BR-DE-*` | <N> |"),

@@ -683,11 +683,14 @@ fn party(x: &mut Xml, wrapper: &str, p: &Party, sepa_creditor: Option<&str>) -> 
 fn payment_means(x: &mut Xml, p: &PaymentInstructions) {
     // BG-17 is 0..n but `cac:PayeeFinancialAccount` is 0..1 in
     // `cac:PaymentMeans`, so each account gets its own `cac:PaymentMeans`
-    // repeating BT-81 and BT-83 (as CEN's `guide-example1.xml` does).
-    let head = |x: &mut Xml| {
+    // repeating BT-81 and BT-83 (as CEN's `guide-example1.xml` does), which
+    // UBL-SR-47 and UBL-SR-44 allow when the values are equal. BT-82 goes in
+    // the first one only: UBL-SR-46 counts `cbc:PaymentMeansCode/@name`
+    // across the invoice, at most once.
+    let head = |x: &mut Xml, first: bool| {
         if let Some(c) = &p.means_code {
             let mut attrs: Vec<(&str, &str)> = Vec::new();
-            if let Some(t) = &p.means_text {
+            if let Some(t) = p.means_text.as_ref().filter(|_| first) {
                 attrs.push(("name", t));
             }
             x.leaf("cbc:PaymentMeansCode", &attrs, c.as_str());
@@ -705,7 +708,7 @@ fn payment_means(x: &mut Xml, p: &PaymentInstructions) {
     }
     for (i, t) in transfers.into_iter().enumerate() {
         x.group("cac:PaymentMeans", |x| {
-            head(x);
+            head(x, i == 0);
             if let Some(c) = m.card.as_ref().filter(|_| i == 0) {
                 x.group("cac:CardAccount", |x| {
                     if let Some(n) = &c.primary_account_number {

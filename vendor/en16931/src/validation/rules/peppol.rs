@@ -299,18 +299,80 @@ terms: [bt::PRICE_BASE_QUANTITY_CODE, bt::LINE_UNIT_CODE],
 
 // ── Peppol's own presence rules ───────────────────────────────────────────────
 
+/// UNTDID 4461 codes of BT-81 `R061` reads as a direct debit: its context is
+/// `cac:PaymentMeans[PaymentMeansCode = ('49', '59')]`.
+const DIRECT_DEBIT_CODES: &[&str] = &["49", "59"];
+
+/// BT-81, whitespace-normalised as Peppol compares it.
+fn payment_means_code(inv: &Invoice) -> Option<String> {
+    inv.payment
+        .as_ref()
+        .and_then(|p| p.means_code.as_ref())
+        .map(|c| normalize_space(c.as_str()))
+}
+
 rule!(R061, "PEPPOL-EN16931-R061",
 terms: [],
 "Mandate reference MUST be provided for direct debit.",
 |inv, f| {
-    // UNTDID 4461: 59 is SEPA direct debit.
+    // Peppol asks it of *each* `cac:PaymentMeans` whose code is 49 or 59.
+    // UBL writes one per credit-transfer account (BG-17 is 0..n,
+    // `cac:PayeeFinancialAccount` 0..1) and BG-19 in the first only
+    // (`UBL-SR-55`: one `cac:PaymentMandate` per invoice), so with a second
+    // account some `cac:PaymentMeans` has no mandate reference.
     if let Some(p) = &inv.payment
-        && p.means_code.as_ref().is_some_and(|c| c.as_str() == "59")
-        && p.mandate_reference().is_none_or(str::is_empty)
+        && payment_means_code(inv).is_some_and(|c| DIRECT_DEBIT_CODES.contains(&c.as_str()))
+        && (p.mandate_reference().is_none_or(str::is_empty)
+            || p.means.credit_transfers.len() > 1)
     {
         f.at(Path::group(Group::Payment));
     }
 });
+
+// ── DE-R-025 — Peppol's German direct-debit rules ─────────────────────────────
+
+/// `DE-R-025-1`: KoSIT's `BR-DE-25-a` as Peppol's national rule, for a
+/// German seller and buyer (`$supplierCountryIsDE and $customerCountryIsDE`,
+/// the postal addresses' country).
+pub static DE_R_025_1: Rule = Rule {
+    id: RuleId::new("DE-R-025-1"),
+    severity: Severity::Fatal,
+    text: "If \"Payment means type code\" (BT-81) contains a code for direct debit (59), \
+           \"DIRECT DEBIT\" (BG-19) shall be provided.",
+    terms: &[bt::PAYMENT_MEANS_CODE],
+    source: Source::ArtefactOnly,
+    eval: |inv, f| {
+        // Asked of each `cac:PaymentMeans` with code 59: BG-19 rides in the
+        // first only, so a second credit-transfer account leaves one without.
+        if let Some(p) = &inv.payment
+            && both_german(inv)
+            && payment_means_code(inv).as_deref() == Some("59")
+            && (p.means.direct_debit.is_none() || p.means.credit_transfers.len() > 1)
+        {
+            f.at(Path::group_term(Group::Payment, bt::PAYMENT_MEANS_CODE));
+        }
+    },
+};
+
+/// `DE-R-025-2`: KoSIT's `BR-DE-25-b` as Peppol's national rule, for a
+/// German seller and buyer.
+pub static DE_R_025_2: Rule = Rule {
+    id: RuleId::new("DE-R-025-2"),
+    severity: Severity::Fatal,
+    text: "If \"Payment means type code\" (BT-81) contains a code for direct debit (59), BG-17 \
+           and BG-18 shall not be provided.",
+    terms: &[bt::PAYMENT_MEANS_CODE],
+    source: Source::ArtefactOnly,
+    eval: |inv, f| {
+        if let Some(p) = &inv.payment
+            && both_german(inv)
+            && payment_means_code(inv).as_deref() == Some("59")
+            && (!p.means.credit_transfers.is_empty() || p.means.card.is_some())
+        {
+            f.at(Path::group_term(Group::Payment, bt::PAYMENT_MEANS_CODE));
+        }
+    },
+};
 
 // ── PEPPOL-COMMON-* — identifier checks, by scheme ────────────────────────────
 
@@ -817,7 +879,9 @@ pub static ALL: &[&Rule] = &[
     &COMMON_R055,
     &COMMON_R056_1,
     &COMMON_R056_2,
-    &COMMON_R057,
+    &COMMON_R057, //
+    &DE_R_025_1,
+    &DE_R_025_2,
 ];
 
 /// The Peppol rules the model retires — registered, never fired.
@@ -947,11 +1011,136 @@ mod tests {
         assert_eq!(at.len(), 3, "{at:?}");
     }
 
+    /// `R061` asks a mandate reference of each `cac:PaymentMeans` with code 49
+    /// or 59, and UBL writes one per account with BG-19 in the first only:
+    /// so a second account fails it, as does a missing reference.
+    #[test]
+    fn a_direct_debit_needs_its_mandate_in_every_payment_means() {
+        use crate::invoice::{
+            Code, CreditTransfer, DirectDebit, PaymentCard, PaymentInstructions, PaymentMeans,
+        };
+        let mandate = || {
+            Some(DirectDebit {
+                mandate_reference: Some("MD-1".into()),
+                ..Default::default()
+            })
+        };
+        let pay = |code: &str, means: PaymentMeans| Invoice {
+            payment: Some(PaymentInstructions {
+                means_code: Some(Code::new(code)),
+                means,
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let one = vec![CreditTransfer::default()];
+        let two = vec![CreditTransfer::default(), CreditTransfer::default()];
+        for (code, means, fires) in [
+            ("59", PaymentMeans::default(), true),
+            ("49", PaymentMeans::default(), true),
+            (
+                " 59 ",
+                PaymentMeans {
+                    direct_debit: mandate(),
+                    ..Default::default()
+                },
+                false,
+            ),
+            (
+                "59",
+                PaymentMeans {
+                    credit_transfers: one.clone(),
+                    card: Some(PaymentCard::default()),
+                    direct_debit: mandate(),
+                },
+                false,
+            ),
+            (
+                "59",
+                PaymentMeans {
+                    credit_transfers: two.clone(),
+                    direct_debit: mandate(),
+                    ..Default::default()
+                },
+                true,
+            ),
+            (
+                "58",
+                PaymentMeans {
+                    credit_transfers: two,
+                    direct_debit: mandate(),
+                    ..Default::default()
+                },
+                false,
+            ),
+        ] {
+            assert_eq!(
+                !fired(&R061, &pay(code, means.clone())).is_empty(),
+                fires,
+                "{code}: {means:?}"
+            );
+        }
+    }
+
+    /// `DE-R-025-1` and `-2` hold for a German seller and buyer only: BG-19
+    /// in every `cac:PaymentMeans` with code 59, and no BG-17 or BG-18 beside it.
+    #[test]
+    fn the_german_direct_debit_rules_need_both_parties_german() {
+        use crate::invoice::{
+            Code, CreditTransfer, DirectDebit, PaymentCard, PaymentInstructions, PaymentMeans,
+        };
+        let debit = Some(DirectDebit::default());
+        let mut inv = Invoice::default();
+        inv.seller.address.country = Some(Code::new("DE"));
+        inv.buyer.address.country = Some(Code::new("DE"));
+        let with = |inv: &Invoice, code: &str, means: PaymentMeans| Invoice {
+            payment: Some(PaymentInstructions {
+                means_code: Some(Code::new(code)),
+                means,
+                ..Default::default()
+            }),
+            ..inv.clone()
+        };
+        let alone = PaymentMeans {
+            direct_debit: debit.clone(),
+            ..Default::default()
+        };
+        let beside_card = PaymentMeans {
+            card: Some(PaymentCard::default()),
+            direct_debit: debit.clone(),
+            ..Default::default()
+        };
+        let beside_two = PaymentMeans {
+            credit_transfers: vec![CreditTransfer::default(), CreditTransfer::default()],
+            direct_debit: debit,
+            ..Default::default()
+        };
+        // (code, means, DE-R-025-1 fires, DE-R-025-2 fires)
+        for (code, means, one, two) in [
+            ("59", alone.clone(), false, false),
+            ("59", PaymentMeans::default(), true, false),
+            ("59", beside_card.clone(), false, true),
+            ("59", beside_two.clone(), true, true),
+            ("58", beside_two.clone(), false, false),
+        ] {
+            let i = with(&inv, code, means.clone());
+            assert_eq!(!fired(&DE_R_025_1, &i).is_empty(), one, "{code}: {means:?}");
+            assert_eq!(!fired(&DE_R_025_2, &i).is_empty(), two, "{code}: {means:?}");
+        }
+        inv.buyer.address.country = Some(Code::new("AT"));
+        for means in [PaymentMeans::default(), beside_card, beside_two] {
+            let i = with(&inv, "59", means);
+            assert!(fired(&DE_R_025_1, &i).is_empty());
+            assert!(fired(&DE_R_025_2, &i).is_empty());
+        }
+    }
+
     #[test]
     fn these_are_peppols_rules_not_cens() {
         for r in ALL {
+            // Peppol's own, or one of its national rules (`DE-R-…`).
             assert!(
-                r.id.as_str().starts_with("PEPPOL-"),
+                r.id.as_str().starts_with("PEPPOL-") || r.id.as_str().starts_with("DE-R-"),
                 "{} is not namespaced",
                 r.id
             );
