@@ -532,7 +532,13 @@ async fn api_not_found() -> ApiError {
 
 /// Refuses clients over their rate with 429 and `Retry-After`.
 async fn rate_limit(State(state): Shared, request: Request, next: Next) -> Response {
-    let client = limits::client_of(&request, state.config.trust_proxy);
+    let client = limits::client_of(
+        &request,
+        state
+            .config
+            .trust_proxy
+            .then_some(state.config.trusted_hops),
+    );
     match state.limiter.check(client, Instant::now()) {
         Ok(()) => next.run(request).await,
         Err(wait) => ApiError {

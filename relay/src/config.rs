@@ -130,9 +130,22 @@ pub struct ServeArgs {
     )]
     pub cors_origins: Vec<String>,
 
-    /// Take the client address for rate limiting from X-Forwarded-For (behind a proxy).
+    /// Take the client address for rate limiting from X-Forwarded-For (behind a proxy): the
+    /// entry --trusted-hops places from the right, the one your own proxy appended; the
+    /// entries left of it are the client's to choose. A missing header, too few entries or
+    /// a malformed one fall back to the peer address.
     #[arg(long, env = "SEALBILL_TRUST_PROXY")]
     pub trust_proxy: bool,
+
+    /// With --trust-proxy: how many proxies of your own append to X-Forwarded-For; the
+    /// client address is the entry this many places from the right (1: the rightmost).
+    #[arg(
+        long,
+        env = "SEALBILL_TRUSTED_HOPS",
+        default_value_t = 1,
+        value_parser = clap::value_parser!(u32).range(1..=64)
+    )]
+    pub trusted_hops: u32,
 
     /// TLS certificate chain (PEM); with --tls-key, the relay serves HTTPS itself.
     #[arg(long, env = "SEALBILL_TLS_CERT", requires = "tls_key")]

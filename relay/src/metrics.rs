@@ -20,8 +20,8 @@ struct Histogram {
 /// Counts and latencies of one route template.
 #[derive(Default)]
 struct Route {
-    /// (method, status, count); a handful of entries, searched in place.
-    counts: Vec<(String, u16, u64)>,
+    /// (method label, status, count); a handful of entries, searched in place.
+    counts: Vec<(&'static str, u16, u64)>,
     latency: Histogram,
 }
 
@@ -36,10 +36,22 @@ struct Inner {
 #[derive(Default)]
 pub struct Metrics(Mutex<Inner>);
 
+/// The method label: the standard methods by name, anything else (a client may send any
+/// token as a method) as `other`, so clients cannot add series.
+fn method_label(method: &str) -> &'static str {
+    const KNOWN: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"];
+    KNOWN
+        .into_iter()
+        .find(|known| *known == method)
+        .unwrap_or("other")
+}
+
 impl Metrics {
     /// Records one request: its method, route template, status and duration. Allocates only
-    /// the first time a route, method and status are seen.
+    /// the first time a route, method and status are seen. Methods other than the standard
+    /// ones share the label `other`; `route` must come from a bounded set (route templates).
     pub fn record(&self, method: &str, route: &str, status: u16, seconds: f64) {
+        let method = method_label(method);
         let mut m = self.0.lock().unwrap_or_else(|p| p.into_inner());
         if !m.routes.contains_key(route) {
             m.routes.insert(route.to_owned(), Route::default());
@@ -50,10 +62,10 @@ impl Metrics {
         match r
             .counts
             .iter_mut()
-            .find(|(m, s, _)| m == method && *s == status)
+            .find(|(m, s, _)| *m == method && *s == status)
         {
             Some((_, _, n)) => *n += 1,
-            None => r.counts.push((method.to_owned(), status, 1)),
+            None => r.counts.push((method, status, 1)),
         }
         let h = &mut r.latency;
         for (bound, count) in BUCKETS.iter().zip(h.counts.iter_mut()) {
@@ -174,5 +186,20 @@ mod tests {
         assert!(text.contains("le=\"0.005\"} 1"));
         assert!(text.contains("le=\"1\"} 2"));
         assert!(text.contains("sealbill_uploaded_bytes_total 10"));
+    }
+
+    #[test]
+    fn unknown_methods_share_one_label() {
+        let m = Metrics::default();
+        for method in ["FOO", "BAR", "get", "PROPFIND"] {
+            m.record(method, "/healthz", 405, 0.001);
+        }
+        m.record("PATCH", "/healthz", 405, 0.001);
+        let text = m.render(Stats::default());
+        assert!(text.contains(
+            "sealbill_requests_total{method=\"other\",route=\"/healthz\",status=\"405\"} 4"
+        ));
+        assert!(text.contains("method=\"PATCH\""));
+        assert!(!text.contains("FOO") && !text.contains("PROPFIND"));
     }
 }

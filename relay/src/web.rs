@@ -4,13 +4,17 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use axum::http::{header, HeaderName, HeaderValue};
+use axum::extract::Request;
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::api::AppState;
+use crate::errors::ApiError;
 
 /// The Content-Security-Policy: only this origin's scripts (and wasm), styles and API; no
 /// inline code, no framing, no forms elsewhere.
@@ -25,11 +29,39 @@ form-action 'self'; frame-ancestors 'none'";
 /// 40%): `pkg/` from the `.gz` files `scripts/pkg.sh` writes beside each module, the rest on
 /// the fly. Only these public files are: API answers carry tokens, and compressing secrets
 /// next to attacker-chosen bytes is how BREACH-style attacks read them.
+///
+/// Dotfiles and dot-directories (`.git/`, `.env`, editor files) are never served: such a
+/// path answers 404 like a missing file, as a JSON error with `Cache-Control: no-store`.
 pub fn pages(www_dir: &Path, pkg_dir: &Path) -> Router<Arc<AppState>> {
     Router::new()
         .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_gzip())
         .fallback_service(ServeDir::new(www_dir))
         .layer(CompressionLayer::new().gzip(true))
+        .layer(middleware::from_fn(hide_dotfiles))
+}
+
+/// Whether a request path names a dotfile or passes through a dot-directory. `ServeDir`
+/// percent-decodes the path once, so a segment starting with `%2e` counts as well.
+fn is_hidden(path: &str) -> bool {
+    path.split('/').any(|segment| {
+        segment.starts_with('.')
+            || segment
+                .get(..3)
+                .is_some_and(|start| start.eq_ignore_ascii_case("%2e"))
+    })
+}
+
+/// Answers 404 for hidden paths before `ServeDir` sees them.
+async fn hide_dotfiles(request: Request, next: Next) -> Response {
+    if is_hidden(request.uri().path()) {
+        let mut response = ApiError::from_status(StatusCode::NOT_FOUND).into_response();
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+    } else {
+        next.run(request).await
+    }
 }
 
 /// Adds the security headers to every response (API and page alike).
@@ -61,4 +93,32 @@ pub fn secure(router: Router<Arc<AppState>>, tls: bool) -> Router<Arc<AppState>>
             HeaderValue::from_static(value),
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hidden;
+
+    #[test]
+    fn dot_segments_are_hidden() {
+        for path in [
+            "/.env",
+            "/.git/config",
+            "/dir/.x",
+            "/%2Ehidden",
+            "/a/%2egit/HEAD",
+            "/..",
+        ] {
+            assert!(is_hidden(path), "{path}");
+        }
+        for path in [
+            "/",
+            "/index.html",
+            "/pkg/sealbill_bg.wasm",
+            "/a.b/c.d",
+            "/x%2e",
+        ] {
+            assert!(!is_hidden(path), "{path}");
+        }
+    }
 }

@@ -475,6 +475,62 @@ async fn clients_over_the_rate_get_429_with_retry_after() {
 }
 
 #[tokio::test]
+async fn behind_a_proxy_the_rate_is_per_address_the_proxy_appended() {
+    let forwarded = |value: &str| {
+        Request::get("/api/v1/envelopes/AAAAAAAAAAAAAAAAAAAAAA")
+            .header("x-forwarded-for", value)
+            .body(Body::empty())
+            .unwrap()
+    };
+    // The client writes any entries it likes at the left; the proxy appends the address it
+    // saw. Changing the left entries does not buy a fresh bucket.
+    let relay = relay(&["--open-uploads", "--rate-limit=3", "--trust-proxy"]);
+    for i in 0..3 {
+        let (status, _, _) = call(&relay, forwarded(&format!("10.9.8.{i}, 203.0.113.7"))).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    let (status, _, body) = call(&relay, forwarded("10.9.8.200, 203.0.113.7")).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED".into())
+    );
+    // Another address appended by the proxy is another client.
+    let (status, _, _) = call(&relay, forwarded("10.9.8.200, 203.0.113.8")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Two proxies of one's own: the second entry from the right is the client.
+    let relay = relay_two_hops();
+    for i in 0..3 {
+        let value = format!("10.9.8.{i}, 203.0.113.7, 10.0.0.{i}");
+        assert_eq!(
+            call(&relay, forwarded(&value)).await.0,
+            StatusCode::NOT_FOUND
+        );
+    }
+    let (status, _, _) = call(&relay, forwarded("10.9.8.9, 203.0.113.7, 10.0.0.9")).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // Too few entries or a malformed one: the peer (none in process), one bucket for all.
+    let relay = relay_two_hops();
+    for value in ["203.0.113.1", "junk, 10.0.0.1", "203.0.113.2"] {
+        assert_eq!(
+            call(&relay, forwarded(value)).await.0,
+            StatusCode::NOT_FOUND
+        );
+    }
+    let (status, _, _) = call(&relay, forwarded("203.0.113.3")).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+fn relay_two_hops() -> Relay {
+    relay(&[
+        "--open-uploads",
+        "--rate-limit=3",
+        "--trust-proxy",
+        "--trusted-hops=2",
+    ])
+}
+
+#[tokio::test]
 async fn the_page_is_served_with_strict_headers_and_no_listing_or_traversal() {
     let relay = relay(&["--open-uploads"]);
     let (status, response, body) = call(&relay, get("/")).await;
@@ -510,6 +566,41 @@ async fn the_page_is_served_with_strict_headers_and_no_listing_or_traversal() {
             "{path}: a listing"
         );
     }
+}
+
+#[tokio::test]
+async fn dotfiles_in_the_page_directories_are_never_served() {
+    let relay = relay(&["--open-uploads"]);
+    let www = relay.dir.join("www");
+    std::fs::write(www.join(".hidden"), "secret-dotfile").unwrap();
+    std::fs::create_dir_all(www.join("dir/.git")).unwrap();
+    std::fs::write(www.join("dir/.x"), "secret-dotfile").unwrap();
+    std::fs::write(www.join("dir/.git/config"), "secret-dotfile").unwrap();
+    std::fs::write(www.join("dir/page.html"), "visible").unwrap();
+    std::fs::write(relay.dir.join("pkg/.env"), "secret-dotfile").unwrap();
+    for path in [
+        "/.hidden",
+        "/dir/.x",
+        "/dir/.git/config",
+        "/%2ehidden",
+        "/dir/%2Ex",
+        "/pkg/.env",
+    ] {
+        let (status, response, body) = call(&relay, get(path)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(error_code(&body), "NOT_FOUND", "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-store", "{path}");
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json"),
+            "{path}"
+        );
+        assert_eq!(response.headers()["content-security-policy"], CSP);
+    }
+    let (status, _, body) = call(&relay, get("/dir/page.html")).await;
+    assert_eq!((status, body), (StatusCode::OK, b"visible".to_vec()));
 }
 
 #[tokio::test]
@@ -569,6 +660,55 @@ async fn metrics_name_routes_never_ids_or_tokens() {
     assert!(text.contains("sealbill_envelopes 1"));
     assert!(!text.contains(id));
     assert!(!text.contains(created["manageToken"].as_str().unwrap()));
+}
+
+#[tokio::test]
+async fn metrics_stay_small_whatever_methods_and_paths_clients_send() {
+    let relay = relay(&["--open-uploads", "--rate-limit=0"]);
+    let random = || {
+        let n = rand_core::RngCore::next_u64(&mut rand_core::OsRng);
+        format!("X{n:016X}")
+    };
+    let mut sent = Vec::new();
+    for _ in 0..100 {
+        let method = random();
+        let request = Request::builder()
+            .method(method.as_str())
+            .uri("/healthz")
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(
+            call(&relay, request).await.0,
+            StatusCode::METHOD_NOT_ALLOWED
+        );
+        sent.push(method);
+    }
+    for _ in 0..50 {
+        let path = random();
+        call(&relay, get(&format!("/{path}"))).await;
+        call(&relay, get(&format!("/api/v1/{path}/{path}"))).await;
+        call(&relay, get(&format!("/pkg/{path}"))).await;
+        sent.push(path);
+    }
+    let (status, _, body) = call(&relay, get("/metrics")).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = String::from_utf8(body).unwrap();
+    let series: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("sealbill_requests_total{"))
+        .collect();
+    assert!(series.len() <= 6, "{text}");
+    let other: Vec<&&str> = series
+        .iter()
+        .filter(|l| l.contains(r#"method="other""#))
+        .collect();
+    assert_eq!(
+        other,
+        [&r#"sealbill_requests_total{method="other",route="/healthz",status="405"} 100"#],
+        "{text}"
+    );
+    assert!(sent.iter().all(|s| !text.contains(s.as_str())), "{text}");
+    assert!(text.len() < 8 * 1024, "{} bytes: {text}", text.len());
 }
 
 #[tokio::test]
