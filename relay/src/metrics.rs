@@ -1,5 +1,7 @@
 //! Prometheus metrics: request counts by route template and status, latency histograms and
-//! byte counts. Labels are route templates (`/api/v1/envelopes/{id}`), never ids or tokens.
+//! byte counts. Labels are route templates (`/api/v1/envelopes/{id}`), never ids or tokens,
+//! and the standard method names, any other method being `other`: a bounded set of series
+//! whatever clients send.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
