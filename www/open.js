@@ -284,8 +284,34 @@ export async function showOpened(opened, { fromSender = false } = {}) {
   return assessment;
 }
 
+/**
+ * Takes the link out of the address bar: the current history entry becomes the page's address
+ * without its fragment (path and query kept), so the secret does not stay in the address bar,
+ * the history, a restored session or a later copy of the address. Adds no entry, and fires no
+ * hashchange; a link pasted into the tab later still starts over (app.js).
+ */
+function forgetLink() {
+  history.replaceState(history.state, "", `${location.pathname}${location.search}`);
+}
+
+/**
+ * Connecting keeps the invoice in the inbox with the fragment of the address (client.js), which
+ * forgetLink has removed by then: once connected, it is kept again with the link read at the start.
+ */
+function keepOnConnect(result, envelope, access) {
+  const button = $("connect-button");
+  const connect = button.onclick;
+  button.onclick = async (event) => {
+    await connect(event);
+    const identity = unlockedClient();
+    if (identity && $("connect-result").querySelector('[data-test="client-fingerprint"]')) {
+      await keepOpened(identity, result, envelope, access);
+    }
+  };
+}
+
 /** After a verified open: the status line, the relay's open count, the inbox and the offer to connect. */
-async function opened(result, { relayId, link, passphrase, envelope, identity }) {
+async function opened(result, { relayId, link, fragment, passphrase, envelope, identity }) {
   // This device's history of senders is sealed to the client's key: unlock it to check.
   if (!unlockedClient() && await clientInfo()) {
     await clientIdentity(msg("Your history of senders is sealed to your key. Unlock it, so that this sender is checked against the ones you know."), "open");
@@ -302,11 +328,14 @@ async function opened(result, { relayId, link, passphrase, envelope, identity })
   // client keeps what it opens.
   const keeper = identity ?? unlockedClient();
   if (keeper && !assessment.blocking) {
-    await keepOpened(keeper, result, envelope, identity ? { relayId } : { relayId, fragment: location.hash, passphrase });
+    await keepOpened(keeper, result, envelope, identity ? { relayId } : { relayId, fragment, passphrase });
   }
   // Connecting answers the signer: offered for invoices the business itself sent.
   const byMember = result.member && result.member.role !== "owner";
-  if (!identity && !byMember) await offerConnect({ result, relayId, link, passphrase, envelope });
+  if (!identity && !byMember) {
+    await offerConnect({ result, relayId, link, passphrase, envelope });
+    keepOnConnect(result, envelope, { relayId, fragment, passphrase });
+  }
 }
 
 /** Opens an invoice sealed to this device's client identity. */
@@ -322,18 +351,22 @@ async function openWithIdentity(relayId) {
 
 /** The client flow for a link in the address bar. */
 export function startOpen() {
-  const [relayId, secret] = location.hash.slice(1).split(".");
+  // The link is read once, into memory; then it leaves the address bar, before any request.
+  const fragment = location.hash;
+  const [relayId, secret] = fragment.slice(1).split(".");
   const withIdentity = secret === undefined;
   let link;
   show("open");
   try {
     if (withIdentity && !RELAY_ID.test(relayId)) throw new Error("not a relay id");
-    if (!withIdentity) link = Link.parse(location.hash);
+    if (!withIdentity) link = Link.parse(fragment);
   } catch {
+    forgetLink();
     $("open-button").hidden = true;
     fail({ code: "MALFORMED" });
     return;
   }
+  forgetLink();
   // The sender checks may need the e-invoice module: it loads while the reader decides to click.
   warmUp().catch(() => {});
   $("open-intro-identity").hidden = !withIdentity;
@@ -352,7 +385,7 @@ export function startOpen() {
       envelope ??= await fetchEnvelope(link.relayId);
       const passphrase = link.needsPassphrase ? $("link-passphrase").value : undefined;
       const result = openLink(link, envelope, passphrase === undefined ? undefined : { passphrase });
-      await opened(result, { relayId: link.relayId, link, passphrase, envelope });
+      await opened(result, { relayId: link.relayId, link, fragment, passphrase, envelope });
     } catch (error) {
       const code = fail(error, { withIdentity, link });
       if (code === "BAD_PASSPHRASE") $("link-passphrase").select();
