@@ -91,17 +91,21 @@ async function offerKeep(checkbox, follow) {
  */
 export async function keepOpened(identity, result, envelope, access) {
   $("keep-box").hidden = !summaryOf(result);
+  delete $("keep-box").dataset.kept;
   if ($("keep-box").hidden) return;
   await keepInInbox(identity, result, envelope, access);
+  // Written to the inbox (or left out, if the client keeps nothing): done.
+  $("keep-box").dataset.kept = "true";
   await offerKeep($("keep-choice"), (keep) => (keep ? keepInInbox(identity, result, envelope, access)
     : storage.remove("inbox", access.relayId)));
 }
 
 /**
  * Offers, under an invoice or invitation opened from a link, to receive this sender's future
- * invoices only on this device.
+ * invoices only on this device. `fragment` is the link as the page read it (the address bar no
+ * longer holds it), kept with the invoice in the inbox.
  */
-export async function offerConnect({ result, relayId, link, passphrase, envelope }) {
+export async function offerConnect({ result, relayId, link, fragment, passphrase, envelope }) {
   const box = $("connect-box");
   const button = $("connect-button");
   box.dataset.offer = "true";
@@ -132,7 +136,7 @@ export async function offerConnect({ result, relayId, link, passphrase, envelope
       await postReply(relayId, reply.envelope, result.openProof);
       await remember(result.sender, invoiceOf(result) ?? { seller: { name: result.sender.name } },
         { connectedAs: identity.fingerprint() });
-      await keepOpened(identity, result, envelope, { relayId, fragment: location.hash, passphrase });
+      await keepOpened(identity, result, envelope, { relayId, fragment, passphrase });
       say(msg("Connected: {name} will seal your next invoices to the key on this device.", { name: result.sender.name }), "ok");
       $("connect-result").replaceChildren(
         h("p", {}, msg("{name} will see your name and this fingerprint. When they call you to confirm, compare it digit by digit:",

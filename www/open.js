@@ -294,22 +294,6 @@ function forgetLink() {
   history.replaceState(history.state, "", `${location.pathname}${location.search}`);
 }
 
-/**
- * Connecting keeps the invoice in the inbox with the fragment of the address (client.js), which
- * forgetLink has removed by then: once connected, it is kept again with the link read at the start.
- */
-function keepOnConnect(result, envelope, access) {
-  const button = $("connect-button");
-  const connect = button.onclick;
-  button.onclick = async (event) => {
-    await connect(event);
-    const identity = unlockedClient();
-    if (identity && $("connect-result").querySelector('[data-test="client-fingerprint"]')) {
-      await keepOpened(identity, result, envelope, access);
-    }
-  };
-}
-
 /** After a verified open: the status line, the relay's open count, the inbox and the offer to connect. */
 async function opened(result, { relayId, link, fragment, passphrase, envelope, identity }) {
   // This device's history of senders is sealed to the client's key: unlock it to check.
@@ -333,8 +317,7 @@ async function opened(result, { relayId, link, fragment, passphrase, envelope, i
   // Connecting answers the signer: offered for invoices the business itself sent.
   const byMember = result.member && result.member.role !== "owner";
   if (!identity && !byMember) {
-    await offerConnect({ result, relayId, link, passphrase, envelope });
-    keepOnConnect(result, envelope, { relayId, fragment, passphrase });
+    await offerConnect({ result, relayId, link, fragment, passphrase, envelope });
   }
 }
 

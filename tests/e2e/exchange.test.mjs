@@ -193,6 +193,7 @@ describe("repeat clients: key exchange in the browser", { timeout: 300_000 }, ()
     assert.equal(await p.getAttribute("#trust", "data-state"), "seen");
     assert.equal(await p.isHidden("#connect-box"), true);
     await shot(p, "x04-client-identity-open");
+    await p.waitForSelector('#keep-box[data-kept="true"]', { ...WAIT, state: "attached" });
 
     // The inbox lists it, and reopens it.
     const inbox = await client.newPage();
