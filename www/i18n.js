@@ -86,9 +86,15 @@ function render(entry) {
   return true;
 }
 
+// The form redraws its problems on every keystroke: entries of collected nodes are dropped
+// once the list has doubled since the last sweep, so it stays proportional to the live page.
+let sweepAt = 1024;
 function track(entry) {
   live.add(entry);
   render(entry);
+  if (live.size < sweepAt) return;
+  for (const e of live) if (!e.node.deref()) live.delete(e);
+  sweepAt = Math.max(1024, live.size * 2);
 }
 
 /** A text node showing `message`, kept in the current language. */
@@ -147,12 +153,15 @@ document.documentElement.lang = current;
 
 // ---- Formatting with Intl: decimal strings in, text in the reader's locale out ----
 
-const numberFormats = new Map();
-function numberFormat(options) {
-  const key = locale() + JSON.stringify(options);
-  if (!numberFormats.has(key)) numberFormats.set(key, new Intl.NumberFormat(locale(), options));
-  return numberFormats.get(key);
+// Formatters are costly to make and are asked for on every keystroke of the form: one per
+// kind, locale and options.
+const formats = new Map();
+function format(Kind, options) {
+  const key = `${Kind.name} ${locale()} ${JSON.stringify(options)}`;
+  if (!formats.has(key)) formats.set(key, new Kind(locale(), options));
+  return formats.get(key);
 }
+const numberFormat = (options) => format(Intl.NumberFormat, options);
 
 const decimals = (text) => (/\.(\d+)$/.exec(String(text))?.[1].length ?? 0);
 
@@ -185,11 +194,18 @@ export function formatPercent(rate) {
     .format(`${rate}e-2`);
 }
 
-/** An ISO date (YYYY-MM-DD) as the reader writes it: "02.12.2026" or "02/12/2026". */
-export function formatDate(iso) {
+const DATE_STYLES = {
+  numeric: { day: "2-digit", month: "2-digit", year: "numeric", timeZone: "UTC" },
+  long: { dateStyle: "long", timeZone: "UTC" },
+};
+
+/**
+ * An ISO date (YYYY-MM-DD) as the reader writes it: "02.12.2026" or "02/12/2026", or with
+ * `style` "long", "2. Dezember 2026". Anything else comes back as it was.
+ */
+export function formatDate(iso, style = "numeric") {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso ?? "");
   if (!m) return iso ?? "";
-  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return new Intl.DateTimeFormat(locale(), { day: "2-digit", month: "2-digit", year: "numeric", timeZone: "UTC" })
-    .format(date);
+  return format(Intl.DateTimeFormat, DATE_STYLES[style])
+    .format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))));
 }

@@ -5,7 +5,7 @@
 import * as invoiceModule from "/pkg/invoice/sealbill_invoice.js";
 import { $, h, setText } from "/dom.js";
 import { liveTotals } from "/totals.js";
-import { formatMoney, formatNumber, language, locale, msg, onLanguage, t } from "/i18n.js";
+import { formatDate, formatMoney, formatNumber, language, msg, onLanguage, t } from "/i18n.js";
 import { decimalProblem, readDecimal, writeDecimal } from "/numbers.js";
 import { plainProblem } from "/problems.js";
 
@@ -282,9 +282,7 @@ function dateWords() {
       words = h("span", { class: "date-words", "data-test": "date-words" });
       input.insertAdjacentElement("afterend", words);
     }
-    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(input.value);
-    words.textContent = m ? new Intl.DateTimeFormat(locale(), { dateStyle: "long", timeZone: "UTC" })
-      .format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))) : "";
+    words.textContent = formatDate(input.value, "long");
   }
 }
 
