@@ -3,7 +3,7 @@
 use crate::age::Recipient;
 use crate::card::Card;
 use crate::error::{Error, Result};
-use crate::names::has_format_chars;
+use crate::names::portable;
 use crate::roster::Membership;
 use crate::wire::{check_text, Reader, Writer};
 
@@ -53,7 +53,8 @@ pub struct Manifest {
     pub membership: Option<Membership>,
 }
 
-/// Checks a document's file name and media type (SPEC §3.6).
+/// Checks a document's file name and media type (SPEC §3.6). The name must be a plain,
+/// portable file name ([`portable::check`]).
 pub(crate) fn check_document(name: &str, media_type: &str) -> Result<()> {
     check_text(
         name,
@@ -65,11 +66,7 @@ pub(crate) fn check_document(name: &str, media_type: &str) -> Result<()> {
             "a document name must be a plain file name",
         ));
     }
-    if has_format_chars(name) {
-        return Err(Error::InvalidInput(
-            "a document name must not hide characters (Unicode format characters)",
-        ));
-    }
+    portable::check(name).map_err(Error::InvalidInput)?;
     let (kind, sub) = media_type.split_once('/').unwrap_or_default();
     let token = |s: &str| {
         !s.is_empty()
@@ -110,12 +107,16 @@ impl Manifest {
                 "an envelope carries 1 to 64 documents",
             ));
         }
-        for (i, doc) in self.documents.iter().enumerate() {
+        let mut keys = Vec::with_capacity(self.documents.len());
+        for doc in &self.documents {
             check_document(&doc.name, &doc.media_type)?;
-            let earlier = self.documents.get(..i).unwrap_or_default();
-            if earlier.iter().any(|d| d.name == doc.name) {
-                return Err(Error::InvalidInput("two documents have the same name"));
+            let key = portable::collision_key(&doc.name);
+            if keys.contains(&key) {
+                return Err(Error::InvalidInput(
+                    "two documents have the same name (compared ignoring case)",
+                ));
             }
+            keys.push(key);
         }
         if let Some(membership) = &self.membership {
             membership.check_sender(&self.sender, self.issued_at)?;
@@ -220,7 +221,7 @@ impl Manifest {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
     use crate::identity::Identity;
 
@@ -280,12 +281,55 @@ mod tests {
         assert!(m.to_bytes().is_err(), "two documents with one name");
         assert_eq!(
             Manifest::from_bytes(&m.encode().unwrap()),
-            Err(Error::Malformed("two documents have the same name"))
+            Err(Error::Malformed(
+                "two documents have the same name (compared ignoring case)"
+            ))
         );
         let bytes = sample().to_bytes().unwrap();
         assert!(Manifest::from_bytes(&bytes[..bytes.len() - 1]).is_err());
         let mut longer = bytes.clone();
         longer.push(0);
         assert!(Manifest::from_bytes(&longer).is_err());
+    }
+
+    /// Names that collide on a case-insensitive file system, and names that Windows cannot
+    /// hold, are refused when sealing (`INVALID_INPUT`) and when reading (`MALFORMED`).
+    #[test]
+    fn colliding_and_unportable_names_are_refused_both_ways() {
+        let with_names = |names: &[&str]| {
+            let mut m = sample();
+            m.documents = names
+                .iter()
+                .map(|name| DocumentEntry {
+                    name: (*name).into(),
+                    ..m.documents[0].clone()
+                })
+                .collect();
+            m
+        };
+        let cases: [(&[&str], &str); 9] = [
+            (&["invoice.xml", "INVOICE.XML"], "same name"),
+            (&["Invoice.xml", "scan.pdf", "invoice.xml"], "same name"),
+            (&["invoice.xml", "\u{131}nvoice.xml"], "same name"),
+            (&["invoice.xml", "con.txt"], "device name"),
+            (&["COM\u{B9}.pdf"], "device name"),
+            (&["invoice.xml", "a:b.pdf"], "< > :"),
+            (&["invoice.xml."], "dot or a space"),
+            (&["invoice.xml", "scan.pdf\u{2066}"], "format characters"),
+            (&["invoice.xml", "\u{AD}scan.pdf"], "format characters"),
+        ];
+        for (names, rule) in cases {
+            let m = with_names(names);
+            match m.to_bytes() {
+                Err(Error::InvalidInput(why)) => assert!(why.contains(rule), "{names:?}: {why}"),
+                other => panic!("{names:?} sealed: {other:?}"),
+            }
+            match Manifest::from_bytes(&m.encode().unwrap()) {
+                Err(Error::Malformed(why)) => assert!(why.contains(rule), "{names:?}: {why}"),
+                other => panic!("{names:?} read: {other:?}"),
+            }
+        }
+        let m = with_names(&["invoice.xml", "invoice.pdf", "Rechnung.xml", "console.txt"]);
+        assert_eq!(Manifest::from_bytes(&m.to_bytes().unwrap()).unwrap(), m);
     }
 }

@@ -6,9 +6,12 @@
 //! name of someone already known under another key: "Acme GmbH" written with a Cyrillic "А",
 //! with "rn" for "m", in fullwidth letters or with a zero-width joiner inside.
 //! [`name_key`] maps all of those to one key; [`has_format_chars`] finds the invisible
-//! characters that cards refuse outright.
+//! characters that cards refuse outright. Document file names follow stricter rules of their
+//! own ([`portable`]).
 
-/// Unicode general category Cf (Unicode 15.1): invisible characters that change how text
+pub(crate) mod portable;
+
+/// Unicode general category Cf (Unicode 15.1, unchanged in 16.0: 170 code points): invisible characters that change how text
 /// around them is shown, such as U+200B ZERO WIDTH SPACE, U+200D ZERO WIDTH JOINER or U+202E
 /// RIGHT-TO-LEFT OVERRIDE.
 const FORMAT_CHARS: &[(u32, u32)] = &[
@@ -116,6 +119,24 @@ mod tests {
             "",
         ] {
             assert!(!has_format_chars(plain), "{plain:?}");
+        }
+    }
+
+    #[test]
+    fn the_format_table_is_sorted_and_holds_the_170_cf_code_points() {
+        let count: u32 = FORMAT_CHARS.iter().map(|&(lo, hi)| hi - lo + 1).sum();
+        assert_eq!(count, 170);
+        for pair in FORMAT_CHARS.windows(2) {
+            if let [(lo, hi), (next, _)] = pair {
+                assert!(lo <= hi && hi + 1 < *next, "{pair:?}");
+            }
+        }
+        // The ends of every range are Cf, and the code points just outside them are not.
+        for &(lo, hi) in FORMAT_CHARS {
+            for (c, cf) in [(lo, true), (hi, true), (lo - 1, false), (hi + 1, false)] {
+                let c = char::from_u32(c).unwrap_or_default();
+                assert_eq!(is_format_char(c), cf, "U+{:04X}", u32::from(c));
+            }
         }
     }
 
