@@ -196,7 +196,7 @@ impl RestoreDir {
 
     /// Writes the identity file and renames the directory to `target` (empty or missing).
     fn commit(mut self, identity: &Identity, target: &Path) -> Result<(), Failure> {
-        staging::write_new_secret(
+        staging::write_new(
             &self.temp.join(IDENTITY_FILE),
             identity.to_text().as_bytes(),
         )?;
@@ -224,7 +224,7 @@ impl UnverifiedEntrySink for RestoreDir {
                 entry.name
             )));
         }
-        staging::write_new_secret(&path, &entry.data)?;
+        staging::write_new(&path, &entry.data)?;
         self.listing
             .0
             .push((entry.kind, entry.name, entry.data.len()));

@@ -7,6 +7,7 @@ mod backup;
 mod contacts;
 mod failure;
 mod inputs;
+mod interrupt;
 mod invoice;
 mod link;
 mod passphrase;
@@ -335,6 +336,7 @@ fn parse_profile(name: &str) -> Result<sealbill_invoice::Profile, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    interrupt::install();
     match run(cli.command, cli.contacts.as_deref()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
@@ -495,7 +497,7 @@ fn print_card(identity: &Identity) {
 
 fn keygen(name: &str, output: &Path) -> Result<(), Failure> {
     let identity = Identity::generate(name)?;
-    staging::write_new_secret(output, identity.to_text().as_bytes())?;
+    staging::write_new(output, identity.to_text().as_bytes())?;
     eprintln!(
         "Wrote identity to {}. Keep it secret and back it up.",
         output.display()

@@ -1,6 +1,9 @@
 //! Outputs that appear only when complete: a temporary file renamed into place on success
-//! and removed on failure, so no half-written or unverified file is ever left behind; and the
-//! staged bytes of an envelope being opened, which hold nothing readable.
+//! and removed on failure or interruption, so no half-written or unverified file is ever left
+//! behind; and the staged bytes of an envelope being opened, which hold nothing readable.
+//!
+//! Every file the command creates, staged or final, is readable by its owner only (mode 0600
+//! on Unix): decrypted invoices, keys and backups alike.
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Read, Seek, Write};
@@ -9,6 +12,7 @@ use std::path::{Path, PathBuf};
 use sealbill::{DocumentSink, Manifest};
 
 use crate::failure::Failure;
+use crate::interrupt;
 
 /// Creates a directory (and its parents) readable by its owner only.
 pub fn create_private_dir(dir: &Path) -> Result<(), Failure> {
@@ -28,31 +32,36 @@ fn temp_path(dir: &Path, tag: &str) -> PathBuf {
     dir.join(format!(".sealbill-{}-{tag}.part", std::process::id()))
 }
 
-fn create_new(path: &Path, secret: bool) -> std::io::Result<File> {
+/// Creates a file that did not exist, readable by its owner only.
+fn create_new(path: &Path) -> std::io::Result<File> {
     let mut options = OpenOptions::new();
     options.read(true).write(true).create_new(true);
     #[cfg(unix)]
-    if secret {
+    {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    #[cfg(not(unix))]
-    let _ = secret;
     options.open(path)
 }
 
-/// Writes a new secret file (mode 0600 on Unix); refuses to overwrite.
-pub fn write_new_secret(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    write_new_file(path, bytes, true)
+/// Creates a temporary file, known to [`interrupt`] before it exists.
+fn create_temp(path: &Path) -> Result<File, Failure> {
+    interrupt::track(path);
+    create_new(path).map_err(|e| {
+        interrupt::forget(path);
+        Failure::io("cannot create", path, &e)
+    })
 }
 
-/// Writes a new file; refuses to overwrite.
+/// Removes a temporary file and forgets it.
+fn remove_temp(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    interrupt::forget(path);
+}
+
+/// Writes a new file (mode 0600 on Unix); refuses to overwrite.
 pub fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    write_new_file(path, bytes, false)
-}
-
-fn write_new_file(path: &Path, bytes: &[u8], secret: bool) -> Result<(), Failure> {
-    let mut file = create_new(path, secret).map_err(|e| Failure::io("cannot create", path, &e))?;
+    let mut file = create_new(path).map_err(|e| Failure::io("cannot create", path, &e))?;
     file.write_all(bytes)
         .and_then(|()| file.sync_all())
         .map_err(|e| Failure::io("cannot write", path, &e))
@@ -69,7 +78,7 @@ pub struct Staged {
 /// Unix) beside it, synced, then renamed over it. On any failure `target` keeps its old
 /// content and the temporary file is removed.
 pub fn replace_private(target: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    let mut staged = Staged::create_with(target, true)?;
+    let mut staged = Staged::create(target)?;
     staged.write(bytes)?;
     staged.commit()
 }
@@ -91,14 +100,9 @@ pub fn beside(target: &Path) -> (&Path, String) {
 impl Staged {
     /// Starts writing `target`.
     pub fn create(target: &Path) -> Result<Staged, Failure> {
-        Staged::create_with(target, false)
-    }
-
-    fn create_with(target: &Path, secret: bool) -> Result<Staged, Failure> {
         let (dir, name) = beside(target);
         let temp = temp_path(dir, &name);
-        let file =
-            create_new(&temp, secret).map_err(|e| Failure::io("cannot create", &temp, &e))?;
+        let file = create_temp(&temp)?;
         Ok(Staged {
             temp,
             target: target.to_owned(),
@@ -127,6 +131,7 @@ impl Staged {
         }
         std::fs::rename(&self.temp, &self.target)
             .map_err(|e| Failure::io("cannot create", &self.target, &e))?;
+        interrupt::forget(&self.temp);
         // The rename itself is durable once the directory is synced (best effort: not every
         // system can open a directory).
         #[cfg(unix)]
@@ -148,7 +153,7 @@ impl Drop for Staged {
     fn drop(&mut self) {
         if self.file.is_some() || self.temp.exists() {
             self.file = None;
-            let _ = std::fs::remove_file(&self.temp);
+            remove_temp(&self.temp);
         }
     }
 }
@@ -165,7 +170,7 @@ impl StagedBytes {
     pub fn create(dir: &Path) -> Result<StagedBytes, Failure> {
         std::fs::create_dir_all(dir).map_err(|e| Failure::io("cannot create", dir, &e))?;
         let path = temp_path(dir, "staged");
-        let file = create_new(&path, true).map_err(|e| Failure::io("cannot create", &path, &e))?;
+        let file = create_temp(&path)?;
         Ok(StagedBytes { path, file })
     }
 
@@ -190,7 +195,7 @@ impl StagedBytes {
 
 impl Drop for StagedBytes {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
+        remove_temp(&self.path);
     }
 }
 
@@ -243,25 +248,56 @@ impl DocumentFiles {
         Ok(bytes)
     }
 
-    /// Renames every staged document to its verified name; refuses to overwrite.
-    pub fn commit(mut self, manifest: &Manifest) -> Result<Vec<PathBuf>, Failure> {
+    /// Renames every staged document to its verified name. Each name is claimed first with an
+    /// exclusive create, so nothing is overwritten: neither a file already there nor an earlier
+    /// document of the same envelope (names are compared as the file system compares them). If
+    /// any name is taken, nothing is written.
+    pub fn commit(self, manifest: &Manifest) -> Result<Vec<PathBuf>, Failure> {
+        let names: Vec<&str> = manifest.documents.iter().map(|d| d.name.as_str()).collect();
+        self.commit_as(&names)
+    }
+
+    /// [`DocumentFiles::commit`] under `names`, in payload order.
+    fn commit_as(mut self, names: &[&str]) -> Result<Vec<PathBuf>, Failure> {
         self.check()?;
-        let targets: Vec<PathBuf> = manifest
-            .documents
-            .iter()
-            .map(|d| self.dir.join(&d.name))
-            .collect();
-        if let Some(existing) = targets.iter().find(|t| t.exists()) {
-            return Err(Failure::new(format!(
-                "{} already exists; choose an empty directory",
-                existing.display()
-            )));
+        let targets: Vec<PathBuf> = names.iter().map(|name| self.dir.join(name)).collect();
+        let mut claimed = Claims(Vec::with_capacity(targets.len()));
+        for target in &targets {
+            interrupt::track(target);
+            match create_new(target) {
+                Ok(_) => claimed.0.push(target.clone()),
+                Err(e) => {
+                    interrupt::forget(target);
+                    return Err(if e.kind() == std::io::ErrorKind::AlreadyExists {
+                        Failure::new(format!(
+                            "{} already exists, or two documents share its name; nothing was \
+                             written: choose an empty directory",
+                            target.display()
+                        ))
+                    } else {
+                        Failure::io("cannot create", target, &e)
+                    });
+                }
+            }
         }
         for (mut staged, target) in self.staged.drain(..).zip(&targets) {
             staged.target.clone_from(target);
             staged.commit()?;
+            claimed.0.retain(|c| c != target);
+            interrupt::forget(target);
         }
         Ok(targets)
+    }
+}
+
+/// Names claimed by [`DocumentFiles::commit`] and not yet filled: removed if it stops early.
+struct Claims(Vec<PathBuf>);
+
+impl Drop for Claims {
+    fn drop(&mut self) {
+        for path in &self.0 {
+            remove_temp(path);
+        }
     }
 }
 
@@ -281,5 +317,73 @@ impl DocumentSink for DocumentFiles {
                 self.error.get_or_insert(e);
             }
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    /// A directory with documents staged under `contents`.
+    fn staged(tag: &str, contents: &[&[u8]]) -> (PathBuf, DocumentFiles) {
+        let dir =
+            std::env::temp_dir().join(format!("sealbill-staging-{}-{tag}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut files = DocumentFiles::new(&dir).unwrap();
+        for (i, bytes) in contents.iter().enumerate() {
+            files.begin(i, bytes.len() as u64);
+            DocumentSink::write(&mut files, bytes);
+        }
+        (dir, files)
+    }
+
+    fn listing(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut all: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().into_string().unwrap(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        all.sort();
+        all
+    }
+
+    #[test]
+    fn a_later_document_never_replaces_an_earlier_one() {
+        let (dir, files) = staged("twice", &[b"first", b"second"]);
+        let error = files
+            .commit_as(&["invoice.xml", "invoice.xml"])
+            .unwrap_err();
+        assert!(error.to_string().contains("nothing was written"), "{error}");
+        assert_eq!(listing(&dir), Vec::new());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_file_already_there_is_kept_and_nothing_is_written() {
+        let (dir, files) = staged("taken", &[b"first", b"second"]);
+        std::fs::write(dir.join("b.pdf"), b"mine").unwrap();
+        assert!(files.commit_as(&["a.xml", "b.pdf"]).is_err());
+        assert_eq!(listing(&dir), [("b.pdf".to_owned(), b"mine".to_vec())]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn documents_get_their_names() {
+        let (dir, files) = staged("names", &[b"first", b"second"]);
+        files.commit_as(&["a.xml", "b.pdf"]).unwrap();
+        assert_eq!(
+            listing(&dir),
+            [
+                ("a.xml".to_owned(), b"first".to_vec()),
+                ("b.pdf".to_owned(), b"second".to_vec())
+            ]
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
