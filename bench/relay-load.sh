@@ -26,12 +26,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A 16 KiB envelope: an invoice sealed by the CLI, padded to 16 KiB of plaintext.
+# A 16 KiB envelope: a valid EN 16931 invoice (the seal refuses anything else) sealed by the
+# CLI, with a random attachment that pads the plaintext to 16 KiB.
 bin="$ROOT/target/release/sealbill"
-"$bin" keygen --name "Bench GmbH" -o "$work/bench.key" >/dev/null 2>&1
-head -c 16000 /dev/urandom | base64 -w 100 | head -c 16200 > "$work/invoice.xml"
+"$bin" keygen --name "Bench GmbH" -o "$work/bench.key" >/dev/null
+invoice="$ROOT/invoice/tests/invoices/valid/standard.xml"
+head -c $((16384 - $(stat -c %s "$invoice"))) /dev/urandom > "$work/padding.bin"
 "$bin" seal -i "$work/bench.key" --to "$("$bin" card -i "$work/bench.key" | sed -n 's/^card: //p')" \
-  "$work/invoice.xml" -o "$work/envelope.age" 2>/dev/null
+  --attach "$work/padding.bin" "$invoice" -o "$work/envelope.age"
 size=$(stat -c %s "$work/envelope.age")
 
 port=18080
