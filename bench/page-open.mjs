@@ -26,7 +26,7 @@ async function sealedLink(relay, business) {
     { invoiceId: built.invoice.number, link: true });
   const target = `/api/v1/envelopes?${new URLSearchParams({ expires: "3600", proof: openProofHash })}`;
   const response = await fetch(relay.origin + target, { method: "POST", body: envelope,
-    headers: { "Sealbill-Signature": business.signRequest("POST", target, envelope) } });
+    headers: { "Sealbill-Signature": business.signRequest("POST", new URL(relay.origin).host, target, envelope) } });
   if (response.status !== 201) throw new Error(`upload: ${response.status} ${await response.text()}`);
   return link.url(`${relay.origin}/`, (await response.json()).id);
 }

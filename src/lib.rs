@@ -56,7 +56,7 @@ pub use proof::OpenProof;
 pub use reply::{
     read_reply, seal_reply, Connection, ReplyKey, INVITATION_MEDIA_TYPE, REPLY_MEDIA_TYPE,
 };
-pub use request::{sign_request, SignedRequest, SIGNATURE_HEADER};
+pub use request::{relay_authority, sign_request, SignedRequest, SIGNATURE_HEADER};
 pub use roster::{
     archive_keys, check_archive, normalize_iban, open_archive, open_archive_key, seal_archive_key,
     ArchiveEntry, ArchiveKey, Member, Membership, Role, Roster, RosterDraft, TeamSeen,

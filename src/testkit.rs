@@ -799,28 +799,66 @@ fn passkey_vectors(p: &Parties, passphrase: &Passphrase) -> Vec<Vector> {
 
 fn request_vectors(p: &Parties) -> Vec<Vector> {
     let (method, target, timestamp) = ("POST", "/api/v1/envelopes?expires=86400", 1_795_000_000);
+    let authority = "relay.example:8443";
     let body = b"an uploaded envelope".to_vec();
-    let header = sign_request(&p.sender, method, target, timestamp, &body).unwrap();
-    let request = |name: &str, expect: &str, comment: &str| {
+    let header = sign_request(&p.sender, method, authority, target, timestamp, &body).unwrap();
+    let request = |name: &str, expect: &str, comment: &str, at: &str, header: &str| {
         Vector::new(name, "request", expect, comment)
             .field("seed", seed_hex(&p.sender))
             .field("method", method)
+            .field("authority", at)
             .field("target", target)
-            .field("header", &header)
+            .field("header", header)
+            .body(body.clone())
     };
+    let v1 = header.replacen("v=2,", "", 1);
     vec![
         request(
             "request",
             "ok",
-            "a signed relay request (SPEC §6): the Sealbill-Signature value over this body",
-        )
-        .body(body),
+            "a signed relay request (SPEC §6): the Sealbill-Signature value over this body, \
+             sent to the relay at this authority",
+            authority,
+            &header,
+        ),
         request(
             "request-altered-body",
             "BAD_SIGNATURE",
             "the same signature over another body",
+            authority,
+            &header,
         )
         .body(b"an uploaded envelopf".to_vec()),
+        request(
+            "request-authority-case",
+            "ok",
+            "the same request sent to the same relay named in upper case: authorities are \
+             compared in lower case",
+            "RELAY.Example:8443",
+            &header,
+        ),
+        request(
+            "request-other-relay",
+            "BAD_SIGNATURE",
+            "the same request replayed to another relay that trusts the same key",
+            "other.example:8443",
+            &header,
+        ),
+        request(
+            "request-other-port",
+            "BAD_SIGNATURE",
+            "the same request replayed to another relay on the same host",
+            "relay.example:8444",
+            &header,
+        ),
+        request(
+            "request-version-1",
+            "MALFORMED",
+            "a header of the first version, without v=2, whose signature did not cover the \
+             relay's authority: refused, the client must update",
+            authority,
+            &v1,
+        ),
     ]
 }
 

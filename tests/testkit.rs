@@ -194,9 +194,17 @@ fn backup(v: &Vector) -> Outcome {
 
 fn request(v: &Vector) -> Outcome {
     let (method, target, header) = (v.field("method"), v.field("target"), v.field("header"));
-    let parsed = SignedRequest::parse(header)?;
+    let authority = v.field("authority");
+    let parsed = SignedRequest::parse(header, authority)?;
     parsed.verify(method, target, v.body)?;
-    let signed = sealbill::sign_request(&v.identity(), method, target, parsed.timestamp, v.body)?;
+    let signed = sealbill::sign_request(
+        &v.identity(),
+        method,
+        authority,
+        target,
+        parsed.timestamp,
+        v.body,
+    )?;
     Ok(check(signed == header, "header value"))
 }
 

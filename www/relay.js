@@ -44,7 +44,7 @@ async function request(path, init) {
 export function upload(identity, envelope, { expiresSeconds, proofHash }, onProgress) {
   const query = new URLSearchParams({ expires: String(expiresSeconds), proof: proofHash });
   const target = `${API}?${query}`;
-  const signature = identity.signRequest("POST", target, envelope);
+  const signature = identity.signRequest("POST", location.host, target, envelope);
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", target);
@@ -136,12 +136,13 @@ async function onceThisSecond(target) {
 }
 
 /**
- * A request signed with `identity` (SPEC §6): the target and body as sent; a GET signs the
- * empty body.
+ * A request signed with `identity` (SPEC §6): for this relay (the page's host), the target
+ * and body as sent; a GET signs the empty body.
  */
 async function signedRequest(identity, method, target, body = new Uint8Array()) {
   if (method === "GET") await onceThisSecond(target);
-  const headers = { "Sealbill-Signature": identity.signRequest(method, target, body) };
+  const signature = identity.signRequest(method, location.host, target, body);
+  const headers = { "Sealbill-Signature": signature };
   if (method !== "GET") headers["Content-Type"] = "application/octet-stream";
   return request(target, { method, headers, body: method === "GET" ? undefined : body });
 }

@@ -227,7 +227,7 @@ async fn upload(
     let signer = if config.open_uploads {
         None
     } else {
-        let signed = auth::signature_header(&headers, now, config.replay_window)?;
+        let signed = auth::signature_header(&headers, &uri, now, config)?;
         let key = signed.key.to_bytes();
         let team_owner = rosters::authorise_upload(&state, key, now).await?;
         Some((signed, key, team_owner))
@@ -336,7 +336,7 @@ async fn revoke(
     let signed = headers.contains_key(sealbill::SIGNATURE_HEADER)
         && !headers.contains_key(header::AUTHORIZATION);
     if signed {
-        rosters::check_revoker(&state, &headers, target_of(&uri), &meta)?;
+        rosters::check_revoker(&state, &headers, &uri, &meta)?;
     } else {
         auth::check_token(&headers, &meta.manage_hash)?;
     }

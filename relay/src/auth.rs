@@ -5,13 +5,15 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::header::HOST;
+use axum::http::{HeaderMap, StatusCode, Uri};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use sealbill::{SignedRequest, SIGNATURE_HEADER};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use crate::config::ServeArgs;
 use crate::errors::ApiError;
 
 /// Signatures seen within the replay window, by hash, with the time they stop mattering.
@@ -45,13 +47,23 @@ const fn unauthorized(code: &'static str, message: &'static str) -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, code, message)
 }
 
-/// Reads a request's `Sealbill-Signature` and checks its timestamp against the replay window,
-/// before the body is read, so that the signer's key can be checked first; the signature
-/// itself is checked by [`check_signature`] once the body is read.
+/// A signed request addressed to a host this relay does not answer for (421).
+const WRONG_HOST: ApiError = ApiError::new(
+    StatusCode::MISDIRECTED_REQUEST,
+    "WRONG_HOST",
+    "signed requests must address one of this relay's public hosts (--public-host)",
+);
+
+/// Reads a request's `Sealbill-Signature`, for the authority it was sent to (its Host, or the
+/// HTTP/2 `:authority` in `uri`), which must be one of the relay's public hosts, and checks its
+/// timestamp against the replay window, before the body is read, so that the signer's key can
+/// be checked first; the signature itself is checked by [`check_signature`] once the body is
+/// read.
 pub fn signature_header(
     headers: &HeaderMap,
+    uri: &Uri,
     now: u64,
-    window: u64,
+    config: &ServeArgs,
 ) -> Result<SignedRequest, ApiError> {
     let header = headers
         .get(SIGNATURE_HEADER)
@@ -61,9 +73,19 @@ pub fn signature_header(
         ))?
         .to_str()
         .map_err(|_| unauthorized("BAD_SIGNATURE", "malformed Sealbill-Signature"))?;
-    let signed = SignedRequest::parse(header)
-        .map_err(|_| unauthorized("BAD_SIGNATURE", "malformed Sealbill-Signature"))?;
-    if signed.timestamp.abs_diff(now) > window {
+    let host = match headers.get(HOST) {
+        Some(host) => host.to_str().ok(),
+        None => uri.authority().map(|a| a.as_str()),
+    };
+    let authority = host
+        .and_then(|h| sealbill::relay_authority(h).ok())
+        .filter(|a| config.serves_host(a))
+        .ok_or(WRONG_HOST)?;
+    let signed = SignedRequest::parse(header, &authority).map_err(|e| match e {
+        sealbill::Error::Malformed(reason) => unauthorized("BAD_SIGNATURE", reason),
+        _ => unauthorized("BAD_SIGNATURE", "malformed Sealbill-Signature"),
+    })?;
+    if signed.timestamp.abs_diff(now) > config.replay_window {
         return Err(unauthorized(
             "STALE",
             "the request timestamp is outside the replay window (check the clock)",
@@ -72,8 +94,8 @@ pub fn signature_header(
     Ok(signed)
 }
 
-/// Checks the signature of [`signature_header`] over `method`, `target` and `body`. The
-/// replay check follows in the caller.
+/// Checks the signature of [`signature_header`] over `method`, the authority the request was
+/// sent to, `target` and `body`. The replay check follows in the caller.
 pub fn check_signature(
     signed: &SignedRequest,
     method: &str,

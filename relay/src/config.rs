@@ -1,6 +1,6 @@
 //! Configuration: flags, each with an environment variable, documented by `--help`.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -147,6 +147,18 @@ pub struct ServeArgs {
     )]
     pub trusted_hops: u32,
 
+    /// The host[:port] clients address this relay by (its URL's authority, as the page's
+    /// `location.host` shows it); repeat for several. Signed requests (SPEC §6) name it, and
+    /// are refused with another Host. Behind a proxy, the public host. Default: the loopback
+    /// names of --listen with its port (any port when it is 0), or its address if another.
+    #[arg(
+        long = "public-host",
+        env = "SEALBILL_PUBLIC_HOSTS",
+        value_delimiter = ',',
+        value_parser = public_host
+    )]
+    pub public_hosts: Vec<String>,
+
     /// TLS certificate chain (PEM); with --tls-key, the relay serves HTTPS itself.
     #[arg(long, env = "SEALBILL_TLS_CERT", requires = "tls_key")]
     pub tls_cert: Option<PathBuf>,
@@ -157,8 +169,39 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
+    /// Whether `authority` (lower case, see [`sealbill::relay_authority`]) is one of this
+    /// relay's public hosts: --public-host, or the default that --listen implies.
+    pub fn serves_host(&self, authority: &str) -> bool {
+        if !self.public_hosts.is_empty() {
+            return self.public_hosts.iter().any(|h| h == authority);
+        }
+        let (ip, port) = (self.listen.ip(), self.listen.port());
+        let Some((host, their_port)) = authority.rsplit_once(':') else {
+            return false;
+        };
+        let literal = match ip {
+            IpAddr::V4(v4) => v4.to_string(),
+            IpAddr::V6(v6) => format!("[{v6}]"),
+        };
+        // A loopback or wildcard listener answers to the loopback names that reach it.
+        let host_ok = host == literal
+            || match host {
+                "localhost" => ip.is_loopback() || ip.is_unspecified(),
+                "127.0.0.1" => ip == Ipv4Addr::UNSPECIFIED || ip == Ipv6Addr::UNSPECIFIED,
+                "[::1]" => ip == Ipv6Addr::UNSPECIFIED,
+                _ => false,
+            };
+        let port_ok = port == 0 || their_port == port.to_string();
+        port_ok && host_ok
+    }
+
     /// The request time limit.
     pub fn timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout)
     }
+}
+
+/// Parses a --public-host value: host[:port], in lower case.
+fn public_host(text: &str) -> Result<String, String> {
+    sealbill::relay_authority(text.trim()).map_err(|e| e.to_string())
 }

@@ -55,7 +55,7 @@ pub(crate) async fn post_roster(
     request: Request,
 ) -> Result<Response, ApiError> {
     let now = now();
-    let signed = auth::signature_header(&headers, now, state.config.replay_window)?;
+    let signed = auth::signature_header(&headers, &uri, now, &state.config)?;
     let signer = signed.key.to_bytes();
     let (registered, stored) = blocking(&state, move |s| {
         Ok((s.is_sender(&signer)?, s.roster(&signer)?))
@@ -203,12 +203,12 @@ pub(crate) async fn authorise_upload(
 pub(crate) fn check_revoker(
     state: &AppState,
     headers: &HeaderMap,
-    target: &str,
+    uri: &axum::http::Uri,
     meta: &Meta,
 ) -> Result<(), ApiError> {
     let now = now();
-    let signed = auth::signature_header(headers, now, state.config.replay_window)?;
-    auth::check_signature(&signed, "DELETE", target, &[])?;
+    let signed = auth::signature_header(headers, uri, now, &state.config)?;
+    auth::check_signature(&signed, "DELETE", target_of(uri), &[])?;
     let key = Some(signed.key.to_bytes());
     if key != meta.uploader && key != meta.team_owner {
         return Err(NOT_THE_SENDER);

@@ -107,8 +107,13 @@ fn stored_roster(store: &dyn Store, owner: &[u8; 32]) -> StoreResult<Option<Stor
 
 impl Publisher {
     /// Checks the signature header and that its key is a registered owner with a roster.
-    async fn check(state: &Arc<AppState>, headers: &HeaderMap, now: u64) -> Result<Self, ApiError> {
-        let signed = auth::signature_header(headers, now, state.config.replay_window)?;
+    async fn check(
+        state: &Arc<AppState>,
+        headers: &HeaderMap,
+        uri: &Uri,
+        now: u64,
+    ) -> Result<Self, ApiError> {
+        let signed = auth::signature_header(headers, uri, now, &state.config)?;
         let key = signed.key.to_bytes();
         let (registered, stored) = blocking(state, move |s| {
             Ok((s.is_sender(&key)?, stored_roster(s, &key)?))
@@ -194,7 +199,7 @@ pub(crate) async fn post_membership(
     request: Request,
 ) -> Result<Response, ApiError> {
     let now = now();
-    let owner = Publisher::check(&state, &headers, now).await?;
+    let owner = Publisher::check(&state, &headers, &uri, now).await?;
     // Read only now, within the route's body limit (DefaultBodyLimit, MAX_MEMBERSHIP_LEN).
     let body = owner.body(&uri, request).await?;
     let membership = Membership::verify(&body).map_err(|_| BAD_MEMBERSHIP)?;
@@ -237,7 +242,7 @@ pub(crate) async fn post_archive_key(
     let Query(EpochQuery { epoch }) =
         query.map_err(|_| bad_query("the parameter is epoch, a number from 0 to 2^32 - 1"))?;
     let now = now();
-    let owner = Publisher::check(&state, &headers, now).await?;
+    let owner = Publisher::check(&state, &headers, &uri, now).await?;
     if epoch > owner.roster.archive().epoch {
         return Err(NOT_FROM_THE_ROSTER);
     }
@@ -294,7 +299,7 @@ impl TeamReader {
         owner: [u8; 32],
         now: u64,
     ) -> Result<Self, ApiError> {
-        let signed = auth::signature_header(headers, now, state.config.replay_window)?;
+        let signed = auth::signature_header(headers, uri, now, &state.config)?;
         auth::check_signature(&signed, "GET", target_of(uri), &[])?;
         let key = signed.key.to_bytes();
         let stored = blocking(state, move |s| {

@@ -28,6 +28,9 @@ use sealbill_relay::{app, now, AppState, CSP};
 use serde_json::Value;
 use tower::ServiceExt;
 
+/// The host signed requests address: one that the default --listen (127.0.0.1:8080) implies.
+const HOST: &str = "127.0.0.1:8080";
+
 struct Relay {
     router: axum::Router,
     store: Arc<SqliteStore>,
@@ -360,9 +363,10 @@ async fn bad_input_gets_a_json_4xx_and_the_relay_keeps_serving() {
 
 fn signed_upload(sender: &Identity, target: &str, body: &[u8], ts: u64) -> Request<Body> {
     Request::post(target)
+        .header("host", HOST)
         .header(
             "sealbill-signature",
-            sign_request(sender, "POST", target, ts, body).unwrap(),
+            sign_request(sender, "POST", HOST, target, ts, body).unwrap(),
         )
         .body(Body::from(body.to_vec()))
         .unwrap()
@@ -410,10 +414,18 @@ async fn only_registered_senders_upload_with_fresh_signatures() {
         (
             // Signed for another expiry than the one asked for.
             Request::post(target)
+                .header("host", HOST)
                 .header(
                     "sealbill-signature",
-                    sign_request(&acme, "POST", "/api/v1/envelopes?expires=60", now(), &body)
-                        .unwrap(),
+                    sign_request(
+                        &acme,
+                        "POST",
+                        HOST,
+                        "/api/v1/envelopes?expires=60",
+                        now(),
+                        &body,
+                    )
+                    .unwrap(),
                 )
                 .body(Body::from(body.clone()))
                 .unwrap(),
@@ -422,7 +434,8 @@ async fn only_registered_senders_upload_with_fresh_signatures() {
         ),
         (
             Request::post(target)
-                .header("sealbill-signature", "key=x,ts=1,sig=y")
+                .header("host", HOST)
+                .header("sealbill-signature", "v=2,key=x,ts=1,sig=y")
                 .body(Body::from(body.clone()))
                 .unwrap(),
             StatusCode::UNAUTHORIZED,
@@ -1270,9 +1283,10 @@ async fn post_roster(
 ) -> (StatusCode, String) {
     let target = "/api/v1/rosters";
     let request = Request::post(target)
+        .header("host", HOST)
         .header(
             "sealbill-signature",
-            sign_request(signer, "POST", target, ts, bytes).unwrap(),
+            sign_request(signer, "POST", HOST, target, ts, bytes).unwrap(),
         )
         .body(Body::from(bytes.to_vec()))
         .unwrap();
@@ -1480,9 +1494,10 @@ async fn members_upload_only_with_a_sending_role_while_listed_and_valid() {
 fn signed_revoke(who: &Identity, id: &str, ts: u64) -> Request<Body> {
     let target = format!("/api/v1/envelopes/{id}");
     Request::delete(&target)
+        .header("host", HOST)
         .header(
             "sealbill-signature",
-            sign_request(who, "DELETE", &target, ts, b"").unwrap(),
+            sign_request(who, "DELETE", HOST, &target, ts, b"").unwrap(),
         )
         .body(Body::empty())
         .unwrap()
@@ -1569,11 +1584,11 @@ fn roster_with(
 
 /// A POST of `body` to `target`, signed by `signer` at `ts` (unsigned without a signer).
 fn signed_post(signer: Option<&Identity>, target: &str, body: &[u8], ts: u64) -> Request<Body> {
-    let mut request = Request::post(target);
+    let mut request = Request::post(target).header("host", HOST);
     if let Some(signer) = signer {
         request = request.header(
             "sealbill-signature",
-            sign_request(signer, "POST", target, ts, body).unwrap(),
+            sign_request(signer, "POST", HOST, target, ts, body).unwrap(),
         );
     }
     request.body(Body::from(body.to_vec())).unwrap()
@@ -1581,11 +1596,11 @@ fn signed_post(signer: Option<&Identity>, target: &str, body: &[u8], ts: u64) ->
 
 /// A GET of `target`, signed by `signer` at `ts` over the empty body (unsigned without one).
 fn signed_get(signer: Option<&Identity>, target: &str, ts: u64) -> Request<Body> {
-    let mut request = Request::get(target);
+    let mut request = Request::get(target).header("host", HOST);
     if let Some(signer) = signer {
         request = request.header(
             "sealbill-signature",
-            sign_request(signer, "GET", target, ts, b"").unwrap(),
+            sign_request(signer, "GET", HOST, target, ts, b"").unwrap(),
         );
     }
     request.body(Body::empty()).unwrap()
@@ -2247,4 +2262,95 @@ async fn readers_list_the_teams_active_envelopes_oldest_first_in_pages() {
         outcome(&relay, signed_get(None, &list(""), fresh())).await,
         (StatusCode::UNAUTHORIZED, "UNSIGNED".into())
     );
+}
+
+#[tokio::test]
+async fn a_signed_upload_is_refused_by_another_relay_that_trusts_the_sender() {
+    let a = relay(&["--public-host=relay-a.test"]);
+    let b = relay(&["--public-host=Relay-B.test,relay-b.test:8443"]);
+    let (acme, client) = parties();
+    register(&a, &acme);
+    register(&b, &acme);
+    let body = sealed(&acme, &client).envelope;
+    let target = "/api/v1/envelopes?expires=600";
+    let header = sign_request(&acme, "POST", "relay-a.test", target, now(), &body).unwrap();
+    let to = |host: &str, header: &str| {
+        Request::post(target)
+            .header("host", host)
+            .header("sealbill-signature", header)
+            .body(Body::from(body.clone()))
+            .unwrap()
+    };
+    let stored = |relay: &Relay| relay.store.stats().unwrap().envelopes;
+    // Replayed to B: under B's own host the signature does not verify; under A's host, B
+    // does not answer. Neither stores anything.
+    for (host, want, code) in [
+        ("relay-b.test", StatusCode::UNAUTHORIZED, "BAD_SIGNATURE"),
+        (
+            "RELAY-B.test:8443",
+            StatusCode::UNAUTHORIZED,
+            "BAD_SIGNATURE",
+        ),
+        (
+            "relay-a.test",
+            StatusCode::MISDIRECTED_REQUEST,
+            "WRONG_HOST",
+        ),
+    ] {
+        let (status, _, answer) = call(&b, to(host, &header)).await;
+        assert_eq!(
+            (status, error_code(&answer).as_str()),
+            (want, code),
+            "{host}"
+        );
+    }
+    assert_eq!(stored(&b), 0);
+    // A accepts it, under its host in any case, and B accepts a request signed for B.
+    assert_eq!(
+        call(&a, to("Relay-A.test", &header)).await.0,
+        StatusCode::CREATED
+    );
+    let for_b = sign_request(&acme, "POST", "relay-b.test:8443", target, now(), &body).unwrap();
+    assert_eq!(
+        call(&b, to("relay-b.test:8443", &for_b)).await.0,
+        StatusCode::CREATED
+    );
+    // A request without a usable Host, or signed in the first version, is refused.
+    for (host, header, want, code) in [
+        (
+            "relay-a.test/x",
+            header.as_str(),
+            StatusCode::MISDIRECTED_REQUEST,
+            "WRONG_HOST",
+        ),
+        (
+            "a@relay-a.test",
+            header.as_str(),
+            StatusCode::MISDIRECTED_REQUEST,
+            "WRONG_HOST",
+        ),
+        (
+            "relay-a.test",
+            header.trim_start_matches("v=2,"),
+            StatusCode::UNAUTHORIZED,
+            "BAD_SIGNATURE",
+        ),
+    ] {
+        let (status, _, answer) = call(&a, to(host, header)).await;
+        assert_eq!(
+            (status, error_code(&answer).as_str()),
+            (want, code),
+            "{host} {header}"
+        );
+    }
+    let unaddressed = Request::post(target)
+        .header("sealbill-signature", &header)
+        .body(Body::from(body.clone()))
+        .unwrap();
+    let (status, _, answer) = call(&a, unaddressed).await;
+    assert_eq!(
+        (status, error_code(&answer).as_str()),
+        (StatusCode::MISDIRECTED_REQUEST, "WRONG_HOST")
+    );
+    assert_eq!(stored(&a), 1);
 }

@@ -86,7 +86,8 @@ fn the_allow_list_managed_by_the_cli_decides_who_uploads() {
         403
     );
     // A signed request is good once: the identical request again is a replay.
-    let signature = sign_request(&acme, "POST", target, now(), &body).unwrap();
+    let host = relay.addr.to_string();
+    let signature = sign_request(&acme, "POST", &host, target, now(), &body).unwrap();
     let headers = [("sealbill-signature", signature.as_str())];
     assert_eq!(
         http(relay.addr, "POST", target, &headers, &body).status,

@@ -225,7 +225,8 @@ fn a_snapshot_taken_during_uploads_restores_every_acknowledged_envelope_byte_for
     assert_eq!(uploaded.status, 201);
     // And so did his membership and the archive-key file.
     let team = format!("/api/v1/team?owner={owner_key}");
-    let signature = sign_request(&bill, "GET", &team, now(), b"").unwrap();
+    let host = relay.addr.to_string();
+    let signature = sign_request(&bill, "GET", &host, &team, now(), b"").unwrap();
     let got = http(
         relay.addr,
         "GET",

@@ -93,7 +93,7 @@ async function sealInNode(identity, plain) {
     { invoiceId: plain.number, link: true });
   const target = `/api/v1/envelopes?expires=86400&proof=${sealed.openProofHash}`;
   const response = await fetch(`${relay.origin}${target}`, { method: "POST", body: sealed.envelope, headers: {
-    "Content-Type": "application/octet-stream", "Sealbill-Signature": identity.signRequest("POST", target, sealed.envelope) } });
+    "Content-Type": "application/octet-stream", "Sealbill-Signature": identity.signRequest("POST", new URL(relay.origin).host, target, sealed.envelope) } });
   assert.equal(response.status, 201, await response.clone().text());
   const { id } = await response.json();
   return sealed.link.url(`${relay.origin}/`, id);

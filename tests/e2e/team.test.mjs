@@ -321,7 +321,7 @@ describe("a business with an owner, a biller and an accountant", { timeout: 600_
     backup.free();
     const target = "/api/v1/rosters";
     const response = await fetch(`${relay.origin}${target}`, { method: "POST", body: rosters[0], headers: {
-      "Content-Type": "application/octet-stream", "Sealbill-Signature": owner.signRequest("POST", target, rosters[0]) } });
+      "Content-Type": "application/octet-stream", "Sealbill-Signature": owner.signRequest("POST", new URL(relay.origin).host, target, rosters[0]) } });
     owner.free();
     assert.equal(response.status, 409, await response.text());
     assert.equal(await failure(page) ?? "", "");

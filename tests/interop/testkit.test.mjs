@@ -536,15 +536,27 @@ function openKeystoreV2(v, r) {
   return openSealed(dataKey, nonce, header, sealed);
 }
 
+/** SPEC §6: a relay authority, host[:port] (a name, IPv4 or bracketed IPv6), in lower case. */
+function relayAuthority(text) {
+  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9._-]+))(?::([0-9]{1,5}))?$/.exec(text);
+  const port = match?.[3] === undefined ? 1 : Number(match[3]);
+  if (!match || text.length > 260 || (match[1] !== undefined && !match[1].includes(":"))
+    || port < 1 || port > 65535) {
+    fail("INVALID_INPUT", "relay authority");
+  }
+  return text.toLowerCase();
+}
+
 /** SPEC §6. */
 function checkRequest(v) {
-  const match = /^key=([A-Za-z0-9_-]{43}),ts=([0-9]+),sig=([A-Za-z0-9_-]{86})$/.exec(v.header);
+  const match = /^v=2,key=([A-Za-z0-9_-]{43}),ts=([0-9]+),sig=([A-Za-z0-9_-]{86})$/.exec(v.header);
   if (!match) fail("MALFORMED", "Sealbill-Signature");
   const key = fromB64url(match[1], 32);
   const signature = fromB64url(match[3], 64);
-  const message = utf8.encode(
-    `sealbill/relay-request/v1\n${v.method}\n${v.target}\n${match[2]}\n${hex(sha256(v.body))}`,
-  );
+  const message = utf8.encode([
+    "sealbill/relay-request/v2", v.method, relayAuthority(v.authority), v.target, match[2],
+    hex(sha256(v.body)),
+  ].join("\n"));
   if (!verifyStrict(signature, message, key)) fail("BAD_SIGNATURE", "request");
   const signer = identityOf(fromHex(v.seed), "signer");
   return {

@@ -84,9 +84,17 @@ impl JsIdentity {
     }
 
     /// Signs a relay request: returns the `Sealbill-Signature` header value for `method`, the
-    /// request target (path and query) and the body, stamped with the current time.
+    /// relay's authority (`host[:port]` as the client addresses it, such as `location.host`),
+    /// the request target (path and query) and the body, stamped with the current time.
     #[wasm_bindgen(js_name = signRequest)]
-    pub fn sign_request(&self, method: &str, target: &str, body: &[u8]) -> JsResult<String> {
-        sealbill::sign_request(&self.0, method, target, now_seconds(), body).map_err(js_error)
+    pub fn sign_request(
+        &self,
+        method: &str,
+        authority: &str,
+        target: &str,
+        body: &[u8],
+    ) -> JsResult<String> {
+        sealbill::sign_request(&self.0, method, authority, target, now_seconds(), body)
+            .map_err(js_error)
     }
 }

@@ -760,13 +760,19 @@ fn streams_can_stage_with_the_caller() {
 fn relay_requests_are_signed_with_the_identity() {
     let sender = JsIdentity::generate("Acme GmbH").unwrap();
     let target = "/api/v1/envelopes?expires=86400";
-    let header = sender.sign_request("POST", target, b"envelope").unwrap();
-    let parsed = sealbill::SignedRequest::parse(&header).unwrap();
+    let header = sender
+        .sign_request("POST", "relay.example", target, b"envelope")
+        .unwrap();
+    let parsed = sealbill::SignedRequest::parse(&header, "relay.example").unwrap();
     assert_eq!(parsed.key, *sender.0.card().verifying_key());
     assert!(parsed.verify("POST", target, b"envelope").is_ok());
     assert!(parsed.verify("POST", target, b"other").is_err());
     assert_eq!(
-        code(sender.sign_request("post", target, b"")),
+        code(sender.sign_request("post", "relay.example", target, b"")),
+        "INVALID_INPUT"
+    );
+    assert_eq!(
+        code(sender.sign_request("POST", "relay.example/x", target, b"")),
         "INVALID_INPUT"
     );
 }

@@ -234,7 +234,8 @@ pub fn passphrase() -> Passphrase {
 }
 
 pub fn upload(addr: SocketAddr, sender: Option<&Identity>, target: &str, body: &[u8]) -> Reply {
-    let signature = sender.map(|s| sign_request(s, "POST", target, now(), body).unwrap());
+    let host = addr.to_string();
+    let signature = sender.map(|s| sign_request(s, "POST", &host, target, now(), body).unwrap());
     let headers: Vec<(&str, &str)> = signature
         .iter()
         .map(|s| ("sealbill-signature", s.as_str()))
