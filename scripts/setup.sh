@@ -21,6 +21,13 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $wb_version" ] ||
   cargo install wasm-bindgen-cli --version "$wb_version" --force
 fi
 
+# cargo-deny, pinned, for the dependency tree's licences, duplicates and sources (deny.toml).
+deny_version="0.20.2"
+if [ "$(cargo deny --version 2>/dev/null)" != "cargo-deny $deny_version" ]; then
+  say "installing cargo-deny $deny_version (takes a few minutes, once)"
+  cargo install cargo-deny --locked --version "$deny_version"
+fi
+
 # Headless Chromium and its driver, for the browser test suites (Debian packages).
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
   say "installing chromium and chromium-driver"

@@ -6,6 +6,9 @@ cd "$ROOT"
 say "cargo fmt --check"
 cargo fmt --all --check
 
+say "cargo deny: the dependency tree's licences, duplicate crates and sources (deny.toml)"
+cargo deny --workspace --locked check licenses bans sources
+
 say "cargo clippy -D warnings (native, and the wasm32 bindings with their tests)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy --locked --target wasm32-unknown-unknown -p sealbill -p sealbill-wasm \
