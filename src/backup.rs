@@ -449,6 +449,18 @@ impl core::fmt::Debug for BackupReader {
     }
 }
 
+/// Reads a backup's decrypted plaintext pushed in two pieces, split at `split`: the entry rules
+/// without the Argon2id and MAC in front of them, for the fuzz target `backup` (src/fuzzing.rs).
+#[cfg(fuzzing)]
+pub(crate) fn read_plaintext(plain: &[u8], split: usize) -> Result<(Identity, Vec<BackupEntry>)> {
+    let (head, tail) = plain.split_at(split.min(plain.len()));
+    let mut parser = EntryParser::new();
+    let mut entries = Vec::new();
+    parser.push(head, &mut entries)?;
+    parser.push(tail, &mut entries)?;
+    Ok((parser.finish()?, entries))
+}
+
 /// The field of the plaintext being read.
 enum Field {
     Kind,

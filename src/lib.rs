@@ -10,6 +10,9 @@ pub mod age;
 mod backup;
 mod card;
 mod error;
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing;
 mod identity;
 mod joining;
 mod kdf;

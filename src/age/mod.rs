@@ -19,6 +19,8 @@ use std::borrow::Cow;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
+#[cfg(fuzzing)]
+pub(crate) use armor::{ArmorDecoder, ArmorEncoder};
 pub(crate) use file_key::FileKey;
 pub(crate) use header::Header;
 pub(crate) use stream::{StreamDecryptor, StreamEncryptor, NONCE_SIZE};
