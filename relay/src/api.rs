@@ -22,7 +22,7 @@ use serde_json::json;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::auth::{self, ReplayCache};
+use crate::auth;
 use crate::config::ServeArgs;
 use crate::errors::ApiError;
 use crate::limits::{self, RateLimiter};
@@ -44,8 +44,6 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Per-client API rate limit.
     pub limiter: RateLimiter,
-    /// Signatures seen within the replay window.
-    pub replay: ReplayCache,
 }
 
 impl AppState {
@@ -56,7 +54,6 @@ impl AppState {
             store,
             config,
             metrics: Metrics::default(),
-            replay: ReplayCache::default(),
         })
     }
 }
@@ -82,18 +79,17 @@ pub(crate) async fn read_body(request: Request) -> Result<Bytes, ApiError> {
         .map_err(|r| ApiError::from_status(r.status()))
 }
 
-/// Refuses a signed request already used within the replay window, and records it otherwise.
-/// Called after the request's other checks, so that a refused request uses up nothing.
-pub(crate) fn first_use(
-    state: &AppState,
+/// Refuses a signed request already used within the replay window, and records it otherwise,
+/// in the store (so that a restart still refuses it). Called after the request's other
+/// checks, so that a refused request uses up nothing.
+pub(crate) async fn first_use(
+    state: &Arc<AppState>,
     signed: &sealbill::SignedRequest,
     now: u64,
 ) -> Result<(), ApiError> {
     let until = signed.timestamp.saturating_add(state.config.replay_window);
-    if state
-        .replay
-        .first_use(&signed.signature_bytes(), until, now)
-    {
+    let key = auth::replay_key(&signed.signature_bytes());
+    if blocking(state, move |s| s.first_use(&key, until, now)).await? {
         Ok(())
     } else {
         Err(ApiError::new(
@@ -240,7 +236,7 @@ async fn upload(
         None => (None, None),
         Some((signed, key, team_owner)) => {
             auth::check_signature(&signed, "POST", target_of(&uri), &body)?;
-            first_use(&state, &signed, now)?;
+            first_use(&state, &signed, now).await?;
             (Some(key), team_owner)
         }
     };
@@ -336,7 +332,7 @@ async fn revoke(
     let signed = headers.contains_key(sealbill::SIGNATURE_HEADER)
         && !headers.contains_key(header::AUTHORIZATION);
     if signed {
-        rosters::check_revoker(&state, &headers, &uri, &meta)?;
+        rosters::check_revoker(&state, &headers, &uri, &meta).await?;
     } else {
         auth::check_token(&headers, &meta.manage_hash)?;
     }
@@ -512,11 +508,15 @@ async fn delete_reply(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Answers once the store does; one read of a single row (the counters of
+/// [`Store::stats`]), whatever is stored.
 async fn healthz(State(state): Shared) -> Result<Json<serde_json::Value>, ApiError> {
     blocking(&state, |s| s.stats()).await?;
     Ok(Json(json!({ "status": "ok" })))
 }
 
+/// The Prometheus text: the request counters and the store's [`Store::stats`], read from one
+/// row whatever is stored.
 async fn metrics(State(state): Shared) -> Result<Response, ApiError> {
     let stats = blocking(&state, |s| s.stats()).await?;
     Ok((

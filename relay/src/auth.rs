@@ -2,9 +2,6 @@
 //! before, whose signer the caller then checks (a sender on the allow-list, a team member, an
 //! owner); and manage tokens, stored only as hashes.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
 use axum::http::header::HOST;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -16,31 +13,10 @@ use subtle::ConstantTimeEq;
 use crate::config::ServeArgs;
 use crate::errors::ApiError;
 
-/// Signatures seen within the replay window, by hash, with the time they stop mattering.
-#[derive(Default)]
-pub struct ReplayCache {
-    seen: Mutex<HashMap<[u8; 32], u64>>,
-}
-
-/// Entries above this count trigger pruning of expired ones.
-const PRUNE_AT: usize = 10_000;
-
-impl ReplayCache {
-    /// Records a signature until `until`; false if it was already recorded (a replay).
-    pub fn first_use(&self, signature: &[u8; 64], until: u64, now: u64) -> bool {
-        let key: [u8; 32] = Sha256::digest(signature).into();
-        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-        if seen.len() >= PRUNE_AT {
-            seen.retain(|_, t| *t >= now);
-        }
-        match seen.get(&key) {
-            Some(t) if *t >= now => false,
-            _ => {
-                seen.insert(key, until);
-                true
-            }
-        }
-    }
+/// The key under which a signed request is remembered for the replay window (see
+/// [`crate::store::Store::first_use`]): the SHA-256 of its signature.
+pub fn replay_key(signature: &[u8; 64]) -> [u8; 32] {
+    Sha256::digest(signature).into()
 }
 
 const fn unauthorized(code: &'static str, message: &'static str) -> ApiError {
@@ -146,15 +122,6 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use axum::http::HeaderValue;
-
-    #[test]
-    fn replays_are_refused_until_the_window_passes() {
-        let cache = ReplayCache::default();
-        assert!(cache.first_use(&[1; 64], 100, 50));
-        assert!(!cache.first_use(&[1; 64], 100, 60));
-        assert!(cache.first_use(&[2; 64], 100, 60));
-        assert!(cache.first_use(&[1; 64], 200, 101));
-    }
 
     #[test]
     fn tokens_match_only_their_hash() {

@@ -72,7 +72,7 @@ pub(crate) async fn post_roster(
     if signer != owner {
         return Err(NOT_THE_OWNER);
     }
-    first_use(&state, &signed, now)?;
+    first_use(&state, &signed, now).await?;
     let known = stored.as_deref().map(reverify).transpose()?;
     Roster::verify(&body, known.as_ref()).map_err(|e| match e {
         Error::StaleRoster => STALE_ROSTER,
@@ -200,8 +200,8 @@ pub(crate) async fn authorise_upload(
 
 /// Checks a revocation signed (SPEC §6) instead of carrying the manage token: the signer is
 /// the envelope's uploader or the owner of the team through which it was uploaded.
-pub(crate) fn check_revoker(
-    state: &AppState,
+pub(crate) async fn check_revoker(
+    state: &Arc<AppState>,
     headers: &HeaderMap,
     uri: &axum::http::Uri,
     meta: &Meta,
@@ -213,7 +213,7 @@ pub(crate) fn check_revoker(
     if key != meta.uploader && key != meta.team_owner {
         return Err(NOT_THE_SENDER);
     }
-    first_use(state, &signed, now)
+    first_use(state, &signed, now).await
 }
 
 #[cfg(test)]

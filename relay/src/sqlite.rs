@@ -31,7 +31,7 @@ pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
 
 /// The schema, one step per version: step `i` takes a database from `user_version` i to
 /// i + 1. A released step is never edited; a change is a new step.
-pub(crate) const MIGRATIONS: [&str; 4] = [
+pub(crate) const MIGRATIONS: [&str; 5] = [
     // 1: envelopes and the sender allow-list.
     "CREATE TABLE IF NOT EXISTS envelopes (
         id          TEXT PRIMARY KEY,
@@ -98,6 +98,38 @@ pub(crate) const MIGRATIONS: [&str; 4] = [
         WHERE uploader IS NOT NULL;
     CREATE INDEX envelopes_team_owner ON envelopes (team_owner, created_at)
         WHERE team_owner IS NOT NULL;",
+    // 5: the count and total size of the active envelopes, kept by triggers in the
+    // transaction of each change, so that /metrics and /healthz read one row instead of every
+    // envelope; and the signed requests seen within the replay window, by the hash of their
+    // signature, so that a restart (or another relay on this store) still refuses a replay.
+    "CREATE TABLE envelope_stats (
+        id          INTEGER PRIMARY KEY CHECK (id = 0),
+        envelopes   INTEGER NOT NULL,
+        bytes       INTEGER NOT NULL
+    );
+    INSERT INTO envelope_stats (id, envelopes, bytes)
+        SELECT 0, count(*), coalesce(sum(size), 0) FROM envelopes WHERE state = 0;
+    CREATE TRIGGER envelope_stats_insert AFTER INSERT ON envelopes WHEN new.state = 0
+    BEGIN
+        UPDATE envelope_stats SET envelopes = envelopes + 1, bytes = bytes + new.size;
+    END;
+    CREATE TRIGGER envelope_stats_delete AFTER DELETE ON envelopes WHEN old.state = 0
+    BEGIN
+        UPDATE envelope_stats SET envelopes = envelopes - 1, bytes = bytes - old.size;
+    END;
+    CREATE TRIGGER envelope_stats_update AFTER UPDATE OF state, size ON envelopes
+        WHEN old.state IS NOT new.state OR old.size IS NOT new.size
+    BEGIN
+        UPDATE envelope_stats SET
+            envelopes = envelopes - (old.state = 0) + (new.state = 0),
+            bytes = bytes - CASE WHEN old.state = 0 THEN old.size ELSE 0 END
+                          + CASE WHEN new.state = 0 THEN new.size ELSE 0 END;
+    END;
+    CREATE TABLE seen_requests (
+        key         BLOB PRIMARY KEY,
+        expires_at  INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX seen_requests_expiry ON seen_requests (expires_at);",
 ];
 
 /// Brings the database to the newest schema version, every step in one transaction, and
@@ -141,12 +173,26 @@ pub struct SqliteStore {
     /// Set after a deletion: the next checkpoint truncates the WAL.
     scrub: Arc<AtomicBool>,
     writer: Mutex<Connection>,
+    /// Records seen signed requests ([`FIRST_USE`]) with `synchronous=NORMAL`: the row is in
+    /// the WAL when the call returns, so a crash or restart of the relay keeps it, without a
+    /// sync of its own; the sync of the commit that follows (an upload's, a roster's) makes it
+    /// durable against a power loss too.
+    seen: Mutex<Connection>,
     readers: Vec<Mutex<Connection>>,
     next: AtomicUsize,
 }
 
 const INSERT: &str = "INSERT INTO envelopes (id, body, size, created_at, expires_at, max_opens,
     manage_hash, proof_hash, uploader, team_owner) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
+/// The counters of the active envelopes: one row, kept by the triggers of schema version 5.
+const STATS: &str = "SELECT envelopes, bytes FROM envelope_stats WHERE id = 0";
+
+/// Remembers a signed request unless it is remembered already and not expired: inserts the
+/// key, or renews an expired row; a live row is left alone, which changes no row.
+const FIRST_USE: &str = "INSERT INTO seen_requests (key, expires_at) VALUES (?1, ?2)
+    ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at
+    WHERE seen_requests.expires_at < ?3";
 
 fn insert_one(conn: &Connection, e: &NewEnvelope) -> rusqlite::Result<()> {
     conn.prepare_cached(INSERT)?.execute(params![
@@ -252,6 +298,9 @@ impl SqliteStore {
         };
         let mut writer = connect()?;
         migrate(&mut writer)?;
+        let seen = connect()?;
+        seen.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(err)?;
         let readers = (0..READERS)
             .map(|_| connect().map(Mutex::new))
             .collect::<StoreResult<Vec<_>>>()?;
@@ -279,6 +328,7 @@ impl SqliteStore {
             stop,
             scrub,
             writer: Mutex::new(writer),
+            seen: Mutex::new(seen),
             readers,
             next: AtomicUsize::new(0),
         })
@@ -491,6 +541,11 @@ impl Store for SqliteStore {
                 params![now as i64],
             )
             .map_err(err)?;
+        tx.execute(
+            "DELETE FROM seen_requests WHERE expires_at < ?1",
+            params![now as i64],
+        )
+        .map_err(err)?;
         tx.commit().map_err(err)?;
         self.scrub_after(purged + replies);
         Ok(purged)
@@ -580,18 +635,27 @@ impl Store for SqliteStore {
         Ok(deleted > 0)
     }
 
+    fn first_use(&self, key: &[u8; 32], until: u64, now: u64) -> StoreResult<bool> {
+        self.seen
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .prepare_cached(FIRST_USE)
+            .and_then(|mut s| s.execute(params![key.as_slice(), until as i64, now as i64]))
+            .map(|inserted| inserted == 1)
+            .map_err(err)
+    }
+
     fn stats(&self) -> StoreResult<Stats> {
         self.reader()
-            .query_row(
-                "SELECT count(*), coalesce(sum(size), 0) FROM envelopes WHERE state = 0",
-                [],
-                |r| {
+            .prepare_cached(STATS)
+            .and_then(|mut s| {
+                s.query_row([], |r| {
                     Ok(Stats {
                         envelopes: r.get::<_, i64>(0)? as u64,
                         bytes: r.get::<_, i64>(1)? as u64,
                     })
-                },
-            )
+                })
+            })
             .map_err(err)
     }
 
@@ -1283,6 +1347,11 @@ mod tests {
         upgrades_in_place(3);
     }
 
+    #[test]
+    fn a_version_4_database_upgrades_in_place_with_its_envelopes_counted() {
+        upgrades_in_place(4);
+    }
+
     /// Opens a database of schema version `from`, holding envelopes, a sender and (from
     /// version 2) a reply, and checks that all of it is there after the upgrade.
     fn upgrades_in_place(from: usize) {
@@ -1340,6 +1409,12 @@ mod tests {
 
         let store = SqliteStore::open(&dir).unwrap();
         assert_eq!(user_version(&dir), MIGRATIONS.len() as i64);
+        let active = if from >= 3 { (2, 5) } else { (1, 4) };
+        assert_eq!(
+            counters(&store),
+            active,
+            "the upgrade counts the active envelopes"
+        );
         assert!(matches!(store.fetch("kept", 50).unwrap(), Fetched::Body(b) if b == b"age1"));
         let meta = store.meta("kept", 50).unwrap().unwrap();
         assert_eq!(
@@ -1408,23 +1483,192 @@ mod tests {
         std::fs::remove_dir_all(dir).unwrap();
     }
 
+    /// The envelope counters as a scan of every envelope finds them.
+    fn scanned(dir: &Path) -> (u64, u64) {
+        Connection::open(dir.join(DATABASE_FILE))
+            .unwrap()
+            .query_row(
+                "SELECT count(*), coalesce(sum(size), 0) FROM envelopes WHERE state = 0",
+                [],
+                |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
+            )
+            .unwrap()
+    }
+
+    fn counters(store: &SqliteStore) -> (u64, u64) {
+        let stats = store.stats().unwrap();
+        (stats.envelopes, stats.bytes)
+    }
+
+    /// The virtual-machine steps and full-scan steps of one run of the stats query.
+    fn stats_cost(dir: &Path) -> (i32, i32) {
+        let conn = Connection::open(dir.join(DATABASE_FILE)).unwrap();
+        let mut query = conn.prepare(STATS).unwrap();
+        query.query_row([], |_| Ok(())).unwrap();
+        (
+            query.get_status(rusqlite::StatementStatus::VmStep),
+            query.get_status(rusqlite::StatementStatus::FullscanStep),
+        )
+    }
+
+    #[test]
+    fn stats_read_one_row_whatever_is_stored() {
+        let (store, dir) = temp_store();
+        let plan: Vec<String> = Connection::open(dir.join(DATABASE_FILE))
+            .unwrap()
+            .prepare(&format!("EXPLAIN QUERY PLAN {STATS}"))
+            .unwrap()
+            .query_map([], |r| r.get(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(
+            plan.iter()
+                .all(|step| step.starts_with("SEARCH envelope_stats")),
+            "{plan:?}"
+        );
+        let empty = stats_cost(&dir);
+        assert_eq!(empty.1, 0, "no full scan");
+        for i in 0..200 {
+            let len = if i % 20 == 0 { 50_000 } else { 100 };
+            let e = NewEnvelope {
+                body: vec![7; len],
+                ..envelope(&format!("e{i}"), None)
+            };
+            store.insert(e).unwrap();
+        }
+        assert_eq!(counters(&store), (200, 10 * 50_000 + 190 * 100));
+        assert_eq!(
+            stats_cost(&dir),
+            empty,
+            "the same work with 200 envelopes (1 MB) as with none"
+        );
+        drop(store);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn counters_follow_uploads_opens_burns_revocations_expiry_and_a_restored_snapshot() {
+        let (store, dir) = temp_store();
+        let add = |id: &str, len: usize, max_opens, expires_at| {
+            store
+                .insert(NewEnvelope {
+                    body: vec![1; len],
+                    expires_at,
+                    ..envelope(id, max_opens)
+                })
+                .unwrap();
+            counters(&store)
+        };
+        assert_eq!(counters(&store), (0, 0));
+        assert_eq!(add("burned", 1000, Some(2), 200), (1, 1000));
+        assert_eq!(add("revoked", 300, None, 200), (2, 1300));
+        assert_eq!(add("expired", 20, None, 100), (3, 1320));
+        assert_eq!(add("kept", 4000, Some(5), 200), (4, 5320));
+        assert!(store.insert(envelope("kept", None)).is_err());
+        assert_eq!(
+            counters(&store),
+            (4, 5320),
+            "a refused upload counts nothing"
+        );
+
+        store.record_open("burned").unwrap();
+        store.record_open("kept").unwrap();
+        assert_eq!(counters(&store), (4, 5320), "opens below the limit");
+        store.record_open("burned").unwrap();
+        assert_eq!(counters(&store), (3, 4320), "burned");
+        store.revoke("revoked").unwrap();
+        store.revoke("revoked").unwrap();
+        store.revoke("burned").unwrap();
+        assert_eq!(counters(&store), (2, 4020), "revoked once");
+        assert_eq!(store.purge_expired(100).unwrap(), 1);
+        assert_eq!(counters(&store), (1, 4000), "expired");
+        assert_eq!(counters(&store), scanned(&dir));
+
+        let snapshot = dir.with_extension("snapshot");
+        crate::snapshot::backup(&dir, &snapshot, false).unwrap();
+        assert_eq!(store.purge_expired(200).unwrap(), 3);
+        assert_eq!(counters(&store), (0, 0));
+        drop(store);
+        let restored = dir.with_extension("restored");
+        crate::snapshot::restore(&snapshot, &restored).unwrap();
+        let store = SqliteStore::open(&restored).unwrap();
+        assert_eq!(
+            counters(&store),
+            (1, 4000),
+            "as when the snapshot was taken"
+        );
+        assert_eq!(counters(&store), scanned(&restored));
+        drop(store);
+        for path in [dir, restored] {
+            std::fs::remove_dir_all(path).unwrap();
+        }
+        std::fs::remove_file(snapshot).unwrap();
+    }
+
+    #[test]
+    fn a_signed_request_is_refused_again_within_its_window_also_after_a_restart() {
+        let (store, dir) = temp_store();
+        assert!(store.first_use(&[1; 32], 100, 50).unwrap());
+        assert!(!store.first_use(&[1; 32], 100, 60).unwrap());
+        assert!(store.first_use(&[2; 32], 100, 60).unwrap());
+        drop(store);
+
+        let store = SqliteStore::open(&dir).unwrap();
+        assert!(
+            !store.first_use(&[1; 32], 100, 100).unwrap(),
+            "after a restart"
+        );
+        // Another relay on the same store shares what was seen.
+        let other = SqliteStore::open(&dir).unwrap();
+        assert!(other.first_use(&[3; 32], 100, 60).unwrap());
+        assert!(!store.first_use(&[3; 32], 100, 60).unwrap());
+
+        // Past its window a key counts as new; the purge forgets it.
+        assert!(store.first_use(&[1; 32], 200, 101).unwrap());
+        let rows = |dir: &Path| -> i64 {
+            Connection::open(dir.join(DATABASE_FILE))
+                .unwrap()
+                .query_row("SELECT count(*) FROM seen_requests", [], |r| r.get(0))
+                .unwrap()
+        };
+        assert_eq!(rows(&dir), 3);
+        store.purge_expired(150).unwrap();
+        assert_eq!(rows(&dir), 1, "only the key renewed until 200 is left");
+        assert!(!store.first_use(&[1; 32], 200, 150).unwrap());
+        drop((store, other));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn concurrent_uses_of_one_signed_request_let_exactly_one_through() {
+        let (store, dir) = temp_store();
+        let store = Arc::new(store);
+        let threads: Vec<_> = (0..16)
+            .map(|_| {
+                let store = store.clone();
+                std::thread::spawn(move || store.first_use(&[9; 32], 100, 50).unwrap())
+            })
+            .collect();
+        let first: Vec<bool> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        assert_eq!(first.iter().filter(|&&x| x).count(), 1);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
     fn random_bytes(len: usize) -> Vec<u8> {
         let mut bytes = vec![0u8; len];
         rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bytes);
         bytes
     }
 
-    /// Whether any 32-byte piece of `body` (every 128 bytes, so that most pieces sit within
-    /// one page) is in one of the files of `dir`.
+    /// Whether any 32 bytes in a row of `body` are in one of the files of `dir` (the
+    /// database, the WAL and the shared-memory index).
     fn any_piece_in(dir: &Path, body: &[u8]) -> bool {
-        let files: Vec<Vec<u8>> = std::fs::read_dir(dir)
+        let pieces: std::collections::HashSet<&[u8]> = body.windows(32).collect();
+        std::fs::read_dir(dir)
             .unwrap()
             .filter_map(|e| std::fs::read(e.unwrap().path()).ok())
-            .collect();
-        body.chunks_exact(128).any(|chunk| {
-            let piece = &chunk[..32];
-            files.iter().any(|f| f.windows(32).any(|w| w == piece))
-        })
+            .any(|file| file.windows(32).any(|w| pieces.contains(w)))
     }
 
     #[test]

@@ -129,7 +129,8 @@ pub struct Reply {
 /// Counts for `/metrics`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Stats {
-    /// Envelopes with a body.
+    /// Active envelopes (neither revoked nor burned: those hold a body), expired ones
+    /// included until the purge deletes them.
     pub envelopes: u64,
     /// Their total size in bytes.
     pub bytes: u64,
@@ -224,8 +225,14 @@ pub trait Store: Send + Sync + 'static {
     /// reaches its limit. Returns the opens so far and the new state, or `None` if the
     /// envelope is not active.
     fn record_open(&self, id: &str) -> StoreResult<Option<(u32, State)>>;
-    /// Deletes expired envelopes and their replies; returns how many envelopes.
+    /// Deletes expired envelopes and their replies, and forgets the signed requests whose
+    /// replay window has passed; returns how many envelopes.
     fn purge_expired(&self, now: u64) -> StoreResult<usize>;
+    /// Remembers a signed request by `key` (the hash of its signature) until `until`, unless
+    /// it is remembered already and `until` has not passed at `now`: then returns false (a
+    /// replay). One atomic step, durable before returning, so that a restart, or another
+    /// relay on the same store, still refuses the replay.
+    fn first_use(&self, key: &[u8; 32], until: u64, now: u64) -> StoreResult<bool>;
     /// Stores a reply to an unexpired, unrevoked envelope, unless the envelope already holds
     /// one with the same body or `limit` replies. The checks and the insert are one atomic
     /// step, durable (committed and synced) before returning.
@@ -234,7 +241,8 @@ pub trait Store: Send + Sync + 'static {
     fn replies(&self, envelope_id: &str) -> StoreResult<Vec<Reply>>;
     /// Deletes a reply, its body included; returns whether there was one.
     fn delete_reply(&self, envelope_id: &str, reply_id: &str) -> StoreResult<bool>;
-    /// Counts for `/metrics`.
+    /// Counts for `/metrics`, read from counters kept with each change: the cost does not
+    /// grow with what is stored.
     fn stats(&self) -> StoreResult<Stats>;
     /// Allows a sender (idempotent).
     fn add_sender(&self, key: &[u8; 32], sender: &Sender) -> StoreResult<()>;

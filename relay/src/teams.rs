@@ -207,7 +207,7 @@ pub(crate) async fn post_membership(
         return Err(NOT_THE_OWNER);
     }
     check_taken_from(&membership, &owner.roster)?;
-    first_use(&state, &owner.signed, now)?;
+    first_use(&state, &owner.signed, now).await?;
     let member = membership.member();
     let answer = json!({
         "owner": membership.owner().fingerprint().to_string(),
@@ -251,7 +251,7 @@ pub(crate) async fn post_archive_key(
     if !body.starts_with(AGE_V1) || sealbill::age::check_file(&body).is_err() {
         return Err(NOT_AGE);
     }
-    first_use(&state, &owner.signed, now)?;
+    first_use(&state, &owner.signed, now).await?;
     let answer = json!({
         "owner": owner.roster.owner().fingerprint().to_string(),
         "epoch": epoch,
@@ -319,7 +319,7 @@ impl TeamReader {
         if !reader.is_owner() {
             may_read(&reader.roster, &key, now).map_err(|e| refused(&e))?;
         }
-        first_use(state, &signed, now)?;
+        first_use(state, &signed, now).await?;
         Ok(reader)
     }
 }
