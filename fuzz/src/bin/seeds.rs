@@ -124,7 +124,7 @@ fn cctv(corpora: &mut Corpora, root: &Path) -> std::io::Result<()> {
 
 /// UBL to the `ubl` target and CII to `cii`, plus the CII of every UBL that converts.
 fn invoice(corpora: &mut Corpora, name: &str, xml: &[u8]) {
-    if xml.windows(22).any(|w| w == b"CrossIndustryInvoice") {
+    if xml.windows(20).any(|w| w == b"CrossIndustryInvoice") {
         add(corpora, "cii", name, xml);
         return;
     }
