@@ -7,8 +7,8 @@
 //!
 //! Deleted ciphertext (a revoked or burned envelope's body, an expired envelope, a deleted
 //! reply) does not stay in the files: `secure_delete` zeroes freed content, and the next
-//! checkpoint after a deletion also truncates the WAL, which still holds the pages as they
-//! were before it.
+//! checkpoint after a deletion (and the first after opening, for a relay that stopped in
+//! between) also truncates the WAL, which still holds the pages as they were before it.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -170,7 +170,7 @@ type InsertJob = (NewEnvelope, SyncSender<StoreResult<()>>);
 pub struct SqliteStore {
     inserts: Mutex<SyncSender<InsertJob>>,
     stop: Arc<AtomicBool>,
-    /// Set after a deletion: the next checkpoint truncates the WAL.
+    /// Set after a deletion, and at opening: the next checkpoint truncates the WAL.
     scrub: Arc<AtomicBool>,
     writer: Mutex<Connection>,
     /// Records seen signed requests ([`FIRST_USE`]) with `synchronous=NORMAL`: the row is in
@@ -313,7 +313,9 @@ impl SqliteStore {
         let checkpointer = connect()?;
         checkpointer.busy_timeout(SCRUB_WAIT).map_err(err)?;
         let stop = Arc::new(AtomicBool::new(false));
-        let scrub = Arc::new(AtomicBool::new(false));
+        // The first checkpoint truncates the WAL: a relay that stopped between a deletion and
+        // its truncating checkpoint left the deleted pages there.
+        let scrub = Arc::new(AtomicBool::new(true));
         let (stopped, scrubbed) = (stop.clone(), scrub.clone());
         std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
@@ -1669,6 +1671,53 @@ mod tests {
             .unwrap()
             .filter_map(|e| std::fs::read(e.unwrap().path()).ok())
             .any(|file| file.windows(32).any(|w| pieces.contains(w)))
+    }
+
+    /// Waits (at most 5 s) until no piece of `body` is in the files of `dir`.
+    fn gone_from_files(dir: &Path, body: &[u8]) -> bool {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while any_piece_in(dir, body) {
+            if std::time::Instant::now() > deadline {
+                return false;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        true
+    }
+
+    #[test]
+    fn a_body_deleted_just_before_a_crash_leaves_the_wal_when_the_store_opens_again() {
+        let (store, dir) = temp_store();
+        drop(store);
+        // A relay that deleted a body and died before its checkpoint truncated the WAL: the
+        // WAL still holds the pages with the body. This connection stays open, so that the
+        // WAL is not checkpointed and removed when it closes.
+        let body = random_bytes(20_000);
+        let crashed = Connection::open(dir.join(DATABASE_FILE)).unwrap();
+        crashed.pragma_update(None, "secure_delete", "ON").unwrap();
+        crashed
+            .pragma_update(None, "wal_autocheckpoint", 0)
+            .unwrap();
+        insert_one(
+            &crashed,
+            &NewEnvelope {
+                body: body.clone(),
+                ..envelope("revoked", None)
+            },
+        )
+        .unwrap();
+        crashed
+            .execute("UPDATE envelopes SET state = 1, body = NULL", [])
+            .unwrap();
+        assert!(any_piece_in(&dir, &body), "the WAL holds the body");
+
+        let store = SqliteStore::open(&dir).unwrap();
+        assert!(
+            gone_from_files(&dir, &body),
+            "still in the files 5 s after the store opened"
+        );
+        drop((store, crashed));
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
