@@ -118,6 +118,47 @@ pub struct ServeArgs {
     #[arg(long, env = "SEALBILL_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout: u64,
 
+    /// Seconds a request's head (request line and headers) has to arrive, counted from when
+    /// the relay starts waiting for it: on connecting, or after the previous answer on a
+    /// kept-alive connection. A partial head then gets 408; a silent connection is closed.
+    #[arg(
+        long,
+        env = "SEALBILL_HEADER_TIMEOUT",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..=3600)
+    )]
+    pub header_timeout: u64,
+
+    /// Seconds a connection may go without a byte read or written before it is closed (a
+    /// stalled upload, a client that stops reading its answer). Keep it above
+    /// --request-timeout.
+    #[arg(
+        long,
+        env = "SEALBILL_IDLE_TIMEOUT",
+        default_value_t = 60,
+        value_parser = clap::value_parser!(u64).range(1..=3600)
+    )]
+    pub idle_timeout: u64,
+
+    /// Seconds a client has to complete the TLS handshake (with --tls-cert).
+    #[arg(
+        long,
+        env = "SEALBILL_TLS_HANDSHAKE_TIMEOUT",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..=3600)
+    )]
+    pub tls_handshake_timeout: u64,
+
+    /// On SIGTERM or Ctrl-C, seconds the requests in flight have to finish; the relay then
+    /// closes the connections left and exits.
+    #[arg(
+        long,
+        env = "SEALBILL_DRAIN_TIMEOUT",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u64).range(0..=3600)
+    )]
+    pub drain_timeout: u64,
+
     /// How far a signed request's timestamp may be from the relay's clock, in seconds.
     #[arg(long, env = "SEALBILL_REPLAY_WINDOW", default_value_t = 300)]
     pub replay_window: u64,

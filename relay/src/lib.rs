@@ -13,6 +13,7 @@ mod errors;
 mod limits;
 mod metrics;
 mod rosters;
+pub mod server;
 pub mod snapshot;
 pub mod sqlite;
 pub mod store;

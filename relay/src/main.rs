@@ -1,7 +1,6 @@
 //! `sealbill-relay`: serves the API and the page, manages the sender allow-list, lists the
 //! stored team rosters, and takes or restores snapshots of the store.
 
-use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -10,15 +9,13 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use sealbill::{Card, Fingerprint, Role, Roster};
 use sealbill_relay::config::{Cli, Command, SendersAction, ServeArgs};
-use sealbill_relay::snapshot;
 use sealbill_relay::sqlite::{SqliteStore, SCHEMA_VERSION};
 use sealbill_relay::store::{Sender, Store};
 use sealbill_relay::{app, now, AppState};
+use sealbill_relay::{server, snapshot};
 
 /// How often expired envelopes are deleted.
 const PURGE_EVERY: Duration = Duration::from_secs(60);
-/// How long shutdown waits for requests in flight.
-const DRAIN: Duration = Duration::from_secs(30);
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -174,47 +171,24 @@ fn serve(store: Arc<dyn Store>, config: ServeArgs) -> Result<(), String> {
         } else {
             tracing::warn!("--open-uploads: anyone can upload (for local demos and tests only)");
         }
-        let (cert, key) = (config.tls_cert.clone(), config.tls_key.clone());
-        let listen = config.listen;
-        let service =
-            app(AppState::new(store, config)).into_make_service_with_connect_info::<SocketAddr>();
-        match (cert, key) {
-            (Some(cert), Some(key)) => {
-                let _ = rustls::crypto::ring::default_provider().install_default();
-                let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(&cert, &key)
-                    .await
-                    .map_err(|e| format!("TLS certificate or key: {e}"))?;
-                let handle = axum_server::Handle::new();
-                let shutdown = handle.clone();
-                tokio::spawn(async move {
-                    shutdown_signal().await;
-                    shutdown.graceful_shutdown(Some(DRAIN));
-                });
-                let announce = handle.clone();
-                tokio::spawn(async move {
-                    if let Some(addr) = announce.listening().await {
-                        println!("sealbill-relay listening on https://{addr}");
-                    }
-                });
-                axum_server::bind_rustls(listen, tls)
-                    .handle(handle)
-                    .serve(service)
-                    .await
-                    .map_err(|e| e.to_string())
-            }
-            _ => {
-                let listener = tokio::net::TcpListener::bind(listen)
-                    .await
-                    .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-                let addr = listener.local_addr().map_err(|e| e.to_string())?;
-                println!("sealbill-relay listening on http://{addr}");
-                axum::serve(listener, service)
-                    .with_graceful_shutdown(shutdown_signal())
-                    .await
-                    .map_err(|e| e.to_string())
-            }
-        }
-    })
+        let tls = match (&config.tls_cert, &config.tls_key) {
+            (Some(cert), Some(key)) => Some(server::tls_acceptor(cert, key)?),
+            _ => None,
+        };
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        println!("sealbill-relay listening on {scheme}://{addr}");
+        let timeouts = server::Timeouts::of(&config);
+        let router = app(AppState::new(store, config));
+        server::serve(listener, tls, router, timeouts, shutdown_signal()).await;
+        Ok::<(), String>(())
+    })?;
+    // Whatever is still running after the drain (a store call) is not waited for.
+    runtime.shutdown_timeout(Duration::ZERO);
+    Ok(())
 }
 
 /// Resolves on Ctrl-C or SIGTERM; the server then finishes the requests in flight.
