@@ -4,16 +4,14 @@
 use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use axum::body::{Body, Bytes};
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{
-    DefaultBodyLimit, FromRequest, MatchedPath, OriginalUri, Path, Query, Request, State,
-};
+use axum::body::Body;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{MatchedPath, OriginalUri, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use sealbill::OpenProof;
@@ -23,8 +21,10 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::auth;
+use crate::body::{self, Bodies};
 use crate::config::ServeArgs;
 use crate::errors::ApiError;
+use crate::handling::{self, HandlingLimits};
 use crate::limits::{self, RateLimiter};
 use crate::metrics::Metrics;
 use crate::rosters;
@@ -70,13 +70,6 @@ pub(crate) const NOT_A_SENDER: ApiError = ApiError::new(
 /// The request target a signed request covers (SPEC §6): the path and the query.
 pub(crate) fn target_of(uri: &axum::http::Uri) -> &str {
     uri.path_and_query().map_or(uri.path(), |p| p.as_str())
-}
-
-/// Reads a request's body within its route's limit (`DefaultBodyLimit`): 413 beyond it.
-pub(crate) async fn read_body(request: Request) -> Result<Bytes, ApiError> {
-    Bytes::from_request(request, &())
-        .await
-        .map_err(|r| ApiError::from_status(r.status()))
 }
 
 /// Refuses a signed request already used within the replay window, and records it otherwise,
@@ -176,8 +169,8 @@ struct UploadQuery {
 }
 
 /// An upload. The signature's key and timestamp, and whether that key may send (the
-/// allow-list, or a team's roster), are checked before the body is read; the signature over
-/// the body after.
+/// allow-list, or a team's roster), are checked before the body is read, then its length and
+/// the limits on bodies ([`body::read`]); the signature over the body is checked first after.
 async fn upload(
     State(state): Shared,
     OriginalUri(uri): OriginalUri,
@@ -228,14 +221,15 @@ async fn upload(
         let team_owner = rosters::authorise_upload(&state, key, now).await?;
         Some((signed, key, team_owner))
     };
-    // Read only now, within the route's body limit (DefaultBodyLimit, --max-body).
-    let body = read_body(request).await?;
+    let mut body = body::read(request, config.max_body).await?;
+    if let Some((signed, ..)) = &signer {
+        auth::check_signature(signed, "POST", target_of(&uri), &body)?;
+    }
     sealbill::age::check_file(&body)
         .map_err(|_| ApiError::bad_request("NOT_AGE", "the body is not a binary age v1 file"))?;
     let (uploader, team_owner) = match signer {
         None => (None, None),
         Some((signed, key, team_owner)) => {
-            auth::check_signature(&signed, "POST", target_of(&uri), &body)?;
             first_use(&state, &signed, now).await?;
             (Some(key), team_owner)
         }
@@ -244,7 +238,7 @@ async fn upload(
     let size = body.len();
     let envelope = NewEnvelope {
         id: new_id(),
-        body: body.to_vec(),
+        body: body.take(),
         created_at: now,
         expires_at: now.saturating_add(expires),
         max_opens: query.opens,
@@ -369,15 +363,27 @@ struct OpenedBody {
     proof: String,
 }
 
+/// The largest body of an open report.
+const MAX_OPENED_BODY: usize = 1024;
+
+/// Reports a verified open with the open proof, in a JSON body.
 async fn opened(
     State(state): Shared,
     Path(id): Path<String>,
-    body: Result<Json<OpenedBody>, JsonRejection>,
+    headers: HeaderMap,
+    request: Request,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let Json(body) = body.map_err(|r| match r.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::from_status(StatusCode::PAYLOAD_TOO_LARGE),
-        _ => ApiError::bad_request("BAD_BODY", "the body must be {\"proof\": \"…\"}"),
-    })?;
+    const BAD_BODY: ApiError =
+        ApiError::bad_request("BAD_BODY", "the body must be {\"proof\": \"…\"}");
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(';').next().map(str::trim) == Some("application/json"));
+    if !json {
+        return Err(BAD_BODY);
+    }
+    let body = body::read(request, MAX_OPENED_BODY).await?;
+    let body: OpenedBody = serde_json::from_slice(&body).map_err(|_| BAD_BODY)?;
     let proof = OpenProof::from_base64url(&body.proof)
         .map_err(|_| ApiError::bad_request("BAD_PROOF", "proof is 43 base64url characters"))?;
     let meta = meta_of(&state, id.clone()).await?;
@@ -441,12 +447,11 @@ async fn post_reply(
     if !proof.matches(&stored) {
         return Err(WRONG_PROOF);
     }
-    // Read only now, within the route's body limit (DefaultBodyLimit, MAX_REPLY_BODY).
-    let body = read_body(request).await?;
+    let mut body = body::read(request, MAX_REPLY_BODY).await?;
     sealbill::age::check_file(&body)
         .map_err(|_| ApiError::bad_request("NOT_AGE", "the body is not a binary age v1 file"))?;
     let now = now();
-    let reply = NewReply::new(id, new_id(), body.to_vec(), now);
+    let reply = NewReply::new(id, new_id(), body.take(), now);
     let reply_id = reply.id.clone();
     let stored = blocking(&state, move |s| s.insert_reply(reply, MAX_REPLIES, now)).await?;
     match stored {
@@ -611,35 +616,18 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
 pub fn app(state: Arc<AppState>) -> Router {
     let config = &state.config;
     let mut api = Router::new()
-        .route(
-            "/envelopes",
-            post(upload).layer(DefaultBodyLimit::max(config.max_body)),
-        )
+        .route("/envelopes", post(upload))
         .route("/envelopes/{id}", get(fetch).delete(revoke))
         .route("/envelopes/{id}/status", get(status))
-        .route(
-            "/envelopes/{id}/opened",
-            post(opened).layer(DefaultBodyLimit::max(1024)),
-        )
+        .route("/envelopes/{id}/opened", post(opened))
         .route(
             "/envelopes/{id}/replies",
-            get(list_replies)
-                .post(post_reply)
-                .layer(DefaultBodyLimit::max(MAX_REPLY_BODY)),
+            get(list_replies).post(post_reply),
         )
         .route("/envelopes/{id}/replies/{replyId}", delete(delete_reply))
-        .route(
-            "/rosters",
-            post(rosters::post_roster).layer(DefaultBodyLimit::max(sealbill::MAX_ROSTER_LEN)),
-        )
-        .route(
-            "/rosters/memberships",
-            post(teams::post_membership).layer(DefaultBodyLimit::max(sealbill::MAX_MEMBERSHIP_LEN)),
-        )
-        .route(
-            "/rosters/archive-keys",
-            post(teams::post_archive_key).layer(DefaultBodyLimit::max(teams::MAX_ARCHIVE_KEY_FILE)),
-        )
+        .route("/rosters", post(rosters::post_roster))
+        .route("/rosters/memberships", post(teams::post_membership))
+        .route("/rosters/archive-keys", post(teams::post_archive_key))
         .route("/team", get(teams::get_team))
         .route("/team/envelopes", get(teams::get_team_envelopes))
         .fallback(api_not_found)
@@ -657,13 +645,11 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/metrics", get(metrics))
         .merge(web::pages(&config.www_dir, &config.pkg_dir))
         .layer(middleware::from_fn(json_errors))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            config.timeout(),
+        .layer(middleware::from_fn_with_state(
+            HandlingLimits::new(config.concurrency, config.timeout()),
+            handling::within_limits,
         ))
-        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
-            config.concurrency,
-        ))
+        .layer(Extension(Bodies::new(config)))
         .layer(middleware::from_fn_with_state(state.clone(), track));
     web::secure(router, config.tls_cert.is_some()).with_state(state)
 }

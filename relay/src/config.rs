@@ -110,13 +110,43 @@ pub struct ServeArgs {
     #[arg(long, env = "SEALBILL_RATE_LIMIT", default_value_t = 120)]
     pub rate_limit: u32,
 
-    /// Requests handled at once; more wait.
+    /// Requests handled at once; more wait. A request receiving its body does not count.
     #[arg(long, env = "SEALBILL_CONCURRENCY", default_value_t = 512)]
     pub concurrency: usize,
 
-    /// Time limit for one request, in seconds.
+    /// Time limit for handling one request, in seconds; the transfer of its body does not
+    /// count (see --body-window).
     #[arg(long, env = "SEALBILL_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout: u64,
+
+    /// Memory for the request bodies being received, in bytes, shared by all clients: a body
+    /// reserves its Content-Length before it is read, and one that does not fit is refused
+    /// (503, Retry-After). Default 8 × --max-body; never less than --max-body.
+    #[arg(long, env = "SEALBILL_BODY_MEMORY")]
+    pub body_memory: Option<usize>,
+
+    /// Request bodies one client may send at once; more are refused (429, Retry-After).
+    #[arg(
+        long,
+        env = "SEALBILL_BODIES_PER_CLIENT",
+        default_value_t = 4,
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub bodies_per_client: u32,
+
+    /// A request body must bring --body-min-bytes in every window of this many seconds, or
+    /// its request ends (408).
+    #[arg(
+        long,
+        env = "SEALBILL_BODY_WINDOW",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..=3600)
+    )]
+    pub body_window: u64,
+
+    /// The least bytes of a request body per --body-window (default 64 KiB: 6.4 KiB/s).
+    #[arg(long, env = "SEALBILL_BODY_MIN_BYTES", default_value_t = 64 * 1024)]
+    pub body_min_bytes: usize,
 
     /// Seconds a request's head (request line and headers) has to arrive, counted from when
     /// the relay starts waiting for it: on connecting, or after the previous answer on a

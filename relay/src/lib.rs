@@ -8,8 +8,10 @@
 
 pub mod api;
 mod auth;
+mod body;
 pub mod config;
 mod errors;
+mod handling;
 mod limits;
 mod metrics;
 mod rosters;

@@ -14,8 +14,9 @@ use axum::Json;
 use sealbill::{Error, Member, Roster};
 use serde_json::json;
 
-use crate::api::{blocking, first_use, now, read_body, target_of, AppState, NOT_A_SENDER};
+use crate::api::{blocking, first_use, now, target_of, AppState, NOT_A_SENDER};
 use crate::auth;
+use crate::body;
 use crate::errors::ApiError;
 use crate::store::{Meta, NewRoster};
 
@@ -64,8 +65,7 @@ pub(crate) async fn post_roster(
     if !registered {
         return Err(NOT_A_SENDER);
     }
-    // Read only now, within the route's body limit (DefaultBodyLimit, MAX_ROSTER_LEN).
-    let body = read_body(request).await?;
+    let body = body::read(request, sealbill::MAX_ROSTER_LEN).await?;
     auth::check_signature(&signed, "POST", target_of(&uri), &body)?;
     let roster = Roster::verify(&body, None).map_err(|_| BAD_ROSTER)?;
     let owner = owner_key(&roster);

@@ -19,8 +19,9 @@ use sealbill::{Card, Member, Membership, Role, Roster, SignedRequest};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::api::{blocking, first_use, now, read_body, target_of, AppState, NOT_A_SENDER};
+use crate::api::{blocking, first_use, now, target_of, AppState, NOT_A_SENDER};
 use crate::auth;
+use crate::body::{self, Received};
 use crate::errors::ApiError;
 use crate::rosters::{may_read, owner_key, refused, reverify, NOT_THE_OWNER};
 use crate::store::{Store, StoreResult, TeamEnvelope, TeamFile, TeamFilePut};
@@ -131,9 +132,9 @@ impl Publisher {
         })
     }
 
-    /// Reads the body within the route's limit and checks the signature over it.
-    async fn body(&self, uri: &Uri, request: Request) -> Result<axum::body::Bytes, ApiError> {
-        let body = read_body(request).await?;
+    /// Reads the body, of at most `limit` bytes, and checks the signature over it.
+    async fn body(&self, uri: &Uri, request: Request, limit: usize) -> Result<Received, ApiError> {
+        let body = body::read(request, limit).await?;
         auth::check_signature(&self.signed, "POST", target_of(uri), &body)?;
         Ok(body)
     }
@@ -200,8 +201,9 @@ pub(crate) async fn post_membership(
 ) -> Result<Response, ApiError> {
     let now = now();
     let owner = Publisher::check(&state, &headers, &uri, now).await?;
-    // Read only now, within the route's body limit (DefaultBodyLimit, MAX_MEMBERSHIP_LEN).
-    let body = owner.body(&uri, request).await?;
+    let body = owner
+        .body(&uri, request, sealbill::MAX_MEMBERSHIP_LEN)
+        .await?;
     let membership = Membership::verify(&body).map_err(|_| BAD_MEMBERSHIP)?;
     if key_of(membership.owner()) != owner.key {
         return Err(NOT_THE_OWNER);
@@ -246,8 +248,7 @@ pub(crate) async fn post_archive_key(
     if epoch > owner.roster.archive().epoch {
         return Err(NOT_FROM_THE_ROSTER);
     }
-    // Read only now, within the route's body limit (DefaultBodyLimit, MAX_ARCHIVE_KEY_FILE).
-    let body = owner.body(&uri, request).await?;
+    let body = owner.body(&uri, request, MAX_ARCHIVE_KEY_FILE).await?;
     if !body.starts_with(AGE_V1) || sealbill::age::check_file(&body).is_err() {
         return Err(NOT_AGE);
     }

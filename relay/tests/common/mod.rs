@@ -37,6 +37,11 @@ impl Relay {
     /// Starts the binary on 127.0.0.1 with a free port and waits (at most 20 s) until it
     /// announces its address.
     pub fn start(dir: &Path, flags: &[&str]) -> Relay {
+        Relay::start_env(dir, flags, &[])
+    }
+
+    /// Like [`Relay::start`], with these environment variables set as well.
+    pub fn start_env(dir: &Path, flags: &[&str], env: &[(&str, &str)]) -> Relay {
         let log = dir.join(format!(
             "relay-{}.log",
             rand_core::RngCore::next_u32(&mut rand_core::OsRng)
@@ -48,6 +53,7 @@ impl Relay {
             .arg(dir.join("www"))
             .args(flags)
             .env("SEALBILL_LOG", "debug")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
@@ -133,6 +139,11 @@ pub fn http(
     let _ = stream.write_all(body);
     let mut raw = Vec::new();
     let _ = stream.read_to_end(&mut raw);
+    parse_reply(&raw)
+}
+
+/// A raw HTTP/1.1 response: its head and its body (dechunked).
+pub fn parse_reply(raw: &[u8]) -> Reply {
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
