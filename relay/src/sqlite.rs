@@ -301,6 +301,9 @@ impl SqliteStore {
         let seen = connect()?;
         seen.pragma_update(None, "synchronous", "NORMAL")
             .map_err(err)?;
+        // Signed requests do not wait for checkpoints either (see checkpoint_loop).
+        seen.pragma_update(None, "wal_autocheckpoint", 0)
+            .map_err(err)?;
         let readers = (0..READERS)
             .map(|_| connect().map(Mutex::new))
             .collect::<StoreResult<Vec<_>>>()?;
