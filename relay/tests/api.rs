@@ -2354,3 +2354,63 @@ async fn a_signed_upload_is_refused_by_another_relay_that_trusts_the_sender() {
     );
     assert_eq!(stored(&a), 1);
 }
+
+/// The error code of an upload signed by an unregistered key for `host` and sent there:
+/// `NOT_A_SENDER` once the relay accepts the host, `WRONG_HOST` before.
+async fn code_at(relay: &Relay, host: &str) -> String {
+    let target = "/api/v1/envelopes?expires=600";
+    let stranger = Identity::generate("Stranger").unwrap();
+    let request = Request::post(target)
+        .header("host", host)
+        .header(
+            "sealbill-signature",
+            sign_request(&stranger, "POST", host, target, now(), b"").unwrap(),
+        )
+        .body(Body::empty())
+        .unwrap();
+    error_code(&call(relay, request).await.2)
+}
+
+#[tokio::test]
+async fn without_public_hosts_the_relay_answers_to_what_its_listen_address_implies() {
+    let cases: [(&str, &[&str], &[&str]); 4] = [
+        (
+            "127.0.0.1:8080",
+            &["127.0.0.1:8080", "LocalHost:8080"],
+            &[
+                "[::1]:8080",
+                "127.0.0.1:8081",
+                "localhost",
+                "relay.example:8080",
+            ],
+        ),
+        (
+            "[::]:8443",
+            &["[::1]:8443", "127.0.0.1:8443", "localhost:8443"],
+            &["[::]:443", "192.0.2.7:8443"],
+        ),
+        (
+            "192.0.2.7:443",
+            &["192.0.2.7:443"],
+            &["localhost:443", "127.0.0.1:443"],
+        ),
+        (
+            "127.0.0.1:0",
+            &["127.0.0.1:5555", "localhost:1"],
+            &["relay.example:5555", "[::1]:5555"],
+        ),
+    ];
+    for (listen, served, refused) in cases {
+        let relay = relay(&[&format!("--listen={listen}")]);
+        for host in served {
+            assert_eq!(
+                code_at(&relay, host).await,
+                "NOT_A_SENDER",
+                "{listen} {host}"
+            );
+        }
+        for host in refused {
+            assert_eq!(code_at(&relay, host).await, "WRONG_HOST", "{listen} {host}");
+        }
+    }
+}
