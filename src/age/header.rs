@@ -59,76 +59,12 @@ impl Header {
             .map_err(|_| Error::HeaderMac)
     }
 
-    /// Parses a header from the start of `buf`.
-    ///
-    /// Returns `Ok(None)` when `buf` ends before the header does (more input is needed), and
-    /// `Ok(Some((header, len)))` with the header length otherwise.
+    /// Parses a header from the start of `buf`: `Ok(None)` when `buf` ends before the header
+    /// does, else the header and its length.
     pub(crate) fn parse(buf: &[u8]) -> Result<Option<(Header, usize)>> {
-        let mut lines = Lines { buf, pos: 0 };
-        let Some(first) = lines.next() else {
-            return incomplete(buf, VERSION_LINE);
-        };
-        if Some(first) != VERSION_LINE.strip_suffix(b"\n") {
-            return Err(if first.starts_with(VERSION_PREFIX) {
-                Error::Header("unsupported version")
-            } else {
-                Error::Header("missing age-encryption.org/v1 version line")
-            });
-        }
-        let mut stanzas = Vec::new();
-        loop {
-            let start = lines.pos;
-            let Some(line) = lines.next() else {
-                return incomplete(buf, b"");
-            };
-            if let Some(rest) = line.strip_prefix(b"---") {
-                if stanzas.is_empty() {
-                    return Err(Error::Header("no recipient stanzas"));
-                }
-                let mac = rest
-                    .strip_prefix(b" ")
-                    .filter(|m| m.len() == 43)
-                    .and_then(b64::decode_array::<32>)
-                    .ok_or(Error::Header("malformed MAC line"))?;
-                if lines.pos > MAX_HEADER_LEN {
-                    return Err(Error::LimitExceeded("header larger than 256 KiB"));
-                }
-                let mac_input = buf.get(..start + 3).unwrap_or_default().to_vec();
-                return Ok(Some((
-                    Header {
-                        stanzas,
-                        mac_input,
-                        mac,
-                    },
-                    lines.pos,
-                )));
-            }
-            let args = line
-                .strip_prefix(b"-> ")
-                .ok_or(Error::Header("expected a stanza or the MAC line"))?;
-            let args = parse_args(args)?;
-            let mut body_b64 = Vec::new();
-            loop {
-                let Some(body_line) = lines.next() else {
-                    return incomplete(buf, b"");
-                };
-                if body_line.len() > COLUMNS {
-                    return Err(Error::Header("stanza body line longer than 64 columns"));
-                }
-                if !body_line.iter().all(|&c| is_base64_char(c)) {
-                    return Err(Error::Header("invalid character in stanza body"));
-                }
-                body_b64.extend_from_slice(body_line);
-                if body_line.len() < COLUMNS {
-                    break;
-                }
-            }
-            let body = b64::decode(&body_b64).ok_or(Error::Header("non-canonical stanza body"))?;
-            if stanzas.len() == MAX_STANZAS {
-                return Err(Error::LimitExceeded("too many recipient stanzas"));
-            }
-            stanzas.push(Stanza { args, body });
-        }
+        Ok(HeaderReader::default()
+            .push(buf)?
+            .map(|(header, rest)| (header, buf.len() - rest.len())))
     }
 
     /// Writes a header for `stanzas`, MACed with `file_key`.
@@ -163,18 +99,164 @@ impl Header {
     }
 }
 
-/// When the input ends inside the header: ask for more unless the header is already too long.
-fn incomplete<T>(buf: &[u8], expected_prefix: &[u8]) -> Result<Option<T>> {
-    let seen = buf
-        .get(..buf.len().min(expected_prefix.len()))
-        .unwrap_or_default();
-    if !expected_prefix.starts_with(seen) {
-        return Err(Error::Header("missing age-encryption.org/v1 version line"));
+/// What the next complete header line must be.
+#[derive(Default)]
+enum Expect {
+    /// The version line.
+    #[default]
+    Version,
+    /// A stanza's first line, or the MAC line.
+    StanzaOrMac,
+    /// The next line of a stanza's body.
+    Body {
+        args: Vec<String>,
+        body_b64: Vec<u8>,
+    },
+}
+
+/// Reads a header pushed in pieces of any size, whole or byte by byte, looking at each byte
+/// once (so the work is linear in the header's length), and holding at most
+/// [`MAX_HEADER_LEN`] bytes. A header is refused alike however it is cut: a line that would
+/// end beyond [`MAX_HEADER_LEN`] is `LIMIT_EXCEEDED` before it is looked at.
+#[derive(Default)]
+pub(crate) struct HeaderReader {
+    /// The header bytes read so far, up to the end of the last complete line or beyond it.
+    buf: Vec<u8>,
+    /// Where the line being read starts in `buf`.
+    line_start: usize,
+    expect: Expect,
+    stanzas: Vec<Stanza>,
+}
+
+#[cfg(test)]
+thread_local! {
+    /// The header bytes looked at on this thread, searching for line ends and reading lines:
+    /// what the test of linear work counts.
+    pub(super) static SCANNED: core::cell::Cell<usize> = const { core::cell::Cell::new(0) };
+}
+
+/// Counts `bytes` looked at (in tests only).
+#[cfg(test)]
+fn count(bytes: usize) {
+    SCANNED.with(|s| s.set(s.get() + bytes));
+}
+
+#[cfg(not(test))]
+fn count(_bytes: usize) {}
+
+impl HeaderReader {
+    /// Takes the next piece of input. Returns `Ok(None)` while the header is incomplete, and
+    /// the header with the rest of `data` after it once its MAC line is read.
+    pub(crate) fn push<'d>(&mut self, mut data: &'d [u8]) -> Result<Option<(Header, &'d [u8])>> {
+        loop {
+            let room = MAX_HEADER_LEN.saturating_sub(self.buf.len());
+            let (window, beyond) = data.split_at(room.min(data.len()));
+            let Some(end) = window.iter().position(|&c| c == b'\n') else {
+                count(window.len());
+                if !beyond.is_empty() {
+                    return Err(Error::LimitExceeded("header larger than 256 KiB"));
+                }
+                self.buf.extend_from_slice(window);
+                if matches!(self.expect, Expect::Version) {
+                    check_version_prefix(&self.buf)?;
+                }
+                return Ok(None);
+            };
+            let (line, rest) = data.split_at(end + 1);
+            count(2 * line.len());
+            data = rest;
+            self.buf.extend_from_slice(line);
+            let start = core::mem::replace(&mut self.line_start, self.buf.len());
+            // The line without its LF.
+            let line = self.buf.get(start..self.buf.len() - 1).unwrap_or_default();
+            if let Some(mac) = read_line(&mut self.expect, &mut self.stanzas, line)? {
+                let header = Header {
+                    stanzas: core::mem::take(&mut self.stanzas),
+                    mac_input: self.buf.get(..start + 3).unwrap_or_default().to_vec(),
+                    mac,
+                };
+                return Ok(Some((header, data)));
+            }
+        }
     }
-    if buf.len() > MAX_HEADER_LEN {
-        return Err(Error::LimitExceeded("header larger than 256 KiB"));
+}
+
+/// Reads one complete header line (without its LF) as `expect` says; returns the MAC once
+/// the MAC line is read.
+fn read_line(
+    expect: &mut Expect,
+    stanzas: &mut Vec<Stanza>,
+    line: &[u8],
+) -> Result<Option<[u8; 32]>> {
+    match expect {
+        Expect::Version => {
+            if Some(line) != VERSION_LINE.strip_suffix(b"\n") {
+                return Err(if line.starts_with(VERSION_PREFIX) {
+                    Error::Header("unsupported version")
+                } else {
+                    Error::Header("missing age-encryption.org/v1 version line")
+                });
+            }
+            *expect = Expect::StanzaOrMac;
+        }
+        Expect::StanzaOrMac => {
+            if let Some(rest) = line.strip_prefix(b"---") {
+                if stanzas.is_empty() {
+                    return Err(Error::Header("no recipient stanzas"));
+                }
+                let mac = rest
+                    .strip_prefix(b" ")
+                    .filter(|m| m.len() == 43)
+                    .and_then(b64::decode_array::<32>)
+                    .ok_or(Error::Header("malformed MAC line"))?;
+                return Ok(Some(mac));
+            }
+            let args = line
+                .strip_prefix(b"-> ")
+                .ok_or(Error::Header("expected a stanza or the MAC line"))?;
+            *expect = Expect::Body {
+                args: parse_args(args)?,
+                body_b64: Vec::new(),
+            };
+        }
+        Expect::Body { args, body_b64 } => {
+            if line.len() > COLUMNS {
+                return Err(Error::Header("stanza body line longer than 64 columns"));
+            }
+            if !line.iter().all(|&c| is_base64_char(c)) {
+                return Err(Error::Header("invalid character in stanza body"));
+            }
+            body_b64.extend_from_slice(line);
+            if line.len() == COLUMNS {
+                return Ok(None);
+            }
+            let body = b64::decode(body_b64).ok_or(Error::Header("non-canonical stanza body"))?;
+            if stanzas.len() == MAX_STANZAS {
+                return Err(Error::LimitExceeded("too many recipient stanzas"));
+            }
+            stanzas.push(Stanza {
+                args: core::mem::take(args),
+                body,
+            });
+            *expect = Expect::StanzaOrMac;
+        }
     }
     Ok(None)
+}
+
+/// Refuses an incomplete first line as soon as it cannot become the v1 version line, naming
+/// the same cause as the complete line would.
+fn check_version_prefix(seen: &[u8]) -> Result<()> {
+    let seen = seen
+        .get(..seen.len().min(VERSION_LINE.len()))
+        .unwrap_or_default();
+    if VERSION_LINE.starts_with(seen) {
+        Ok(())
+    } else if seen.starts_with(VERSION_PREFIX) {
+        Err(Error::Header("unsupported version"))
+    } else {
+        Err(Error::Header("missing age-encryption.org/v1 version line"))
+    }
 }
 
 /// Stanza arguments: one or more non-empty runs of visible ASCII separated by single spaces.
@@ -194,23 +276,6 @@ fn parse_args(text: &[u8]) -> Result<Vec<String>> {
 
 fn is_base64_char(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'+' || c == b'/'
-}
-
-/// LF-terminated lines; a line without its LF is not returned (the input is incomplete).
-struct Lines<'a> {
-    buf: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Iterator for Lines<'a> {
-    type Item = &'a [u8];
-
-    fn next(&mut self) -> Option<&'a [u8]> {
-        let rest = self.buf.get(self.pos..)?;
-        let end = rest.iter().position(|&c| c == b'\n')?;
-        self.pos += end + 1;
-        rest.get(..end)
-    }
 }
 
 #[cfg(test)]

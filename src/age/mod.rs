@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 #[cfg(fuzzing)]
 pub(crate) use armor::{ArmorDecoder, ArmorEncoder};
 pub(crate) use file_key::FileKey;
-pub(crate) use header::Header;
+pub(crate) use header::{Header, HeaderReader};
 pub(crate) use stream::{StreamDecryptor, StreamEncryptor, NONCE_SIZE};
 
 pub use armor::{BEGIN as ARMOR_BEGIN, END as ARMOR_END};
@@ -177,7 +177,7 @@ enum Framing {
 
 /// Where the decryptor is in the binary file.
 enum Stage {
-    Header(Vec<u8>),
+    Header(HeaderReader),
     Nonce(FileKey, Vec<u8>),
     Payload(StreamDecryptor),
 }
@@ -202,7 +202,7 @@ impl<'a> Decryptor<'a> {
         Decryptor {
             identities: identities.into(),
             framing: Framing::Undecided(Vec::new()),
-            stage: Stage::Header(Vec::new()),
+            stage: Stage::Header(HeaderReader::default()),
             stanza_count: 0,
             matched: None,
             exporter: None,
@@ -269,18 +269,16 @@ impl<'a> Decryptor<'a> {
 
     fn push_binary(&mut self, data: &[u8], out: &mut Vec<u8>) -> Result<()> {
         match &mut self.stage {
-            Stage::Header(buf) => {
-                buf.extend_from_slice(data);
-                let Some((header, len)) = Header::parse(buf)? else {
+            Stage::Header(reader) => {
+                let Some((header, rest)) = reader.push(data)? else {
                     return Ok(());
                 };
-                let rest = buf.split_off(len);
                 let (file_key, matched) = self.unwrap_file_key(&header)?;
                 header.verify_mac(&file_key)?;
                 self.matched = Some(matched);
                 self.stanza_count = header.stanzas.len();
                 self.stage = Stage::Nonce(file_key, Vec::with_capacity(NONCE_SIZE));
-                self.push_binary(&rest, out)
+                self.push_binary(rest, out)
             }
             Stage::Nonce(file_key, buf) => {
                 let take = (NONCE_SIZE - buf.len()).min(data.len());
@@ -354,6 +352,35 @@ pub fn decrypt(identities: &[Identity], file: &[u8]) -> Result<Zeroizing<Vec<u8>
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
+
+    /// A header pushed whole, in 4099-byte pieces or byte by byte costs work linear in its
+    /// length: each byte is looked at a bounded number of times, not once per push.
+    #[test]
+    fn a_header_pushed_in_pieces_is_read_in_linear_work() {
+        let reader = Identity::generate();
+        let mut to: Vec<Recipient> = (0..200)
+            .map(|_| Identity::generate().to_recipient())
+            .collect();
+        to.push(reader.to_recipient());
+        let file = encrypt(&to, b"hello", Encoding::Binary).unwrap();
+        let header_len = file.windows(4).position(|w| w == b"\n---").unwrap() + 49;
+        assert!(header_len > 10_000, "{header_len}");
+        for piece in [file.len(), 4099, 1] {
+            header::SCANNED.with(|s| s.set(0));
+            let mut decryptor = Decryptor::new(core::slice::from_ref(&reader));
+            let mut out = Vec::new();
+            for bytes in file.chunks(piece) {
+                decryptor.push(bytes, &mut out).unwrap();
+            }
+            decryptor.finish(&mut out).unwrap();
+            assert_eq!(out, b"hello");
+            let scanned = header::SCANNED.with(core::cell::Cell::get);
+            assert!(
+                scanned <= 3 * header_len,
+                "pieces of {piece}: {scanned} bytes looked at for a header of {header_len}"
+            );
+        }
+    }
 
     #[test]
     fn check_file_accepts_binary_age_and_refuses_the_rest() {
