@@ -94,22 +94,28 @@ impl Identity {
         &self.signing
     }
 
-    /// The identity file text (SPEC §3.5). It holds the secret seed: keep it private.
+    /// The identity file text (SPEC §3.5). It holds the secret seed: keep it private. The
+    /// seed's text is written once, into the returned buffer (allocated at its final size),
+    /// so no copy of it is left unwiped.
     pub fn to_text(&self) -> Zeroizing<String> {
-        let seed = age::bech32::encode(SEED_HRP, self.seed.as_ref());
-        Zeroizing::new(format!(
+        let public = format!(
             "# sealbill identity (v1). Keep this file secret: it signs and opens your invoices.\n\
              # fingerprint: {}\n\
              # recipient: {}\n\
              # card: {}\n\
-             {NAME_PREFIX}{}\n\
-             {}\n",
+             {NAME_PREFIX}{}\n",
             self.fingerprint(),
             self.recipient(),
             self.card.to_text(),
             self.name,
-            seed.to_ascii_uppercase().as_str(),
-        ))
+        );
+        let mut seed = age::bech32::encode(SEED_HRP, self.seed.as_ref());
+        seed.make_ascii_uppercase();
+        let mut text = Zeroizing::new(String::with_capacity(public.len() + seed.len() + 1));
+        text.push_str(&public);
+        text.push_str(&seed);
+        text.push('\n');
+        text
     }
 
     /// Parses an identity file: `#` comments and blank lines, one `name:` line and one

@@ -129,18 +129,7 @@ impl LinkSecret {
 
     /// The URL fragment (without `#`) for the envelope stored under `relay_id`.
     pub fn fragment(&self, relay_id: &str) -> Result<Zeroizing<String>> {
-        check_relay_id(relay_id)?;
-        let mut buf = Zeroizing::new([0u8; CHECKED_LEN]);
-        let raw: &mut [u8; CHECKED_LEN] = &mut buf;
-        raw[0] = self.version;
-        raw[1..UNCHECKED_LEN].copy_from_slice(self.secret.as_ref());
-        let text = if self.is_checked() {
-            raw[UNCHECKED_LEN..].copy_from_slice(&self.check(relay_id));
-            Zeroizing::new(URL_SAFE_NO_PAD.encode(&raw[..]))
-        } else {
-            Zeroizing::new(URL_SAFE_NO_PAD.encode(&raw[..UNCHECKED_LEN]))
-        };
-        Ok(Zeroizing::new(format!("{relay_id}.{}", text.as_str())))
+        self.url_with(None, relay_id)
     }
 
     /// The full link: `base` (a page URL without a fragment) then `#` and the fragment.
@@ -150,8 +139,42 @@ impl LinkSecret {
                 "the base URL must have no fragment or spaces",
             ));
         }
-        let fragment = self.fragment(relay_id)?;
-        Ok(Zeroizing::new(format!("{base}#{}", fragment.as_str())))
+        self.url_with(Some(base), relay_id)
+    }
+
+    /// `base#` (if any), then the fragment. The secret's text is written once, into the
+    /// returned buffer (allocated at its final size), so no copy of it is left unwiped.
+    fn url_with(&self, base: Option<&str>, relay_id: &str) -> Result<Zeroizing<String>> {
+        check_relay_id(relay_id)?;
+        let mut buf = Zeroizing::new([0u8; CHECKED_LEN]);
+        let raw: &mut [u8; CHECKED_LEN] = &mut buf;
+        raw[0] = self.version;
+        raw[1..UNCHECKED_LEN].copy_from_slice(self.secret.as_ref());
+        let (raw, text_len) = if self.is_checked() {
+            raw[UNCHECKED_LEN..].copy_from_slice(&self.check(relay_id));
+            (&raw[..], CHECKED_TEXT_LEN)
+        } else {
+            (&raw[..UNCHECKED_LEN], UNCHECKED_TEXT_LEN)
+        };
+        let base_len = base.map_or(0, |b| b.len() + 1);
+        let mut url = Zeroizing::new(String::with_capacity(
+            base_len + relay_id.len() + 1 + text_len,
+        ));
+        if let Some(base) = base {
+            url.push_str(base);
+            url.push('#');
+        }
+        url.push_str(relay_id);
+        url.push('.');
+        let mut text = Zeroizing::new([0u8; CHECKED_TEXT_LEN]);
+        let encoded = URL_SAFE_NO_PAD
+            .encode_slice(raw, &mut text[..])
+            .ok()
+            .and_then(|n| text.get(..n))
+            .and_then(|t| core::str::from_utf8(t).ok())
+            .ok_or(Error::InvalidInput("a link secret could not be encoded"))?;
+        url.push_str(encoded);
+        Ok(url)
     }
 
     /// Parses a link, or just its fragment, into the relay id and the secret. A checked link
@@ -230,8 +253,14 @@ impl LinkSecret {
     /// - an unchecked link keeps the reading of old: `BAD_PASSPHRASE` with a passphrase, else
     ///   `WRONG_KEY`.
     pub fn explain(&self, error: Error) -> Error {
+        LinkSecret::explain_for_version(self.version, error)
+    }
+
+    /// [`LinkSecret::explain`] for a link of `version` ([`LinkSecret::version`]), for
+    /// readers that explain errors after they no longer hold the link's secret.
+    pub fn explain_for_version(version: u8, error: Error) -> Error {
         match error {
-            Error::NoMatch => match self.version {
+            Error::NoMatch => match version {
                 CHECKED_PLAIN => Error::KeyBlockAltered,
                 CHECKED_WITH_PASSPHRASE => Error::BadLinkPassphrase,
                 WITH_PASSPHRASE => Error::BadPassphrase,
