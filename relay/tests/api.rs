@@ -2414,3 +2414,26 @@ async fn without_public_hosts_the_relay_answers_to_what_its_listen_address_impli
         }
     }
 }
+
+#[tokio::test]
+async fn without_a_host_header_the_authority_of_the_request_uri_names_the_relay() {
+    // As HTTP/2 sends it: `:authority`, no Host header.
+    let relay = relay(&["--public-host=relay-a.test"]);
+    let (acme, client) = parties();
+    register(&relay, &acme);
+    let body = sealed(&acme, &client).envelope;
+    let target = "/api/v1/envelopes?expires=600";
+    for (authority, want) in [
+        ("relay-b.test", StatusCode::MISDIRECTED_REQUEST),
+        ("relay-a.test", StatusCode::CREATED),
+    ] {
+        let request = Request::post(format!("https://{authority}{target}"))
+            .header(
+                "sealbill-signature",
+                sign_request(&acme, "POST", authority, target, now(), &body).unwrap(),
+            )
+            .body(Body::from(body.clone()))
+            .unwrap();
+        assert_eq!(call(&relay, request).await.0, want, "{authority}");
+    }
+}
