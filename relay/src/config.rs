@@ -224,6 +224,7 @@ pub struct ServeArgs {
     /// names of --listen with its port (any port when it is 0), or its address if another.
     #[arg(
         long = "public-host",
+        value_name = "HOST[:PORT]",
         env = "SEALBILL_PUBLIC_HOSTS",
         value_delimiter = ',',
         value_parser = public_host
