@@ -1,5 +1,9 @@
 //! The page: `www/` at `/` and the wasm package `pkg/` at `/pkg/`, with the headers a
 //! zero-knowledge page needs. No directory listings; paths cannot leave the two directories.
+//! `index.html` is served with the hash of every script, wasm module and stylesheet pinned
+//! (see [`integrity`]).
+
+mod integrity;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -8,6 +12,7 @@ use axum::extract::Request;
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use axum::Router;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
@@ -32,10 +37,34 @@ form-action 'self'; frame-ancestors 'none'";
 ///
 /// Dotfiles and dot-directories (`.git/`, `.env`, editor files) are never served: such a
 /// path answers 404 like a missing file, as a JSON error with `Cache-Control: no-store`.
+///
+/// Files are served with `Cache-Control: no-cache`: a browser revalidates each one, so that
+/// after an upgrade no cached file fails the hashes the new page pins.
 pub fn pages(www_dir: &Path, pkg_dir: &Path) -> Router<Arc<AppState>> {
-    Router::new()
+    let router = match integrity::pin(www_dir, pkg_dir) {
+        Ok(None) => Router::new(),
+        Ok(Some(page)) => {
+            let page = Arc::new(page);
+            let serve = move || std::future::ready(page.response());
+            Router::new()
+                .route("/", get(serve.clone()))
+                .route("/index.html", get(serve))
+        }
+        Err(error) => {
+            tracing::error!(%error, "the page's files could not be hashed; / answers 500");
+            let unpinned = || async { ApiError::internal() };
+            Router::new()
+                .route("/", get(unpinned))
+                .route("/index.html", get(unpinned))
+        }
+    };
+    router
         .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_gzip())
         .fallback_service(ServeDir::new(www_dir))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
         .layer(CompressionLayer::new().gzip(true))
         .layer(middleware::from_fn(hide_dotfiles))
 }
@@ -64,7 +93,8 @@ async fn hide_dotfiles(request: Request, next: Next) -> Response {
     }
 }
 
-/// Adds the security headers to every response (API and page alike).
+/// Adds the security headers to every response (API and page alike). The pinned `index.html`
+/// keeps its own CSP, which admits its import map.
 pub fn secure(router: Router<Arc<AppState>>, tls: bool) -> Router<Arc<AppState>> {
     let mut headers = vec![
         (header::CONTENT_SECURITY_POLICY, CSP),
@@ -88,10 +118,12 @@ pub fn secure(router: Router<Arc<AppState>>, tls: bool) -> Router<Arc<AppState>>
         headers.push((header::STRICT_TRANSPORT_SECURITY, "max-age=31536000"));
     }
     headers.into_iter().fold(router, |r, (name, value)| {
-        r.layer(SetResponseHeaderLayer::overriding(
-            name,
-            HeaderValue::from_static(value),
-        ))
+        let value = HeaderValue::from_static(value);
+        r.layer(if name == header::CONTENT_SECURITY_POLICY {
+            SetResponseHeaderLayer::if_not_present(name, value)
+        } else {
+            SetResponseHeaderLayer::overriding(name, value)
+        })
     })
 }
 
