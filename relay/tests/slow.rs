@@ -32,7 +32,7 @@ const STALLED: usize = 20;
 /// Signed uploads by a registered sender that trickle their body.
 const UPLOADS: usize = 200;
 /// `/healthz` probes by a fresh client during the attack.
-const PROBES: usize = 50;
+const PROBES: usize = 100;
 /// The bound the issue sets on `/healthz` latency under attack.
 const HEALTHZ_BOUND: Duration = Duration::from_millis(100);
 /// The kinds of attacking connections, in the order [`Attack::trickle_until_closed`]
@@ -196,8 +196,9 @@ fn probe(addr: SocketAddr) -> (u16, Duration) {
     (reply.status, started.elapsed())
 }
 
+/// The nearest-rank percentile `p` of `sorted`.
 fn percentile(sorted: &[Duration], p: usize) -> Duration {
-    sorted[(sorted.len() * p / 100).min(sorted.len() - 1)]
+    sorted[(sorted.len() * p).div_ceil(100).saturating_sub(1)]
 }
 
 /// Sends SIGTERM and waits (at most `limit`) for the exit; returns its time and status.
@@ -233,7 +234,7 @@ fn slow_idle_and_stalled_clients_are_closed_while_healthz_stays_fast_and_sigterm
         .map(|_| {
             let (status, took) = probe(addr);
             assert_eq!(status, 200);
-            std::thread::sleep(Duration::from_millis(10));
+            std::thread::sleep(Duration::from_millis(5));
             took
         })
         .collect();
