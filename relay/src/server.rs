@@ -29,7 +29,8 @@ use hyper::server::conn::{http1, http2};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
 use tokio::time::{Instant, Sleep};
 use tokio_rustls::rustls::pki_types::pem::PemObject;
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
@@ -119,7 +120,7 @@ struct Shared {
 
 /// Serves `router` on `listener` (over TLS with `tls`) until `shutdown` resolves, then drains:
 /// no new connections, idle ones closed, requests in flight given `timeouts.drain` to
-/// finish. Returns once every connection is closed or the drain time is over.
+/// finish. Returns once every connection is closed; those left after the drain are cut.
 pub async fn serve(
     listener: TcpListener,
     tls: Option<TlsAcceptor>,
@@ -133,8 +134,7 @@ pub async fn serve(
         timeouts,
         header_timeout_reply: wire_reply(ApiError::from_status(StatusCode::REQUEST_TIMEOUT)).await,
     });
-    // Each connection holds a sender; the drain waits until all are dropped.
-    let (open_tx, mut open_rx) = mpsc::channel::<()>(1);
+    let mut connections = JoinSet::new();
     let (stop_tx, stop_rx) = watch::channel(());
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
@@ -150,20 +150,20 @@ pub async fn serve(
                 }
             },
         };
-        let (shared, stop, open) = (shared.clone(), stop_rx.clone(), open_tx.clone());
-        tokio::spawn(async move {
-            connection(stream, peer, &shared, stop).await;
-            drop(open);
-        });
+        // Forget the connections that ended, so that the set holds only open ones.
+        while connections.try_join_next().is_some() {}
+        let (shared, stop) = (shared.clone(), stop_rx.clone());
+        connections.spawn(async move { connection(stream, peer, &shared, stop).await });
     }
     drop(listener);
-    drop(open_tx);
     let _ = stop_tx.send(());
-    if tokio::time::timeout(timeouts.drain, open_rx.recv())
-        .await
-        .is_err()
-    {
-        tracing::warn!("drain time over: closing the connections left");
+    let drained = async { while connections.join_next().await.is_some() {} };
+    if tokio::time::timeout(timeouts.drain, drained).await.is_err() {
+        tracing::warn!(
+            open = connections.len(),
+            "drain time over: closing the connections left"
+        );
+        connections.shutdown().await;
     }
 }
 
