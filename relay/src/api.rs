@@ -558,18 +558,21 @@ async fn rate_limit(State(state): Shared, request: Request, next: Next) -> Respo
     }
 }
 
-/// Turns every plain error response under /api (405 from the router, 408 from the timeout,
-/// 413 from the body limit) into a JSON error.
+/// Turns every plain error response (405 from the router, 408 from the timeout, 413 from the
+/// body limit, 404 for a missing page file) into a JSON error that is not cached.
 async fn json_errors(request: Request, next: Next) -> Response {
-    let api = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
     let status = response.status();
     let is_json = response
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
-    if api && (status.is_client_error() || status.is_server_error()) && !is_json {
-        ApiError::from_status(status).into_response()
+    if (status.is_client_error() || status.is_server_error()) && !is_json {
+        let mut response = ApiError::from_status(status).into_response();
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
     } else {
         response
     }

@@ -616,6 +616,18 @@ async fn dotfiles_in_the_page_directories_are_never_served() {
     assert_eq!((status, body), (StatusCode::OK, b"visible".to_vec()));
 }
 
+/// Found by the `relay` fuzz target: `GET /healt2hz` answered 404 with an empty body.
+#[tokio::test]
+async fn a_missing_page_file_answers_a_json_error() {
+    let relay = relay(&[]);
+    for path in ["/healt2hz", "/no/such/file.js", "/pkg/missing.wasm"] {
+        let (status, response, body) = call(&relay, get(path)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(error_code(&body), "NOT_FOUND", "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-store", "{path}");
+    }
+}
+
 #[tokio::test]
 async fn static_files_are_gzipped_and_api_answers_never_are() {
     let relay = relay(&["--open-uploads"]);
