@@ -98,15 +98,18 @@ fn with_sender(tag: &str, sender: &Identity) -> PathBuf {
 struct Attack([Vec<Conn>; 4]);
 
 impl Attack {
-    /// Opens the attack on `addr`; `round` keeps each signed request unique.
-    fn open(addr: SocketAddr, sender: &Identity, round: usize) -> Attack {
-        let slow = (0..SLOW)
+    /// Opens the attack on `addr`, with a `1/share` of each kind's connections; `round`
+    /// keeps each signed request unique.
+    fn open(addr: SocketAddr, sender: &Identity, round: usize, share: usize) -> Attack {
+        let slow = (0..SLOW / share)
             .map(|_| {
                 let head = format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\nX-Slow: ");
                 Conn::open(addr, head.as_bytes(), &[b'a'; 64])
             })
             .collect();
-        let idle = (0..IDLE).map(|_| Conn::open(addr, b"", b"")).collect();
+        let idle = (0..IDLE / share)
+            .map(|_| Conn::open(addr, b"", b""))
+            .collect();
         let body = sealed_for(sender, &Identity::generate("Client").unwrap(), "INV-SLOW");
         let upload = |i: usize| {
             let target = format!("/api/v1/envelopes?expires={}", 600 + round * 1000 + i);
@@ -120,10 +123,10 @@ impl Attack {
             let (first, rest) = body.split_at(22);
             ([head.as_bytes(), first].concat(), rest.to_vec())
         };
-        let stalled = (0..STALLED)
+        let stalled = (0..STALLED / share)
             .map(|i| Conn::open(addr, &upload(i).0, b""))
             .collect();
-        let uploads = (STALLED..STALLED + UPLOADS)
+        let uploads = (STALLED..STALLED + UPLOADS / share)
             .map(|i| {
                 let (first, rest) = upload(i);
                 Conn::open(addr, &first, &rest)
@@ -226,7 +229,7 @@ fn slow_idle_and_stalled_clients_are_closed_while_healthz_stays_fast_and_sigterm
     let addr = relay.addr;
 
     let opened = Instant::now();
-    let attack = Attack::open(addr, &sender, 0);
+    let attack = Attack::open(addr, &sender, 0, 1);
     let attacker =
         std::thread::spawn(move || attack.trickle_until_closed(opened, Duration::from_secs(12)));
     // Meanwhile a fresh client: /healthz on a new connection each time.
@@ -273,7 +276,7 @@ fn slow_idle_and_stalled_clients_are_closed_while_healthz_stays_fast_and_sigterm
 
     // SIGTERM while a new attack is on: the relay stops accepting and exits within its 30 s
     // drain (idle connections go at once, the others at their time limits).
-    let _attack = Attack::open(addr, &sender, 1);
+    let _attack = Attack::open(addr, &sender, 1, 1);
     // Accepted in order: once this is served, the attack's connections are the relay's.
     assert_eq!(probe(addr).0, 200);
     let (took, status) = terminate(&mut relay, Duration::from_secs(31));
@@ -292,7 +295,8 @@ fn sigterm_closes_what_is_left_after_the_drain_time() {
     let dir = with_sender("drain", &sender);
     // Heads may take 60 s here: only the drain (2 s) ends the attack's connections.
     let mut relay = start_relay(&dir, &[], "2", "60");
-    let _attack = Attack::open(relay.addr, &sender, 0);
+    // A tenth of the attack is enough here, and keeps both tests within 1024 descriptors.
+    let _attack = Attack::open(relay.addr, &sender, 0, 10);
     assert_eq!(probe(relay.addr).0, 200);
     let (took, status) = terminate(&mut relay, Duration::from_secs(10));
     println!("exit {took:?} after SIGTERM, drain 2 s");
