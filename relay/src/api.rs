@@ -44,6 +44,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Per-client API rate limit.
     pub limiter: RateLimiter,
+    /// Per-client rate limit of `/healthz` and `/metrics`, with buckets apart from the API's.
+    pub probes: RateLimiter,
 }
 
 impl AppState {
@@ -51,6 +53,7 @@ impl AppState {
     pub fn new(store: Arc<dyn Store>, config: ServeArgs) -> Arc<AppState> {
         Arc::new(AppState {
             limiter: RateLimiter::new(config.rate_limit),
+            probes: RateLimiter::new(config.rate_limit),
             store,
             config,
             metrics: Metrics::default(),
@@ -535,8 +538,25 @@ async fn api_not_found() -> ApiError {
     ApiError::from_status(StatusCode::NOT_FOUND)
 }
 
-/// Refuses clients over their rate with 429 and `Retry-After`.
+/// Refuses API clients over their rate with 429 and `Retry-After`.
 async fn rate_limit(State(state): Shared, request: Request, next: Next) -> Response {
+    within_rate(&state, &state.limiter, request, next).await
+}
+
+/// The same for `/healthz` and `/metrics`, each client with a bucket of its own there, so that
+/// a client polling them cannot load the store for others, and a health checker spends no API
+/// budget of its address.
+async fn probe_limit(State(state): Shared, request: Request, next: Next) -> Response {
+    within_rate(&state, &state.probes, request, next).await
+}
+
+/// Runs the request if its client has a token left in `limiter`.
+async fn within_rate(
+    state: &AppState,
+    limiter: &RateLimiter,
+    request: Request,
+    next: Next,
+) -> Response {
     let client = limits::client_of(
         &request,
         state
@@ -544,7 +564,7 @@ async fn rate_limit(State(state): Shared, request: Request, next: Next) -> Respo
             .trust_proxy
             .then_some(state.config.trusted_hops),
     );
-    match state.limiter.check(client, Instant::now()) {
+    match limiter.check(client, Instant::now()) {
         Ok(()) => next.run(request).await,
         Err(wait) => ApiError {
             retry_after: Some(wait),
@@ -642,10 +662,13 @@ pub fn app(state: Arc<AppState>) -> Router {
     if let Some(layer) = cors(&config.cors_origins) {
         api = api.layer(layer);
     }
-    let router = Router::new()
-        .nest("/api/v1", api)
+    let probes = Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
+        .layer(middleware::from_fn_with_state(state.clone(), probe_limit));
+    let router = Router::new()
+        .nest("/api/v1", api)
+        .merge(probes)
         .merge(web::pages(&config.www_dir, &config.pkg_dir))
         .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn_with_state(

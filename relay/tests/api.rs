@@ -488,6 +488,28 @@ async fn clients_over_the_rate_get_429_with_retry_after() {
 }
 
 #[tokio::test]
+async fn health_and_metrics_are_rate_limited_apart_from_the_api() {
+    let relay = relay(&["--open-uploads", "--rate-limit=4"]);
+    for path in ["/healthz", "/metrics", "/healthz", "/metrics"] {
+        assert_eq!(call(&relay, get(path)).await.0, StatusCode::OK, "{path}");
+    }
+    for path in ["/healthz", "/metrics"] {
+        let (status, response, body) = call(&relay, get(path)).await;
+        assert_eq!(
+            (status, error_code(&body)),
+            (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED".into()),
+            "{path}"
+        );
+        assert!(response.headers().contains_key("retry-after"));
+    }
+    // Polling them spent none of the API's budget.
+    for _ in 0..4 {
+        let (status, _, _) = call(&relay, get("/api/v1/envelopes/AAAAAAAAAAAAAAAAAAAAAA")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+}
+
+#[tokio::test]
 async fn behind_a_proxy_the_rate_is_per_address_the_proxy_appended() {
     let forwarded = |value: &str| {
         Request::get("/api/v1/envelopes/AAAAAAAAAAAAAAAAAAAAAA")
