@@ -4,7 +4,7 @@
 //! - A request's head must arrive within the header timeout, counted from when the relay
 //!   starts waiting for it; a partial head then gets a JSON 408, a silent connection is
 //!   closed. A TLS handshake has its own limit.
-//! - A connection on which no byte moves for the idle timeout is closed ([`Idle`]).
+//! - A connection on which no byte moves for the idle timeout is closed.
 //! - A request target or headers over the relay's limits get a JSON 414 or 431.
 //! - On shutdown the relay stops accepting, lets requests in flight finish within the drain
 //!   time, and closes what is left.
@@ -336,7 +336,7 @@ where
 
 /// A stream whose reads and writes fail with `TimedOut` once no byte has moved either way
 /// for its timeout: idle and stalled connections end instead of being held.
-pub struct Idle<S> {
+struct Idle<S> {
     inner: S,
     timeout: Duration,
     deadline: Pin<Box<Sleep>>,
@@ -344,7 +344,7 @@ pub struct Idle<S> {
 
 impl<S> Idle<S> {
     /// `inner`, closed after `timeout` without traffic.
-    pub fn new(inner: S, timeout: Duration) -> Idle<S> {
+    fn new(inner: S, timeout: Duration) -> Idle<S> {
         Idle {
             inner,
             timeout,
