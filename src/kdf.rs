@@ -1,7 +1,7 @@
 //! Passphrase stretching with Argon2id (RFC 9106), shared by the keystore and passphrase links
 //! (SPEC §5.1).
 
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
@@ -62,6 +62,19 @@ impl KdfParams {
 /// The largest memory × passes product accepted, in KiB: 256 MiB × 4 passes.
 pub const MAX_WORK_KIB: u64 = 256 * 1024 * 4;
 
+/// Reserves Argon2id's working memory of `count` 1 KiB blocks, or fails with `LIMIT_EXCEEDED`
+/// when it cannot be had: in a wasm module, whose memory is at most 4 GiB and may be largely
+/// taken already, a failed allocation would otherwise abort the module. The blocks are wiped
+/// when dropped, as they hold values derived from the passphrase.
+fn argon2_memory(count: usize) -> Result<Zeroizing<Vec<Block>>> {
+    let mut blocks = Vec::new();
+    blocks.try_reserve_exact(count).map_err(|_| {
+        Error::LimitExceeded("not enough memory to run Argon2id with these parameters")
+    })?;
+    blocks.resize(count, Block::default());
+    Ok(Zeroizing::new(blocks))
+}
+
 /// Stretches `passphrase` into a 32-byte key with Argon2id v1.3 after checking `params`.
 pub(crate) fn derive(
     passphrase: &Passphrase,
@@ -76,9 +89,10 @@ pub(crate) fn derive(
         Some(32),
     )
     .map_err(|_| Error::LimitExceeded("Argon2id parameters rejected"))?;
+    let mut memory = argon2_memory(argon_params.block_count())?;
     let mut key = Zeroizing::new([0u8; 32]);
     Argon2::new(Algorithm::Argon2id, Version::V0x13, argon_params)
-        .hash_password_into(passphrase.as_bytes(), salt, key.as_mut())
+        .hash_password_into_with_memory(passphrase.as_bytes(), salt, key.as_mut(), &mut **memory)
         .map_err(|_| Error::LimitExceeded("Argon2id could not run with these parameters"))?;
     Ok(key)
 }
@@ -120,6 +134,17 @@ mod tests {
                 "{params:?}"
             );
         }
+    }
+
+    #[test]
+    fn memory_that_cannot_be_had_is_limit_exceeded() {
+        for count in [usize::MAX / 1024, usize::MAX] {
+            assert!(matches!(
+                argon2_memory(count),
+                Err(Error::LimitExceeded(why)) if why.contains("not enough memory")
+            ));
+        }
+        assert_eq!(argon2_memory(8).map(|m| m.len()), Ok(8));
     }
 
     #[test]

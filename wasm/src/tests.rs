@@ -992,3 +992,62 @@ fn a_team_member_seals_for_the_business() {
     );
     assert!(get(&opened, "member").is_undefined());
 }
+
+/// Takes wasm memory in 16 MiB pieces until no more can be had (at most 4 GiB, the wasm32
+/// address space), as a page that already holds a lot would leave Argon2id less than 16 MiB.
+fn exhaust_memory() -> Vec<Vec<u8>> {
+    let mut ballast = Vec::new();
+    for _ in 0..256 {
+        let mut piece = Vec::new();
+        if piece.try_reserve_exact(16 << 20).is_err() {
+            break;
+        }
+        ballast.push(piece);
+    }
+    ballast
+}
+
+#[wasm_bindgen_test]
+fn argon2_memory_the_module_cannot_have_is_limit_exceeded_not_a_trap() {
+    use crate::backup::{open_backup_js, JsBackupWriter};
+    let id = JsIdentity::generate("Acme GmbH").unwrap();
+    let blob = id.lock("correct horse".into(), fast_kdf()).unwrap();
+    let mut writer = JsBackupWriter::new(&id, "backup words".into(), fast_kdf()).unwrap();
+    let backup = writer.finish().unwrap();
+    // Argon2id parameters at the accepted limits (SPEC §5.1), and just beyond them.
+    let with_params = |bytes: &[u8], at: usize, params: [u32; 3]| {
+        let mut out = bytes.to_vec();
+        for (i, value) in params.iter().enumerate() {
+            out[at + 4 * i..at + 4 * i + 4].copy_from_slice(&value.to_be_bytes());
+        }
+        out
+    };
+    let keystore_at = b"sealbill/keystore/v1\n".len();
+    let backup_at = b"sealbill/backup/v1\n".len();
+    let at_the_limits = [[256 << 10, 4, 4], [19 << 10, 2, 1]];
+    let beyond = [256 << 10 | 1, 4, 4];
+
+    let ballast = exhaust_memory();
+    assert!(ballast.len() > 8, "only {} pieces of 16 MiB", ballast.len());
+    for params in at_the_limits.into_iter().chain([beyond]) {
+        let keystore = with_params(&blob, keystore_at, params);
+        assert_eq!(
+            code(JsIdentity::unlock(&keystore, "correct horse".into(), None)),
+            "LIMIT_EXCEEDED",
+            "keystore {params:?}"
+        );
+        let file = with_params(&backup, backup_at, params);
+        assert_eq!(
+            code(open_backup_js(&file, "backup words".into())),
+            "LIMIT_EXCEEDED",
+            "backup {params:?}"
+        );
+    }
+    drop(ballast);
+
+    // The module lives on: with its memory back, the same blobs open.
+    let back = JsIdentity::unlock(&blob, "correct horse".into(), None).unwrap();
+    assert_eq!(back.card(), id.card());
+    let opened = open_backup_js(&backup, "backup words".into()).unwrap();
+    assert_eq!(opened.identity().unwrap().card(), id.card());
+}
