@@ -1,9 +1,10 @@
 //! The real `sealbill-relay` binary under slow and hostile clients, on loopback: hundreds of
-//! connections that trickle a request head or stall an upload, or say nothing, are closed by
-//! the header and idle timeouts while a fresh client's `/healthz` stays fast; SIGTERM exits
-//! within the drain time whatever the clients do; errors below the router (414, 431, 408)
-//! answer with the relay's JSON error shape. Timeouts are set through environment variables,
-//! so that an older binary without them starts and fails the checks. Every wait is bounded.
+//! connections that trickle a request head or an upload's body, stall an upload, or say
+//! nothing, are closed at their time limits while a fresh client's `/healthz` stays fast;
+//! SIGTERM or SIGINT ends the relay within the drain time whatever the clients do; errors
+//! below the router (414, 431, 408) answer with the relay's JSON error shape. Time limits are
+//! set through environment variables, so that an older binary without them starts and fails
+//! the checks. Every wait is bounded.
 
 #![allow(
     clippy::unwrap_used,
@@ -204,10 +205,11 @@ fn percentile(sorted: &[Duration], p: usize) -> Duration {
     sorted[(sorted.len() * p).div_ceil(100).saturating_sub(1)]
 }
 
-/// Sends SIGTERM and waits (at most `limit`) for the exit; returns its time and status.
-fn terminate(relay: &mut Relay, limit: Duration) -> (Duration, std::process::ExitStatus) {
+/// Sends `signal` (`TERM`, or `INT` as Ctrl-C does) and waits (at most `limit`) for the
+/// exit; returns its time and status.
+fn stop(relay: &mut Relay, signal: &str, limit: Duration) -> (Duration, std::process::ExitStatus) {
     let term = Command::new("kill")
-        .args(["-TERM", &relay.child.id().to_string()])
+        .args([&format!("-{signal}"), &relay.child.id().to_string()])
         .status()
         .unwrap();
     assert!(term.success());
@@ -216,7 +218,10 @@ fn terminate(relay: &mut Relay, limit: Duration) -> (Duration, std::process::Exi
         if let Some(status) = relay.child.try_wait().unwrap() {
             return (sent.elapsed(), status);
         }
-        assert!(sent.elapsed() < limit, "no exit {limit:?} after SIGTERM");
+        assert!(
+            sent.elapsed() < limit,
+            "no exit {limit:?} after SIG{signal}"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -279,7 +284,7 @@ fn slow_idle_and_stalled_clients_are_closed_while_healthz_stays_fast_and_sigterm
     let _attack = Attack::open(addr, &sender, 1, 1);
     // Accepted in order: once this is served, the attack's connections are the relay's.
     assert_eq!(probe(addr).0, 200);
-    let (took, status) = terminate(&mut relay, Duration::from_secs(31));
+    let (took, status) = stop(&mut relay, "TERM", Duration::from_secs(31));
     println!(
         "exit {took:?} after SIGTERM with {} connections open",
         SLOW + IDLE + STALLED + UPLOADS
@@ -290,7 +295,7 @@ fn slow_idle_and_stalled_clients_are_closed_while_healthz_stays_fast_and_sigterm
 }
 
 #[test]
-fn sigterm_closes_what_is_left_after_the_drain_time() {
+fn ctrl_c_like_sigterm_closes_what_is_left_after_the_drain_time() {
     let sender = Identity::generate("Acme").unwrap();
     let dir = with_sender("drain", &sender);
     // Heads may take 60 s here: only the drain (2 s) ends the attack's connections.
@@ -298,10 +303,10 @@ fn sigterm_closes_what_is_left_after_the_drain_time() {
     // A tenth of the attack is enough here, and keeps both tests within 1024 descriptors.
     let _attack = Attack::open(relay.addr, &sender, 0, 10);
     assert_eq!(probe(relay.addr).0, 200);
-    let (took, status) = terminate(&mut relay, Duration::from_secs(10));
-    println!("exit {took:?} after SIGTERM, drain 2 s");
+    let (took, status) = stop(&mut relay, "INT", Duration::from_secs(10));
+    println!("exit {took:?} after SIGINT, drain 2 s");
     assert!(status.success());
-    assert!(took < Duration::from_secs(4), "exit {took:?} after SIGTERM");
+    assert!(took < Duration::from_secs(4), "exit {took:?} after SIGINT");
     std::fs::remove_dir_all(dir).unwrap();
 }
 
