@@ -52,7 +52,10 @@ pub fn pages(www_dir: &Path, pkg_dir: &Path) -> Router<Arc<AppState>> {
         }
         Err(error) => {
             tracing::error!(%error, "the page's files could not be hashed; / answers 500");
-            let unpinned = || async { ApiError::internal() };
+            let unpinned = || async {
+                let no_store = [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))];
+                (no_store, ApiError::internal())
+            };
             Router::new()
                 .route("/", get(unpinned))
                 .route("/index.html", get(unpinned))
