@@ -1,5 +1,6 @@
 //! The `Link` handle: a link's secret, kept in wasm memory.
 
+use js_sys::JsString;
 use wasm_bindgen::prelude::*;
 
 use sealbill::LinkSecret;
@@ -56,11 +57,12 @@ impl JsLink {
     }
 
     /// The full link: `base` (the page URL) + `#<relayId>.<secret>`. Send it to the client
-    /// only: it opens the envelope.
-    pub fn url(&self, base: &str, relay_id: &str) -> JsResult<String> {
+    /// only: it opens the envelope. (The JS string is copied from a wasm buffer that is wiped
+    /// at once, so no copy of the secret is left in wasm memory.)
+    pub fn url(&self, base: &str, relay_id: &str) -> JsResult<JsString> {
         self.secret
             .url(base, relay_id)
-            .map(|u| u.as_str().to_owned())
+            .map(|url| JsString::from(url.as_str()))
             .map_err(js_error)
     }
 }

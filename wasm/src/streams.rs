@@ -176,7 +176,9 @@ enum Staged {
 pub struct OpenStream {
     opener: Option<Opener<'static>>,
     staged: Staged,
-    link: Option<LinkSecret>,
+    /// The version of the link it reads with, to explain errors in link terms; not the
+    /// link's secret, which the opener's identity already holds in derived form.
+    link_version: Option<u8>,
     expect: Option<Fingerprint>,
     done: u64,
 }
@@ -204,20 +206,20 @@ impl OpenStream {
         let identity = link_identity(link, &plan)?;
         Ok(OpenStream::start(
             identity,
-            Some(link.secret.clone()),
+            Some(link.secret.version()),
             plan.expect,
         ))
     }
 
     fn start(
         identity: sealbill::age::Identity,
-        link: Option<LinkSecret>,
+        link_version: Option<u8>,
         expect: Option<Fingerprint>,
     ) -> OpenStream {
         OpenStream {
             opener: Some(Opener::new(vec![identity])),
             staged: Staged::Unset,
-            link,
+            link_version,
             expect,
             done: 0,
         }
@@ -232,8 +234,8 @@ impl OpenStream {
     fn fail(&mut self, error: Error) -> JsValue {
         self.opener = None;
         self.staged = Staged::Unset;
-        js_error(match &self.link {
-            Some(link) => link.explain(error),
+        js_error(match self.link_version {
+            Some(version) => LinkSecret::explain_for_version(version, error),
             None => error,
         })
     }

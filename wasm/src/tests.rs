@@ -183,7 +183,7 @@ fn links_with_and_without_a_passphrase() {
     let id = "q1w2e3r4t5y6u7i8o9p0aA";
 
     let sealed = seal_for(&sender, &[], r#","link":true"#);
-    let url = link(&sealed).url("https://relay.example/o", id).unwrap();
+    let url = String::from(link(&sealed).url("https://relay.example/o", id).unwrap());
     let parsed = JsLink::parse(&url).unwrap();
     assert_eq!(parsed.relay_id().as_deref(), Some(id));
     assert!(!parsed.needs_passphrase());
@@ -197,7 +197,10 @@ fn links_with_and_without_a_passphrase() {
         r#","link":{"passphrase":"Bl\u00e5b\u00e6r fox"}"#,
     );
     let bytes = envelope(&sealed);
-    let parsed = JsLink::parse(&link(&sealed).url("https://r.example/", id).unwrap()).unwrap();
+    let parsed = JsLink::parse(&String::from(
+        link(&sealed).url("https://r.example/", id).unwrap(),
+    ))
+    .unwrap();
     assert!(parsed.needs_passphrase());
     assert_eq!(code(open_link_js(&parsed, &bytes, None)), "INVALID_INPUT");
     let wrong = json(r#"{"passphrase":"Blabaer fox"}"#);
@@ -210,8 +213,10 @@ fn links_with_and_without_a_passphrase() {
 
     // A link opens only its own envelope: its check holds, so the envelope is the wrong one.
     let other = envelope(&seal_for(&sender, &[], r#","link":true"#));
-    let plain =
-        JsLink::parse(&link(&sealed_again(&sender)).url("https://r/", id).unwrap()).unwrap();
+    let plain = JsLink::parse(&String::from(
+        link(&sealed_again(&sender)).url("https://r/", id).unwrap(),
+    ))
+    .unwrap();
     assert_eq!(code(open_link_js(&plain, &other, None)), "TAMPERED");
 }
 
@@ -236,7 +241,7 @@ fn a_checked_link_tells_a_broken_link_from_an_altered_envelope() {
     let sender = JsIdentity::generate("Acme GmbH").unwrap();
     let id = "q1w2e3r4t5y6u7i8o9p0aA";
     let sealed = seal_for(&sender, &[], r#","link":true"#);
-    let url = link(&sealed).url("https://relay.example/o", id).unwrap();
+    let url = String::from(link(&sealed).url("https://relay.example/o", id).unwrap());
     let (_, secret) = url.rsplit_once('.').unwrap();
     assert_eq!(secret.len(), 52, "a checked link (version 3)");
     let parsed = JsLink::parse(&url).unwrap();
@@ -260,7 +265,10 @@ fn a_checked_link_tells_a_broken_link_from_an_altered_envelope() {
 
     // With a passphrase, a wrong passphrase and an altered key block cannot be told apart.
     let sealed = seal_for(&sender, &[], r#","link":{"passphrase":"blue fox"}"#);
-    let parsed = JsLink::parse(&link(&sealed).url("https://r.example/", id).unwrap()).unwrap();
+    let parsed = JsLink::parse(&String::from(
+        link(&sealed).url("https://r.example/", id).unwrap(),
+    ))
+    .unwrap();
     let altered = alter_first_stanza_body(&envelope(&sealed));
     let right = || Some(json(r#"{"passphrase":"blue fox"}"#));
     let error = open_link_js(&parsed, &altered, right()).unwrap_err();
@@ -278,9 +286,11 @@ fn a_checked_link_tells_a_broken_link_from_an_altered_envelope() {
     let parsed = JsLink::parse(old).unwrap();
     assert!(!parsed.needs_passphrase());
     assert_eq!(
-        parsed
-            .url("https://sealbill.example/open", "testkit-relay-0001")
-            .unwrap(),
+        String::from(
+            parsed
+                .url("https://sealbill.example/open", "testkit-relay-0001")
+                .unwrap()
+        ),
         old
     );
 }
@@ -657,6 +667,14 @@ fn streams_seal_and_open_in_pieces() {
     assert_eq!(code(opener.push(b"more")), "INVALID_INPUT");
     assert!(sink.docs.borrow().is_empty());
 
+    // An altered key block is explained in link terms by the link's version, which is all of
+    // the link an `OpenStream` keeps: TAMPERED, where an identity would get WRONG_KEY.
+    let mut opener = OpenStream::with_link(&link, None).unwrap();
+    let result = opener
+        .push(&alter_first_stanza_body(&sealed))
+        .and_then(|()| opener.finish(sink.function()).map(|_| ()));
+    assert_eq!(code(result), "TAMPERED");
+
     // Pushing more than announced fails cleanly.
     let mut stream = SealStream::new(
         &sender,
@@ -814,7 +832,10 @@ fn a_client_replies_and_the_business_reads_the_connection() {
     let id = "q1w2e3r4t5y6u7i8o9p0aA";
     let sealed = seal_for(&business, &[], r#","link":true"#);
     let original = envelope(&sealed);
-    let parsed = JsLink::parse(&link(&sealed).url("https://r.example/", id).unwrap()).unwrap();
+    let parsed = JsLink::parse(&String::from(
+        link(&sealed).url("https://r.example/", id).unwrap(),
+    ))
+    .unwrap();
 
     let reply = envelope(&js(seal_reply_js(&client, &parsed, &original, None)));
     let connection = js(read_reply_js(&business, &reply, &original, id));
