@@ -5,7 +5,8 @@
 //!   starts waiting for it; a partial head then gets a JSON 408, a silent connection is
 //!   closed. A TLS handshake has its own limit.
 //! - A connection on which no byte moves for the idle timeout is closed.
-//! - A request target or headers over the relay's limits get a JSON 414 or 431.
+//! - A request target or headers over the relay's limits get a JSON 414 or 431, and a head
+//!   hyper cannot parse gets a JSON 400 ([`refusals`]).
 //! - On shutdown the relay stops accepting, lets requests in flight finish within the drain
 //!   time, and closes what is left.
 
@@ -40,6 +41,8 @@ use tower::ServiceExt;
 
 use crate::config::ServeArgs;
 use crate::errors::ApiError;
+
+mod refusals;
 
 /// Longest request target (path and query) served; longer gets 414.
 pub const MAX_TARGET: usize = 8 * 1024;
@@ -116,6 +119,8 @@ struct Shared {
     timeouts: Timeouts,
     /// The 408 written on the wire when a head does not arrive in time.
     header_timeout_reply: Bytes,
+    /// The JSON answers written in place of hyper's own refusals.
+    refusals: refusals::Replies,
 }
 
 /// Serves `router` on `listener` (over TLS with `tls`) until `shutdown` resolves, then drains:
@@ -133,6 +138,15 @@ pub async fn serve(
         tls,
         timeouts,
         header_timeout_reply: wire_reply(ApiError::from_status(StatusCode::REQUEST_TIMEOUT)).await,
+        refusals: refusals::Replies {
+            bad_request: wire_reply(ApiError::bad_request(
+                "BAD_HTTP",
+                "the request is not well-formed HTTP",
+            ))
+            .await,
+            uri_too_long: wire_reply(URI_TOO_LONG).await,
+            headers_too_large: wire_reply(HEADERS_TOO_LARGE).await,
+        },
     });
     let mut connections = JoinSet::new();
     let (stop_tx, stop_rx) = watch::channel(());
@@ -285,7 +299,10 @@ where
         .header_read_timeout(shared.timeouts.header)
         .max_buf_size(HYPER_MAX_HEAD)
         .max_headers(HYPER_MAX_HEADER_FIELDS)
-        .serve_connection(TokioIo::new(stream), service(&shared.router, peer));
+        .serve_connection(
+            TokioIo::new(refusals::Refusals::new(stream, shared.refusals.clone())),
+            service(&shared.router, peer),
+        );
     let mut stopping = false;
     let result = loop {
         tokio::select! {

@@ -372,9 +372,25 @@ fn errors_below_the_router_answer_json() {
         "{took:?}"
     );
 
-    // A malformed head: hyper's own 400, and the connection closed.
-    let (reply, _) = raw_exchange(addr, b"GET /healthz HTTP/1.1\r\nBad Header\r\n\r\n");
-    assert_eq!(reply.status, 400);
+    // Heads hyper cannot parse, or beyond its own bounds: the same JSON errors.
+    for malformed in [
+        &b"GET /healthz HTTP/1.1\r\nBad Header\r\n\r\n"[..],
+        b"GE T /healthz HTTP/1.1\r\n\r\n",
+        b"GET /healthz HTTP/9.9\r\nHost: relay\r\n\r\n",
+        b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n",
+    ] {
+        let (reply, _) = raw_exchange(addr, malformed);
+        assert_json_error(&reply, 400, "BAD_HTTP");
+    }
+    let huge = format!(
+        "GET /healthz HTTP/1.1\r\nHost: relay\r\nX-Huge: {}\r\n\r\n",
+        "v".repeat(200_000)
+    );
+    assert_json_error(
+        &raw_exchange(addr, huge.as_bytes()).0,
+        431,
+        "HEADERS_TOO_LARGE",
+    );
 
     assert_eq!(probe(addr).0, 200, "still serving");
     drop(relay);
