@@ -162,3 +162,63 @@ fn random_bytes_into_every_parser() {
         let _ = age::decrypt(&readers, &armored);
     }
 }
+
+/// An age header of `len` bytes: the version line, one stanza whose 64-column body lines fill
+/// the space, and a MAC line; with `crossing`, the body line that crosses 256 KiB is invalid.
+fn header_of(len: usize, crossing: bool) -> Vec<u8> {
+    const MAC_LINE: usize = 48;
+    let mut out = b"age-encryption.org/v1\n-> grease ".to_vec();
+    let body_lines = (len - out.len() - 1 - 3 - MAC_LINE) / 65;
+    let arg = len - out.len() - 1 - 65 * body_lines - 3 - MAC_LINE;
+    out.extend(std::iter::repeat(b'a').take(arg));
+    out.push(b'\n');
+    for _ in 0..body_lines {
+        let line_end = out.len() + 65;
+        if crossing && line_end > 256 * 1024 && line_end - 65 <= 256 * 1024 {
+            out.extend_from_slice(&[b'!'; 64]);
+        } else {
+            out.extend_from_slice(&[b'A'; 64]);
+        }
+        out.push(b'\n');
+    }
+    out.extend_from_slice(b"AA\n--- ");
+    out.extend_from_slice(&[b'A'; 43]);
+    out.push(b'\n');
+    assert_eq!(out.len(), len);
+    out
+}
+
+/// The first error of a decryptor fed `file` in pieces of `piece` bytes.
+fn first_error(file: &[u8], piece: usize) -> sealbill::Error {
+    let reader = sealbill::age::Identity::generate();
+    let mut decryptor = sealbill::age::Decryptor::new(vec![reader]);
+    let mut out = Vec::new();
+    for bytes in file.chunks(piece) {
+        if let Err(e) = decryptor.push(bytes, &mut out) {
+            return e;
+        }
+    }
+    decryptor.finish(&mut out).unwrap_err()
+}
+
+#[test]
+fn the_header_bound_holds_however_the_header_is_cut() {
+    let too_large = sealbill::Error::LimitExceeded("header larger than 256 KiB");
+    // Just over the bound, and well over it with an invalid line across the bound, which must
+    // not be read (so a header pushed whole fails as one pushed in pieces).
+    for (len, crossing) in [(256 * 1024 + 1, false), (264 * 1024, true)] {
+        let file = header_of(len, crossing);
+        for piece in [file.len(), 4099, 1] {
+            assert_eq!(
+                first_error(&file, piece),
+                too_large,
+                "pieces of {piece}, crossing line {crossing}"
+            );
+        }
+    }
+    // At the bound, the header is read, and fails only on its made-up stanza.
+    let file = header_of(256 * 1024, false);
+    for piece in [file.len(), 4099, 1] {
+        assert_ne!(first_error(&file, piece), too_large, "pieces of {piece}");
+    }
+}
