@@ -22,6 +22,17 @@ pub(super) fn address(values: &Values, a: &plain::Address) -> PostalAddress {
     }
 }
 
+/// A party's identifiers (BT-29, BT-46). Building puts those without a scheme first, as CII
+/// writes them (`ram:ID` before `ram:GlobalID`), so that UBL and CII state the same list;
+/// converting keeps the order stated.
+fn identifiers(values: &Values, input: &[plain::Identifier]) -> Vec<Identifier> {
+    let mut ids: Vec<Identifier> = input.iter().filter_map(|i| values.ident(Some(i))).collect();
+    if !values.stated {
+        ids.sort_by_key(|i| i.scheme().is_some());
+    }
+    ids
+}
+
 pub(super) fn party(values: &Values, input: &plain::Party) -> Party {
     let legal_registration = values.opt(input.legal_id.as_deref()).map(|id| {
         match values.opt(input.legal_id_scheme.as_deref()) {
@@ -32,11 +43,7 @@ pub(super) fn party(values: &Values, input: &plain::Party) -> Party {
     Party {
         name: values.req(&input.name),
         trading_name: values.opt(input.trading_name.as_deref()),
-        identifiers: input
-            .identifiers
-            .iter()
-            .filter_map(|i| values.ident(Some(i)))
-            .collect(),
+        identifiers: identifiers(values, &input.identifiers),
         legal_registration,
         vat_identifier: values.opt(input.vat_id.as_deref()),
         tax_registration: values.opt(input.tax_number.as_deref()),
