@@ -316,7 +316,19 @@ fn cuts_only_whitespace(envelope: &[u8], len: usize, encoding: Encoding) -> bool
 
 /// A small envelope: one or two documents of at most a little more than one chunk.
 fn small_documents() -> impl Strategy<Value = Vec<Document>> {
-    documents(2, (0usize..CHUNK_SIZE + 200).boxed())
+    documents(
+        2,
+        prop_oneof![0usize..300, 0usize..CHUNK_SIZE + 200].boxed(),
+    )
+}
+
+/// A bit of an envelope of `len` bytes: anywhere, or in its first KiB, where the header (its
+/// stanzas and MAC) and the first payload bytes are, so the header is not left to chance.
+fn bit_of(len: usize, anywhere: Index, early: Option<Index>) -> usize {
+    match early {
+        Some(i) => i.index(len.min(1024) * 8),
+        None => anywhere.index(len * 8),
+    }
 }
 
 proptest! {
@@ -329,6 +341,7 @@ proptest! {
         docs in small_documents(),
         encoding in encoding(),
         bit in any::<Index>(),
+        early in prop::option::of(any::<Index>()),
         cut in any::<Index>(),
         piece in 1usize..70_000,
         (sender, client) in (seed(), seed()),
@@ -336,7 +349,7 @@ proptest! {
         let p = parties(sender, client);
         let (envelope, identity) = seal_for(&p, &docs, &Reader::Identity, encoding);
         let readers = [identity];
-        let bit = bit.index(envelope.len() * 8);
+        let bit = bit_of(envelope.len(), bit, early);
         let mut flipped = envelope.clone();
         flipped[bit / 8] ^= 1 << (bit % 8);
         let cut = cut.index(envelope.len());
@@ -422,7 +435,8 @@ proptest! {
                 let other = Identity::from_seed("Mallory", Zeroizing::new(*seed)).unwrap();
                 let payload =
                     age::decrypt(&[p.client.age_identity().clone()], &envelope).unwrap();
-                let to = [other.recipient(), p.sender.recipient()];
+                // As many stanzas as the signed list has, so only that list tells.
+                let to = [other.recipient(), p.sender.recipient(), p.client.recipient()];
                 let forwarded = age::encrypt(&to, &payload, encoding).unwrap();
                 (forwarded, other.age_identity().clone())
             }
