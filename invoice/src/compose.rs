@@ -120,10 +120,17 @@ pub(crate) fn compose(input: &PlainInvoice, mode: Amounts) -> Result<Invoice, Ve
         .tax_representative
         .as_ref()
         .map(|t| party::tax_representative(&values, t));
+    // A delivery with no value in it states nothing, as an empty contact does: left out.
     inv.delivery = input
         .delivery
         .as_ref()
-        .map(|d| documents::delivery(&mut values, d));
+        .map(|d| documents::delivery(&mut values, d))
+        .filter(|d| {
+            d.party_name.is_some()
+                || d.location.is_some()
+                || d.date.is_some()
+                || d.address.is_some()
+        });
     inv.invoicing_period = values.period("invoicingPeriod", input.invoicing_period.as_ref());
     inv.payment = input
         .payment

@@ -542,16 +542,12 @@ fn assemble(
         seen.push(*v);
         first
     });
-    // An empty delivery (`{}`) is refused as a document that does not hold every value: left
-    // out here, and reported.
-    let mut delivery = delivery
-        .map(|(date, name, address)| Delivery {
-            date,
-            name,
-            location_id: None,
-            address,
-        })
-        .filter(|d| *d != Delivery::default());
+    let mut delivery = delivery.map(|(date, name, address)| Delivery {
+        date,
+        name,
+        location_id: None,
+        address,
+    });
     if in_use.contains(&Vat::K) {
         // BR-IC-11, BR-IC-12: the date of supply and the deliver-to country, in another state.
         let mut d = delivery.unwrap_or_default();
@@ -654,7 +650,8 @@ fn trimmed(decimal: &str) -> String {
 /// The object as the crate gives it back: the given one with the computed parts (line net
 /// amounts, the VAT breakdown and the totals) left out, line ids filled in with their position,
 /// quantities and prices without trailing zeros, a party's identifiers without a scheme before
-/// those with one, an empty contact (no value in it) left out, and a missing `profile` stated.
+/// those with one, an empty contact or delivery (no value in it) left out, and a missing
+/// `profile` stated.
 fn normalized(mut invoice: PlainInvoice) -> PlainInvoice {
     invoice.vat_breakdown.clear();
     invoice.totals = None;
@@ -670,6 +667,10 @@ fn normalized(mut invoice: PlainInvoice) -> PlainInvoice {
         party.contact = party.contact.take().filter(|c| *c != Contact::default());
         party.identifiers.sort_by_key(|i| i.scheme.is_some());
     }
+    invoice.delivery = invoice
+        .delivery
+        .take()
+        .filter(|d| *d != Delivery::default());
     invoice.delivery = invoice
         .delivery
         .take()
@@ -788,4 +789,17 @@ fn identifiers_with_a_scheme_before_one_without_build_in_both_syntaxes() {
         .map(|i| i.id.as_str())
         .collect();
     assert_eq!(ids, ["000A", "AAA0"]);
+}
+
+/// Found by the property above: an empty delivery (`"delivery": {}`) was refused as a document
+/// that does not hold every value, where an empty contact is left out. It is left out too.
+#[test]
+fn an_empty_delivery_is_left_out() {
+    let mut input: PlainInvoice =
+        serde_json::from_str(include_str!("invoices/valid/standard.json")).expect("corpus");
+    input.delivery = Some(Delivery::default());
+    for syntax in [Syntax::Ubl, Syntax::Cii] {
+        let built = build_as(&input, syntax).unwrap_or_else(|e| panic!("{syntax:?}: {e:?}"));
+        assert_eq!(built.invoice.delivery, None, "{syntax:?}");
+    }
 }
