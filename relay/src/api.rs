@@ -578,6 +578,16 @@ async fn within_rate(
     }
 }
 
+/// Answers 400 to a request target that is not a path (`GET x`, or the authority form that
+/// only CONNECT uses), which the router and the page's file server cannot serve.
+async fn path_targets_only(request: Request, next: Next) -> Response {
+    if request.uri().path().starts_with('/') {
+        next.run(request).await
+    } else {
+        ApiError::bad_request("BAD_REQUEST", "the request target must be a path").into_response()
+    }
+}
+
 /// Turns every plain error response (405 from the router, 408 from the timeout, 413 from the
 /// body limit, 404 for a missing page file) into a JSON error that is not cached.
 async fn json_errors(request: Request, next: Next) -> Response {
@@ -670,6 +680,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .nest("/api/v1", api)
         .merge(probes)
         .merge(web::pages(&config.www_dir, &config.pkg_dir))
+        .layer(middleware::from_fn(path_targets_only))
         .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn_with_state(
             HandlingLimits::new(config.concurrency, config.timeout()),

@@ -650,6 +650,18 @@ async fn a_missing_page_file_answers_a_json_error() {
     }
 }
 
+/// Found by the `relay` fuzz target: `HEAD .index.ml` (a target that is not a path) answered
+/// 500, over TCP as well.
+#[tokio::test]
+async fn a_request_target_that_is_not_a_path_is_a_bad_request() {
+    let relay = relay(&[]);
+    for target in ["x", ".index.ml", "example.com:443"] {
+        let (status, _, body) = call(&relay, get(target)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{target}");
+        assert_eq!(error_code(&body), "BAD_REQUEST", "{target}");
+    }
+}
+
 #[tokio::test]
 async fn static_files_are_gzipped_and_api_answers_never_are() {
     let relay = relay(&["--open-uploads"]);
