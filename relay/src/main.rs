@@ -168,6 +168,11 @@ fn serve(store: Arc<dyn Store>, config: ServeArgs) -> Result<(), String> {
         if !config.open_uploads {
             let senders = store.senders().map_err(|e| e.to_string())?.len();
             tracing::info!(senders, "uploads need a signature from a registered sender or a member of its stored team roster");
+            if config.public_hosts.is_empty() {
+                tracing::info!(listen = %config.listen, "signed requests are accepted at the host names --listen implies; behind a proxy or a DNS name, list them with --public-host");
+            } else {
+                tracing::info!(hosts = ?config.public_hosts, "signed requests are accepted at these public hosts only");
+            }
         } else {
             tracing::warn!("--open-uploads: anyone can upload (for local demos and tests only)");
         }
