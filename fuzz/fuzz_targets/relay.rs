@@ -130,7 +130,10 @@ fuzz_target!(|data: &[u8]| {
             Err(e) => panic!("a {status} answer has a JSON body: {e}"),
         };
         assert!(
-            json["error"]["code"].is_string() && json["error"]["message"].is_string(),
+            json.pointer("/error/code").is_some_and(|c| c.is_string())
+                && json
+                    .pointer("/error/message")
+                    .is_some_and(|m| m.is_string()),
             "{status}: {json}"
         );
     }

@@ -16,9 +16,11 @@ use sealbill::fuzzing::{armor, encode_manifest};
 use sealbill::{open, EntryKind};
 
 type Corpora = BTreeMap<&'static str, Vec<(String, Vec<u8>)>>;
+/// A vector's `key: value` header lines.
+type Fields = Vec<(String, String)>;
 
 /// A vector file: its `key: value` header lines and its body after the blank line.
-fn split_vector(raw: &[u8]) -> Option<(Vec<(String, String)>, &[u8])> {
+fn split_vector(raw: &[u8]) -> Option<(Fields, &[u8])> {
     let at = raw.windows(2).position(|w| w == b"\n\n")?;
     let head = std::str::from_utf8(raw.get(..at)?).ok()?;
     let fields = head
