@@ -83,9 +83,28 @@ fn is_hidden(path: &str) -> bool {
     })
 }
 
+/// Whether a path segment, percent-decoded as `ServeDir` decodes it, is longer than any file
+/// name a file system holds (255 bytes), which `ServeDir` would answer with 500.
+fn names_no_file(path: &str) -> bool {
+    path.split('/').any(|segment| {
+        let bytes = segment.as_bytes();
+        let (mut at, mut len) = (0, 0);
+        while at < bytes.len() {
+            let escape = bytes.get(at) == Some(&b'%')
+                && bytes
+                    .get(at + 1..at + 3)
+                    .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit));
+            at += if escape { 3 } else { 1 };
+            len += 1;
+        }
+        len > 255
+    })
+}
+
 /// Answers 404 for hidden paths before `ServeDir` sees them.
 async fn hide_dotfiles(request: Request, next: Next) -> Response {
-    if is_hidden(request.uri().path()) {
+    let path = request.uri().path();
+    if is_hidden(path) || names_no_file(path) {
         let mut response = ApiError::from_status(StatusCode::NOT_FOUND).into_response();
         response
             .headers_mut()

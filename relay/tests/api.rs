@@ -662,6 +662,20 @@ async fn a_request_target_that_is_not_a_path_is_a_bad_request() {
     }
 }
 
+/// Found by the `relay` fuzz target: a page file name longer than a file system holds (255
+/// bytes) answered 500.
+#[tokio::test]
+async fn a_file_name_too_long_for_any_file_is_not_found() {
+    let relay = relay(&[]);
+    let long = "a".repeat(256);
+    let encoded = "%61".repeat(256);
+    for path in [format!("/{long}"), format!("/pkg/{long}.wasm"), format!("/{encoded}")] {
+        let (status, _, body) = call(&relay, get(&path)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(error_code(&body), "NOT_FOUND", "{path}");
+    }
+}
+
 #[tokio::test]
 async fn static_files_are_gzipped_and_api_answers_never_are() {
     let relay = relay(&["--open-uploads"]);
