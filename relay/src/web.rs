@@ -84,16 +84,20 @@ fn is_hidden(path: &str) -> bool {
 }
 
 /// Whether a path segment, percent-decoded as `ServeDir` decodes it, is longer than any file
-/// name a file system holds (255 bytes), which `ServeDir` would answer with 500.
+/// name a file system holds (255 bytes) or holds a NUL byte, which `ServeDir` would answer
+/// with 500.
 fn names_no_file(path: &str) -> bool {
     path.split('/').any(|segment| {
         let bytes = segment.as_bytes();
         let (mut at, mut len) = (0, 0);
         while at < bytes.len() {
-            let escape = bytes.get(at) == Some(&b'%')
-                && bytes
-                    .get(at + 1..at + 3)
-                    .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit));
+            let hex = bytes
+                .get(at + 1..at + 3)
+                .filter(|_| bytes.get(at) == Some(&b'%'));
+            if hex == Some(b"00") {
+                return true;
+            }
+            let escape = hex.is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit));
             at += if escape { 3 } else { 1 };
             len += 1;
         }

@@ -669,10 +669,25 @@ async fn a_file_name_too_long_for_any_file_is_not_found() {
     let relay = relay(&[]);
     let long = "a".repeat(256);
     let encoded = "%61".repeat(256);
-    for path in [format!("/{long}"), format!("/pkg/{long}.wasm"), format!("/{encoded}")] {
+    for path in [
+        format!("/{long}"),
+        format!("/pkg/{long}.wasm"),
+        format!("/{encoded}"),
+        // Found next: a NUL byte in a name answered 500 too.
+        "/index%00.html".to_owned(),
+        "/pkg/%00".to_owned(),
+        "/np%000000000000001/t'AtAA@".to_owned(),
+        "/a\u{4e6}np".to_owned(),
+    ] {
         let (status, _, body) = call(&relay, get(&path)).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert_eq!(error_code(&body), "NOT_FOUND", "{path}");
+        let head = Request::head(path.as_str()).body(Body::empty()).unwrap();
+        assert_eq!(
+            call(&relay, head).await.0,
+            StatusCode::NOT_FOUND,
+            "HEAD {path}"
+        );
     }
 }
 
