@@ -95,6 +95,6 @@ echo "fuzzing $target for $seconds s ($opts); log: $log"
 (cd "$root" && cargo +nightly fuzz run -a "$target" "$fuzz/corpus/$target" -- \
     -max_total_time="$seconds" -timeout=10 -print_final_stats=1 $opts) 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
-echo "$target: $(grep -E '^#[0-9]+ +DONE' "$log" | tail -1)"
+echo "$target: $(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1)"
 echo "$target: $(grep -E '^Done [0-9]+ runs' "$log" | tail -1) corpus $(ls "$fuzz/corpus/$target" | wc -l) files"
 exit "$status"
