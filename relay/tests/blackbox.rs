@@ -291,28 +291,7 @@ fn canary_no_plaintext_key_fragment_or_token_is_stored_or_logged() {
 #[test]
 fn tls_with_a_certificate_and_key() {
     let dir = temp_dir("tls");
-    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
-    let made = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=localhost",
-            "-keyout",
-        ])
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .output()
-        .expect("openssl makes a test certificate");
-    assert!(made.status.success());
+    let (cert, key) = self_signed_cert(&dir);
     let relay = Relay::start(
         &dir,
         &[

@@ -400,23 +400,7 @@ fn errors_below_the_router_answer_json() {
 #[test]
 fn over_tls_a_silent_handshake_and_a_slow_head_are_cut_off() {
     let dir = temp_dir("slow-tls");
-    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
-    let made = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-        ])
-        .args(["-nodes", "-days", "1", "-subj", "/CN=localhost", "-keyout"])
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .output()
-        .expect("openssl makes a test certificate");
-    assert!(made.status.success());
+    let (cert, key) = self_signed_cert(&dir);
     let flags = [
         "--tls-cert",
         cert.to_str().unwrap(),
