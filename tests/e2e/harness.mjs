@@ -11,12 +11,15 @@ export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const OUTPUT = join(ROOT, "tests/e2e/output");
 const RELAY = process.env.SEALBILL_RELAY ?? join(ROOT, "target/debug/sealbill-relay");
 
-/** Starts `sealbill-relay` (uploads need a registered sender, or a biller of its team) on 127.0.0.1 with a fresh store. */
-export async function startRelay() {
+/**
+ * Starts `sealbill-relay` (uploads need a registered sender, or a biller of its team) on 127.0.0.1 with a fresh
+ * store, serving `www` and `pkg` (the checkout's by default), with `flags` added.
+ */
+export async function startRelay({ www = join(ROOT, "www"), pkg = join(ROOT, "pkg"), flags = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "sealbill-e2e-"));
   const data = join(dir, "data");
   const args = ["--listen", "127.0.0.1:0", "--data-dir", data,
-    "--www-dir", join(ROOT, "www"), "--pkg-dir", join(ROOT, "pkg"), "--rate-limit", "100000"];
+    "--www-dir", www, "--pkg-dir", pkg, "--rate-limit", "100000", ...flags];
   const child = spawn(RELAY, args, { stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   child.stderr.on("data", (d) => { log += d; });

@@ -6,16 +6,14 @@
 // and Firefox refuse each one, run none of it, and the page says that its files do not match.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, launch, context } from "./harness.mjs";
+import { ROOT, launch, context, startRelay } from "./harness.mjs";
 import { WAIT } from "./flows.mjs";
 import { launchFirefox } from "./marionette.mjs";
-
-const RELAY = process.env.SEALBILL_RELAY ?? join(ROOT, "target/debug/sealbill-relay");
 
 /**
  * The relay over copies of www/ and pkg/ (without pkg/'s precompressed .gz files, so that an
@@ -26,22 +24,9 @@ async function startOnCopies() {
   const [www, pkg] = [join(dir, "www"), join(dir, "pkg")];
   cpSync(join(ROOT, "www"), www, { recursive: true });
   cpSync(join(ROOT, "pkg"), pkg, { recursive: true, filter: (f) => !f.endsWith(".gz") });
-  const child = spawn(RELAY, ["--listen", "127.0.0.1:0", "--data-dir", join(dir, "data"), "--www-dir", www,
-    "--pkg-dir", pkg, "--open-uploads"], { stdio: ["ignore", "pipe", "pipe"] });
-  let log = "";
-  child.stderr.on("data", (d) => { log += d; });
-  const origin = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`relay did not start in 20 s:\n${log}`)), 20_000);
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = /sealbill-relay listening on (http:\/\/\S+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    child.on("exit", (code) => reject(new Error(`relay exited with ${code}:\n${log}`)));
-  });
+  const relay = await startRelay({ www, pkg, flags: ["--open-uploads"] });
   return {
-    origin,
+    origin: relay.origin,
     /** Replaces a served file (`/dom.js`, `/pkg/…`) with `change(bytes)`; returns the undo. */
     alter(path, change) {
       const file = path.startsWith("/pkg/") ? join(pkg, path.slice(5)) : join(www, path);
@@ -50,7 +35,7 @@ async function startOnCopies() {
       return () => writeFileSync(file, original);
     },
     stop: async () => {
-      await new Promise((resolve) => { child.once("exit", resolve); child.kill("SIGTERM"); });
+      await relay.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
