@@ -19,6 +19,19 @@ pub struct Cli {
     )]
     pub data_dir: PathBuf,
 
+    /// Store everything in this PostgreSQL database (postgres://USER:PASSWORD@HOST:PORT/DB)
+    /// instead of SQLite in --data-dir, so that several relay nodes share one store. The
+    /// connection is not encrypted: reach the database over a private network or a unix
+    /// socket (?host=/run/postgresql). The password is never printed.
+    #[arg(
+        long,
+        env = "SEALBILL_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true,
+        global = true
+    )]
+    pub database_url: Option<DatabaseUrl>,
+
     /// Server settings.
     #[command(flatten)]
     pub serve: ServeArgs,
@@ -276,4 +289,36 @@ impl ServeArgs {
 /// Parses a --public-host value: host[:port], in lower case.
 fn public_host(text: &str) -> Result<String, String> {
     sealbill::relay_authority(text.trim()).map_err(|e| e.to_string())
+}
+
+/// The --database-url text, parsed when the store opens rather than by clap, whose errors
+/// repeat the value (and so the password); `Debug` prints no password.
+#[derive(Clone)]
+pub struct DatabaseUrl(String);
+
+impl std::str::FromStr for DatabaseUrl {
+    type Err = std::convert::Infallible;
+
+    fn from_str(text: &str) -> Result<DatabaseUrl, Self::Err> {
+        Ok(DatabaseUrl(text.to_owned()))
+    }
+}
+
+impl DatabaseUrl {
+    /// The connection settings; the error names what is wrong, never the URL.
+    pub fn config(&self) -> Result<tokio_postgres::Config, String> {
+        self.0
+            .parse()
+            .map_err(|e| format!("--database-url is not a PostgreSQL URL ({e})"))
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // tokio-postgres' `Config` prints its password as `_`.
+        match self.config() {
+            Ok(config) => config.fmt(f),
+            Err(_) => f.write_str("DatabaseUrl(not a PostgreSQL URL)"),
+        }
+    }
 }

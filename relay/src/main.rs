@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use sealbill::{Card, Fingerprint, Role, Roster};
-use sealbill_relay::config::{Cli, Command, SendersAction, ServeArgs};
+use sealbill_relay::config::{Cli, Command, DatabaseUrl, SendersAction, ServeArgs};
+use sealbill_relay::postgres::PgStore;
 use sealbill_relay::sqlite::{SqliteStore, SCHEMA_VERSION};
 use sealbill_relay::store::{Sender, Store};
 use sealbill_relay::{app, now, AppState};
@@ -27,15 +28,16 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let open = |dir: &Path| SqliteStore::open(dir).map_err(|e| e.to_string());
+    let open = || open_store(&cli.data_dir, cli.database_url.as_ref());
     let result = match cli.command {
-        Some(Command::Senders { action }) => {
-            open(&cli.data_dir).and_then(|store| senders(&store, action))
+        Some(Command::Senders { action }) => open().and_then(|store| senders(&*store, action)),
+        Some(Command::Rosters) => open().and_then(|store| rosters(&*store)),
+        Some(Command::Backup { .. } | Command::Restore { .. }) if cli.database_url.is_some() => {
+            Err(SQLITE_ONLY.into())
         }
-        Some(Command::Rosters) => open(&cli.data_dir).and_then(|store| rosters(&store)),
         Some(Command::Backup { to, force }) => backup(&cli.data_dir, &to, force),
         Some(Command::Restore { from }) => restore(&from, &cli.data_dir),
-        None => open(&cli.data_dir).and_then(|store| serve(Arc::new(store), cli.serve)),
+        None => open().and_then(|store| serve(store, cli.serve)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -46,7 +48,28 @@ fn main() -> ExitCode {
     }
 }
 
-fn senders(store: &SqliteStore, action: SendersAction) -> Result<(), String> {
+/// Why `backup` and `restore` refuse --database-url.
+const SQLITE_ONLY: &str = "backup and restore work on the SQLite store of --data-dir; \
+    back up a PostgreSQL store with PostgreSQL's own tools (pg_dump, pg_basebackup)";
+
+/// The PostgreSQL store of --database-url, or else the SQLite store in --data-dir.
+fn open_store(
+    data_dir: &Path,
+    database_url: Option<&DatabaseUrl>,
+) -> Result<Arc<dyn Store>, String> {
+    match database_url {
+        Some(url) => {
+            let store = PgStore::open(url.config()?).map_err(|e| e.to_string())?;
+            Ok(Arc::new(store))
+        }
+        None => {
+            let store = SqliteStore::open(data_dir).map_err(|e| e.to_string())?;
+            Ok(Arc::new(store))
+        }
+    }
+}
+
+fn senders(store: &dyn Store, action: SendersAction) -> Result<(), String> {
     match action {
         SendersAction::Add { card } => {
             let text = if Path::new(&card).is_file() {
@@ -95,7 +118,7 @@ fn senders(store: &SqliteStore, action: SendersAction) -> Result<(), String> {
 }
 
 /// Lists the stored team rosters, one line each.
-fn rosters(store: &SqliteStore) -> Result<(), String> {
+fn rosters(store: &dyn Store) -> Result<(), String> {
     for bytes in store.rosters().map_err(|e| e.to_string())? {
         match Roster::verify(&bytes, None) {
             Ok(roster) => println!("{}", roster_line(&roster)),

@@ -18,8 +18,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use crate::store::{
-    Fetched, Meta, NewEnvelope, NewReply, NewRoster, Reply, ReplyInsert, Sender, State, Stats,
-    Store, StoreError, StoreResult, TeamEnvelope, TeamFile, TeamFilePut, MAX_TEAMS_PER_MEMBER,
+    self, Fetched, Meta, NewEnvelope, NewReply, NewRoster, Reply, ReplyInsert, Sender, State,
+    Stats, Store, StoreError, StoreResult, TeamEnvelope, TeamFile, TeamFilePut,
+    MAX_TEAMS_PER_MEMBER,
 };
 
 /// The database file in the data directory.
@@ -240,18 +241,6 @@ fn commit_loop(mut conn: Connection, jobs: Receiver<InsertJob>) {
 
 fn err(e: rusqlite::Error) -> StoreError {
     StoreError(e.to_string())
-}
-
-fn state_of(code: i64) -> State {
-    match code {
-        1 => State::Revoked,
-        2 => State::Burned,
-        _ => State::Active,
-    }
-}
-
-fn hash_of(bytes: Option<Vec<u8>>) -> Option<[u8; 32]> {
-    bytes.and_then(|b| b.try_into().ok())
 }
 
 /// Copies the WAL back into the database every 250 ms, so that uploads never wait for a
@@ -483,11 +472,11 @@ impl Store for SqliteStore {
                         expires_at: r.get::<_, i64>(0)? as u64,
                         max_opens: r.get(1)?,
                         opens: r.get(2)?,
-                        state: state_of(r.get(3)?),
-                        manage_hash: hash_of(r.get(4)?).unwrap_or([0; 32]),
-                        proof_hash: hash_of(r.get(5)?),
-                        uploader: hash_of(r.get(6)?),
-                        team_owner: hash_of(r.get(7)?),
+                        state: State::of_code(r.get(3)?),
+                        manage_hash: store::stored_key(r.get(4)?).unwrap_or([0; 32]),
+                        proof_hash: store::stored_key(r.get(5)?),
+                        uploader: store::stored_key(r.get(6)?),
+                        team_owner: store::stored_key(r.get(7)?),
                     })
                 })
                 .optional()
@@ -519,7 +508,7 @@ impl Store for SqliteStore {
                  WHERE id = ?1 AND state = 0
                  RETURNING opens, state",
                 params![id],
-                |r| Ok((r.get(0)?, state_of(r.get(1)?))),
+                |r| Ok((r.get(0)?, State::of_code(r.get(1)?))),
             )
             .optional()
             .map_err(err)?;
@@ -570,7 +559,7 @@ impl Store for SqliteStore {
             )
             .optional()
             .map_err(err)?;
-        match state.map(state_of) {
+        match state.map(State::of_code) {
             None => return Ok(ReplyInsert::Missing),
             Some(State::Revoked) => return Ok(ReplyInsert::Revoked),
             Some(State::Active | State::Burned) => {}

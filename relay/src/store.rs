@@ -40,6 +40,31 @@ pub enum State {
     Burned,
 }
 
+impl State {
+    /// The code a store keeps in its `state` column.
+    pub const fn code(self) -> i16 {
+        match self {
+            State::Active => 0,
+            State::Revoked => 1,
+            State::Burned => 2,
+        }
+    }
+
+    /// The state of a stored code (an unknown one reads as active, as the schema's default).
+    pub const fn of_code(code: i64) -> State {
+        match code {
+            1 => State::Revoked,
+            2 => State::Burned,
+            _ => State::Active,
+        }
+    }
+}
+
+/// A stored 32-byte hash or key, `None` when the column is empty or not 32 bytes long.
+pub fn stored_key(bytes: Option<Vec<u8>>) -> Option<[u8; 32]> {
+    bytes.and_then(|b| b.try_into().ok())
+}
+
 /// What the relay knows about an envelope, without its body.
 #[derive(Clone, Debug)]
 pub struct Meta {

@@ -1,5 +1,7 @@
-//! In-process API tests: the real router over a real SQLite store in a temporary directory,
-//! driven request by request.
+//! In-process API tests: the real router over a real store, driven request by request. Every
+//! test runs on both backends (see `on_both_backends!` at the end): SQLite in a temporary
+//! directory, and a fresh database on the PostgreSQL server of `SEALBILL_TEST_DATABASE_URL`
+//! (scripts/postgres.sh starts one; without it the PostgreSQL runs fail).
 
 #![allow(
     clippy::unwrap_used,
@@ -22,6 +24,7 @@ use sealbill::{
     RosterDraft, SealOptions, Sealed,
 };
 use sealbill_relay::config::Cli;
+use sealbill_relay::postgres::PgStore;
 use sealbill_relay::sqlite::SqliteStore;
 use sealbill_relay::store::{NewEnvelope, Sender, Store};
 use sealbill_relay::{app, now, AppState, CSP};
@@ -33,7 +36,7 @@ const HOST: &str = "127.0.0.1:8080";
 
 struct Relay {
     router: axum::Router,
-    store: Arc<SqliteStore>,
+    store: Arc<dyn Store>,
     dir: PathBuf,
 }
 
@@ -60,7 +63,63 @@ fn temp_dir() -> PathBuf {
     dir
 }
 
-fn relay(flags: &[&str]) -> Relay {
+/// The store under the relay.
+#[derive(Clone, Copy, Debug)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The test server's settings, from `SEALBILL_TEST_DATABASE_URL`.
+fn test_server() -> tokio_postgres::Config {
+    let url = std::env::var("SEALBILL_TEST_DATABASE_URL").unwrap_or_else(|_| {
+        panic!(
+            "SEALBILL_TEST_DATABASE_URL is not set, so the PostgreSQL runs of this suite have \
+             no server: `source scripts/postgres.sh` (scripts/test.sh does) starts a \
+             throwaway one and sets it"
+        )
+    });
+    url.parse()
+        .unwrap_or_else(|_| panic!("SEALBILL_TEST_DATABASE_URL is not a PostgreSQL URL"))
+}
+
+/// A new, empty database on the test server (left for the throwaway cluster to remove).
+fn fresh_database() -> tokio_postgres::Config {
+    let server = test_server();
+    let name = format!(
+        "sealbill_test_{:016x}",
+        rand_core::RngCore::next_u64(&mut rand_core::OsRng)
+    );
+    let create = format!("CREATE DATABASE {name}");
+    let admin = server.clone();
+    // On a thread of its own: the caller may be inside a runtime or not.
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let (client, connection) = admin.connect(tokio_postgres::NoTls).await.unwrap();
+            tokio::spawn(connection);
+            client.batch_execute(&create).await.unwrap();
+        });
+    })
+    .join()
+    .unwrap();
+    let mut config = server;
+    config.dbname(&name);
+    config
+}
+
+/// A new, empty store of `backend` (SQLite in `dir`/data).
+fn open_store(backend: Backend, dir: &std::path::Path) -> Arc<dyn Store> {
+    match backend {
+        Backend::Sqlite => Arc::new(SqliteStore::open(&dir.join("data")).unwrap()),
+        Backend::Postgres => Arc::new(PgStore::open(fresh_database()).unwrap()),
+    }
+}
+
+fn relay(backend: Backend, flags: &[&str]) -> Relay {
     let dir = temp_dir();
     let mut args = vec![
         "sealbill-relay".to_owned(),
@@ -69,7 +128,7 @@ fn relay(flags: &[&str]) -> Relay {
     ];
     args.extend(flags.iter().map(|f| (*f).to_owned()));
     let cli = Cli::parse_from(args);
-    let store = Arc::new(SqliteStore::open(&dir.join("data")).unwrap());
+    let store = open_store(backend, &dir);
     let router = app(AppState::new(store.clone(), cli.serve));
     Relay { router, store, dir }
 }
@@ -125,9 +184,8 @@ async fn upload(relay: &Relay, target: &str, body: Vec<u8>) -> (StatusCode, Valu
     (status, json(&bytes))
 }
 
-#[tokio::test]
-async fn upload_fetch_status_open_and_burn() {
-    let relay = relay(&["--open-uploads"]);
+async fn upload_fetch_status_open_and_burn(backend: Backend) {
+    let relay = relay(backend, &["--open-uploads"]);
     let (acme, client) = parties();
     let sealed = sealed(&acme, &client);
     let target = format!(
@@ -200,9 +258,8 @@ fn sealed_proof_of_another(acme: &Identity, client: &Identity) -> String {
         .to_base64url()
 }
 
-#[tokio::test]
-async fn revoke_needs_the_manage_token() {
-    let relay = relay(&["--open-uploads"]);
+async fn revoke_needs_the_manage_token(backend: Backend) {
+    let relay = relay(backend, &["--open-uploads"]);
     let (acme, client) = parties();
     let (_, created) = upload(&relay, "/api/v1/envelopes", sealed(&acme, &client).envelope).await;
     let id = created["id"].as_str().unwrap();
@@ -237,9 +294,11 @@ async fn revoke_needs_the_manage_token() {
     );
 }
 
-#[tokio::test]
-async fn bad_input_gets_a_json_4xx_and_the_relay_keeps_serving() {
-    let relay = relay(&["--open-uploads", "--max-body=4096", "--max-expiry=86400"]);
+async fn bad_input_gets_a_json_4xx_and_the_relay_keeps_serving(backend: Backend) {
+    let relay = relay(
+        backend,
+        &["--open-uploads", "--max-body=4096", "--max-expiry=86400"],
+    );
     let (acme, client) = parties();
     let good = sealed(&acme, &client);
     let (_, created) = upload(&relay, "/api/v1/envelopes", good.envelope.clone()).await;
@@ -372,9 +431,8 @@ fn signed_upload(sender: &Identity, target: &str, body: &[u8], ts: u64) -> Reque
         .unwrap()
 }
 
-#[tokio::test]
-async fn only_registered_senders_upload_with_fresh_signatures() {
-    let relay = relay(&[]);
+async fn only_registered_senders_upload_with_fresh_signatures(backend: Backend) {
+    let relay = relay(backend, &[]);
     let (acme, client) = parties();
     let stranger = Identity::generate("Stranger").unwrap();
     relay
@@ -460,9 +518,8 @@ async fn only_registered_senders_upload_with_fresh_signatures() {
     );
 }
 
-#[tokio::test]
-async fn clients_over_the_rate_get_429_with_retry_after() {
-    let relay = relay(&["--open-uploads", "--rate-limit=5"]);
+async fn clients_over_the_rate_get_429_with_retry_after(backend: Backend) {
+    let relay = relay(backend, &["--open-uploads", "--rate-limit=5"]);
     for _ in 0..5 {
         assert_eq!(
             call(&relay, get("/api/v1/envelopes/AAAAAAAAAAAAAAAAAAAAAA"))
@@ -487,9 +544,8 @@ async fn clients_over_the_rate_get_429_with_retry_after() {
     assert_eq!(call(&relay, get("/")).await.0, StatusCode::OK);
 }
 
-#[tokio::test]
-async fn health_and_metrics_are_rate_limited_apart_from_the_api() {
-    let relay = relay(&["--open-uploads", "--rate-limit=4"]);
+async fn health_and_metrics_are_rate_limited_apart_from_the_api(backend: Backend) {
+    let relay = relay(backend, &["--open-uploads", "--rate-limit=4"]);
     for path in ["/healthz", "/metrics", "/healthz", "/metrics"] {
         assert_eq!(call(&relay, get(path)).await.0, StatusCode::OK, "{path}");
     }
@@ -509,8 +565,7 @@ async fn health_and_metrics_are_rate_limited_apart_from_the_api() {
     }
 }
 
-#[tokio::test]
-async fn behind_a_proxy_the_rate_is_per_address_the_proxy_appended() {
+async fn behind_a_proxy_the_rate_is_per_address_the_proxy_appended(backend: Backend) {
     let forwarded = |value: &str| {
         Request::get("/api/v1/envelopes/AAAAAAAAAAAAAAAAAAAAAA")
             .header("x-forwarded-for", value)
@@ -519,7 +574,10 @@ async fn behind_a_proxy_the_rate_is_per_address_the_proxy_appended() {
     };
     // The client writes any entries it likes at the left; the proxy appends the address it
     // saw. Changing the left entries does not buy a fresh bucket.
-    let relay = relay(&["--open-uploads", "--rate-limit=3", "--trust-proxy"]);
+    let relay = relay(
+        backend,
+        &["--open-uploads", "--rate-limit=3", "--trust-proxy"],
+    );
     for i in 0..3 {
         let (status, _, _) = call(&relay, forwarded(&format!("10.9.8.{i}, 203.0.113.7"))).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
@@ -534,7 +592,7 @@ async fn behind_a_proxy_the_rate_is_per_address_the_proxy_appended() {
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // Two proxies of one's own: the second entry from the right is the client.
-    let relay = relay_two_hops();
+    let relay = relay_two_hops(backend);
     for i in 0..3 {
         let value = format!("10.9.8.{i}, 203.0.113.7, 10.0.0.{i}");
         assert_eq!(
@@ -545,7 +603,7 @@ async fn behind_a_proxy_the_rate_is_per_address_the_proxy_appended() {
     let (status, _, _) = call(&relay, forwarded("10.9.8.9, 203.0.113.7, 10.0.0.9")).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     // Too few entries or a malformed one: the peer (none in process), one bucket for all.
-    let relay = relay_two_hops();
+    let relay = relay_two_hops(backend);
     for value in ["203.0.113.1", "junk, 10.0.0.1", "203.0.113.2"] {
         assert_eq!(
             call(&relay, forwarded(value)).await.0,
@@ -556,18 +614,20 @@ async fn behind_a_proxy_the_rate_is_per_address_the_proxy_appended() {
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 }
 
-fn relay_two_hops() -> Relay {
-    relay(&[
-        "--open-uploads",
-        "--rate-limit=3",
-        "--trust-proxy",
-        "--trusted-hops=2",
-    ])
+fn relay_two_hops(backend: Backend) -> Relay {
+    relay(
+        backend,
+        &[
+            "--open-uploads",
+            "--rate-limit=3",
+            "--trust-proxy",
+            "--trusted-hops=2",
+        ],
+    )
 }
 
-#[tokio::test]
-async fn the_page_is_served_with_strict_headers_and_no_listing_or_traversal() {
-    let relay = relay(&["--open-uploads"]);
+async fn the_page_is_served_with_strict_headers_and_no_listing_or_traversal(backend: Backend) {
+    let relay = relay(backend, &["--open-uploads"]);
     let (status, response, body) = call(&relay, get("/")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(String::from_utf8(body)
@@ -603,9 +663,8 @@ async fn the_page_is_served_with_strict_headers_and_no_listing_or_traversal() {
     }
 }
 
-#[tokio::test]
-async fn dotfiles_in_the_page_directories_are_never_served() {
-    let relay = relay(&["--open-uploads"]);
+async fn dotfiles_in_the_page_directories_are_never_served(backend: Backend) {
+    let relay = relay(backend, &["--open-uploads"]);
     let www = relay.dir.join("www");
     std::fs::write(www.join(".hidden"), "secret-dotfile").unwrap();
     std::fs::create_dir_all(www.join("dir/.git")).unwrap();
@@ -639,9 +698,8 @@ async fn dotfiles_in_the_page_directories_are_never_served() {
 }
 
 /// Found by the `relay` fuzz target: `GET /healt2hz` answered 404 with an empty body.
-#[tokio::test]
-async fn a_missing_page_file_answers_a_json_error() {
-    let relay = relay(&[]);
+async fn a_missing_page_file_answers_a_json_error(backend: Backend) {
+    let relay = relay(backend, &[]);
     for path in ["/healt2hz", "/no/such/file.js", "/pkg/missing.wasm"] {
         let (status, response, body) = call(&relay, get(path)).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
@@ -652,9 +710,8 @@ async fn a_missing_page_file_answers_a_json_error() {
 
 /// Found by the `relay` fuzz target: `HEAD .index.ml` (a target that is not a path) answered
 /// 500, over TCP as well.
-#[tokio::test]
-async fn a_request_target_that_is_not_a_path_is_a_bad_request() {
-    let relay = relay(&[]);
+async fn a_request_target_that_is_not_a_path_is_a_bad_request(backend: Backend) {
+    let relay = relay(backend, &[]);
     for target in ["x", ".index.ml", "example.com:443"] {
         let (status, _, body) = call(&relay, get(target)).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{target}");
@@ -664,9 +721,8 @@ async fn a_request_target_that_is_not_a_path_is_a_bad_request() {
 
 /// Found by the `relay` fuzz target: a page file name longer than a file system holds (255
 /// bytes) answered 500.
-#[tokio::test]
-async fn a_file_name_too_long_for_any_file_is_not_found() {
-    let relay = relay(&[]);
+async fn a_file_name_too_long_for_any_file_is_not_found(backend: Backend) {
+    let relay = relay(backend, &[]);
     let long = "a".repeat(256);
     let encoded = "%61".repeat(256);
     for path in [
@@ -691,9 +747,8 @@ async fn a_file_name_too_long_for_any_file_is_not_found() {
     }
 }
 
-#[tokio::test]
-async fn static_files_are_gzipped_and_api_answers_never_are() {
-    let relay = relay(&["--open-uploads"]);
+async fn static_files_are_gzipped_and_api_answers_never_are(backend: Backend) {
+    let relay = relay(backend, &["--open-uploads"]);
     let module: Vec<u8> = (0..64 * 1024u32).map(|i| (i % 251) as u8).collect();
     std::fs::write(relay.dir.join("pkg/big.wasm"), &module).unwrap();
     let gzip = |uri: &str| {
@@ -731,9 +786,8 @@ async fn static_files_are_gzipped_and_api_answers_never_are() {
     assert!(response.headers().get("content-encoding").is_none());
 }
 
-#[tokio::test]
-async fn metrics_name_routes_never_ids_or_tokens() {
-    let relay = relay(&["--open-uploads"]);
+async fn metrics_name_routes_never_ids_or_tokens(backend: Backend) {
+    let relay = relay(backend, &["--open-uploads"]);
     let (acme, client) = parties();
     let (_, created) = upload(&relay, "/api/v1/envelopes", sealed(&acme, &client).envelope).await;
     let id = created["id"].as_str().unwrap();
@@ -750,9 +804,8 @@ async fn metrics_name_routes_never_ids_or_tokens() {
     assert!(!text.contains(created["manageToken"].as_str().unwrap()));
 }
 
-#[tokio::test]
-async fn metrics_stay_small_whatever_methods_and_paths_clients_send() {
-    let relay = relay(&["--open-uploads", "--rate-limit=0"]);
+async fn metrics_stay_small_whatever_methods_and_paths_clients_send(backend: Backend) {
+    let relay = relay(backend, &["--open-uploads", "--rate-limit=0"]);
     let random = || {
         let n = rand_core::RngCore::next_u64(&mut rand_core::OsRng);
         format!("X{n:016X}")
@@ -799,8 +852,7 @@ async fn metrics_stay_small_whatever_methods_and_paths_clients_send() {
     assert!(text.len() < 8 * 1024, "{} bytes: {text}", text.len());
 }
 
-#[tokio::test]
-async fn cors_is_off_by_default_and_on_per_origin() {
+async fn cors_is_off_by_default_and_on_per_origin(backend: Backend) {
     let preflight = || {
         Request::options("/api/v1/envelopes")
             .header("origin", "https://shop.example")
@@ -808,13 +860,16 @@ async fn cors_is_off_by_default_and_on_per_origin() {
             .body(Body::empty())
             .unwrap()
     };
-    let closed = relay(&["--open-uploads"]);
+    let closed = relay(backend, &["--open-uploads"]);
     let (_, response, _) = call(&closed, preflight()).await;
     assert!(response
         .headers()
         .get("access-control-allow-origin")
         .is_none());
-    let open = relay(&["--open-uploads", "--cors-origin=https://shop.example"]);
+    let open = relay(
+        backend,
+        &["--open-uploads", "--cors-origin=https://shop.example"],
+    );
     let (_, response, _) = call(&open, preflight()).await;
     assert_eq!(
         response.headers()["access-control-allow-origin"],
@@ -822,9 +877,10 @@ async fn cors_is_off_by_default_and_on_per_origin() {
     );
 }
 
-#[tokio::test]
-async fn every_operation_in_openapi_json_is_routed_and_answers_a_documented_status() {
-    let relay = relay(&["--open-uploads"]);
+async fn every_operation_in_openapi_json_is_routed_and_answers_a_documented_status(
+    backend: Backend,
+) {
+    let relay = relay(backend, &["--open-uploads"]);
     let spec: Value = serde_json::from_str(include_str!("../openapi.json")).unwrap();
     let mut operations = 0;
     for (path, item) in spec["paths"].as_object().unwrap() {
@@ -949,9 +1005,10 @@ async fn list_replies(relay: &Relay, id: &str, token: &str) -> Vec<(String, u64,
         .collect()
 }
 
-#[tokio::test]
-async fn a_reader_replies_with_the_open_proof_and_the_sender_fetches_and_deletes_it() {
-    let relay = relay(&["--open-uploads"]);
+async fn a_reader_replies_with_the_open_proof_and_the_sender_fetches_and_deletes_it(
+    backend: Backend,
+) {
+    let relay = relay(backend, &["--open-uploads"]);
     let (acme, client) = parties();
     let (sealed, id, token) = upload_with_link(&relay, &acme, 1).await;
 
@@ -1013,9 +1070,8 @@ async fn a_reader_replies_with_the_open_proof_and_the_sender_fetches_and_deletes
     }
 }
 
-#[tokio::test]
-async fn replies_are_listed_oldest_first_even_after_the_sender_revoked_the_link() {
-    let relay = relay(&["--open-uploads"]);
+async fn replies_are_listed_oldest_first_even_after_the_sender_revoked_the_link(backend: Backend) {
+    let relay = relay(backend, &["--open-uploads"]);
     let (acme, client) = parties();
     let (sealed, id, token) = upload_with_link(&relay, &acme, 5).await;
     let proof = reader_proof(&sealed);
@@ -1048,9 +1104,8 @@ async fn replies_are_listed_oldest_first_even_after_the_sender_revoked_the_link(
     assert_eq!(listed, ids.into_iter().zip(bodies).collect::<Vec<_>>());
 }
 
-#[tokio::test]
-async fn every_refused_reply_gets_its_json_4xx_and_stored_replies_stay_intact() {
-    let relay = relay(&["--open-uploads"]);
+async fn every_refused_reply_gets_its_json_4xx_and_stored_replies_stay_intact(backend: Backend) {
+    let relay = relay(backend, &["--open-uploads"]);
     let (acme, client) = parties();
     let (sealed, id, token) = upload_with_link(&relay, &acme, 5).await;
     let proof = reader_proof(&sealed);
@@ -1289,9 +1344,11 @@ async fn every_refused_reply_gets_its_json_4xx_and_stored_replies_stay_intact() 
     assert_eq!(call(&relay, get("/healthz")).await.0, StatusCode::OK);
 }
 
-#[tokio::test]
-async fn cors_lets_a_page_send_the_open_proof_header() {
-    let relay = relay(&["--open-uploads", "--cors-origin=https://shop.example"]);
+async fn cors_lets_a_page_send_the_open_proof_header(backend: Backend) {
+    let relay = relay(
+        backend,
+        &["--open-uploads", "--cors-origin=https://shop.example"],
+    );
     let preflight = Request::options("/api/v1/envelopes/AAAAAAAAAAAAAAAAAAAAAA/replies")
         .header("origin", "https://shop.example")
         .header("access-control-request-method", "POST")
@@ -1387,9 +1444,8 @@ fn code_of(answer: &Value) -> &str {
     answer["error"]["code"].as_str().unwrap_or("")
 }
 
-#[tokio::test]
-async fn the_owner_stores_only_newer_rosters_and_nobody_else_stores_one() {
-    let relay = relay(&[]);
+async fn the_owner_stores_only_newer_rosters_and_nobody_else_stores_one(backend: Backend) {
+    let relay = relay(backend, &[]);
     let acme = Identity::generate("Acme").unwrap();
     let bill = Identity::generate("Bill").unwrap();
     let mallory = Identity::generate("Mallory").unwrap();
@@ -1488,9 +1544,8 @@ async fn the_owner_stores_only_newer_rosters_and_nobody_else_stores_one() {
     assert_eq!(next, (StatusCode::CREATED, "version 3".into()));
 }
 
-#[tokio::test]
-async fn members_upload_only_with_a_sending_role_while_listed_and_valid() {
-    let relay = relay(&["--max-body=65536"]);
+async fn members_upload_only_with_a_sending_role_while_listed_and_valid(backend: Backend) {
+    let relay = relay(backend, &["--max-body=65536"]);
     let acme = Identity::generate("Acme").unwrap();
     let [bill, anna, old, soon, stranger] =
         ["Bill", "Anna", "Old", "Soon", "Stranger"].map(|n| Identity::generate(n).unwrap());
@@ -1578,9 +1633,10 @@ fn signed_revoke(who: &Identity, id: &str, ts: u64) -> Request<Body> {
         .unwrap()
 }
 
-#[tokio::test]
-async fn the_owner_or_the_uploader_revokes_a_members_envelope_and_another_member_cannot() {
-    let relay = relay(&[]);
+async fn the_owner_or_the_uploader_revokes_a_members_envelope_and_another_member_cannot(
+    backend: Backend,
+) {
+    let relay = relay(backend, &[]);
     let acme = Identity::generate("Acme").unwrap();
     let [bill, bea] = ["Bill", "Bea"].map(|n| Identity::generate(n).unwrap());
     register(&relay, &acme);
@@ -1709,9 +1765,8 @@ fn team_target(path: &str, owner: &Identity, rest: &str) -> String {
     format!("/api/v1/team{path}?owner={key}{rest}")
 }
 
-#[tokio::test]
-async fn the_owner_publishes_memberships_taken_from_its_stored_roster_only() {
-    let relay = relay(&[]);
+async fn the_owner_publishes_memberships_taken_from_its_stored_roster_only(backend: Backend) {
+    let relay = relay(backend, &[]);
     let [acme, bill, anna, other, stranger] =
         ["Acme", "Bill", "Anna", "Other", "Stranger"].map(|n| Identity::generate(n).unwrap());
     register(&relay, &acme);
@@ -1893,9 +1948,8 @@ async fn the_owner_publishes_memberships_taken_from_its_stored_roster_only() {
     );
 }
 
-#[tokio::test]
-async fn the_owner_publishes_archive_key_files_up_to_its_rosters_epoch() {
-    let relay = relay(&[]);
+async fn the_owner_publishes_archive_key_files_up_to_its_rosters_epoch(backend: Backend) {
+    let relay = relay(backend, &[]);
     let [acme, anna, stranger] =
         ["Acme", "Anna", "Stranger"].map(|n| Identity::generate(n).unwrap());
     register(&relay, &acme);
@@ -2063,9 +2117,8 @@ async fn the_owner_publishes_archive_key_files_up_to_its_rosters_epoch() {
     );
 }
 
-#[tokio::test]
-async fn the_owner_and_its_members_fetch_the_team_and_nobody_else_does() {
-    let relay = relay(&[]);
+async fn the_owner_and_its_members_fetch_the_team_and_nobody_else_does(backend: Backend) {
+    let relay = relay(backend, &[]);
     let [acme, bill, anna, old, stranger, unknown] =
         ["Acme", "Bill", "Anna", "Old", "Stranger", "Unknown"]
             .map(|n| Identity::generate(n).unwrap());
@@ -2225,9 +2278,8 @@ async fn the_owner_and_its_members_fetch_the_team_and_nobody_else_does() {
     );
 }
 
-#[tokio::test]
-async fn readers_list_the_teams_active_envelopes_oldest_first_in_pages() {
-    let relay = relay(&[]);
+async fn readers_list_the_teams_active_envelopes_oldest_first_in_pages(backend: Backend) {
+    let relay = relay(backend, &[]);
     let [acme, bill, anna, other, stranger] =
         ["Acme", "Bill", "Anna", "Other", "Stranger"].map(|n| Identity::generate(n).unwrap());
     register(&relay, &acme);
@@ -2339,10 +2391,9 @@ async fn readers_list_the_teams_active_envelopes_oldest_first_in_pages() {
     );
 }
 
-#[tokio::test]
-async fn a_signed_upload_is_refused_by_another_relay_that_trusts_the_sender() {
-    let a = relay(&["--public-host=relay-a.test"]);
-    let b = relay(&["--public-host=Relay-B.test,relay-b.test:8443"]);
+async fn a_signed_upload_is_refused_by_another_relay_that_trusts_the_sender(backend: Backend) {
+    let a = relay(backend, &["--public-host=relay-a.test"]);
+    let b = relay(backend, &["--public-host=Relay-B.test,relay-b.test:8443"]);
     let (acme, client) = parties();
     register(&a, &acme);
     register(&b, &acme);
@@ -2446,8 +2497,9 @@ async fn code_at(relay: &Relay, host: &str) -> String {
     error_code(&call(relay, request).await.2)
 }
 
-#[tokio::test]
-async fn without_public_hosts_the_relay_answers_to_what_its_listen_address_implies() {
+async fn without_public_hosts_the_relay_answers_to_what_its_listen_address_implies(
+    backend: Backend,
+) {
     let cases: [(&str, &[&str], &[&str]); 4] = [
         (
             "127.0.0.1:8080",
@@ -2476,7 +2528,7 @@ async fn without_public_hosts_the_relay_answers_to_what_its_listen_address_impli
         ),
     ];
     for (listen, served, refused) in cases {
-        let relay = relay(&[&format!("--listen={listen}")]);
+        let relay = relay(backend, &[&format!("--listen={listen}")]);
         for host in served {
             assert_eq!(
                 code_at(&relay, host).await,
@@ -2490,10 +2542,9 @@ async fn without_public_hosts_the_relay_answers_to_what_its_listen_address_impli
     }
 }
 
-#[tokio::test]
-async fn without_a_host_header_the_authority_of_the_request_uri_names_the_relay() {
+async fn without_a_host_header_the_authority_of_the_request_uri_names_the_relay(backend: Backend) {
     // As HTTP/2 sends it: `:authority`, no Host header.
-    let relay = relay(&["--public-host=relay-a.test"]);
+    let relay = relay(backend, &["--public-host=relay-a.test"]);
     let (acme, client) = parties();
     register(&relay, &acme);
     let body = sealed(&acme, &client).envelope;
@@ -2512,3 +2563,55 @@ async fn without_a_host_header_the_authority_of_the_request_uri_names_the_relay(
         assert_eq!(call(&relay, request).await.0, want, "{authority}");
     }
 }
+
+/// Declares each test of this suite once per backend: `sqlite::NAME` and `postgres::NAME`.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(super::Backend::Sqlite).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(super::Backend::Postgres).await;
+            })*
+        }
+    };
+}
+
+on_both_backends!(
+    upload_fetch_status_open_and_burn,
+    revoke_needs_the_manage_token,
+    bad_input_gets_a_json_4xx_and_the_relay_keeps_serving,
+    only_registered_senders_upload_with_fresh_signatures,
+    clients_over_the_rate_get_429_with_retry_after,
+    health_and_metrics_are_rate_limited_apart_from_the_api,
+    behind_a_proxy_the_rate_is_per_address_the_proxy_appended,
+    the_page_is_served_with_strict_headers_and_no_listing_or_traversal,
+    dotfiles_in_the_page_directories_are_never_served,
+    a_missing_page_file_answers_a_json_error,
+    a_request_target_that_is_not_a_path_is_a_bad_request,
+    a_file_name_too_long_for_any_file_is_not_found,
+    static_files_are_gzipped_and_api_answers_never_are,
+    metrics_name_routes_never_ids_or_tokens,
+    metrics_stay_small_whatever_methods_and_paths_clients_send,
+    cors_is_off_by_default_and_on_per_origin,
+    every_operation_in_openapi_json_is_routed_and_answers_a_documented_status,
+    a_reader_replies_with_the_open_proof_and_the_sender_fetches_and_deletes_it,
+    replies_are_listed_oldest_first_even_after_the_sender_revoked_the_link,
+    every_refused_reply_gets_its_json_4xx_and_stored_replies_stay_intact,
+    cors_lets_a_page_send_the_open_proof_header,
+    the_owner_stores_only_newer_rosters_and_nobody_else_stores_one,
+    members_upload_only_with_a_sending_role_while_listed_and_valid,
+    the_owner_or_the_uploader_revokes_a_members_envelope_and_another_member_cannot,
+    the_owner_publishes_memberships_taken_from_its_stored_roster_only,
+    the_owner_publishes_archive_key_files_up_to_its_rosters_epoch,
+    the_owner_and_its_members_fetch_the_team_and_nobody_else_does,
+    readers_list_the_teams_active_envelopes_oldest_first_in_pages,
+    a_signed_upload_is_refused_by_another_relay_that_trusts_the_sender,
+    without_public_hosts_the_relay_answers_to_what_its_listen_address_implies,
+    without_a_host_header_the_authority_of_the_request_uri_names_the_relay,
+);
