@@ -37,6 +37,16 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# PostgreSQL, for the relay's tests on its PostgreSQL store (scripts/postgres.sh starts a
+# throwaway cluster with Debian's initdb and pg_ctl).
+if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+  say "installing postgresql"
+  sudo_=""
+  [ "$(id -u)" -eq 0 ] || sudo_="sudo"
+  $sudo_ apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq postgresql >/dev/null
+fi
+
 # Firefox ESR, for the page's tests in a second engine (tests/e2e/firefox.test.mjs drives it over
 # its own Marionette protocol, so no geckodriver is needed).
 if ! command -v firefox-esr >/dev/null; then

@@ -24,6 +24,9 @@ source scripts/pkg.sh
 say "the committed CCTV vectors equal the cctv-age npm package"
 node tests/interop/cctv-export.mjs --check
 
+# A throwaway PostgreSQL cluster for the relay's suite on its PostgreSQL store, removed on exit.
+source scripts/postgres.sh
+
 say "native tests: unit, CCTV, known answers, interop with the age crate, CLI, streaming"
 cargo test --workspace --locked
 
