@@ -24,9 +24,9 @@ use sealbill::{
     RosterDraft, SealOptions, Sealed,
 };
 use sealbill_relay::config::Cli;
-use sealbill_relay::postgres::PgStore;
+use sealbill_relay::postgres::{PgStore, SCHEMA_VERSION};
 use sealbill_relay::sqlite::SqliteStore;
-use sealbill_relay::store::{NewEnvelope, Sender, Store};
+use sealbill_relay::store::{Fetched, NewEnvelope, Sender, State, Store};
 use sealbill_relay::{app, now, AppState, CSP};
 use serde_json::Value;
 use tower::ServiceExt;
@@ -83,15 +83,10 @@ fn test_server() -> tokio_postgres::Config {
         .unwrap_or_else(|_| panic!("SEALBILL_TEST_DATABASE_URL is not a PostgreSQL URL"))
 }
 
-/// A new, empty database on the test server (left for the throwaway cluster to remove).
-fn fresh_database() -> tokio_postgres::Config {
-    let server = test_server();
-    let name = format!(
-        "sealbill_test_{:016x}",
-        rand_core::RngCore::next_u64(&mut rand_core::OsRng)
-    );
-    let create = format!("CREATE DATABASE {name}");
-    let admin = server.clone();
+/// Runs `sql` (one or more statements) on the database of `config` and returns the first
+/// column of the rows of the last one, as integers.
+fn psql(config: &tokio_postgres::Config, sql: &str) -> Vec<i64> {
+    let (config, sql) = (config.clone(), sql.to_owned());
     // On a thread of its own: the caller may be inside a runtime or not.
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -99,14 +94,29 @@ fn fresh_database() -> tokio_postgres::Config {
             .build()
             .unwrap();
         runtime.block_on(async {
-            let (client, connection) = admin.connect(tokio_postgres::NoTls).await.unwrap();
+            let (client, connection) = config.connect(tokio_postgres::NoTls).await.unwrap();
             tokio::spawn(connection);
-            client.batch_execute(&create).await.unwrap();
-        });
+            let mut values = Vec::new();
+            for message in client.simple_query(&sql).await.unwrap() {
+                if let tokio_postgres::SimpleQueryMessage::Row(row) = message {
+                    values.push(row.get(0).unwrap().parse().unwrap());
+                }
+            }
+            values
+        })
     })
     .join()
-    .unwrap();
-    let mut config = server;
+    .unwrap()
+}
+
+/// A new, empty database on the test server (left for the throwaway cluster to remove).
+fn fresh_database() -> tokio_postgres::Config {
+    let mut config = test_server();
+    let name = format!(
+        "sealbill_test_{:016x}",
+        rand_core::RngCore::next_u64(&mut rand_core::OsRng)
+    );
+    psql(&config, &format!("CREATE DATABASE {name}"));
     config.dbname(&name);
     config
 }
@@ -2564,6 +2574,167 @@ async fn without_a_host_header_the_authority_of_the_request_uri_names_the_relay(
     }
 }
 
+/// Two relay nodes on one store: two SQLite stores on one directory, or two PostgreSQL
+/// stores (each with its own connections) on one database.
+fn two_nodes(backend: Backend) -> (Arc<dyn Store>, Arc<dyn Store>, PathBuf) {
+    let dir = temp_dir();
+    match backend {
+        Backend::Sqlite => {
+            let data = dir.join("data");
+            let a: Arc<dyn Store> = Arc::new(SqliteStore::open(&data).unwrap());
+            let b: Arc<dyn Store> = Arc::new(SqliteStore::open(&data).unwrap());
+            (a, b, dir)
+        }
+        Backend::Postgres => {
+            let database = fresh_database();
+            let a: Arc<dyn Store> = Arc::new(PgStore::open(database.clone()).unwrap());
+            let b: Arc<dyn Store> = Arc::new(PgStore::open(database).unwrap());
+            (a, b, dir)
+        }
+    }
+}
+
+/// Runs `work` on 16 threads, 8 per node, released at once; returns their results.
+fn race<T: Send + 'static>(
+    nodes: [&Arc<dyn Store>; 2],
+    work: impl Fn(&dyn Store) -> T + Send + Sync + 'static,
+) -> Vec<T> {
+    let work = Arc::new(work);
+    let start = Arc::new(std::sync::Barrier::new(16));
+    let threads: Vec<_> = (0..16)
+        .map(|i| {
+            let (store, work, start) = (nodes[i % 2].clone(), work.clone(), start.clone());
+            std::thread::spawn(move || {
+                start.wait();
+                work(&*store)
+            })
+        })
+        .collect();
+    threads.into_iter().map(|t| t.join().unwrap()).collect()
+}
+
+fn stored_envelope(id: &str, max_opens: Option<u32>) -> NewEnvelope {
+    NewEnvelope {
+        id: id.into(),
+        body: b"age-encryption.org/v1 stand-in".to_vec(),
+        created_at: now(),
+        expires_at: now() + 600,
+        max_opens,
+        manage_hash: [1; 32],
+        proof_hash: None,
+        uploader: None,
+        team_owner: None,
+    }
+}
+
+async fn two_nodes_racing_for_the_last_open_burn_it_once(backend: Backend) {
+    let (a, b, dir) = two_nodes(backend);
+    for round in 0..5 {
+        let id = format!("burn-{round}");
+        a.insert(stored_envelope(&id, Some(1))).unwrap();
+        let opened = race([&a, &b], move |store| store.record_open(&id).unwrap());
+        let burned: Vec<_> = opened.iter().flatten().collect();
+        assert_eq!(burned, [&(1, State::Burned)], "round {round}: {opened:?}");
+        assert!(matches!(
+            b.fetch(&format!("burn-{round}"), now()).unwrap(),
+            Fetched::Gone
+        ));
+    }
+    // Three opens allowed: three succeed, the last of them burns.
+    a.insert(stored_envelope("three", Some(3))).unwrap();
+    let mut opened: Vec<_> = race([&a, &b], |store| store.record_open("three").unwrap())
+        .into_iter()
+        .flatten()
+        .collect();
+    opened.sort_by_key(|(n, _)| *n);
+    assert_eq!(
+        opened,
+        [(1, State::Active), (2, State::Active), (3, State::Burned)]
+    );
+    assert_eq!(a.stats().unwrap().envelopes, 0, "counted once, as burned");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+async fn a_signed_request_replayed_through_another_node_is_refused(backend: Backend) {
+    let (a, b, dir) = two_nodes(backend);
+    let (until, at) = (now() + 300, now());
+    for round in 0..5u8 {
+        let key = [round; 32];
+        let first = race([&a, &b], move |store| {
+            store.first_use(&key, until, at).unwrap()
+        });
+        assert_eq!(first.iter().filter(|&&f| f).count(), 1, "round {round}");
+    }
+    assert!(!b.first_use(&[0; 32], until, at + 10).unwrap());
+    // Past its window the key counts as new again, once, and the sweep of either node forgets
+    // what has expired.
+    let later = until + 1;
+    let renewed = race([&a, &b], move |store| {
+        store.first_use(&[1; 32], later + 300, later).unwrap()
+    });
+    assert_eq!(renewed.iter().filter(|&&f| f).count(), 1);
+    let swept = race([&a, &b], move |store| store.purge_expired(later).unwrap());
+    assert_eq!(swept.iter().sum::<usize>(), 0, "no envelopes");
+    assert!(
+        a.first_use(&[2; 32], later + 300, later).unwrap(),
+        "forgotten"
+    );
+    assert!(
+        !b.first_use(&[1; 32], later + 300, later).unwrap(),
+        "renewed"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+async fn nodes_sweeping_at_once_delete_each_expired_envelope_once(backend: Backend) {
+    let (a, b, dir) = two_nodes(backend);
+    let at = now();
+    for i in 0..40 {
+        let expires_at = if i % 4 == 0 { at + 600 } else { at - 1 };
+        a.insert(NewEnvelope {
+            expires_at,
+            ..stored_envelope(&format!("e{i}"), None)
+        })
+        .unwrap();
+    }
+    let swept = race([&a, &b], move |store| store.purge_expired(at).unwrap());
+    assert_eq!(swept.iter().sum::<usize>(), 30, "{swept:?}");
+    assert_eq!(a.stats().unwrap().envelopes, 10);
+    assert_eq!(b.stats().unwrap().bytes, 10 * 30);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// Relay nodes starting at once on an empty database: each migrates or waits for the one that
+/// does, and the schema is applied once.
+#[test]
+fn postgres_nodes_starting_at_once_on_an_empty_database_apply_the_schema_once() {
+    let database = fresh_database();
+    let start = Arc::new(std::sync::Barrier::new(4));
+    let nodes: Vec<_> = (0..4)
+        .map(|_| {
+            let (database, start) = (database.clone(), start.clone());
+            std::thread::spawn(move || {
+                start.wait();
+                PgStore::open(database)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            })
+        })
+        .collect();
+    for node in nodes {
+        node.join().unwrap().unwrap();
+    }
+    assert_eq!(
+        psql(&database, "SELECT version FROM schema_version"),
+        [SCHEMA_VERSION as i64]
+    );
+    assert_eq!(psql(&database, "SELECT count(*) FROM envelope_stats"), [1]);
+    // A database from a newer relay is refused, not downgraded.
+    psql(&database, "UPDATE schema_version SET version = 99");
+    let refused = PgStore::open(database).err().unwrap().to_string();
+    assert!(refused.contains("schema version 99"), "{refused}");
+}
+
 /// Declares each test of this suite once per backend: `sqlite::NAME` and `postgres::NAME`.
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
@@ -2583,6 +2754,9 @@ macro_rules! on_both_backends {
 }
 
 on_both_backends!(
+    two_nodes_racing_for_the_last_open_burn_it_once,
+    a_signed_request_replayed_through_another_node_is_refused,
+    nodes_sweeping_at_once_delete_each_expired_envelope_once,
     upload_fetch_status_open_and_burn,
     revoke_needs_the_manage_token,
     bad_input_gets_a_json_4xx_and_the_relay_keeps_serving,
