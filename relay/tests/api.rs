@@ -2735,6 +2735,73 @@ fn postgres_nodes_starting_at_once_on_an_empty_database_apply_the_schema_once() 
     assert!(refused.contains("schema version 99"), "{refused}");
 }
 
+/// How many row versions of `envelopes` and of its TOAST table, live or dead, hold `piece`
+/// (read from the pages themselves with pageinspect, so dead versions count too).
+fn row_versions_holding(database: &tokio_postgres::Config, piece: &[u8]) -> i64 {
+    let hex: String = piece.iter().map(|b| format!("{b:02x}")).collect();
+    let sql = format!(
+        "CREATE EXTENSION IF NOT EXISTS pageinspect;
+         SELECT count(*) FROM (
+             SELECT 'envelopes'::regclass AS rel
+             UNION ALL SELECT reltoastrelid::regclass FROM pg_class WHERE relname = 'envelopes'
+         ) r,
+         generate_series(0, pg_relation_size(r.rel) / current_setting('block_size')::int - 1) p,
+         heap_page_items(get_raw_page(r.rel::text, p::int)) i
+         WHERE position('\\x{hex}'::bytea IN i.t_data) > 0"
+    );
+    psql(database, &sql)[0]
+}
+
+/// PostgreSQL keeps a deleted row's old version until VACUUM; the expiry sweep runs it after
+/// a deletion, so that no row version holds a burned or revoked body afterwards.
+#[test]
+fn postgres_the_sweep_vacuums_away_every_row_version_of_a_deleted_body() {
+    let database = fresh_database();
+    let store = PgStore::open(database.clone()).unwrap();
+    let random = |len: usize| {
+        let mut bytes = vec![0u8; len];
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bytes);
+        bytes
+    };
+    // 20 kB bodies go to the TOAST table, 600-byte ones stay in the row.
+    let bodies = [
+        ("revoked", random(20_000), None),
+        ("burned", random(600), Some(1)),
+        ("kept", random(20_000), None),
+        ("kept small", random(600), None),
+    ];
+    for (id, body, max_opens) in &bodies {
+        store
+            .insert(NewEnvelope {
+                body: body.clone(),
+                ..stored_envelope(id, *max_opens)
+            })
+            .unwrap();
+    }
+    let piece = |i: usize| &bodies[i].1[100..132];
+    store.revoke("revoked").unwrap();
+    assert_eq!(
+        store.record_open("burned").unwrap(),
+        Some((1, State::Burned))
+    );
+    for i in 0..2 {
+        assert!(
+            row_versions_holding(&database, piece(i)) > 0,
+            "{}: a dead row version holds it before the sweep",
+            bodies[i].0
+        );
+    }
+    assert_eq!(store.purge_expired(now()).unwrap(), 0, "nothing expired");
+    for (i, (id, _, _)) in bodies.iter().enumerate() {
+        let held = row_versions_holding(&database, piece(i));
+        assert_eq!(
+            held > 0,
+            id.starts_with("kept"),
+            "{id}: {held} row versions"
+        );
+    }
+}
+
 /// Declares each test of this suite once per backend: `sqlite::NAME` and `postgres::NAME`.
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
