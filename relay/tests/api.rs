@@ -2784,11 +2784,10 @@ fn postgres_the_sweep_vacuums_away_every_row_version_of_a_deleted_body() {
         store.record_open("burned").unwrap(),
         Some((1, State::Burned))
     );
-    for i in 0..2 {
+    for (i, (id, _, _)) in bodies.iter().enumerate().take(2) {
         assert!(
             row_versions_holding(&database, piece(i)) > 0,
-            "{}: a dead row version holds it before the sweep",
-            bodies[i].0
+            "{id}: a dead row version holds it before the sweep"
         );
     }
     assert_eq!(store.purge_expired(now()).unwrap(), 0, "nothing expired");
