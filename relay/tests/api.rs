@@ -26,7 +26,10 @@ use sealbill::{
 use sealbill_relay::config::Cli;
 use sealbill_relay::postgres::{PgStore, SCHEMA_VERSION};
 use sealbill_relay::sqlite::SqliteStore;
-use sealbill_relay::store::{Fetched, NewEnvelope, Sender, State, Store};
+use sealbill_relay::store::{
+    Fetched, NewEnvelope, NewReply, NewRoster, ReplyInsert, Sender, State, Store, TeamFile,
+    TeamFilePut,
+};
 use sealbill_relay::{app, now, AppState, CSP};
 use serde_json::Value;
 use tower::ServiceExt;
@@ -2801,6 +2804,447 @@ fn postgres_the_sweep_vacuums_away_every_row_version_of_a_deleted_body() {
     }
 }
 
+// The store's own behaviour, the same on both backends.
+
+/// A new, empty store of `backend` in a new temporary directory.
+fn store_of(backend: Backend) -> (Arc<dyn Store>, PathBuf) {
+    let dir = temp_dir();
+    (open_store(backend, &dir), dir)
+}
+
+fn new_envelope(id: &str, max_opens: Option<u32>) -> NewEnvelope {
+    NewEnvelope {
+        id: id.into(),
+        body: b"age".to_vec(),
+        created_at: 10,
+        expires_at: 100,
+        max_opens,
+        manage_hash: [1; 32],
+        proof_hash: Some([2; 32]),
+        uploader: Some([3; 32]),
+        team_owner: None,
+    }
+}
+
+fn new_reply(envelope_id: &str, id: &str, body: &[u8], at: u64) -> NewReply {
+    NewReply::new(envelope_id.into(), id.into(), body.to_vec(), at)
+}
+
+fn new_roster(owner_key: [u8; 32], bytes: &[u8]) -> NewRoster {
+    NewRoster {
+        owner_key,
+        bytes: bytes.to_vec(),
+        members: vec![[5; 32], [6; 32]],
+        stored_at: 10,
+    }
+}
+
+fn new_team_file(owner_key: [u8; 32], roster: &[u8], bytes: &[u8]) -> TeamFile {
+    TeamFile {
+        owner_key,
+        roster: roster.to_vec(),
+        bytes: bytes.to_vec(),
+        stored_at: 10,
+    }
+}
+
+async fn lifecycle_fetch_expire_revoke_burn(backend: Backend) {
+    let (store, dir) = store_of(backend);
+    store.insert(new_envelope("a", None)).unwrap();
+    store.insert(new_envelope("b", Some(2))).unwrap();
+    assert!(
+        store.insert(new_envelope("a", None)).is_err(),
+        "ids are unique"
+    );
+    assert!(matches!(store.fetch("a", 50).unwrap(), Fetched::Body(b) if b == b"age"));
+    assert!(matches!(store.fetch("a", 100).unwrap(), Fetched::Missing));
+    assert!(matches!(store.fetch("zz", 50).unwrap(), Fetched::Missing));
+    let meta = store.meta("b", 50).unwrap().unwrap();
+    assert_eq!(
+        (meta.opens, meta.state, meta.proof_hash),
+        (0, State::Active, Some([2; 32]))
+    );
+
+    assert_eq!(store.record_open("b").unwrap(), Some((1, State::Active)));
+    assert_eq!(store.record_open("b").unwrap(), Some((2, State::Burned)));
+    assert!(matches!(store.fetch("b", 50).unwrap(), Fetched::Gone));
+    assert_eq!(
+        store.record_open("b").unwrap(),
+        None,
+        "a burned envelope counts no more"
+    );
+
+    store.revoke("a").unwrap();
+    assert!(matches!(store.fetch("a", 50).unwrap(), Fetched::Gone));
+    assert_eq!(store.stats().unwrap().envelopes, 0);
+    assert_eq!(store.purge_expired(100).unwrap(), 2);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+async fn concurrent_uploads_commit_together_and_a_bad_one_fails_alone(backend: Backend) {
+    let (store, dir) = store_of(backend);
+    store.insert(new_envelope("dup", None)).unwrap();
+    let threads: Vec<_> = (0..40)
+        .map(|i| {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                let id = if i % 10 == 0 {
+                    "dup".to_owned()
+                } else {
+                    format!("e{i}")
+                };
+                store.insert(new_envelope(&id, None)).is_ok()
+            })
+        })
+        .collect();
+    let ok: Vec<bool> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    assert_eq!(
+        ok.iter().filter(|&&x| !x).count(),
+        4,
+        "only the 4 duplicates fail"
+    );
+    assert_eq!(store.stats().unwrap().envelopes, 37);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+async fn rosters_replace_only_the_one_read_and_members_are_found_while_the_owner_is_a_sender(
+    backend: Backend,
+) {
+    let (store, dir) = store_of(backend);
+    let owner = Sender {
+        card: "sealbill-card:owner".into(),
+        fingerprint: "9 9".into(),
+        added_at: 5,
+    };
+    assert!(store.roster(&[9; 32]).unwrap().is_none());
+    assert!(store.put_roster(None, new_roster([9; 32], b"v1")).unwrap());
+    assert!(
+        !store.put_roster(None, new_roster([9; 32], b"v1b")).unwrap(),
+        "a roster was stored meanwhile"
+    );
+    assert!(!store
+        .put_roster(Some(b"v0"), new_roster([9; 32], b"v2"))
+        .unwrap());
+    assert!(store
+        .put_roster(
+            Some(b"v1"),
+            NewRoster {
+                members: vec![[6; 32]],
+                ..new_roster([9; 32], b"v2")
+            }
+        )
+        .unwrap());
+    assert_eq!(store.roster(&[9; 32]).unwrap().unwrap(), b"v2");
+    // Found only while the owner is on the allow-list; a dropped member still finds it.
+    assert!(store.rosters_of_member(&[5; 32]).unwrap().is_empty());
+    store.add_sender(&[9; 32], &owner).unwrap();
+    for member in [[5; 32], [6; 32]] {
+        assert_eq!(store.rosters_of_member(&member).unwrap(), [b"v2".to_vec()]);
+    }
+    assert!(store.rosters_of_member(&[7; 32]).unwrap().is_empty());
+    assert!(store.remove_sender("9 9").unwrap());
+    assert!(store.rosters_of_member(&[6; 32]).unwrap().is_empty());
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+async fn team_files_are_stored_only_against_the_current_roster_and_unlisted_members_dropped(
+    backend: Backend,
+) {
+    let (store, dir) = store_of(backend);
+    let owner = [9; 32];
+    let put_member = |member: [u8; 32], roster: &[u8], bytes: &[u8]| {
+        store
+            .put_membership(&member, new_team_file(owner, roster, bytes))
+            .unwrap()
+    };
+    assert_eq!(
+        put_member([5; 32], b"v1", b"m5"),
+        TeamFilePut::RosterChanged
+    );
+    assert!(store.put_roster(None, new_roster(owner, b"v1")).unwrap());
+    assert_eq!(put_member([5; 32], b"v1", b"m5"), TeamFilePut::Written);
+    assert_eq!(put_member([5; 32], b"v1", b"m5"), TeamFilePut::Unchanged);
+    assert_eq!(put_member([6; 32], b"v1", b"m6"), TeamFilePut::Written);
+    assert_eq!(put_member(owner, b"v1", b"mo"), TeamFilePut::Written);
+    assert_eq!(
+        put_member([5; 32], b"v0", b"m5b"),
+        TeamFilePut::RosterChanged
+    );
+    assert_eq!(store.membership(&owner, &[5; 32]).unwrap().unwrap(), b"m5");
+    assert!(store.membership(&[8; 32], &[5; 32]).unwrap().is_none());
+
+    // Version 2 drops member 5: its membership goes, 6's and the owner's stay.
+    let v2 = NewRoster {
+        members: vec![[6; 32]],
+        ..new_roster(owner, b"v2")
+    };
+    assert!(store.put_roster(Some(b"v1"), v2).unwrap());
+    assert!(store.membership(&owner, &[5; 32]).unwrap().is_none());
+    assert_eq!(store.membership(&owner, &[6; 32]).unwrap().unwrap(), b"m6");
+    assert_eq!(store.membership(&owner, &owner).unwrap().unwrap(), b"mo");
+    assert_eq!(
+        put_member([6; 32], b"v1", b"m6"),
+        TeamFilePut::RosterChanged
+    );
+    assert_eq!(put_member([6; 32], b"v2", b"m6'"), TeamFilePut::Written);
+    assert_eq!(store.membership(&owner, &[6; 32]).unwrap().unwrap(), b"m6'");
+
+    // Archive-key files: one per epoch, replaced, the newest ones listed oldest first.
+    let put_key = |epoch: u32, bytes: &[u8]| {
+        store
+            .put_archive_key(epoch, new_team_file(owner, b"v2", bytes))
+            .unwrap()
+    };
+    assert_eq!(put_key(0, b"k0"), TeamFilePut::Written);
+    assert_eq!(put_key(2, b"k2"), TeamFilePut::Written);
+    assert_eq!(put_key(1, b"k1"), TeamFilePut::Written);
+    assert_eq!(put_key(1, b"k1"), TeamFilePut::Unchanged);
+    assert_eq!(put_key(1, b"k1'"), TeamFilePut::Written);
+    assert_eq!(
+        store
+            .put_archive_key(3, new_team_file(owner, b"v1", b"k3"))
+            .unwrap(),
+        TeamFilePut::RosterChanged
+    );
+    assert_eq!(
+        store.archive_keys(&owner, 2).unwrap(),
+        [(1, b"k1'".to_vec()), (2, b"k2".to_vec())]
+    );
+    assert_eq!(store.archive_keys(&owner, 10).unwrap().len(), 3);
+    assert!(store.archive_keys(&[8; 32], 10).unwrap().is_empty());
+    assert_eq!(store.rosters().unwrap(), [b"v2".to_vec()]);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+async fn a_team_lists_its_active_envelopes_oldest_first_in_pages(backend: Backend) {
+    let (store, dir) = store_of(backend);
+    let owner = [9; 32];
+    let add = |id: &str, created_at, uploader, team_owner| {
+        store
+            .insert(NewEnvelope {
+                created_at,
+                uploader: Some(uploader),
+                team_owner,
+                ..new_envelope(id, Some(1))
+            })
+            .unwrap();
+    };
+    add("owners", 30, owner, None);
+    add("bills", 20, [5; 32], Some(owner));
+    add("bills-2", 20, [5; 32], Some(owner));
+    add("burned", 25, [5; 32], Some(owner));
+    add("revoked", 26, [5; 32], Some(owner));
+    add("other team", 21, [5; 32], Some([8; 32]));
+    add("his own", 22, [5; 32], None);
+    store.record_open("burned").unwrap();
+    store.revoke("revoked").unwrap();
+    let ids = |since, now, limit| -> Vec<String> {
+        store
+            .team_envelopes(&owner, since, now, limit)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.id)
+            .collect()
+    };
+    assert_eq!(ids(0, 50, 10), ["bills", "bills-2", "owners"]);
+    assert_eq!(ids(0, 50, 2), ["bills", "bills-2"]);
+    assert_eq!(ids(21, 50, 10), ["owners"]);
+    assert_eq!(ids(30, 50, 10), ["owners"], "since is inclusive");
+    assert_eq!(ids(u64::MAX, 50, 10), Vec::<String>::new());
+    assert_eq!(ids(0, 100, 10), Vec::<String>::new(), "expired");
+    let first = &store.team_envelopes(&owner, 0, 50, 1).unwrap()[0];
+    assert_eq!(
+        (first.uploaded_at, first.expires_at, first.uploader),
+        (20, 100, [5; 32])
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+async fn senders_add_list_remove(backend: Backend) {
+    let (store, dir) = store_of(backend);
+    let s = Sender {
+        card: "sealbill-card:x".into(),
+        fingerprint: "1 2".into(),
+        added_at: 5,
+    };
+    store.add_sender(&[9; 32], &s).unwrap();
+    store.add_sender(&[9; 32], &s).unwrap();
+    assert!(store.is_sender(&[9; 32]).unwrap());
+    assert!(!store.is_sender(&[8; 32]).unwrap());
+    assert_eq!(store.senders().unwrap().len(), 1);
+    assert!(store.remove_sender("1 2").unwrap());
+    assert!(!store.remove_sender("1 2").unwrap());
+    assert!(!store.is_sender(&[9; 32]).unwrap());
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+async fn replies_are_stored_listed_oldest_first_and_deleted(backend: Backend) {
+    let (store, dir) = store_of(backend);
+    store.insert(new_envelope("a", None)).unwrap();
+    store.insert(new_envelope("b", None)).unwrap();
+    // Received out of id order; listed by time, then by arrival.
+    for (id, body, at) in [("r1", "one", 30), ("r2", "two", 20), ("r3", "three", 30)] {
+        assert_eq!(
+            store
+                .insert_reply(new_reply("a", id, body.as_bytes(), at), 4, 50)
+                .unwrap(),
+            ReplyInsert::Stored
+        );
+    }
+    let listed = store.replies("a").unwrap();
+    let seen: Vec<(&str, &[u8], u64)> = listed
+        .iter()
+        .map(|r| (r.id.as_str(), r.body.as_slice(), r.received_at))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("r2", b"two".as_slice(), 20),
+            ("r1", b"one".as_slice(), 30),
+            ("r3", b"three".as_slice(), 30)
+        ]
+    );
+    assert!(store.replies("b").unwrap().is_empty());
+    assert!(
+        !store.delete_reply("b", "r1").unwrap(),
+        "a reply id is deleted only under its own envelope"
+    );
+    assert!(store.delete_reply("a", "r1").unwrap());
+    assert!(!store.delete_reply("a", "r1").unwrap());
+    let left: Vec<String> = store
+        .replies("a")
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(left, ["r2", "r3"]);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+async fn replies_refuse_replays_overflow_and_missing_or_revoked_envelopes(backend: Backend) {
+    let (store, dir) = store_of(backend);
+    store.insert(new_envelope("a", None)).unwrap();
+    store.insert(new_envelope("burned", Some(1))).unwrap();
+    store.insert(new_envelope("revoked", None)).unwrap();
+    assert_eq!(
+        store.record_open("burned").unwrap(),
+        Some((1, State::Burned))
+    );
+    store.revoke("revoked").unwrap();
+    let add = |envelope: &str, id: &str, body: &str, now: u64| {
+        store
+            .insert_reply(new_reply(envelope, id, body.as_bytes(), now), 4, now)
+            .unwrap()
+    };
+    assert_eq!(add("a", "r1", "one", 50), ReplyInsert::Stored);
+    assert_eq!(add("a", "r2", "one", 50), ReplyInsert::Replayed);
+    assert_eq!(
+        add("burned", "r3", "one", 50),
+        ReplyInsert::Stored,
+        "a burned envelope takes replies, the same body as another envelope's too"
+    );
+    assert_eq!(add("revoked", "r4", "x", 50), ReplyInsert::Revoked);
+    assert_eq!(add("nope", "r5", "x", 50), ReplyInsert::Missing);
+    assert_eq!(add("a", "r6", "x", 100), ReplyInsert::Missing, "expired");
+    for (id, body) in [("r7", "two"), ("r8", "three"), ("r9", "four")] {
+        assert_eq!(add("a", id, body, 50), ReplyInsert::Stored);
+    }
+    assert_eq!(add("a", "r10", "five", 50), ReplyInsert::Full);
+    assert_eq!(add("a", "r11", "two", 50), ReplyInsert::Replayed);
+    assert_eq!(store.replies("a").unwrap().len(), 4);
+    assert!(store.replies("revoked").unwrap().is_empty());
+    // Deleting one makes room again.
+    assert!(store.delete_reply("a", "r7").unwrap());
+    assert_eq!(add("a", "r12", "five", 50), ReplyInsert::Stored);
+    assert_eq!(store.replies("a").unwrap().len(), 4);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+async fn concurrent_replies_never_pass_the_limit_or_store_a_body_twice(backend: Backend) {
+    let (store, dir) = store_of(backend);
+    store.insert(new_envelope("a", None)).unwrap();
+    store.insert(new_envelope("b", None)).unwrap();
+    let threads: Vec<_> = (0..24)
+        .map(|i| {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                // Envelope a gets 12 different bodies, b the same body 12 times.
+                let (envelope, body) = if i % 2 == 0 {
+                    ("a", format!("body {i}"))
+                } else {
+                    ("b", "same".to_owned())
+                };
+                store
+                    .insert_reply(
+                        new_reply(envelope, &format!("r{i}"), body.as_bytes(), 20),
+                        4,
+                        50,
+                    )
+                    .unwrap()
+            })
+        })
+        .collect();
+    let results: Vec<ReplyInsert> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    let count = |want: ReplyInsert| results.iter().filter(|r| **r == want).count();
+    assert_eq!(count(ReplyInsert::Stored), 4 + 1);
+    assert_eq!(count(ReplyInsert::Full), 8);
+    assert_eq!(count(ReplyInsert::Replayed), 11);
+    assert_eq!(store.replies("a").unwrap().len(), 4);
+    assert_eq!(store.replies("b").unwrap().len(), 1);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+async fn purging_deletes_the_replies_of_expired_envelopes_only(backend: Backend) {
+    let (store, dir) = store_of(backend);
+    store.insert(new_envelope("old", None)).unwrap();
+    store
+        .insert(NewEnvelope {
+            expires_at: 200,
+            ..new_envelope("new", Some(1))
+        })
+        .unwrap();
+    store
+        .insert(NewEnvelope {
+            expires_at: 200,
+            ..new_envelope("revoked", None)
+        })
+        .unwrap();
+    for (i, e) in ["old", "new", "revoked"].into_iter().enumerate() {
+        let body = format!("reply to {e}");
+        let stored = store
+            .insert_reply(new_reply(e, &format!("r{i}"), body.as_bytes(), 20), 4, 50)
+            .unwrap();
+        assert_eq!(stored, ReplyInsert::Stored);
+    }
+    // Burning and revoking keep the replies: the sender still fetches them.
+    assert_eq!(store.record_open("new").unwrap(), Some((1, State::Burned)));
+    store.revoke("revoked").unwrap();
+    assert_eq!(store.replies("new").unwrap().len(), 1);
+    assert_eq!(store.replies("revoked").unwrap().len(), 1);
+
+    assert_eq!(store.purge_expired(100).unwrap(), 1);
+    assert!(store.replies("old").unwrap().is_empty());
+    assert_eq!(store.replies("new").unwrap().len(), 1);
+    assert_eq!(store.replies("revoked").unwrap().len(), 1);
+    assert_eq!(store.purge_expired(200).unwrap(), 2);
+    assert!(store.replies("new").unwrap().is_empty());
+    assert!(store.replies("revoked").unwrap().is_empty());
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+async fn concurrent_uses_of_one_signed_request_let_exactly_one_through(backend: Backend) {
+    let (store, dir) = store_of(backend);
+    let threads: Vec<_> = (0..16)
+        .map(|_| {
+            let store = store.clone();
+            std::thread::spawn(move || store.first_use(&[9; 32], 100, 50).unwrap())
+        })
+        .collect();
+    let first: Vec<bool> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    assert_eq!(first.iter().filter(|&&x| x).count(), 1);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 /// Declares each test of this suite once per backend: `sqlite::NAME` and `postgres::NAME`.
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
@@ -2820,6 +3264,17 @@ macro_rules! on_both_backends {
 }
 
 on_both_backends!(
+    lifecycle_fetch_expire_revoke_burn,
+    concurrent_uploads_commit_together_and_a_bad_one_fails_alone,
+    rosters_replace_only_the_one_read_and_members_are_found_while_the_owner_is_a_sender,
+    team_files_are_stored_only_against_the_current_roster_and_unlisted_members_dropped,
+    a_team_lists_its_active_envelopes_oldest_first_in_pages,
+    senders_add_list_remove,
+    replies_are_stored_listed_oldest_first_and_deleted,
+    replies_refuse_replays_overflow_and_missing_or_revoked_envelopes,
+    concurrent_replies_never_pass_the_limit_or_store_a_body_twice,
+    purging_deletes_the_replies_of_expired_envelopes_only,
+    concurrent_uses_of_one_signed_request_let_exactly_one_through,
     two_nodes_racing_for_the_last_open_burn_it_once,
     a_signed_request_replayed_through_another_node_is_refused,
     nodes_sweeping_at_once_delete_each_expired_envelope_once,
