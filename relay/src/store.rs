@@ -1,4 +1,6 @@
-//! Storage behind a trait, so that a PostgreSQL backend can serve several relay nodes.
+//! Storage behind a trait, with two implementations: the embedded SQLite store
+//! (`crate::sqlite`, the default) and the PostgreSQL store (`crate::postgres`) that several
+//! relay nodes share.
 //!
 //! Calls are blocking; the server runs them on Tokio's blocking pool.
 
