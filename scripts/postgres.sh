@@ -36,6 +36,10 @@ sealbill_pg_stop() {
   fi
 }
 trap sealbill_pg_stop EXIT
+# A signal ends the shell through `exit`, so that the EXIT trap runs then too.
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 pg_password="$(od -An -N18 -tx1 /dev/urandom | tr -d ' \n')"
 (umask 077 && printf '%s\n' "$pg_password" >"$SEALBILL_PG_DIR/password")
