@@ -222,3 +222,67 @@ fn the_header_bound_holds_however_the_header_is_cut() {
         assert_ne!(first_error(&file, piece), too_large, "pieces of {piece}");
     }
 }
+
+/// `armored` with its 12th armor line, well past a header of up to two stanzas (seven lines),
+/// turned into invalid base64.
+fn break_armor_after_header(armored: &[u8]) -> Vec<u8> {
+    let mut lines: Vec<&[u8]> = armored.split(|&b| b == b'\n').collect();
+    lines[12] = b"!!!! not base64 !!!!";
+    lines.join(&b'\n')
+}
+
+/// An armored file is read in the order of its bytes, whole or in pieces: a header that opens
+/// with no key of the reader fails as `NoMatch` before armor that breaks further on is read,
+/// and a reader of the file gets the armor error once its header opened.
+#[test]
+fn armor_that_breaks_after_the_header_fails_in_input_order() {
+    let reader = age::Identity::generate();
+    let plaintext = vec![7u8; 4096];
+    let file = age::encrypt(&[reader.to_recipient()], &plaintext, age::Encoding::Armored).unwrap();
+    let broken = break_armor_after_header(&file);
+    let other = age::Identity::generate();
+    for piece in [broken.len(), 4099, 65, 1] {
+        for (readers, expected) in [
+            (vec![other.clone()], sealbill::Error::NoMatch),
+            (
+                vec![reader.clone()],
+                sealbill::Error::Armor("invalid base64"),
+            ),
+        ] {
+            let mut decryptor = age::Decryptor::new(readers);
+            let mut out = Vec::new();
+            let error = broken
+                .chunks(piece)
+                .find_map(|bytes| decryptor.push(bytes, &mut out).err());
+            assert_eq!(error, Some(expected.clone()), "pieces of {piece}");
+        }
+    }
+    // `open` answers as the streaming opener does.
+    let sender = Identity::generate("Acme GmbH").unwrap();
+    let client = Identity::generate("Client AG").unwrap();
+    let options = SealOptions {
+        recipients: vec![client.recipient()],
+        encoding: age::Encoding::Armored,
+        ..SealOptions::new("INV-10", 10)
+    };
+    let docs = [Document {
+        name: "i.xml".into(),
+        media_type: "application/xml".into(),
+        data: vec![b' '; 4096],
+    }];
+    let env = seal(&sender, &docs, &options).unwrap().envelope;
+    let broken = break_armor_after_header(&env);
+    let stranger = [Identity::generate("Stranger")
+        .unwrap()
+        .age_identity()
+        .clone()];
+    let whole = open(&stranger, &broken, None).unwrap_err();
+    let mut opener = Opener::new(&stranger);
+    let (head, tail) = broken.split_at(broken.len() / 2);
+    let mut staged = Vec::new();
+    let streamed = opener
+        .push(head, &mut staged)
+        .and_then(|()| opener.push(tail, &mut staged))
+        .unwrap_err();
+    assert_eq!((whole.code(), streamed.code()), ("WRONG_KEY", "WRONG_KEY"));
+}

@@ -233,9 +233,10 @@ impl<'a> Decryptor<'a> {
     pub fn finish(mut self, out: &mut Vec<u8>) -> Result<()> {
         self.push_framed(&[], true, out)?;
         if let Framing::Armored(decoder) = core::mem::replace(&mut self.framing, Framing::Binary) {
-            let mut binary = Vec::new();
-            decoder.finish(&mut binary)?;
+            let mut binary = Zeroizing::new(Vec::new());
+            let decoded = decoder.finish(&mut binary);
             self.push_binary(&binary, out)?;
+            decoded?;
         }
         match self.stage {
             Stage::Header(_) | Stage::Nonce(..) => Err(Error::HeaderTruncated),
@@ -259,9 +260,12 @@ impl<'a> Decryptor<'a> {
         }
         match &mut self.framing {
             Framing::Armored(decoder) => {
+                // The lines decoded before any armor error are read first: the input fails at
+                // its first fault, whole or in pieces.
                 let mut binary = Zeroizing::new(Vec::new());
-                decoder.push(data, &mut binary)?;
-                self.push_binary(&binary, out)
+                let decoded = decoder.push(data, &mut binary);
+                self.push_binary(&binary, out)?;
+                decoded
             }
             _ => self.push_binary(data, out),
         }
