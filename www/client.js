@@ -166,8 +166,12 @@ const STATES = { confirmed: msg("confirmed"), seen: msg("seen, not confirmed"), 
 
 /** The client's inbox: every invoice received on this device, newest first. */
 export async function startInbox() {
-  const identity = await clientIdentity(msg("Unlock your key to see the invoices you received on this device."), "inbox");
+  // The inbox shows once it is listed (at the end), not on unlock: an empty list while the
+  // entries open would read as "no invoice".
+  const identity = await clientIdentity(msg("Unlock your key to see the invoices you received on this device."));
   if (!identity) {
+    $("inbox-empty").hidden = true;
+    show("inbox");
     say(msg("Your inbox stays locked. Open an invoice link to connect with a business, or restore your key from its backup."));
     return;
   }

@@ -117,12 +117,23 @@ describe("a passkey as second factor", { timeout: 600_000 }, () => {
     // Adding needs the current passkey, then the new one. Chromium's virtual environment
     // cannot ask one of two authenticators for a credential (the other answers "unknown"
     // first), so the test swaps them as a person would swap security keys: once the first
-    // has answered, it is unplugged and the second plugged in.
+    // has answered, it is unplugged and the second plugged in. The page's request for the new
+    // passkey waits until the swap is done, as the browser's dialog waits for the person.
+    await page.evaluate(() => {
+      const create = navigator.credentials.create.bind(navigator.credentials);
+      const plugged = new Promise((resolve) => { window.plugged = resolve; });
+      navigator.credentials.create = async (options) => {
+        await plugged;
+        navigator.credentials.create = create;
+        return create(options);
+      };
+    });
     let second;
     const swapped = new Promise((resolve) => {
       cdp.once("WebAuthn.credentialAsserted", async () => {
         await cdp.send("WebAuthn.removeVirtualAuthenticator", { authenticatorId: authenticator });
         second = await addAuthenticator({ transport: "usb" });
+        await page.evaluate(() => window.plugged());
         resolve();
       });
     });
