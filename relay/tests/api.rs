@@ -10,7 +10,10 @@
     clippy::panic
 )]
 
-use std::path::PathBuf;
+#[path = "common/stores.rs"]
+mod stores;
+
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -25,13 +28,15 @@ use sealbill::{
 };
 use sealbill_relay::config::Cli;
 use sealbill_relay::postgres::{PgStore, SCHEMA_VERSION};
-use sealbill_relay::sqlite::SqliteStore;
+use sealbill_relay::sqlite::{SqliteStore, DATABASE_FILE, MIGRATIONS};
 use sealbill_relay::store::{
-    Fetched, NewEnvelope, NewReply, NewRoster, ReplyInsert, Sender, State, Store, TeamFile,
-    TeamFilePut,
+    Fetched, NewEnvelope, NewRoster, ReplyInsert, Sender, State, Store, TeamFilePut,
 };
 use sealbill_relay::{app, now, AppState, CSP};
 use serde_json::Value;
+use stores::{
+    fresh_database, new_envelope, new_reply, new_roster, new_team_file, psql, random_bytes,
+};
 use tower::ServiceExt;
 
 /// The host signed requests address: one that the default --listen (127.0.0.1:8080) implies.
@@ -73,63 +78,51 @@ enum Backend {
     Postgres,
 }
 
-/// The test server's settings, from `SEALBILL_TEST_DATABASE_URL`.
-fn test_server() -> tokio_postgres::Config {
-    let url = std::env::var("SEALBILL_TEST_DATABASE_URL").unwrap_or_else(|_| {
-        panic!(
-            "SEALBILL_TEST_DATABASE_URL is not set, so the PostgreSQL runs of this suite have \
-             no server: `source scripts/postgres.sh` (scripts/test.sh does) starts a \
-             throwaway one and sets it"
-        )
-    });
-    url.parse()
-        .unwrap_or_else(|_| panic!("SEALBILL_TEST_DATABASE_URL is not a PostgreSQL URL"))
+/// Where a store keeps what it holds: a data directory, or a database.
+#[derive(Clone)]
+enum Place {
+    Sqlite(PathBuf),
+    Postgres(Box<tokio_postgres::Config>),
 }
 
-/// Runs `sql` (one or more statements) on the database of `config` and returns the first
-/// column of the rows of the last one, as integers.
-fn psql(config: &tokio_postgres::Config, sql: &str) -> Vec<i64> {
-    let (config, sql) = (config.clone(), sql.to_owned());
-    // On a thread of its own: the caller may be inside a runtime or not.
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            let (client, connection) = config.connect(tokio_postgres::NoTls).await.unwrap();
-            tokio::spawn(connection);
-            let mut values = Vec::new();
-            for message in client.simple_query(&sql).await.unwrap() {
-                if let tokio_postgres::SimpleQueryMessage::Row(row) = message {
-                    values.push(row.get(0).unwrap().parse().unwrap());
-                }
+impl Place {
+    /// A new, empty place of `backend`: `dir`/data, or a fresh database.
+    fn new(backend: Backend, dir: &Path) -> Place {
+        match backend {
+            Backend::Sqlite => Place::Sqlite(dir.join("data")),
+            Backend::Postgres => Place::Postgres(Box::new(fresh_database())),
+        }
+    }
+
+    /// A store on it, as a relay node opens it (again, after a restart).
+    fn open(&self) -> Arc<dyn Store> {
+        match self {
+            Place::Sqlite(data) => Arc::new(SqliteStore::open(data).unwrap()),
+            Place::Postgres(database) => Arc::new(PgStore::open(*database.clone()).unwrap()),
+        }
+    }
+
+    /// The count and total size of the active envelopes, counted row by row.
+    fn scanned(&self) -> (u64, u64) {
+        let (count, size) = (
+            "SELECT count(*) FROM envelopes WHERE state = 0",
+            "SELECT coalesce(sum(size), 0) FROM envelopes WHERE state = 0",
+        );
+        let values = match self {
+            Place::Sqlite(data) => {
+                let conn = rusqlite::Connection::open(data.join(DATABASE_FILE)).unwrap();
+                let one = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+                (one(count), one(size))
             }
-            values
-        })
-    })
-    .join()
-    .unwrap()
-}
-
-/// A new, empty database on the test server (left for the throwaway cluster to remove).
-fn fresh_database() -> tokio_postgres::Config {
-    let mut config = test_server();
-    let name = format!(
-        "sealbill_test_{:016x}",
-        rand_core::RngCore::next_u64(&mut rand_core::OsRng)
-    );
-    psql(&config, &format!("CREATE DATABASE {name}"));
-    config.dbname(&name);
-    config
+            Place::Postgres(database) => (psql(database, count)[0], psql(database, size)[0]),
+        };
+        (values.0 as u64, values.1 as u64)
+    }
 }
 
 /// A new, empty store of `backend` (SQLite in `dir`/data).
-fn open_store(backend: Backend, dir: &std::path::Path) -> Arc<dyn Store> {
-    match backend {
-        Backend::Sqlite => Arc::new(SqliteStore::open(&dir.join("data")).unwrap()),
-        Backend::Postgres => Arc::new(PgStore::open(fresh_database()).unwrap()),
-    }
+fn open_store(backend: Backend, dir: &Path) -> Arc<dyn Store> {
+    Place::new(backend, dir).open()
 }
 
 fn relay(backend: Backend, flags: &[&str]) -> Relay {
@@ -2581,20 +2574,8 @@ async fn without_a_host_header_the_authority_of_the_request_uri_names_the_relay(
 /// stores (each with its own connections) on one database.
 fn two_nodes(backend: Backend) -> (Arc<dyn Store>, Arc<dyn Store>, PathBuf) {
     let dir = temp_dir();
-    match backend {
-        Backend::Sqlite => {
-            let data = dir.join("data");
-            let a: Arc<dyn Store> = Arc::new(SqliteStore::open(&data).unwrap());
-            let b: Arc<dyn Store> = Arc::new(SqliteStore::open(&data).unwrap());
-            (a, b, dir)
-        }
-        Backend::Postgres => {
-            let database = fresh_database();
-            let a: Arc<dyn Store> = Arc::new(PgStore::open(database.clone()).unwrap());
-            let b: Arc<dyn Store> = Arc::new(PgStore::open(database).unwrap());
-            (a, b, dir)
-        }
-    }
+    let place = Place::new(backend, &dir);
+    (place.open(), place.open(), dir)
 }
 
 /// Runs `work` on 16 threads, 8 per node, released at once; returns their results.
@@ -2761,17 +2742,12 @@ fn row_versions_holding(database: &tokio_postgres::Config, piece: &[u8]) -> i64 
 fn postgres_the_sweep_vacuums_away_every_row_version_of_a_deleted_body() {
     let database = fresh_database();
     let store = PgStore::open(database.clone()).unwrap();
-    let random = |len: usize| {
-        let mut bytes = vec![0u8; len];
-        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bytes);
-        bytes
-    };
     // 20 kB bodies go to the TOAST table, 600-byte ones stay in the row.
     let bodies = [
-        ("revoked", random(20_000), None),
-        ("burned", random(600), Some(1)),
-        ("kept", random(20_000), None),
-        ("kept small", random(600), None),
+        ("revoked", random_bytes(20_000), None),
+        ("burned", random_bytes(600), Some(1)),
+        ("kept", random_bytes(20_000), None),
+        ("kept small", random_bytes(600), None),
     ];
     for (id, body, max_opens) in &bodies {
         store
@@ -2810,42 +2786,6 @@ fn postgres_the_sweep_vacuums_away_every_row_version_of_a_deleted_body() {
 fn store_of(backend: Backend) -> (Arc<dyn Store>, PathBuf) {
     let dir = temp_dir();
     (open_store(backend, &dir), dir)
-}
-
-fn new_envelope(id: &str, max_opens: Option<u32>) -> NewEnvelope {
-    NewEnvelope {
-        id: id.into(),
-        body: b"age".to_vec(),
-        created_at: 10,
-        expires_at: 100,
-        max_opens,
-        manage_hash: [1; 32],
-        proof_hash: Some([2; 32]),
-        uploader: Some([3; 32]),
-        team_owner: None,
-    }
-}
-
-fn new_reply(envelope_id: &str, id: &str, body: &[u8], at: u64) -> NewReply {
-    NewReply::new(envelope_id.into(), id.into(), body.to_vec(), at)
-}
-
-fn new_roster(owner_key: [u8; 32], bytes: &[u8]) -> NewRoster {
-    NewRoster {
-        owner_key,
-        bytes: bytes.to_vec(),
-        members: vec![[5; 32], [6; 32]],
-        stored_at: 10,
-    }
-}
-
-fn new_team_file(owner_key: [u8; 32], roster: &[u8], bytes: &[u8]) -> TeamFile {
-    TeamFile {
-        owner_key,
-        roster: roster.to_vec(),
-        bytes: bytes.to_vec(),
-        stored_at: 10,
-    }
 }
 
 async fn lifecycle_fetch_expire_revoke_burn(backend: Backend) {
@@ -3245,6 +3185,380 @@ async fn concurrent_uses_of_one_signed_request_let_exactly_one_through(backend: 
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+async fn counters_follow_uploads_opens_burns_revocations_and_expiry(backend: Backend) {
+    let dir = temp_dir();
+    let place = Place::new(backend, &dir);
+    let store = place.open();
+    let counters = || {
+        let stats = store.stats().unwrap();
+        (stats.envelopes, stats.bytes)
+    };
+    let add = |id: &str, len: usize, max_opens, expires_at| {
+        store
+            .insert(NewEnvelope {
+                body: vec![1; len],
+                expires_at,
+                ..new_envelope(id, max_opens)
+            })
+            .unwrap();
+        counters()
+    };
+    assert_eq!(counters(), (0, 0));
+    assert_eq!(add("burned", 1000, Some(2), 200), (1, 1000));
+    assert_eq!(add("revoked", 300, None, 200), (2, 1300));
+    assert_eq!(add("expired", 20, None, 100), (3, 1320));
+    assert_eq!(add("kept", 4000, Some(5), 200), (4, 5320));
+    assert!(store.insert(new_envelope("kept", None)).is_err());
+    assert_eq!(counters(), (4, 5320), "a refused upload counts nothing");
+
+    store.record_open("burned").unwrap();
+    store.record_open("kept").unwrap();
+    assert_eq!(counters(), (4, 5320), "opens below the limit");
+    store.record_open("burned").unwrap();
+    assert_eq!(counters(), (3, 4320), "burned");
+    store.revoke("revoked").unwrap();
+    store.revoke("revoked").unwrap();
+    store.revoke("burned").unwrap();
+    assert_eq!(counters(), (2, 4020), "revoked once");
+    assert_eq!(store.purge_expired(100).unwrap(), 1);
+    assert_eq!(counters(), (1, 4000), "expired");
+    assert_eq!(counters(), place.scanned());
+
+    // A snapshot (SQLite's `backup`) restores the counters as they were when it was taken.
+    if let Place::Sqlite(data) = &place {
+        let snapshot = dir.join("snapshot");
+        sealbill_relay::snapshot::backup(data, &snapshot, false).unwrap();
+        assert_eq!(store.purge_expired(200).unwrap(), 3);
+        assert_eq!(counters(), (0, 0));
+        drop(store);
+        let restored = Place::Sqlite(dir.join("restored"));
+        if let Place::Sqlite(into) = &restored {
+            sealbill_relay::snapshot::restore(&snapshot, into).unwrap();
+        }
+        let stats = restored.open().stats().unwrap();
+        assert_eq!(
+            (stats.envelopes, stats.bytes),
+            (1, 4000),
+            "as when the snapshot was taken"
+        );
+        assert_eq!(restored.scanned(), (1, 4000));
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+async fn a_signed_request_is_refused_again_within_its_window_after_a_restart(backend: Backend) {
+    let dir = temp_dir();
+    let place = Place::new(backend, &dir);
+    let store = place.open();
+    assert!(store.first_use(&[1; 32], 100, 50).unwrap());
+    assert!(!store.first_use(&[1; 32], 100, 60).unwrap());
+    drop(store);
+    let store = place.open();
+    assert!(
+        !store.first_use(&[1; 32], 100, 100).unwrap(),
+        "after a restart"
+    );
+    assert!(
+        store.first_use(&[1; 32], 200, 101).unwrap(),
+        "past its window"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+// SQLite's own: schema upgrades, and deleted bodies leaving the files.
+
+/// A database of an older `version`, as the relay created it then. Released steps are never
+/// edited, so the first `version` steps are that schema.
+fn schema_of(version: usize) -> String {
+    format!(
+        "{}\nPRAGMA user_version = {version};",
+        MIGRATIONS[..version].join("\n")
+    )
+}
+
+fn user_version(data: &Path) -> i64 {
+    rusqlite::Connection::open(data.join(DATABASE_FILE))
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn sqlite_a_version_1_database_upgrades_in_place_with_its_envelopes_intact() {
+    upgrades_in_place(1);
+}
+
+#[test]
+fn sqlite_a_version_2_database_upgrades_in_place_with_its_envelopes_and_replies_intact() {
+    upgrades_in_place(2);
+}
+
+#[test]
+fn sqlite_a_version_3_database_upgrades_in_place_with_its_rosters_and_uploaders_intact() {
+    upgrades_in_place(3);
+}
+
+#[test]
+fn sqlite_a_version_4_database_upgrades_in_place_with_its_envelopes_counted() {
+    upgrades_in_place(4);
+}
+
+/// Opens a database of schema version `from`, holding envelopes, a sender and (from
+/// version 2) a reply, and checks that all of it is there after the upgrade.
+fn upgrades_in_place(from: usize) {
+    use rusqlite::params;
+    let dir = temp_dir();
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    {
+        let old = rusqlite::Connection::open(data.join(DATABASE_FILE)).unwrap();
+        old.pragma_update(None, "journal_mode", "WAL").unwrap();
+        old.execute_batch(&schema_of(from)).unwrap();
+        old.execute(
+            "INSERT INTO envelopes (id, body, size, created_at, expires_at, max_opens,
+             opens, state, manage_hash, proof_hash)
+             VALUES ('kept', x'61676531', 4, 10, 100, 3, 1, 0, ?1, ?2),
+                    ('gone', NULL, 4, 10, 100, NULL, 0, 1, ?1, NULL)",
+            params![[1u8; 32].as_slice(), [2u8; 32].as_slice()],
+        )
+        .unwrap();
+        old.execute(
+            "INSERT INTO senders (key, fingerprint, card, added_at)
+             VALUES (?1, '1 2', 'sealbill-card:x', 5)",
+            params![[9u8; 32].as_slice()],
+        )
+        .unwrap();
+        if from >= 2 {
+            old.execute(
+                "INSERT INTO replies (id, envelope_id, body, body_hash, received_at)
+                 VALUES ('r0', 'kept', x'7265706c79', ?1, 20)",
+                params![[4u8; 32].as_slice()],
+            )
+            .unwrap();
+        }
+        if from >= 3 {
+            old.execute(
+                "INSERT INTO rosters (owner_key, bytes, stored_at) VALUES (?1, x'7633', 5)",
+                params![[8u8; 32].as_slice()],
+            )
+            .unwrap();
+            old.execute(
+                "INSERT INTO envelopes (id, body, size, created_at, expires_at, manage_hash,
+                 uploader, team_owner) VALUES ('team', x'61', 1, 20, 100, ?1, ?2, ?3)",
+                params![
+                    [1u8; 32].as_slice(),
+                    [5u8; 32].as_slice(),
+                    [8u8; 32].as_slice()
+                ],
+            )
+            .unwrap();
+        }
+    }
+    assert_eq!(user_version(&data), from as i64);
+
+    let store = SqliteStore::open(&data).unwrap();
+    assert_eq!(user_version(&data), MIGRATIONS.len() as i64);
+    let active = if from >= 3 { (2, 5) } else { (1, 4) };
+    let stats = store.stats().unwrap();
+    assert_eq!(
+        (stats.envelopes, stats.bytes),
+        active,
+        "the upgrade counts the active envelopes"
+    );
+    assert!(matches!(store.fetch("kept", 50).unwrap(), Fetched::Body(b) if b == b"age1"));
+    let meta = store.meta("kept", 50).unwrap().unwrap();
+    assert_eq!(
+        (
+            meta.expires_at,
+            meta.max_opens,
+            meta.opens,
+            meta.state,
+            meta.manage_hash,
+            meta.proof_hash,
+            meta.uploader,
+            meta.team_owner
+        ),
+        (
+            100,
+            Some(3),
+            1,
+            State::Active,
+            [1; 32],
+            Some([2; 32]),
+            None,
+            None
+        ),
+        "an envelope from before version 3 has no recorded uploader"
+    );
+    assert!(matches!(store.fetch("gone", 50).unwrap(), Fetched::Gone));
+    assert!(store.is_sender(&[9; 32]).unwrap());
+    let old_replies = usize::from(from >= 2);
+    assert_eq!(store.replies("kept").unwrap().len(), old_replies);
+    assert_eq!(
+        store
+            .insert_reply(new_reply("kept", "r1", b"new reply", 20), 4, 50)
+            .unwrap(),
+        ReplyInsert::Stored
+    );
+    assert!(store.put_roster(None, new_roster([9; 32], b"v1")).unwrap());
+    assert_eq!(
+        store
+            .put_membership(&[5; 32], new_team_file([9; 32], b"v1", b"m"))
+            .unwrap(),
+        TeamFilePut::Written
+    );
+    if from >= 3 {
+        assert_eq!(store.roster(&[8; 32]).unwrap().unwrap(), b"v3");
+        let listed = store.team_envelopes(&[8; 32], 0, 50, 10).unwrap();
+        let ids: Vec<&str> = listed.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["team"], "a version 3 team envelope is listed");
+    }
+    drop(store);
+
+    // Opening an up-to-date database changes nothing.
+    let store = SqliteStore::open(&data).unwrap();
+    assert_eq!(store.replies("kept").unwrap().len(), old_replies + 1);
+    assert_eq!(store.roster(&[9; 32]).unwrap().unwrap(), b"v1");
+    assert_eq!(store.membership(&[9; 32], &[5; 32]).unwrap().unwrap(), b"m");
+    drop(store);
+    assert_eq!(user_version(&data), MIGRATIONS.len() as i64);
+
+    // A database from a newer relay is refused, not downgraded.
+    rusqlite::Connection::open(data.join(DATABASE_FILE))
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let refused = SqliteStore::open(&data).err().unwrap();
+    assert!(refused.0.contains("schema version 99"), "{refused}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// Whether any 32 bytes in a row of `body` are in one of the files of `dir` (the database,
+/// the WAL and the shared-memory index).
+fn any_piece_in(dir: &Path, body: &[u8]) -> bool {
+    let pieces: std::collections::HashSet<&[u8]> = body.windows(32).collect();
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| std::fs::read(e.unwrap().path()).ok())
+        .any(|file| file.windows(32).any(|w| pieces.contains(w)))
+}
+
+/// Waits (at most 5 s) until no piece of any of `bodies` is in the files of `dir`; returns the
+/// names of those still there.
+fn left_in_files<'a>(dir: &Path, bodies: &'a [(String, Vec<u8>)]) -> Vec<&'a str> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let left: Vec<&str> = bodies
+            .iter()
+            .filter(|(_, b)| any_piece_in(dir, b))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        if left.is_empty() || std::time::Instant::now() > deadline {
+            return left;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn sqlite_a_body_deleted_just_before_a_crash_leaves_the_wal_when_the_store_opens_again() {
+    let dir = temp_dir();
+    let data = dir.join("data");
+    drop(SqliteStore::open(&data).unwrap());
+    // A relay that deleted a body and died before its checkpoint truncated the WAL: the WAL
+    // still holds the pages with the body. This connection stays open, so that the WAL is not
+    // checkpointed and removed when it closes.
+    let body = random_bytes(20_000);
+    let crashed = rusqlite::Connection::open(data.join(DATABASE_FILE)).unwrap();
+    crashed.pragma_update(None, "secure_delete", "ON").unwrap();
+    crashed
+        .pragma_update(None, "wal_autocheckpoint", 0)
+        .unwrap();
+    crashed
+        .execute(
+            "INSERT INTO envelopes (id, body, size, created_at, expires_at, manage_hash)
+             VALUES ('revoked', ?1, 20000, 10, 100, zeroblob(32))",
+            [&body],
+        )
+        .unwrap();
+    crashed
+        .execute("UPDATE envelopes SET state = 1, body = NULL", [])
+        .unwrap();
+    assert!(any_piece_in(&data, &body), "the WAL holds the body");
+
+    let store = SqliteStore::open(&data).unwrap();
+    let bodies = [("the revoked body".to_owned(), body)];
+    assert_eq!(
+        left_in_files(&data, &bodies),
+        Vec::<&str>::new(),
+        "still in the files 5 s after the store opened"
+    );
+    drop((store, crashed));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn sqlite_deleted_bodies_leave_no_ciphertext_in_the_database_files() {
+    let dir = temp_dir();
+    let data = dir.join("data");
+    let store = SqliteStore::open(&data).unwrap();
+    // Large bodies spill into overflow pages, small ones sit in the row.
+    let body = |id: &str, len: usize| (id.to_owned(), random_bytes(len));
+    let deleted = [
+        body("revoked", 20_000),
+        body("burned", 600),
+        body("expired", 9_000),
+        body("reply", 30_000),
+        body("small reply", 400),
+    ];
+    let kept = [body("kept", 12_000), body("kept reply", 12_000)];
+    let bodies: std::collections::HashMap<String, Vec<u8>> =
+        deleted.iter().chain(&kept).cloned().collect();
+    for (id, max_opens, expires_at) in [
+        ("revoked", None, 200),
+        ("burned", Some(1), 200),
+        ("expired", None, 100),
+        ("kept", None, 200),
+    ] {
+        store
+            .insert(NewEnvelope {
+                body: bodies[id].clone(),
+                expires_at,
+                ..new_envelope(id, max_opens)
+            })
+            .unwrap();
+    }
+    for (id, name) in [("r1", "reply"), ("r2", "small reply"), ("r3", "kept reply")] {
+        let stored = store
+            .insert_reply(new_reply("kept", id, &bodies[name], 20), 4, 50)
+            .unwrap();
+        assert_eq!(stored, ReplyInsert::Stored);
+    }
+    // Let one checkpoint copy everything into the database file first.
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    assert!(deleted.iter().all(|(_, b)| any_piece_in(&data, b)));
+
+    store.revoke("revoked").unwrap();
+    assert_eq!(
+        store.record_open("burned").unwrap(),
+        Some((1, State::Burned))
+    );
+    assert_eq!(store.purge_expired(100).unwrap(), 1);
+    assert!(store.delete_reply("kept", "r1").unwrap());
+    assert!(store.delete_reply("kept", "r2").unwrap());
+
+    assert_eq!(
+        left_in_files(&data, &deleted),
+        Vec::<&str>::new(),
+        "still in the files 5 s after deletion"
+    );
+    for (name, b) in &kept {
+        assert!(any_piece_in(&data, b), "{name} is still stored");
+    }
+    drop(store);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 /// Declares each test of this suite once per backend: `sqlite::NAME` and `postgres::NAME`.
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
@@ -3265,6 +3579,8 @@ macro_rules! on_both_backends {
 
 on_both_backends!(
     lifecycle_fetch_expire_revoke_burn,
+    counters_follow_uploads_opens_burns_revocations_and_expiry,
+    a_signed_request_is_refused_again_within_its_window_after_a_restart,
     concurrent_uploads_commit_together_and_a_bad_one_fails_alone,
     rosters_replace_only_the_one_read_and_members_are_found_while_the_owner_is_a_sender,
     team_files_are_stored_only_against_the_current_roster_and_unlisted_members_dropped,
