@@ -69,6 +69,56 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         from: PathBuf,
     },
+    /// Copy a SQLite store into an empty PostgreSQL database, for relay nodes that share one
+    /// store (--database-url), and verify the copy.
+    #[command(long_about = MIGRATE_ABOUT)]
+    Migrate {
+        /// The SQLite store: sqlite:DIR, a data directory (as --data-dir), or sqlite:FILE, its
+        /// relay.sqlite3 or a snapshot written by `backup`. Only read, never changed.
+        #[arg(long, value_name = "sqlite:PATH", value_parser = sqlite_source)]
+        from: PathBuf,
+        /// The PostgreSQL database (postgres://USER:PASSWORD@HOST:PORT/DB) whose relay tables
+        /// are missing or empty. Taken from SEALBILL_DATABASE_URL when not given, which keeps
+        /// the password off the command line. The password is never printed.
+        #[arg(
+            long,
+            value_name = "URL",
+            env = "SEALBILL_DATABASE_URL",
+            hide_env_values = true
+        )]
+        to: DatabaseUrl,
+    },
+}
+
+/// What `migrate --help` says beyond its one line.
+const MIGRATE_ABOUT: &str = "\
+Copy a SQLite store into an empty PostgreSQL database, for relay nodes that share one store \
+(--database-url), and verify the copy.
+
+Everything the store holds is copied: every envelope with its body and metadata (expiry, open \
+count and state, token and proof hashes, uploader and team), replies, senders, rosters and \
+their members, memberships, archive-key files, and the signed requests seen within the replay \
+window. --from and --to name both stores, so --data-dir and --database-url are not used \
+(but --to defaults to SEALBILL_DATABASE_URL, the variable of --database-url).
+
+- The source is read in one read transaction, one committed state of the store, also while a \
+relay serves from it; what that relay stores after the copy began stays behind, so stop it \
+first for a complete move. Its schema version must be this relay's: an older store is \
+upgraded by opening it once with this relay (start it on the data directory, or run \
+`sealbill-relay --data-dir DIR senders list`).
+- The target gets the relay's schema and the copy in one transaction, committed only after \
+every row, read back from PostgreSQL, has the SHA-256 of the row read from SQLite, and every \
+table the same number of rows. Any failure or difference leaves the target as it was, and \
+names the envelope (or other row) that differed.
+- A target that already holds any relay data is refused: migrate never merges or overwrites.";
+
+/// Parses a --from value: `sqlite:` and a path.
+fn sqlite_source(text: &str) -> Result<PathBuf, String> {
+    match text.strip_prefix("sqlite:") {
+        Some(path) if !path.is_empty() => Ok(PathBuf::from(path)),
+        Some(_) => Err("the path after sqlite: is missing".into()),
+        None => Err("the source is sqlite:PATH (a data directory or its relay.sqlite3)".into()),
+    }
 }
 
 /// Allow-list actions.
@@ -309,7 +359,38 @@ impl DatabaseUrl {
     pub fn config(&self) -> Result<tokio_postgres::Config, String> {
         self.0
             .parse()
-            .map_err(|e| format!("--database-url is not a PostgreSQL URL ({e})"))
+            .map_err(|e| format!("not a PostgreSQL URL ({e})"))
+    }
+
+    /// The URL without its password, to name the database to the operator:
+    /// `postgres://USER@HOST:PORT/DB` (a unix socket as `?host=DIR`), made from the parsed
+    /// settings, never from the text as given.
+    pub fn redacted(&self) -> String {
+        use tokio_postgres::config::Host;
+        let Ok(config) = self.config() else {
+            return "(not a PostgreSQL URL)".into();
+        };
+        let ports = config.get_ports();
+        let (mut tcp, mut sockets) = (Vec::new(), Vec::new());
+        for (i, host) in config.get_hosts().iter().enumerate() {
+            // One port for every host, one per host, or the default.
+            let port = ports.get(i).or(ports.first()).copied().unwrap_or(5432);
+            match host {
+                Host::Tcp(name) => tcp.push(format!("{name}:{port}")),
+                Host::Unix(dir) => sockets.push(format!("host={}", dir.display())),
+            }
+        }
+        let user = config
+            .get_user()
+            .map(|u| format!("{u}@"))
+            .unwrap_or_default();
+        let db = config.get_dbname().unwrap_or_default();
+        let query = if sockets.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", sockets.join("&"))
+        };
+        format!("postgres://{user}{}/{db}{query}", tcp.join(","))
     }
 }
 
@@ -320,5 +401,36 @@ impl std::fmt::Debug for DatabaseUrl {
             Ok(config) => config.fmt(f),
             Err(_) => f.write_str("DatabaseUrl(not a PostgreSQL URL)"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_url_is_named_without_its_password() {
+        let named = |url: &str| url.parse::<DatabaseUrl>().unwrap().redacted();
+        assert_eq!(
+            named("postgres://relay:s3cret@db.internal:6432/sealbill?connect_timeout=5"),
+            "postgres://relay@db.internal:6432/sealbill"
+        );
+        assert_eq!(
+            named("postgresql://relay:s3cret@10.0.0.5/sealbill"),
+            "postgres://relay@10.0.0.5:5432/sealbill"
+        );
+        assert_eq!(
+            named("postgres://relay:s3cret@/sealbill?host=/run/postgresql"),
+            "postgres://relay@/sealbill?host=/run/postgresql"
+        );
+        assert_eq!(
+            named("postgres://relay:s3cret@db:port/x"),
+            "(not a PostgreSQL URL)"
+        );
+        let debug = format!(
+            "{:?}",
+            "postgres://relay:s3cret@db/x".parse::<DatabaseUrl>()
+        );
+        assert!(!debug.contains("s3cret"), "{debug}");
     }
 }

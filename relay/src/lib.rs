@@ -14,6 +14,7 @@ mod errors;
 mod handling;
 mod limits;
 mod metrics;
+pub mod migrate;
 pub mod postgres;
 mod rosters;
 pub mod server;

@@ -1,5 +1,6 @@
 //! `sealbill-relay`: serves the API and the page, manages the sender allow-list, lists the
-//! stored team rosters, and takes or restores snapshots of the store.
+//! stored team rosters, takes or restores snapshots of the store, and moves a SQLite store to
+//! PostgreSQL.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
         }
         Some(Command::Backup { to, force }) => backup(&cli.data_dir, &to, force),
         Some(Command::Restore { from }) => restore(&from, &cli.data_dir),
+        Some(Command::Migrate { from, to }) => migrate(&from, &to),
         None => open().and_then(|store| serve(store, cli.serve)),
     };
     match result {
@@ -59,7 +61,8 @@ fn open_store(
 ) -> Result<Arc<dyn Store>, String> {
     match database_url {
         Some(url) => {
-            let store = PgStore::open(url.config()?).map_err(|e| e.to_string())?;
+            let config = url.config().map_err(|e| format!("--database-url is {e}"))?;
+            let store = PgStore::open(config).map_err(|e| e.to_string())?;
             Ok(Arc::new(store))
         }
         None => {
@@ -166,6 +169,21 @@ fn restore(from: &Path, data_dir: &Path) -> Result<(), String> {
     if summary.schema_version < SCHEMA_VERSION {
         println!("the relay upgrades it to schema version {SCHEMA_VERSION} when it starts");
     }
+    Ok(())
+}
+
+/// Copies the SQLite store at `from` into the empty PostgreSQL database `to`, verified, and
+/// says what it copied (naming the database without its password).
+fn migrate(from: &Path, to: &DatabaseUrl) -> Result<(), String> {
+    let config = to.config().map_err(|e| format!("--to is {e}"))?;
+    let report = sealbill_relay::migrate::migrate(from, &config).map_err(|e| e.to_string())?;
+    // The report ends its own last line.
+    print!(
+        "migrated {} (schema version {}) to {}: {report}",
+        report.file.display(),
+        report.schema_version,
+        to.redacted()
+    );
     Ok(())
 }
 

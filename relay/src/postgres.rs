@@ -177,7 +177,7 @@ impl Drop for PgStore {
 }
 
 /// A driver error in plain words, without the values of the statement.
-fn err(e: tokio_postgres::Error) -> StoreError {
+pub(crate) fn err(e: tokio_postgres::Error) -> StoreError {
     match e.as_db_error() {
         // The message names the constraint or object, never a row's values (those are in the
         // error's detail, left out).
@@ -213,6 +213,15 @@ fn time(n: i64) -> u64 {
 async fn migrate(pool: &Pool) -> StoreResult<()> {
     let mut client = pool.get().await.map_err(pool_err)?;
     let tx = client.transaction().await.map_err(err)?;
+    upgrade(&tx).await?;
+    tx.commit().await.map_err(err)
+}
+
+/// Brings the database to the newest schema version inside `tx`, which then holds
+/// [`MIGRATION_LOCK`] until it ends (so that nodes starting meanwhile wait for it), and
+/// refuses a database made by a newer relay. `sealbill-relay migrate` (`crate::migrate`)
+/// runs it in the transaction that also copies the SQLite store.
+pub(crate) async fn upgrade(tx: &tokio_postgres::Transaction<'_>) -> StoreResult<()> {
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
         .await
         .map_err(err)?;
@@ -249,7 +258,7 @@ async fn migrate(pool: &Pool) -> StoreResult<()> {
         .await
         .map_err(err)?;
     }
-    tx.commit().await.map_err(err)
+    Ok(())
 }
 
 impl PgStore {

@@ -176,7 +176,7 @@ fn sql(what: &str) -> impl Fn(rusqlite::Error) -> SnapshotError + '_ {
 }
 
 /// Opens an existing database file, never creating one.
-fn open_existing(path: &Path) -> SnapshotResult<Connection> {
+pub(crate) fn open_existing(path: &Path) -> SnapshotResult<Connection> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
