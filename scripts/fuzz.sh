@@ -55,6 +55,7 @@ build() {
 }
 
 seeds() {
+    local target
     build seeds
     rm -rf "$fuzz/corpus.seeds"
     "$fuzz/target/x86_64-unknown-linux-gnu/release/seeds" "$root" "$fuzz/corpus.seeds" "$examples"
