@@ -18,6 +18,8 @@
 #[path = "common/cluster.rs"]
 mod cluster;
 mod common;
+#[path = "common/stores.rs"]
+mod stores;
 
 use std::collections::BTreeSet;
 use std::io::{ErrorKind, Read, Write};
@@ -493,13 +495,7 @@ fn kill_9_in_the_middle_of_an_upload_loses_nothing_acknowledged_and_leaves_nothi
     let host = a.addr.to_string();
     let request = signed_request(&acme, &host, "POST", "/api/v1/envelopes?expires=600", &big);
     let head = request.len() - big.len();
-    let mut stream = TcpStream::connect_timeout(&a.addr, Duration::from_secs(5)).unwrap();
-    stream
-        .set_write_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
+    let mut stream = connect(a.addr, Duration::from_secs(10));
     let started = Instant::now();
     for chunk in request[..head + SENT_BEFORE_THE_KILL].chunks(64 << 10) {
         stream.write_all(chunk).unwrap();

@@ -1,11 +1,11 @@
 //! Helpers for several `sealbill-relay` processes on one PostgreSQL database: a fresh database
-//! per test on the server of `SEALBILL_TEST_DATABASE_URL` (scripts/postgres.sh starts a
-//! throwaway one; without it the tests fail, as relay/tests/api.rs's PostgreSQL runs do), SQL
-//! for the checks, relay nodes on it, signed requests as raw bytes, and requests held back
-//! until a barrier releases them all at once. Every wait is bounded.
+//! per test on the test server of common/stores.rs, relay nodes on it, signed requests as raw
+//! bytes, and requests held back until a barrier releases them all at once. Every wait is
+//! bounded.
 //!
 //! Not declared in `common/mod.rs`: a test file includes it with
-//! `#[path = "common/cluster.rs"] mod cluster;` beside `mod common;`.
+//! `#[path = "common/cluster.rs"] mod cluster;` beside `mod common;` and
+//! `#[path = "common/stores.rs"] mod stores;`.
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -17,17 +17,7 @@ use std::time::Duration;
 use sealbill::{sign_request, Identity};
 
 use crate::common::{http, now, parse_reply, Relay, Reply, BIN};
-
-/// The test server's URL, from `SEALBILL_TEST_DATABASE_URL`: a missing one fails the test.
-pub fn test_server_url() -> String {
-    std::env::var("SEALBILL_TEST_DATABASE_URL").unwrap_or_else(|_| {
-        panic!(
-            "SEALBILL_TEST_DATABASE_URL is not set, so these tests of relay nodes on PostgreSQL \
-             have no server: `source scripts/postgres.sh` (scripts/test.sh does) starts a \
-             throwaway one and sets it"
-        )
-    })
-}
+use crate::stores::{fresh_database_name, query_rows, test_server, test_server_url};
 
 /// `url` naming the database `name` instead of its own: a URL's path, or a `dbname` that
 /// follows the others in the key=value form.
@@ -56,26 +46,26 @@ fn with_database(url: &str, name: &str) -> String {
 pub struct Database {
     /// The URL the relay nodes get (`SEALBILL_DATABASE_URL`).
     pub url: String,
+    /// The same database, for the tests' own SQL.
+    config: tokio_postgres::Config,
 }
 
 impl Database {
     /// Creates a new, empty database on the test server.
     pub fn fresh() -> Database {
-        let server = test_server_url();
-        let name = format!(
-            "sealbill_nodes_{:016x}",
-            rand_core::RngCore::next_u64(&mut rand_core::OsRng)
-        );
-        simple_query(&server, &format!("CREATE DATABASE {name}"));
+        let name = fresh_database_name();
+        let mut config = test_server();
+        config.dbname(&name);
         Database {
-            url: with_database(&server, &name),
+            url: with_database(&test_server_url(), &name),
+            config,
         }
     }
 
     /// Runs `sql` (one or more statements) and returns the rows of the last one, each column
     /// as text (`None` for NULL).
     pub fn rows(&self, sql: &str) -> Vec<Vec<Option<String>>> {
-        simple_query(&self.url, sql)
+        query_rows(&self.config, sql)
     }
 
     /// The integer in the first column of the only row of `sql`.
@@ -132,7 +122,7 @@ pub struct Open {
 impl Database {
     /// Begins a transaction, runs `sql` in it and leaves it open.
     pub fn begin(&self, sql: &str) -> Open {
-        let config: tokio_postgres::Config = self.url.parse().unwrap();
+        let config = self.config.clone();
         let sql = format!("BEGIN; {sql}");
         let (ready, is_ready) = mpsc::channel();
         let (commit, to_commit) = mpsc::channel::<()>();
@@ -166,43 +156,6 @@ impl Open {
     }
 }
 
-/// Runs `sql` on the database of `url` from a thread of its own (with a runtime of its own),
-/// within 30 s.
-fn simple_query(url: &str, sql: &str) -> Vec<Vec<Option<String>>> {
-    let config: tokio_postgres::Config = url
-        .parse()
-        .unwrap_or_else(|_| panic!("SEALBILL_TEST_DATABASE_URL is not a PostgreSQL URL"));
-    let sql = sql.to_owned();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async {
-            let work = async {
-                let (client, connection) = config.connect(tokio_postgres::NoTls).await.unwrap();
-                tokio::spawn(connection);
-                let mut rows = Vec::new();
-                for message in client.simple_query(&sql).await.unwrap() {
-                    if let tokio_postgres::SimpleQueryMessage::Row(row) = message {
-                        rows.push(
-                            (0..row.len())
-                                .map(|i| row.get(i).map(str::to_owned))
-                                .collect(),
-                        );
-                    }
-                }
-                rows
-            };
-            tokio::time::timeout(Duration::from_secs(30), work)
-                .await
-                .expect("the SQL answers within 30 s")
-        })
-    })
-    .join()
-    .unwrap()
-}
-
 /// A request signed by `sender` (SPEC §6) for `host`, as the bytes on the wire.
 pub fn signed_request(
     sender: &Identity,
@@ -229,6 +182,14 @@ pub fn exchange(addr: SocketAddr, request: &[u8]) -> Reply {
     held.release()
 }
 
+/// A connection to `addr` (made within 5 s) whose reads and writes each wait `timeout` at most.
+pub fn connect(addr: SocketAddr, timeout: Duration) -> TcpStream {
+    let stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).unwrap();
+    stream.set_read_timeout(Some(timeout)).unwrap();
+    stream.set_write_timeout(Some(timeout)).unwrap();
+    stream
+}
+
 /// A request sent but for its last byte, so that the relay holds it until [`Held::release`].
 pub struct Held {
     stream: TcpStream,
@@ -239,13 +200,7 @@ impl Held {
     /// Connects to `addr` and sends all of `request` but its last byte.
     pub fn send_all_but_the_last_byte(addr: SocketAddr, request: &[u8]) -> Held {
         let (last, head) = request.split_last().expect("a request");
-        let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(20)))
-            .unwrap();
-        stream
-            .set_write_timeout(Some(Duration::from_secs(20)))
-            .unwrap();
+        let mut stream = connect(addr, Duration::from_secs(20));
         stream.write_all(head).unwrap();
         Held {
             stream,

@@ -1,6 +1,7 @@
-//! Stores for the tests that drive them directly (api.rs, migrate.rs): the PostgreSQL test
-//! server of `SEALBILL_TEST_DATABASE_URL` (scripts/postgres.sh starts one) with a fresh
-//! database per test, and the rows the store-level tests put in. Included with
+//! Stores for the tests that drive them directly (api.rs, migrate.rs) and for relay nodes
+//! (nodes.rs, through common/cluster.rs): the PostgreSQL test server of
+//! `SEALBILL_TEST_DATABASE_URL` (scripts/postgres.sh starts one) with a fresh database per
+//! test, SQL for the checks, and the rows the store-level tests put in. Included with
 //! `#[path = "common/stores.rs"] mod stores;`.
 
 // Each test file uses some of these helpers, not all.
@@ -19,37 +20,59 @@ pub fn test_server() -> tokio_postgres::Config {
 pub fn test_server_url() -> String {
     std::env::var("SEALBILL_TEST_DATABASE_URL").unwrap_or_else(|_| {
         panic!(
-            "SEALBILL_TEST_DATABASE_URL is not set, so the PostgreSQL runs of this suite have \
-             no server: `source scripts/postgres.sh` (scripts/test.sh does) starts a \
-             throwaway one and sets it"
+            "SEALBILL_TEST_DATABASE_URL is not set, so the PostgreSQL tests have no server: \
+             `source scripts/postgres.sh` (scripts/test.sh does) starts a throwaway one and \
+             sets it"
         )
     })
 }
 
-/// Runs `sql` (one or more statements) on the database of `config` and returns the first
-/// column of the rows of the last one, as text (NULL as "NULL").
-pub fn psql_text(config: &tokio_postgres::Config, sql: &str) -> Vec<String> {
+/// Runs `sql` (one or more statements) on the database of `config` from a thread of its own
+/// (the caller may be inside a runtime or not), within 30 s, and returns the rows it
+/// returned, each column as text (`None` for NULL).
+pub fn query_rows(config: &tokio_postgres::Config, sql: &str) -> Vec<Vec<Option<String>>> {
     let (config, sql) = (config.clone(), sql.to_owned());
-    // On a thread of its own: the caller may be inside a runtime or not.
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .unwrap();
         runtime.block_on(async {
-            let (client, connection) = config.connect(tokio_postgres::NoTls).await.unwrap();
-            tokio::spawn(connection);
-            let mut values = Vec::new();
-            for message in client.simple_query(&sql).await.unwrap() {
-                if let tokio_postgres::SimpleQueryMessage::Row(row) = message {
-                    values.push(row.get(0).unwrap_or("NULL").to_owned());
+            let work = async {
+                let (client, connection) = config.connect(tokio_postgres::NoTls).await.unwrap();
+                tokio::spawn(connection);
+                let mut rows = Vec::new();
+                for message in client.simple_query(&sql).await.unwrap() {
+                    if let tokio_postgres::SimpleQueryMessage::Row(row) = message {
+                        rows.push(
+                            (0..row.len())
+                                .map(|i| row.get(i).map(str::to_owned))
+                                .collect(),
+                        );
+                    }
                 }
-            }
-            values
+                rows
+            };
+            tokio::time::timeout(std::time::Duration::from_secs(30), work)
+                .await
+                .expect("the SQL answers within 30 s")
         })
     })
     .join()
     .unwrap()
+}
+
+/// The first column of the rows of `sql` (see [`query_rows`]), as text (NULL as "NULL").
+pub fn psql_text(config: &tokio_postgres::Config, sql: &str) -> Vec<String> {
+    query_rows(config, sql)
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .next()
+                .flatten()
+                .unwrap_or_else(|| "NULL".into())
+        })
+        .collect()
 }
 
 /// Like [`psql_text`], with the values as integers.
