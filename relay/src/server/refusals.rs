@@ -88,6 +88,34 @@ impl<S: AsyncRead + Unpin> AsyncRead for Refusals<S> {
     }
 }
 
+/// The longest write that can be one of hyper's refusals (a status line and three short
+/// fields); longer vectored writes pass through without being gathered.
+const MAX_REFUSAL: usize = 256;
+
+impl<S: AsyncWrite + Unpin> Refusals<S> {
+    /// Starts replacing `written` if it is, whole, one of hyper's refusals.
+    fn recognise(&mut self, written: &[u8]) {
+        let reply = refusal(written).and_then(|status| self.replies.for_status(status));
+        self.replacing = reply.map(|reply| (reply.clone(), 0));
+    }
+
+    /// Writes the rest of the reply being written in place of a refusal of `len` bytes, and
+    /// then counts the refusal as written: hyper goes on to close the connection.
+    fn poll_replace(&mut self, cx: &mut Context<'_>, len: usize) -> Poll<io::Result<usize>> {
+        if let Some((reply, written)) = &mut self.replacing {
+            while let Some(rest) = reply.get(*written..).filter(|rest| !rest.is_empty()) {
+                match ready!(Pin::new(&mut self.inner).poll_write(cx, rest)) {
+                    Ok(0) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
+                    Ok(n) => *written += n,
+                    Err(e) => return Poll::Ready(Err(e)),
+                }
+            }
+        }
+        self.replacing = None;
+        Poll::Ready(Ok(len))
+    }
+}
+
 impl<S: AsyncWrite + Unpin> AsyncWrite for Refusals<S> {
     fn poll_write(
         self: Pin<&mut Self>,
@@ -96,22 +124,35 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Refusals<S> {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         if this.replacing.is_none() {
-            let reply = refusal(buf).and_then(|status| this.replies.for_status(status));
-            this.replacing = reply.map(|reply| (reply.clone(), 0));
+            this.recognise(buf);
         }
-        let Some((reply, written)) = &mut this.replacing else {
-            return Pin::new(&mut this.inner).poll_write(cx, buf);
-        };
-        while let Some(rest) = reply.get(*written..).filter(|rest| !rest.is_empty()) {
-            match ready!(Pin::new(&mut this.inner).poll_write(cx, rest)) {
-                Ok(0) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
-                Ok(n) => *written += n,
-                Err(e) => return Poll::Ready(Err(e)),
-            }
+        if this.replacing.is_some() {
+            return this.poll_replace(cx, buf.len());
         }
-        this.replacing = None;
-        // The refusal counts as written: hyper goes on to close the connection.
-        Poll::Ready(Ok(buf.len()))
+        Pin::new(&mut this.inner).poll_write(cx, buf)
+    }
+
+    /// A response's head and body, passed on as they are (hyper writes vectored when the
+    /// stream can); only a write short enough to be a refusal is gathered and checked.
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let len = bufs.iter().map(|buf| buf.len()).sum();
+        if this.replacing.is_none() && len <= MAX_REFUSAL {
+            let whole: Vec<u8> = bufs.iter().flat_map(|buf| buf.iter().copied()).collect();
+            this.recognise(&whole);
+        }
+        if this.replacing.is_some() {
+            return this.poll_replace(cx, len);
+        }
+        Pin::new(&mut this.inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -144,6 +185,39 @@ mod tests {
             );
             assert_eq!(refusal(wire.as_bytes()), Some(status), "{wire}");
         }
+    }
+
+    fn replies() -> Replies {
+        Replies {
+            bad_request: Bytes::from_static(b"json 400"),
+            uri_too_long: Bytes::from_static(b"json 414"),
+            headers_too_large: Bytes::from_static(b"json 431"),
+        }
+    }
+
+    #[tokio::test]
+    async fn refusals_written_vectored_are_replaced_and_responses_pass_whole() {
+        use tokio::io::AsyncWriteExt;
+        let refusal =
+            format!("HTTP/1.1 431 Request Header Fields Too Large\r\nconnection: close\r\ncontent-length: 0\r\n{DATE}\r\n\r\n");
+        let (head, tail) = refusal.as_bytes().split_at(20);
+        let mut stream = Refusals::new(Vec::new(), replies());
+        assert!(stream.is_write_vectored());
+        let parts = [io::IoSlice::new(head), io::IoSlice::new(tail)];
+        let n = stream.write_vectored(&parts).await.unwrap_or_default();
+        assert_eq!(n, refusal.len());
+        assert_eq!(stream.inner, b"json 431");
+
+        let response = format!("HTTP/1.1 200 OK\r\ncontent-length: 16384\r\n{DATE}\r\n\r\n");
+        let body = vec![7u8; 16384];
+        let mut stream = Refusals::new(Vec::new(), replies());
+        let parts = [
+            io::IoSlice::new(response.as_bytes()),
+            io::IoSlice::new(&body),
+        ];
+        let n = stream.write_vectored(&parts).await.unwrap_or_default();
+        assert_eq!(n, response.len() + body.len());
+        assert_eq!(stream.inner, [response.as_bytes(), &body].concat());
     }
 
     #[test]
