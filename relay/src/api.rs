@@ -11,14 +11,13 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
-use axum::{Extension, Json, Router};
+use axum::{Json, Router};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use sealbill::OpenProof;
 use serde::Deserialize;
 use serde_json::json;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::auth;
 use crate::body::{self, Bodies};
@@ -46,6 +45,12 @@ pub struct AppState {
     pub limiter: RateLimiter,
     /// Per-client rate limit of `/healthz` and `/metrics`, with buckets apart from the API's.
     pub probes: RateLimiter,
+    /// The limits on receiving bodies.
+    bodies: Arc<Bodies>,
+    /// How many requests are handled at once, and for how long.
+    handling: Arc<HandlingLimits>,
+    /// Bodies of envelopes fetched lately.
+    hot: hot::HotBodies,
 }
 
 impl AppState {
@@ -54,6 +59,9 @@ impl AppState {
         Arc::new(AppState {
             limiter: RateLimiter::new(config.rate_limit),
             probes: RateLimiter::new(config.rate_limit),
+            bodies: Bodies::new(&config),
+            handling: HandlingLimits::new(config.concurrency, config.timeout()),
+            hot: hot::HotBodies::default(),
             store,
             config,
             metrics: Metrics::default(),
@@ -289,23 +297,46 @@ const WRONG_PROOF: ApiError = ApiError::new(
     "the open proof does not match this invoice",
 );
 
+/// An envelope's body. The store answers every fetch: a body kept in [`hot::HotBodies`] is
+/// served only if the store's metadata, read without the body, still shows the envelope
+/// active, unexpired and without an open limit; otherwise the store's fetch answers, with the
+/// body, 404 or 410.
 async fn fetch(State(state): Shared, Path(id): Path<String>) -> Result<Response, ApiError> {
     check_id(&id)?;
+    let now = now();
     // The hot path reads inline: a WAL read of one row never waits for writers and takes
     // microseconds, less than handing it to the blocking pool.
-    let fetched = state.store.fetch(&id, now()).map_err(store_failed)?;
-    match fetched {
-        Fetched::Missing => Err(NOT_FOUND),
-        Fetched::Gone => Err(GONE),
-        Fetched::Body(bytes) => {
-            state.metrics.served(bytes.len());
-            Ok((
-                [(header::CONTENT_TYPE, "application/octet-stream")],
-                Body::from(bytes),
-            )
-                .into_response())
+    let kept = match state.hot.get(&id) {
+        Some(hot::Kept::Body(body)) => {
+            let meta = state.store.meta(&id, now).map_err(store_failed)?;
+            match meta {
+                Some(m) if m.state == EnvelopeState::Active && m.max_opens.is_none() => Some(body),
+                Some(m) if m.state == EnvelopeState::Active => {
+                    state.hot.mark_limited(&id);
+                    None
+                }
+                _ => {
+                    state.hot.forget(&id);
+                    None
+                }
+            }
         }
-    }
+        Some(hot::Kept::Limited) | None => None,
+    };
+    let body = match kept {
+        Some(body) => body,
+        None => match state.store.fetch(&id, now).map_err(store_failed)? {
+            Fetched::Missing => return Err(NOT_FOUND),
+            Fetched::Gone => return Err(GONE),
+            Fetched::Body(bytes) => state.hot.keep(id, bytes),
+        },
+    };
+    state.metrics.served(body.len());
+    Ok((
+        [(header::CONTENT_TYPE, "application/octet-stream")],
+        Body::from(body),
+    )
+        .into_response())
 }
 
 /// The metadata of an envelope, after checking its id.
@@ -334,7 +365,9 @@ async fn revoke(
         auth::check_token(&headers, &meta.manage_hash)?;
     }
     if meta.state == EnvelopeState::Active {
-        blocking(&state, move |s| s.revoke(&id)).await?;
+        let revoked = id.clone();
+        blocking(&state, move |s| s.revoke(&revoked)).await?;
+        state.hot.forget(&id);
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -397,9 +430,13 @@ async fn opened(
     if !proof.matches(&stored) {
         return Err(WRONG_PROOF);
     }
-    let (opens, state_after) = blocking(&state, move |s| s.record_open(&id))
+    let counted = id.clone();
+    let (opens, state_after) = blocking(&state, move |s| s.record_open(&counted))
         .await?
         .ok_or(GONE)?;
+    if state_after == EnvelopeState::Burned {
+        state.hot.forget(&id);
+    }
     Ok(Json(json!({
         "opens": opens,
         "burned": state_after == EnvelopeState::Burned,
@@ -538,9 +575,14 @@ async fn api_not_found() -> ApiError {
     ApiError::from_status(StatusCode::NOT_FOUND)
 }
 
-/// Refuses API clients over their rate with 429 and `Retry-After`.
-async fn rate_limit(State(state): Shared, request: Request, next: Next) -> Response {
-    within_rate(&state, &state.limiter, request, next).await
+/// Refuses API clients over their rate with 429 and `Retry-After`, and marks every API
+/// answer as not to be cached.
+async fn api_limits(State(state): Shared, request: Request, next: Next) -> Response {
+    let mut response = within_rate(&state, &state.limiter, request, next).await;
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// The same for `/healthz` and `/metrics`, each client with a bucket of its own there, so that
@@ -588,10 +630,9 @@ async fn path_targets_only(request: Request, next: Next) -> Response {
     }
 }
 
-/// Turns every plain error response (405 from the router, 408 from the timeout, 413 from the
-/// body limit, 404 for a missing page file) into a JSON error that is not cached.
-async fn json_errors(request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
+/// Turns every plain error response (405 from the router, 413 from the body limit, 404 for a
+/// missing page file) into a JSON error that is not cached.
+fn json_errors(response: Response) -> Response {
     let status = response.status();
     let is_json = response
         .headers()
@@ -608,21 +649,26 @@ async fn json_errors(request: Request, next: Next) -> Response {
     }
 }
 
-/// Records metrics and one log line per request: method, route template, status, time.
-async fn track(State(state): Shared, request: Request, next: Next) -> Response {
+/// Every request, once routed: recorded (metrics and one log line: method, route template,
+/// status, time), given the limits on bodies ([`body::read`]), and handled within the
+/// handling limits ([`handling::within_limits`], whose 408 counts as its status), with JSON
+/// errors ([`json_errors`]) and path targets only ([`path_targets_only`]). One layer for all
+/// of it: each layer of a router is one more service cloned for every request.
+async fn handle(State(state): Shared, mut request: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = request.method().clone();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("static", |p| p.as_str())
-        .to_owned();
-    let response = next.run(request).await;
+    let route = request.extensions().get::<MatchedPath>().cloned();
+    request.extensions_mut().insert(state.bodies.clone());
+    let response = handling::within_limits(&state.handling, request, |request| async {
+        json_errors(path_targets_only(request, next).await)
+    })
+    .await;
     let seconds = start.elapsed().as_secs_f64();
     let status = response.status().as_u16();
+    let route = route.as_ref().map_or("static", MatchedPath::as_str);
     state
         .metrics
-        .record(method.as_str(), &route, status, seconds);
+        .record(method.as_str(), route, status, seconds);
     tracing::info!(%method, route, status, ms = seconds * 1000.0, "request");
     response
 }
@@ -664,11 +710,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/team", get(teams::get_team))
         .route("/team/envelopes", get(teams::get_team_envelopes))
         .fallback(api_not_found)
-        .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ));
+        .layer(middleware::from_fn_with_state(state.clone(), api_limits));
     if let Some(layer) = cors(&config.cors_origins) {
         api = api.layer(layer);
     }
@@ -680,13 +722,155 @@ pub fn app(state: Arc<AppState>) -> Router {
         .nest("/api/v1", api)
         .merge(probes)
         .merge(web::pages(&config.www_dir, &config.pkg_dir))
-        .layer(middleware::from_fn(path_targets_only))
-        .layer(middleware::from_fn(json_errors))
-        .layer(middleware::from_fn_with_state(
-            HandlingLimits::new(config.concurrency, config.timeout()),
-            handling::within_limits,
-        ))
-        .layer(Extension(Bodies::new(config)))
-        .layer(middleware::from_fn_with_state(state.clone(), track));
+        .layer(middleware::from_fn_with_state(state.clone(), handle));
     web::secure(router, config.tls_cert.is_some()).with_state(state)
+}
+
+/// Bodies of envelopes fetched lately, shared with the responses that send them (no copy),
+/// so that fetching a hot envelope again reads only its metadata from the store.
+///
+/// What is kept never decides an answer: [`fetch`] serves a kept body only after the store
+/// showed the envelope active and unexpired, so a revocation, a burn or an expiry, on this
+/// node or another one on the same store, takes effect at the next fetch. Envelopes with an
+/// open limit are marked [`Kept::Limited`] instead, and always fetched from the store. This
+/// node's revocations and burns drop the kept body at once.
+mod hot {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    use axum::body::Bytes;
+
+    /// Bytes of bodies kept at most.
+    pub(super) const MAX_BYTES: usize = 32 * 1024 * 1024;
+    /// The largest body kept: hot envelopes are invoices, rarely larger.
+    pub(super) const MAX_BODY: usize = 256 * 1024;
+    /// Envelopes kept at most, marked ones included.
+    pub(super) const MAX_ENTRIES: usize = 16 * 1024;
+
+    /// What is kept for an envelope.
+    #[derive(Clone)]
+    pub(super) enum Kept {
+        /// Its body, as the store returned it.
+        Body(Bytes),
+        /// It has an open limit: never served from here.
+        Limited,
+    }
+
+    #[derive(Default)]
+    struct Inner {
+        entries: HashMap<String, Kept>,
+        bytes: usize,
+    }
+
+    /// The kept bodies, bounded in count ([`MAX_ENTRIES`]) and bytes ([`MAX_BYTES`]); beyond
+    /// either, an arbitrary entry makes room.
+    #[derive(Default)]
+    pub(super) struct HotBodies(Mutex<Inner>);
+
+    impl HotBodies {
+        fn inner(&self) -> std::sync::MutexGuard<'_, Inner> {
+            self.0.lock().unwrap_or_else(|p| p.into_inner())
+        }
+
+        /// What is kept for `id`.
+        pub(super) fn get(&self, id: &str) -> Option<Kept> {
+            self.inner().entries.get(id).cloned()
+        }
+
+        /// Keeps the body the store just returned for `id`, unless it is too large or `id` is
+        /// marked, and returns it as shared bytes.
+        pub(super) fn keep(&self, id: String, body: Vec<u8>) -> Bytes {
+            let body = Bytes::from(body);
+            if body.len() <= MAX_BODY {
+                let mut inner = self.inner();
+                if !inner.entries.contains_key(&id) {
+                    inner.put(id, Kept::Body(body.clone()));
+                }
+            }
+            body
+        }
+
+        /// Marks `id` as an envelope with an open limit, dropping its body if one was kept.
+        pub(super) fn mark_limited(&self, id: &str) {
+            self.inner().put(id.to_owned(), Kept::Limited);
+        }
+
+        /// Drops what is kept for `id`.
+        pub(super) fn forget(&self, id: &str) {
+            self.inner().remove(id);
+        }
+    }
+
+    impl Inner {
+        fn remove(&mut self, id: &str) {
+            if let Some(Kept::Body(body)) = self.entries.remove(id) {
+                self.bytes -= body.len();
+            }
+        }
+
+        fn put(&mut self, id: String, kept: Kept) {
+            self.remove(&id);
+            let size = match &kept {
+                Kept::Body(body) => body.len(),
+                Kept::Limited => 0,
+            };
+            while self.entries.len() >= MAX_ENTRIES || self.bytes + size > MAX_BYTES {
+                let Some(victim) = self.entries.keys().next().cloned() else {
+                    break;
+                };
+                self.remove(&victim);
+            }
+            self.bytes += size;
+            self.entries.insert(id, kept);
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn bodies_are_kept_within_the_bounds_and_marks_drop_them() {
+            let hot = HotBodies::default();
+            let body = vec![1u8; MAX_BODY];
+            let kept = MAX_BYTES / MAX_BODY;
+            for i in 0..kept + 3 {
+                hot.keep(format!("id{i}"), body.clone());
+            }
+            let inner = hot.inner();
+            assert_eq!(inner.entries.len(), kept);
+            assert_eq!(inner.bytes, MAX_BYTES);
+            drop(inner);
+            hot.keep("large".into(), vec![0; MAX_BODY + 1]);
+            assert!(hot.get("large").is_none());
+            let id = hot
+                .inner()
+                .entries
+                .keys()
+                .next()
+                .cloned()
+                .unwrap_or_default();
+            hot.mark_limited(&id);
+            assert!(matches!(hot.get(&id), Some(Kept::Limited)));
+            assert_eq!(hot.inner().bytes, MAX_BYTES - MAX_BODY);
+            hot.keep(id.clone(), body);
+            assert!(matches!(hot.get(&id), Some(Kept::Limited)));
+            hot.forget(&id);
+            assert!(hot.get(&id).is_none());
+            for i in 0..MAX_ENTRIES + 1 {
+                hot.mark_limited(&format!("m{i}"));
+            }
+            let inner = hot.inner();
+            assert_eq!(inner.entries.len(), MAX_ENTRIES);
+            let held: usize = inner
+                .entries
+                .values()
+                .map(|kept| match kept {
+                    Kept::Body(body) => body.len(),
+                    Kept::Limited => 0,
+                })
+                .sum();
+            assert_eq!(inner.bytes, held);
+        }
+    }
 }

@@ -3,13 +3,13 @@
 //! request's body, which has limits of its own ([`crate::body`]): a slow upload holds no slot
 //! that other clients need, and an honest upload on a slow link is not cut off.
 
+use std::future::Future;
 use std::pin::pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::StatusCode;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
@@ -86,12 +86,12 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Handles a request within a slot and its time limit, both set aside while it receives its
-/// body ([`Handling::pause`]).
-pub(crate) async fn within_limits(
-    State(limits): State<Arc<HandlingLimits>>,
+/// Handles a request (`handle` runs it) within a slot and its time limit, both set aside
+/// while it receives its body ([`Handling::pause`]).
+pub(crate) async fn within_limits<F: Future<Output = Response>>(
+    limits: &HandlingLimits,
     mut request: Request,
-    next: Next,
+    handle: impl FnOnce(Request) -> F,
 ) -> Response {
     let Ok(slot) = limits.slots.clone().acquire_owned().await else {
         return ApiError::internal().into_response();
@@ -103,7 +103,7 @@ pub(crate) async fn within_limits(
         resumed: Notify::new(),
     });
     request.extensions_mut().insert(handling.clone());
-    let mut run = pin!(next.run(request));
+    let mut run = pin!(handle(request));
     loop {
         let deadline = handling.deadline();
         let expiry = async {

@@ -14,6 +14,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use tower::util::MapResponseLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -119,38 +120,55 @@ async fn hide_dotfiles(request: Request, next: Next) -> Response {
     }
 }
 
-/// Adds the security headers to every response (API and page alike). The pinned `index.html`
-/// keeps its own CSP, which admits its import map.
+/// The security headers of every response (API and page alike), each replacing any other
+/// value.
+const SECURITY_HEADERS: [(HeaderName, HeaderValue); 6] = [
+    (
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    ),
+    (
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ),
+    (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+    (
+        HeaderName::from_static("cross-origin-opener-policy"),
+        HeaderValue::from_static("same-origin"),
+    ),
+    (
+        HeaderName::from_static("cross-origin-resource-policy"),
+        HeaderValue::from_static("same-origin"),
+    ),
+    (
+        HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+    ),
+];
+
+/// Adds the security headers to every response (API and page alike), over TLS HSTS too, in
+/// one step per response. The pinned `index.html` keeps its own CSP, which admits its import
+/// map.
 pub fn secure(router: Router<Arc<AppState>>, tls: bool) -> Router<Arc<AppState>> {
-    let mut headers = vec![
-        (header::CONTENT_SECURITY_POLICY, CSP),
-        (header::REFERRER_POLICY, "no-referrer"),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::X_FRAME_OPTIONS, "DENY"),
-        (
-            HeaderName::from_static("cross-origin-opener-policy"),
-            "same-origin",
-        ),
-        (
-            HeaderName::from_static("cross-origin-resource-policy"),
-            "same-origin",
-        ),
-        (
-            HeaderName::from_static("permissions-policy"),
-            "camera=(), microphone=(), geolocation=(), interest-cohort=()",
-        ),
-    ];
-    if tls {
-        headers.push((header::STRICT_TRANSPORT_SECURITY, "max-age=31536000"));
-    }
-    headers.into_iter().fold(router, |r, (name, value)| {
-        let value = HeaderValue::from_static(value);
-        r.layer(if name == header::CONTENT_SECURITY_POLICY {
-            SetResponseHeaderLayer::if_not_present(name, value)
-        } else {
-            SetResponseHeaderLayer::overriding(name, value)
-        })
-    })
+    router.layer(MapResponseLayer::new(move |mut response: Response| {
+        let headers = response.headers_mut();
+        if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+            headers.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(CSP),
+            );
+        }
+        for (name, value) in SECURITY_HEADERS {
+            headers.insert(name, value);
+        }
+        if tls {
+            headers.insert(
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static("max-age=31536000"),
+            );
+        }
+        response
+    }))
 }
 
 #[cfg(test)]

@@ -1,0 +1,342 @@
+//! The kept bodies of hot envelopes (`fetch` in src/api.rs): a second fetch reads only the
+//! envelope's metadata from the store, and a revocation, a burn or an expiry, also by another
+//! node on the same store, is seen at the next fetch; envelopes with an open limit are always
+//! fetched from the store. Each test runs on SQLite and on the PostgreSQL server of
+//! `SEALBILL_TEST_DATABASE_URL` (scripts/postgres.sh starts one), through a store that counts
+//! the calls the relay makes.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use clap::Parser;
+use http_body_util::BodyExt;
+use sealbill_relay::config::Cli;
+use sealbill_relay::postgres::PgStore;
+use sealbill_relay::sqlite::SqliteStore;
+use sealbill_relay::store::{
+    Fetched, Meta, NewEnvelope, NewReply, NewRoster, Reply, ReplyInsert, Sender, Stats, Store,
+    StoreResult, TeamEnvelope, TeamFile, TeamFilePut,
+};
+use sealbill_relay::{app, now, AppState};
+use sha2::{Digest, Sha256};
+use tower::ServiceExt;
+
+/// A real store that counts the body fetches and metadata reads made through it.
+struct Counting {
+    inner: Arc<dyn Store>,
+    fetches: AtomicUsize,
+    metas: AtomicUsize,
+}
+
+impl Counting {
+    fn counts(&self) -> (usize, usize) {
+        (
+            self.fetches.load(Ordering::SeqCst),
+            self.metas.load(Ordering::SeqCst),
+        )
+    }
+}
+
+impl Store for Counting {
+    fn insert(&self, envelope: NewEnvelope) -> StoreResult<()> {
+        self.inner.insert(envelope)
+    }
+    fn fetch(&self, id: &str, now: u64) -> StoreResult<Fetched> {
+        self.fetches.fetch_add(1, Ordering::SeqCst);
+        self.inner.fetch(id, now)
+    }
+    fn meta(&self, id: &str, now: u64) -> StoreResult<Option<Meta>> {
+        self.metas.fetch_add(1, Ordering::SeqCst);
+        self.inner.meta(id, now)
+    }
+    fn revoke(&self, id: &str) -> StoreResult<()> {
+        self.inner.revoke(id)
+    }
+    fn record_open(&self, id: &str) -> StoreResult<Option<(u32, sealbill_relay::store::State)>> {
+        self.inner.record_open(id)
+    }
+    fn purge_expired(&self, now: u64) -> StoreResult<usize> {
+        self.inner.purge_expired(now)
+    }
+    fn first_use(&self, key: &[u8; 32], until: u64, now: u64) -> StoreResult<bool> {
+        self.inner.first_use(key, until, now)
+    }
+    fn insert_reply(&self, reply: NewReply, limit: usize, now: u64) -> StoreResult<ReplyInsert> {
+        self.inner.insert_reply(reply, limit, now)
+    }
+    fn replies(&self, envelope_id: &str) -> StoreResult<Vec<Reply>> {
+        self.inner.replies(envelope_id)
+    }
+    fn delete_reply(&self, envelope_id: &str, reply_id: &str) -> StoreResult<bool> {
+        self.inner.delete_reply(envelope_id, reply_id)
+    }
+    fn stats(&self) -> StoreResult<Stats> {
+        self.inner.stats()
+    }
+    fn add_sender(&self, key: &[u8; 32], sender: &Sender) -> StoreResult<()> {
+        self.inner.add_sender(key, sender)
+    }
+    fn remove_sender(&self, fingerprint: &str) -> StoreResult<bool> {
+        self.inner.remove_sender(fingerprint)
+    }
+    fn senders(&self) -> StoreResult<Vec<Sender>> {
+        self.inner.senders()
+    }
+    fn is_sender(&self, key: &[u8; 32]) -> StoreResult<bool> {
+        self.inner.is_sender(key)
+    }
+    fn roster(&self, owner_key: &[u8; 32]) -> StoreResult<Option<Vec<u8>>> {
+        self.inner.roster(owner_key)
+    }
+    fn put_roster(&self, previous: Option<&[u8]>, roster: NewRoster) -> StoreResult<bool> {
+        self.inner.put_roster(previous, roster)
+    }
+    fn rosters_of_member(&self, key: &[u8; 32]) -> StoreResult<Vec<Vec<u8>>> {
+        self.inner.rosters_of_member(key)
+    }
+    fn rosters(&self) -> StoreResult<Vec<Vec<u8>>> {
+        self.inner.rosters()
+    }
+    fn put_membership(&self, member_key: &[u8; 32], file: TeamFile) -> StoreResult<TeamFilePut> {
+        self.inner.put_membership(member_key, file)
+    }
+    fn membership(
+        &self,
+        owner_key: &[u8; 32],
+        member_key: &[u8; 32],
+    ) -> StoreResult<Option<Vec<u8>>> {
+        self.inner.membership(owner_key, member_key)
+    }
+    fn put_archive_key(&self, epoch: u32, file: TeamFile) -> StoreResult<TeamFilePut> {
+        self.inner.put_archive_key(epoch, file)
+    }
+    fn archive_keys(&self, owner_key: &[u8; 32], limit: usize) -> StoreResult<Vec<(u32, Vec<u8>)>> {
+        self.inner.archive_keys(owner_key, limit)
+    }
+    fn team_envelopes(
+        &self,
+        owner_key: &[u8; 32],
+        since: u64,
+        now: u64,
+        limit: usize,
+    ) -> StoreResult<Vec<TeamEnvelope>> {
+        self.inner.team_envelopes(owner_key, since, now, limit)
+    }
+}
+
+/// The store under the relay.
+#[derive(Clone, Copy, Debug)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// One store (a temporary SQLite directory, or the test server's database) for the nodes of
+/// a test; the directory goes with it.
+struct Shared {
+    store: Arc<dyn Store>,
+    dir: PathBuf,
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn shared(backend: Backend) -> Shared {
+    let dir = std::env::temp_dir().join(format!(
+        "sealbill-relay-cache-{}-{}",
+        std::process::id(),
+        rand_core::RngCore::next_u64(&mut rand_core::OsRng)
+    ));
+    std::fs::create_dir_all(dir.join("www")).unwrap();
+    let store: Arc<dyn Store> = match backend {
+        Backend::Sqlite => Arc::new(SqliteStore::open(&dir.join("data")).unwrap()),
+        Backend::Postgres => {
+            let url = std::env::var("SEALBILL_TEST_DATABASE_URL").unwrap_or_else(|_| {
+                panic!("SEALBILL_TEST_DATABASE_URL is not set: `source scripts/postgres.sh`")
+            });
+            Arc::new(PgStore::open(url.parse().unwrap()).unwrap())
+        }
+    };
+    Shared { store, dir }
+}
+
+/// A relay node over `shared`'s store, through a store that counts its calls.
+fn node(shared: &Shared) -> (axum::Router, Arc<Counting>) {
+    let counting = Arc::new(Counting {
+        inner: shared.store.clone(),
+        fetches: AtomicUsize::new(0),
+        metas: AtomicUsize::new(0),
+    });
+    let www = format!("--www-dir={}", shared.dir.join("www").display());
+    let cli = Cli::parse_from(["sealbill-relay", "--open-uploads", &www]);
+    let router = app(AppState::new(counting.clone(), cli.serve));
+    (router, counting)
+}
+
+/// Stores an envelope of random bytes, `max_opens` and `expires_at` as given; returns its id,
+/// body and manage token.
+fn stored(store: &dyn Store, max_opens: Option<u32>, expires_at: u64) -> (String, Vec<u8>, String) {
+    let mut id = [0u8; 16];
+    let mut token = [0u8; 32];
+    let mut body = vec![0u8; 16 * 1024];
+    for bytes in [&mut id[..], &mut token[..], &mut body[..]] {
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, bytes);
+    }
+    let id = URL_SAFE_NO_PAD.encode(id);
+    store
+        .insert(NewEnvelope {
+            id: id.clone(),
+            body: body.clone(),
+            created_at: now(),
+            expires_at,
+            max_opens,
+            manage_hash: Sha256::digest(token).into(),
+            proof_hash: max_opens.map(|_| [7; 32]),
+            uploader: None,
+            team_owner: None,
+        })
+        .unwrap();
+    (id, body, URL_SAFE_NO_PAD.encode(token))
+}
+
+/// Fetches envelope `id` from `router`: the status and the body.
+async fn fetch(router: &axum::Router, id: &str) -> (StatusCode, Vec<u8>) {
+    let request = Request::get(format!("/api/v1/envelopes/{id}"))
+        .body(Body::empty())
+        .unwrap();
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, body.to_vec())
+}
+
+async fn a_hot_envelope_is_fetched_once_then_only_its_metadata_is_read(backend: Backend) {
+    let shared = shared(backend);
+    let (router, counting) = node(&shared);
+    let (id, body, _) = stored(&*shared.store, None, now() + 3600);
+    for _ in 0..3 {
+        assert_eq!(fetch(&router, &id).await, (StatusCode::OK, body.clone()));
+    }
+    assert_eq!(counting.counts(), (1, 2), "(body fetches, metadata reads)");
+}
+
+async fn a_revocation_on_another_node_is_seen_at_the_next_fetch(backend: Backend) {
+    let shared = shared(backend);
+    let (a, _) = node(&shared);
+    let (b, _) = node(&shared);
+    let (id, body, token) = stored(&*shared.store, None, now() + 3600);
+    for _ in 0..2 {
+        assert_eq!(fetch(&a, &id).await, (StatusCode::OK, body.clone()));
+    }
+    let revoke = Request::delete(format!("/api/v1/envelopes/{id}"))
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    let revoked = b.clone().oneshot(revoke).await.unwrap();
+    assert_eq!(revoked.status(), StatusCode::NO_CONTENT);
+    assert_eq!(fetch(&a, &id).await.0, StatusCode::GONE);
+    assert_eq!(fetch(&b, &id).await.0, StatusCode::GONE);
+}
+
+async fn a_revocation_on_this_node_drops_the_kept_body_at_once(backend: Backend) {
+    let shared = shared(backend);
+    let (router, counting) = node(&shared);
+    let (id, body, token) = stored(&*shared.store, None, now() + 3600);
+    assert_eq!(fetch(&router, &id).await, (StatusCode::OK, body));
+    let revoke = Request::delete(format!("/api/v1/envelopes/{id}"))
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(
+        router.clone().oneshot(revoke).await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+    // The revocation read the metadata once; nothing is kept, so the fetch asks the store
+    // for the body straight away.
+    let before = counting.counts();
+    assert_eq!(fetch(&router, &id).await.0, StatusCode::GONE);
+    assert_eq!(counting.counts(), (before.0 + 1, before.1));
+}
+
+async fn an_envelope_with_an_open_limit_is_always_fetched_from_the_store(backend: Backend) {
+    let shared = shared(backend);
+    let (router, counting) = node(&shared);
+    let (id, body, _) = stored(&*shared.store, Some(2), now() + 3600);
+    for _ in 0..4 {
+        assert_eq!(fetch(&router, &id).await, (StatusCode::OK, body.clone()));
+    }
+    // One metadata read finds the limit; every body comes from the store.
+    assert_eq!(counting.counts(), (4, 1), "(body fetches, metadata reads)");
+}
+
+async fn a_burn_on_another_node_is_seen_at_the_next_fetch(backend: Backend) {
+    let shared = shared(backend);
+    let (a, _) = node(&shared);
+    let (id, body, _) = stored(&*shared.store, Some(2), now() + 3600);
+    assert_eq!(fetch(&a, &id).await, (StatusCode::OK, body));
+    // Another node counts both opens: the second burns the envelope.
+    shared.store.record_open(&id).unwrap();
+    shared.store.record_open(&id).unwrap();
+    assert_eq!(fetch(&a, &id).await.0, StatusCode::GONE);
+}
+
+async fn an_expired_envelope_is_not_found_even_when_its_body_was_kept(backend: Backend) {
+    let shared = shared(backend);
+    let (router, _) = node(&shared);
+    let expires_at = now() + 2;
+    let (id, body, _) = stored(&*shared.store, None, expires_at);
+    for _ in 0..2 {
+        assert_eq!(fetch(&router, &id).await, (StatusCode::OK, body.clone()));
+    }
+    // At most 3 s: the envelope expires when the clock passes `expires_at`.
+    for _ in 0..30 {
+        if now() >= expires_at {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(now() >= expires_at);
+    assert_eq!(fetch(&router, &id).await.0, StatusCode::NOT_FOUND);
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(super::Backend::Sqlite).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name(super::Backend::Postgres).await;
+            })*
+        }
+    };
+}
+
+on_both_backends!(
+    a_hot_envelope_is_fetched_once_then_only_its_metadata_is_read,
+    a_revocation_on_another_node_is_seen_at_the_next_fetch,
+    a_revocation_on_this_node_drops_the_kept_body_at_once,
+    an_envelope_with_an_open_limit_is_always_fetched_from_the_store,
+    a_burn_on_another_node_is_seen_at_the_next_fetch,
+    an_expired_envelope_is_not_found_even_when_its_body_was_kept,
+);
