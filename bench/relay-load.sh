@@ -5,7 +5,9 @@
 #   bash bench/relay-load.sh            # prints the table and rewrites its part of docs/BENCHMARKS.md
 #
 # Measures fetches and uploads of 16 KiB envelopes: requests/s and p50/p99 latency, the median
-# of three 10-second runs each.
+# of three 10-second runs each, for the relay on SQLite, on PostgreSQL with one node, and with
+# two nodes on one PostgreSQL database (a throwaway cluster, started as scripts/postgres.sh
+# starts the test one, with fsync turned back on).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -18,11 +20,21 @@ if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
 fi
 cargo build --locked --release --quiet -p sealbill-relay -p sealbill-cli
 
+# The PostgreSQL cluster; it stops, and its directory goes, when this script exits.
+# shellcheck source=../scripts/postgres.sh
+source "$ROOT/scripts/postgres.sh"
+# The test cluster runs without fsync; a benchmark of durable uploads needs it.
+psql -q "$SEALBILL_TEST_DATABASE_URL" -c "ALTER SYSTEM SET fsync = on" -c "SELECT pg_reload_conf()" >/dev/null
+[ "$(psql -qtA "$SEALBILL_TEST_DATABASE_URL" -c "SHOW fsync")" = on ]
+pg_version="$(psql -qtA "$SEALBILL_TEST_DATABASE_URL" -c "SHOW server_version" | cut -d' ' -f1)"
+
 work="$(mktemp -d)"
+relay_pids=()
 cleanup() {
-  [ -n "${relay_pid:-}" ] && kill "$relay_pid" 2>/dev/null || true
+  for pid in "${relay_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
   rm -rf "$work"
+  sealbill_pg_stop
 }
 trap cleanup EXIT
 
@@ -36,18 +48,36 @@ head -c $((16384 - $(stat -c %s "$invoice"))) /dev/urandom > "$work/padding.bin"
   --attach "$work/padding.bin" "$invoice" -o "$work/envelope.age"
 size=$(stat -c %s "$work/envelope.age")
 
-port=18080
-"$ROOT/target/release/sealbill-relay" --listen "127.0.0.1:$port" --data-dir "$work/data" \
-  --www-dir "$ROOT/www" --pkg-dir "$ROOT/pkg" --open-uploads --rate-limit 0 \
-  --concurrency 1024 >/dev/null 2>"$work/relay.log" &
-relay_pid=$!
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-id=$(curl -sf --data-binary @"$work/envelope.age" "http://127.0.0.1:$port/api/v1/envelopes" |
-  sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+# Starts a relay on port $1 with its own data directory, with the environment given after it
+# (the database URL goes there, never on the command line), and waits until it answers.
+start_relay() {
+  local port=$1; shift
+  env "$@" "$ROOT/target/release/sealbill-relay" --listen "127.0.0.1:$port" \
+    --data-dir "$work/data-$port" --www-dir "$ROOT/www" --pkg-dir "$ROOT/pkg" --open-uploads \
+    --rate-limit 0 --concurrency 1024 >/dev/null 2>"$work/relay-$port.log" &
+  relay_pids+=($!)
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.1; done
+  echo "bench/relay-load.sh: the relay on port $port did not start; its log:" >&2
+  cat "$work/relay-$port.log" >&2
+  exit 1
+}
+# Uploads the envelope to the relay on port $1 and prints its id.
+upload_one() {
+  curl -sf --data-binary @"$work/envelope.age" "http://127.0.0.1:$1/api/v1/envelopes" |
+    sed -n 's/.*"id":"\([^"]*\)".*/\1/p'
+}
+
+sqlite_port=18080 pg_port=18082 pg_other_port=18083
+start_relay "$sqlite_port"
+pg_env=(SEALBILL_DATABASE_URL="$SEALBILL_TEST_DATABASE_URL")
+start_relay "$pg_port" "${pg_env[@]}"
+start_relay "$pg_other_port" "${pg_env[@]}"
+sqlite_id=$(upload_one "$sqlite_port")
+pg_id=$(upload_one "$pg_port")
 
 # nginx serves the same bytes as a static file.
 mkdir -p "$work/static/e" "$work/nginx"
-cp "$work/envelope.age" "$work/static/e/$id"
+cp "$work/envelope.age" "$work/static/e/$sqlite_id"
 cat > "$work/nginx.conf" <<CONF
 worker_processes auto;
 pid $work/nginx.pid;
@@ -72,6 +102,17 @@ wrk.method = "POST"
 wrk.body = f:read("*a")
 f:close()
 LUA
+# Two nodes: wrk's two threads connect one to each node (32 connections each), so that one
+# wrk process measures both and its latency percentiles cover every request.
+cat > "$work/two-nodes.lua" <<LUA
+local nodes, next_node = nil, 1
+function setup(thread)
+  nodes = nodes or { wrk.lookup("127.0.0.1", "$pg_port")[1], wrk.lookup("127.0.0.1", "$pg_other_port")[1] }
+  thread.addr = nodes[next_node]
+  next_node = next_node % #nodes + 1
+end
+LUA
+cat "$work/post.lua" "$work/two-nodes.lua" > "$work/post-two-nodes.lua"
 
 # One wrk run: prints "requests/s p50_ms p99_ms".
 run() {
@@ -84,35 +125,64 @@ run() {
 # The median of three runs, by requests/s.
 median3() { { run "$@"; run "$@"; run "$@"; } | sort -n | sed -n 2p; }
 
-nginx_fetch=$(median3 "http://127.0.0.1:18081/e/$id")
-relay_fetch=$(median3 "http://127.0.0.1:$port/api/v1/envelopes/$id")
-relay_upload=$(median3 -s "$work/post.lua" "http://127.0.0.1:$port/api/v1/envelopes")
+envelopes="api/v1/envelopes"
+nginx_fetch=$(median3 "http://127.0.0.1:18081/e/$sqlite_id")
+sqlite_fetch=$(median3 "http://127.0.0.1:$sqlite_port/$envelopes/$sqlite_id")
+sqlite_upload=$(median3 -s "$work/post.lua" "http://127.0.0.1:$sqlite_port/$envelopes")
+pg_fetch=$(median3 "http://127.0.0.1:$pg_port/$envelopes/$pg_id")
+pg_upload=$(median3 -s "$work/post.lua" "http://127.0.0.1:$pg_port/$envelopes")
+pg2_fetch=$(median3 -s "$work/two-nodes.lua" "http://127.0.0.1:$pg_port/$envelopes/$pg_id")
+pg2_upload=$(median3 -s "$work/post-two-nodes.lua" "http://127.0.0.1:$pg_port/$envelopes")
 
-read -r nf_rps nf_p50 nf_p99 <<<"$nginx_fetch"
-read -r rf_rps rf_p50 rf_p99 <<<"$relay_fetch"
-read -r ru_rps ru_p50 ru_p99 <<<"$relay_upload"
-ratio=$(awk -v a="$rf_rps" -v b="$nf_rps" 'BEGIN { printf "%.2f", a / b }')
+read -r nginx_rps _ <<<"$nginx_fetch"
+# A table row: what, then "requests/s p50 p99", then the fetch ratio to nginx (fetches only).
+row() {
+  local what=$1 rps p50 p99 ratio=""
+  read -r rps p50 p99 <<<"$2"
+  [ "${3:-}" = ratio ] && ratio="$(awk -v a="$rps" -v b="$nginx_rps" 'BEGIN { printf "%.2f×", a / b }')"
+  echo "| $what | $rps | $p50 | $p99 | $ratio |"
+}
+# "met" or "missed": whether a fetch ran at half nginx's rate or more.
+fetch_target() {
+  awk -v a="${1%% *}" -v b="$nginx_rps" 'BEGIN { print (a >= 0.5 * b) ? "met" : "missed" }'
+}
+read -r su_rps _ su_p99 <<<"$sqlite_upload"
+upload_target=$(awk -v r="$su_rps" -v p="$su_p99" 'BEGIN { print (r >= 2000 && p < 25) ? "met" : "missed" }')
 
 table=$(cat <<TABLE
 <!-- relay-load: generated by bench/relay-load.sh; do not edit by hand -->
 ## Relay under load
 
-Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)),
+Measured $(date -u +"%Y-%m-%d %H:%M") UTC on $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)),
 $(uname -r); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), $(nginx -v 2>&1 | sed 's/.*: //'),
-sealbill-relay $("$ROOT/target/release/sealbill-relay" --version | cut -d' ' -f2) (release build, SQLite WAL,
-synchronous=FULL). wrk: 2 threads, 64 connections, 10 s, loopback; each row is the median of
-three runs (by requests/s). Envelope: $size bytes. Uploads run with --open-uploads: a signed
-upload adds one Ed25519 verification and one allow-list lookup, which wrk cannot exercise
-(each signature is good once).
+PostgreSQL $pg_version, sealbill-relay $("$ROOT/target/release/sealbill-relay" --version | cut -d' ' -f2)
+(release build, default log level). SQLite: WAL, synchronous=FULL. PostgreSQL: a throwaway
+cluster on loopback (as scripts/postgres.sh starts it) with fsync on and synchronous_commit
+on, each node with its pool of 16 connections. wrk: 2 threads, 64 connections, 10 s,
+loopback; each row is the median of three runs (by requests/s). With two nodes, one wrk
+process sends each thread's 32 connections to one node (a Lua \`setup\` picks the address),
+so the figures are the sum over both nodes and the percentiles cover every request.
+Envelope: $size bytes. Uploads run with --open-uploads: a signed upload adds one Ed25519
+verification and one allow-list lookup, which wrk cannot exercise (each signature is good
+once).
 
-| what | requests/s | p50 ms | p99 ms |
-| --- | ---: | ---: | ---: |
-| nginx, static file (ceiling) | $nf_rps | $nf_p50 | $nf_p99 |
-| relay, fetch | $rf_rps | $rf_p50 | $rf_p99 |
-| relay, upload (201, fsync'd) | $ru_rps | $ru_p50 | $ru_p99 |
+| what | requests/s | p50 ms | p99 ms | × nginx |
+| --- | ---: | ---: | ---: | ---: |
+$(row "nginx, static file (ceiling)" "$nginx_fetch" ratio)
+$(row "relay on SQLite, fetch" "$sqlite_fetch" ratio)
+$(row "relay on SQLite, upload (201, fsync'd)" "$sqlite_upload")
+$(row "relay on PostgreSQL, one node, fetch" "$pg_fetch" ratio)
+$(row "relay on PostgreSQL, one node, upload (201, committed)" "$pg_upload")
+$(row "relay on PostgreSQL, two nodes, fetch" "$pg2_fetch" ratio)
+$(row "relay on PostgreSQL, two nodes, upload (201, committed)" "$pg2_upload")
 
-Relay fetches run at **${ratio}×** nginx's rate (target ≥ 0.3×). Targets: uploads ≥ 2,000/s,
-p99 < 25 ms.
+Targets: fetches at ≥ 0.5× nginx's rate: $(fetch_target "$sqlite_fetch") on SQLite,
+$(fetch_target "$pg_fetch") on PostgreSQL with one node, $(fetch_target "$pg2_fetch") with two;
+uploads on SQLite ≥ 2,000/s with p99 < 25 ms: $upload_target.
+
+The machine has $(nproc) cores, shared by wrk, nginx or the relay under test, and PostgreSQL:
+wrk and the server compete for them, which weighs on every row alike, and the two-node rows
+run two relays and the database on the same cores.
 <!-- /relay-load -->
 TABLE
 )

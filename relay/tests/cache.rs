@@ -23,6 +23,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use clap::Parser;
 use http_body_util::BodyExt;
+use sealbill::OpenProof;
 use sealbill_relay::config::Cli;
 use sealbill_relay::postgres::PgStore;
 use sealbill_relay::sqlite::SqliteStore;
@@ -189,8 +190,13 @@ fn node(shared: &Shared) -> (axum::Router, Arc<Counting>) {
     (router, counting)
 }
 
-/// Stores an envelope of random bytes, `max_opens` and `expires_at` as given; returns its id,
-/// body and manage token.
+/// The open proof of every test envelope with an open limit.
+fn proof() -> OpenProof {
+    OpenProof::from_base64url(&URL_SAFE_NO_PAD.encode([5u8; 32])).unwrap()
+}
+
+/// Stores an envelope of random bytes, `max_opens` and `expires_at` as given (with
+/// [`proof`]'s hash when it has an open limit); returns its id, body and manage token.
 fn stored(store: &dyn Store, max_opens: Option<u32>, expires_at: u64) -> (String, Vec<u8>, String) {
     let mut id = [0u8; 16];
     let mut token = [0u8; 32];
@@ -207,7 +213,7 @@ fn stored(store: &dyn Store, max_opens: Option<u32>, expires_at: u64) -> (String
             expires_at,
             max_opens,
             manage_hash: Sha256::digest(token).into(),
-            proof_hash: max_opens.map(|_| [7; 32]),
+            proof_hash: max_opens.map(|_| proof().hash()),
             uploader: None,
             team_owner: None,
         })
@@ -285,6 +291,26 @@ async fn an_envelope_with_an_open_limit_is_always_fetched_from_the_store(backend
     assert_eq!(counting.counts(), (4, 1), "(body fetches, metadata reads)");
 }
 
+async fn a_burn_on_this_node_drops_the_kept_body_at_once(backend: Backend) {
+    let shared = shared(backend);
+    let (router, counting) = node(&shared);
+    let (id, body, _) = stored(&*shared.store, Some(1), now() + 3600);
+    // The first fetch keeps the body: the open limit shows only in the metadata.
+    assert_eq!(fetch(&router, &id).await, (StatusCode::OK, body));
+    let opened = Request::post(format!("/api/v1/envelopes/{id}/opened"))
+        .header("content-type", "application/json")
+        .body(Body::from(format!(
+            r#"{{"proof":"{}"}}"#,
+            proof().to_base64url()
+        )))
+        .unwrap();
+    let response = router.clone().oneshot(opened).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let before = counting.counts();
+    assert_eq!(fetch(&router, &id).await.0, StatusCode::GONE);
+    assert_eq!(counting.counts(), (before.0 + 1, before.1));
+}
+
 async fn a_burn_on_another_node_is_seen_at_the_next_fetch(backend: Backend) {
     let shared = shared(backend);
     let (a, _) = node(&shared);
@@ -337,6 +363,7 @@ on_both_backends!(
     a_revocation_on_another_node_is_seen_at_the_next_fetch,
     a_revocation_on_this_node_drops_the_kept_body_at_once,
     an_envelope_with_an_open_limit_is_always_fetched_from_the_store,
+    a_burn_on_this_node_drops_the_kept_body_at_once,
     a_burn_on_another_node_is_seen_at_the_next_fetch,
     an_expired_envelope_is_not_found_even_when_its_body_was_kept,
 );
