@@ -23,9 +23,15 @@ cargo build --locked --release --quiet -p sealbill-relay -p sealbill-cli
 # The PostgreSQL cluster; it stops, and its directory goes, when this script exits.
 # shellcheck source=../scripts/postgres.sh
 source "$ROOT/scripts/postgres.sh"
-# The test cluster runs without fsync; a benchmark of durable uploads needs it.
-psql -q "$SEALBILL_TEST_DATABASE_URL" -c "ALTER SYSTEM SET fsync = on" -c "SELECT pg_reload_conf()" >/dev/null
-[ "$(psql -qtA "$SEALBILL_TEST_DATABASE_URL" -c "SHOW fsync")" = on ]
+# The test cluster runs without fsync; a benchmark of durable uploads needs it: restart it
+# with the same options (scripts/postgres.sh's variables) less that one.
+"${pg_as[@]}" "$pg_bin/pg_ctl" -D "$SEALBILL_PG_DIR/data" -l "$SEALBILL_PG_DIR/log" -w -t 30 \
+  -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $SEALBILL_PG_DIR -c max_connections=300" \
+  restart >/dev/null
+if [ "$(psql -qtA "$SEALBILL_TEST_DATABASE_URL" -c "SHOW fsync")" != on ]; then
+  echo "bench/relay-load.sh: PostgreSQL did not start with fsync on" >&2
+  exit 1
+fi
 pg_version="$(psql -qtA "$SEALBILL_TEST_DATABASE_URL" -c "SHOW server_version" | cut -d' ' -f1)"
 
 work="$(mktemp -d)"
@@ -54,7 +60,7 @@ start_relay() {
   local port=$1; shift
   env "$@" "$ROOT/target/release/sealbill-relay" --listen "127.0.0.1:$port" \
     --data-dir "$work/data-$port" --www-dir "$ROOT/www" --pkg-dir "$ROOT/pkg" --open-uploads \
-    --rate-limit 0 --concurrency 1024 >/dev/null 2>"$work/relay-$port.log" &
+    --rate-limit 0 --concurrency 1024 --bodies-per-client 1024 >/dev/null 2>"$work/relay-$port.log" &
   relay_pids+=($!)
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && return; sleep 0.1; done
   echo "bench/relay-load.sh: the relay on port $port did not start; its log:" >&2
@@ -76,8 +82,10 @@ sqlite_id=$(upload_one "$sqlite_port")
 pg_id=$(upload_one "$pg_port")
 
 # nginx serves the same bytes as a static file.
+# Readable by nginx's workers, which do not run as root.
 mkdir -p "$work/static/e" "$work/nginx"
-cp "$work/envelope.age" "$work/static/e/$sqlite_id"
+chmod 755 "$work" "$work/static" "$work/static/e"
+install -m 644 "$work/envelope.age" "$work/static/e/$sqlite_id"
 cat > "$work/nginx.conf" <<CONF
 worker_processes auto;
 pid $work/nginx.pid;
@@ -114,16 +122,22 @@ end
 LUA
 cat "$work/post.lua" "$work/two-nodes.lua" > "$work/post-two-nodes.lua"
 
-# One wrk run: prints "requests/s p50_ms p99_ms".
+# One wrk run: prints "requests/s p50_ms p99_ms"; fails if any answer was not 2xx (all 64
+# connections come from one address: the relays run with --bodies-per-client 1024).
 run() {
   wrk -t2 -c64 -d10s --latency "$@" | awk '
+    /Non-2xx/ { print "bench/relay-load.sh: " $0 > "/dev/stderr"; failed = 1 }
     /Requests\/sec/ { rps = $2 }
     $1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 }
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
-    END { printf "%.0f %.2f %.2f\n", rps, ms(p50), ms(p99) }'
+    END { if (failed) exit 1; printf "%.0f %.2f %.2f\n", rps, ms(p50), ms(p99) }'
 }
 # The median of three runs, by requests/s.
-median3() { { run "$@"; run "$@"; run "$@"; } | sort -n | sed -n 2p; }
+median3() {
+  local a b c
+  a=$(run "$@") && b=$(run "$@") && c=$(run "$@") || return 1
+  printf '%s\n' "$a" "$b" "$c" | sort -n | sed -n 2p
+}
 
 envelopes="api/v1/envelopes"
 nginx_fetch=$(median3 "http://127.0.0.1:18081/e/$sqlite_id")
