@@ -232,6 +232,15 @@ async fn fetch(router: &axum::Router, id: &str) -> (StatusCode, Vec<u8>) {
     (status, body.to_vec())
 }
 
+/// Revokes envelope `id` through `router` with its manage token: the status.
+async fn revoke(router: &axum::Router, id: &str, token: &str) -> StatusCode {
+    let request = Request::delete(format!("/api/v1/envelopes/{id}"))
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    router.clone().oneshot(request).await.unwrap().status()
+}
+
 async fn a_hot_envelope_is_fetched_once_then_only_its_metadata_is_read(backend: Backend) {
     let shared = shared(backend);
     let (router, counting) = node(&shared);
@@ -250,12 +259,7 @@ async fn a_revocation_on_another_node_is_seen_at_the_next_fetch(backend: Backend
     for _ in 0..2 {
         assert_eq!(fetch(&a, &id).await, (StatusCode::OK, body.clone()));
     }
-    let revoke = Request::delete(format!("/api/v1/envelopes/{id}"))
-        .header("authorization", format!("Bearer {token}"))
-        .body(Body::empty())
-        .unwrap();
-    let revoked = b.clone().oneshot(revoke).await.unwrap();
-    assert_eq!(revoked.status(), StatusCode::NO_CONTENT);
+    assert_eq!(revoke(&b, &id, &token).await, StatusCode::NO_CONTENT);
     assert_eq!(fetch(&a, &id).await.0, StatusCode::GONE);
     assert_eq!(fetch(&b, &id).await.0, StatusCode::GONE);
 }
@@ -265,14 +269,7 @@ async fn a_revocation_on_this_node_drops_the_kept_body_at_once(backend: Backend)
     let (router, counting) = node(&shared);
     let (id, body, token) = stored(&*shared.store, None, now() + 3600);
     assert_eq!(fetch(&router, &id).await, (StatusCode::OK, body));
-    let revoke = Request::delete(format!("/api/v1/envelopes/{id}"))
-        .header("authorization", format!("Bearer {token}"))
-        .body(Body::empty())
-        .unwrap();
-    assert_eq!(
-        router.clone().oneshot(revoke).await.unwrap().status(),
-        StatusCode::NO_CONTENT
-    );
+    assert_eq!(revoke(&router, &id, &token).await, StatusCode::NO_CONTENT);
     // The revocation read the metadata once; nothing is kept, so the fetch asks the store
     // for the body straight away.
     let before = counting.counts();
