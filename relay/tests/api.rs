@@ -35,7 +35,8 @@ use sealbill_relay::store::{
 use sealbill_relay::{app, now, AppState, CSP};
 use serde_json::Value;
 use stores::{
-    fresh_database, new_envelope, new_reply, new_roster, new_team_file, psql, random_bytes,
+    fresh_database, new_envelope, new_reply, new_roster, new_team_file, on_both_backends, psql,
+    random_bytes, Backend,
 };
 use tower::ServiceExt;
 
@@ -69,13 +70,6 @@ fn temp_dir() -> PathBuf {
     .unwrap();
     std::fs::write(dir.join("pkg/sealbill_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
     dir
-}
-
-/// The store under the relay.
-#[derive(Clone, Copy, Debug)]
-enum Backend {
-    Sqlite,
-    Postgres,
 }
 
 /// Where a store keeps what it holds: a data directory, or a database.
@@ -3669,24 +3663,7 @@ fn sqlite_deleted_bodies_leave_no_ciphertext_in_the_database_files() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
-/// Declares each test of this suite once per backend: `sqlite::NAME` and `postgres::NAME`.
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test]
-            async fn $name() {
-                super::$name(super::Backend::Sqlite).await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test]
-            async fn $name() {
-                super::$name(super::Backend::Postgres).await;
-            })*
-        }
-    };
-}
-
+// Each test of this suite once per backend: `sqlite::NAME` and `postgres::NAME`.
 on_both_backends!(
     lifecycle_fetch_expire_revoke_burn,
     counters_follow_uploads_opens_burns_revocations_and_expiry,

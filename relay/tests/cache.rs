@@ -12,6 +12,9 @@
     clippy::panic
 )]
 
+#[path = "common/stores.rs"]
+mod stores;
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -33,6 +36,7 @@ use sealbill_relay::store::{
 };
 use sealbill_relay::{app, now, AppState};
 use sha2::{Digest, Sha256};
+use stores::{fresh_database, on_both_backends, Backend};
 use tower::ServiceExt;
 
 /// A real store that counts the body fetches and metadata reads made through it.
@@ -138,13 +142,6 @@ impl Store for Counting {
     }
 }
 
-/// The store under the relay.
-#[derive(Clone, Copy, Debug)]
-enum Backend {
-    Sqlite,
-    Postgres,
-}
-
 /// One store (a temporary SQLite directory, or the test server's database) for the nodes of
 /// a test; the directory goes with it.
 struct Shared {
@@ -167,12 +164,7 @@ fn shared(backend: Backend) -> Shared {
     std::fs::create_dir_all(dir.join("www")).unwrap();
     let store: Arc<dyn Store> = match backend {
         Backend::Sqlite => Arc::new(SqliteStore::open(&dir.join("data")).unwrap()),
-        Backend::Postgres => {
-            let url = std::env::var("SEALBILL_TEST_DATABASE_URL").unwrap_or_else(|_| {
-                panic!("SEALBILL_TEST_DATABASE_URL is not set: `source scripts/postgres.sh`")
-            });
-            Arc::new(PgStore::open(url.parse().unwrap()).unwrap())
-        }
+        Backend::Postgres => Arc::new(PgStore::open(fresh_database()).unwrap()),
     };
     Shared { store, dir }
 }
@@ -336,23 +328,6 @@ async fn an_expired_envelope_is_not_found_even_when_its_body_was_kept(backend: B
     }
     assert!(now() >= expires_at);
     assert_eq!(fetch(&router, &id).await.0, StatusCode::NOT_FOUND);
-}
-
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test]
-            async fn $name() {
-                super::$name(super::Backend::Sqlite).await;
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test]
-            async fn $name() {
-                super::$name(super::Backend::Postgres).await;
-            })*
-        }
-    };
 }
 
 on_both_backends!(

@@ -5,9 +5,36 @@
 //! `#[path = "common/stores.rs"] mod stores;`.
 
 // Each test file uses some of these helpers, not all.
-#![allow(dead_code)]
+#![allow(dead_code, unused_macros, unused_imports)]
 
 use sealbill_relay::store::{NewEnvelope, NewReply, NewRoster, TeamFile};
+
+/// The store under the relay.
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs each named `async fn NAME(backend: Backend)` of the including file as two tests,
+/// `sqlite::NAME` and `postgres::NAME`.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name($crate::stores::Backend::Sqlite).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name($crate::stores::Backend::Postgres).await;
+            })*
+        }
+    };
+}
+pub(crate) use on_both_backends;
 
 /// The test server's settings, from `SEALBILL_TEST_DATABASE_URL`.
 pub fn test_server() -> tokio_postgres::Config {
