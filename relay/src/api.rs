@@ -61,7 +61,7 @@ impl AppState {
             probes: RateLimiter::new(config.rate_limit),
             bodies: Bodies::new(&config),
             handling: HandlingLimits::new(config.concurrency, config.timeout()),
-            hot: hot::HotBodies::default(),
+            hot: hot::HotBodies::new(config.hot_bodies),
             store,
             config,
             metrics: Metrics::default(),
@@ -740,8 +740,6 @@ mod hot {
 
     use axum::body::Bytes;
 
-    /// Bytes of bodies kept at most.
-    pub(super) const MAX_BYTES: usize = 32 * 1024 * 1024;
     /// The largest body kept: hot envelopes are invoices, rarely larger.
     pub(super) const MAX_BODY: usize = 256 * 1024;
     /// Envelopes kept at most, marked ones included.
@@ -756,18 +754,26 @@ mod hot {
         Limited,
     }
 
-    #[derive(Default)]
     struct Inner {
         entries: HashMap<String, Kept>,
         bytes: usize,
+        max_bytes: usize,
     }
 
-    /// The kept bodies, bounded in count ([`MAX_ENTRIES`]) and bytes ([`MAX_BYTES`]); beyond
+    /// The kept bodies, bounded in count ([`MAX_ENTRIES`]) and bytes (`--hot-bodies`); beyond
     /// either, an arbitrary entry makes room.
-    #[derive(Default)]
     pub(super) struct HotBodies(Mutex<Inner>);
 
     impl HotBodies {
+        /// Keeps bodies of at most `max_bytes` in all; 0 keeps none.
+        pub(super) fn new(max_bytes: usize) -> HotBodies {
+            HotBodies(Mutex::new(Inner {
+                entries: HashMap::new(),
+                bytes: 0,
+                max_bytes,
+            }))
+        }
+
         fn inner(&self) -> std::sync::MutexGuard<'_, Inner> {
             self.0.lock().unwrap_or_else(|p| p.into_inner())
         }
@@ -783,7 +789,7 @@ mod hot {
             let body = Bytes::from(body);
             if body.len() <= MAX_BODY {
                 let mut inner = self.inner();
-                if !inner.entries.contains_key(&id) {
+                if body.len() <= inner.max_bytes && !inner.entries.contains_key(&id) {
                     inner.put(id, Kept::Body(body.clone()));
                 }
             }
@@ -814,7 +820,7 @@ mod hot {
                 Kept::Body(body) => body.len(),
                 Kept::Limited => 0,
             };
-            while self.entries.len() >= MAX_ENTRIES || self.bytes + size > MAX_BYTES {
+            while self.entries.len() >= MAX_ENTRIES || self.bytes + size > self.max_bytes {
                 let Some(victim) = self.entries.keys().next().cloned() else {
                     break;
                 };
@@ -829,9 +835,20 @@ mod hot {
     mod tests {
         use super::*;
 
+        /// The default bound.
+        const MAX_BYTES: usize = 32 * 1024 * 1024;
+
+        #[test]
+        fn no_body_is_kept_when_the_bound_is_zero() {
+            let hot = HotBodies::new(0);
+            hot.keep("id".into(), vec![1u8; 1]);
+            assert!(hot.get("id").is_none());
+            assert_eq!(hot.inner().bytes, 0);
+        }
+
         #[test]
         fn bodies_are_kept_within_the_bounds_and_marks_drop_them() {
-            let hot = HotBodies::default();
+            let hot = HotBodies::new(MAX_BYTES);
             let body = vec![1u8; MAX_BODY];
             let kept = MAX_BYTES / MAX_BODY;
             for i in 0..kept + 3 {

@@ -161,6 +161,12 @@ pub struct ServeArgs {
     #[arg(long, env = "SEALBILL_MAX_BODY", default_value_t = 25 * 1024 * 1024)]
     pub max_body: usize,
 
+    /// Memory for the bodies of envelopes fetched lately, in bytes (bodies up to 256 KiB
+    /// each), so that fetching one again reads only its metadata; 0 keeps none. A kept body
+    /// is served only after the store shows its envelope still active.
+    #[arg(long, env = "SEALBILL_HOT_BODIES", default_value_t = 32 * 1024 * 1024)]
+    pub hot_bodies: usize,
+
     /// Expiry of an upload that names none, in seconds.
     #[arg(long, env = "SEALBILL_DEFAULT_EXPIRY", default_value_t = 30 * 24 * 3600)]
     pub default_expiry: u64,

@@ -169,15 +169,16 @@ fn shared(backend: Backend) -> Shared {
     Shared { store, dir }
 }
 
-/// A relay node over `shared`'s store, through a store that counts its calls.
-fn node(shared: &Shared) -> (axum::Router, Arc<Counting>) {
+/// A relay node over `shared`'s store, with `flags`, through a store that counts its calls.
+fn node(shared: &Shared, flags: &[&str]) -> (axum::Router, Arc<Counting>) {
     let counting = Arc::new(Counting {
         inner: shared.store.clone(),
         fetches: AtomicUsize::new(0),
         metas: AtomicUsize::new(0),
     });
     let www = format!("--www-dir={}", shared.dir.join("www").display());
-    let cli = Cli::parse_from(["sealbill-relay", "--open-uploads", &www]);
+    let args = ["sealbill-relay", "--open-uploads", &www].into_iter();
+    let cli = Cli::parse_from(args.chain(flags.iter().copied()));
     let router = app(AppState::new(counting.clone(), cli.serve));
     (router, counting)
 }
@@ -235,7 +236,7 @@ async fn revoke(router: &axum::Router, id: &str, token: &str) -> StatusCode {
 
 async fn a_hot_envelope_is_fetched_once_then_only_its_metadata_is_read(backend: Backend) {
     let shared = shared(backend);
-    let (router, counting) = node(&shared);
+    let (router, counting) = node(&shared, &[]);
     let (id, body, _) = stored(&*shared.store, None, now() + 3600);
     for _ in 0..3 {
         assert_eq!(fetch(&router, &id).await, (StatusCode::OK, body.clone()));
@@ -243,10 +244,20 @@ async fn a_hot_envelope_is_fetched_once_then_only_its_metadata_is_read(backend: 
     assert_eq!(counting.counts(), (1, 2), "(body fetches, metadata reads)");
 }
 
+async fn with_no_memory_for_hot_bodies_every_fetch_reads_the_body(backend: Backend) {
+    let shared = shared(backend);
+    let (router, counting) = node(&shared, &["--hot-bodies", "0"]);
+    let (id, body, _) = stored(&*shared.store, None, now() + 3600);
+    for _ in 0..3 {
+        assert_eq!(fetch(&router, &id).await, (StatusCode::OK, body.clone()));
+    }
+    assert_eq!(counting.counts(), (3, 0), "(body fetches, metadata reads)");
+}
+
 async fn a_revocation_on_another_node_is_seen_at_the_next_fetch(backend: Backend) {
     let shared = shared(backend);
-    let (a, _) = node(&shared);
-    let (b, _) = node(&shared);
+    let (a, _) = node(&shared, &[]);
+    let (b, _) = node(&shared, &[]);
     let (id, body, token) = stored(&*shared.store, None, now() + 3600);
     for _ in 0..2 {
         assert_eq!(fetch(&a, &id).await, (StatusCode::OK, body.clone()));
@@ -258,7 +269,7 @@ async fn a_revocation_on_another_node_is_seen_at_the_next_fetch(backend: Backend
 
 async fn a_revocation_on_this_node_drops_the_kept_body_at_once(backend: Backend) {
     let shared = shared(backend);
-    let (router, counting) = node(&shared);
+    let (router, counting) = node(&shared, &[]);
     let (id, body, token) = stored(&*shared.store, None, now() + 3600);
     assert_eq!(fetch(&router, &id).await, (StatusCode::OK, body));
     assert_eq!(revoke(&router, &id, &token).await, StatusCode::NO_CONTENT);
@@ -271,7 +282,7 @@ async fn a_revocation_on_this_node_drops_the_kept_body_at_once(backend: Backend)
 
 async fn an_envelope_with_an_open_limit_is_always_fetched_from_the_store(backend: Backend) {
     let shared = shared(backend);
-    let (router, counting) = node(&shared);
+    let (router, counting) = node(&shared, &[]);
     let (id, body, _) = stored(&*shared.store, Some(2), now() + 3600);
     for _ in 0..4 {
         assert_eq!(fetch(&router, &id).await, (StatusCode::OK, body.clone()));
@@ -282,7 +293,7 @@ async fn an_envelope_with_an_open_limit_is_always_fetched_from_the_store(backend
 
 async fn a_burn_on_this_node_drops_the_kept_body_at_once(backend: Backend) {
     let shared = shared(backend);
-    let (router, counting) = node(&shared);
+    let (router, counting) = node(&shared, &[]);
     let (id, body, _) = stored(&*shared.store, Some(1), now() + 3600);
     // The first fetch keeps the body: the open limit shows only in the metadata.
     assert_eq!(fetch(&router, &id).await, (StatusCode::OK, body));
@@ -302,7 +313,7 @@ async fn a_burn_on_this_node_drops_the_kept_body_at_once(backend: Backend) {
 
 async fn a_burn_on_another_node_is_seen_at_the_next_fetch(backend: Backend) {
     let shared = shared(backend);
-    let (a, _) = node(&shared);
+    let (a, _) = node(&shared, &[]);
     let (id, body, _) = stored(&*shared.store, Some(2), now() + 3600);
     assert_eq!(fetch(&a, &id).await, (StatusCode::OK, body));
     // Another node counts both opens: the second burns the envelope.
@@ -313,7 +324,7 @@ async fn a_burn_on_another_node_is_seen_at_the_next_fetch(backend: Backend) {
 
 async fn an_expired_envelope_is_not_found_even_when_its_body_was_kept(backend: Backend) {
     let shared = shared(backend);
-    let (router, _) = node(&shared);
+    let (router, _) = node(&shared, &[]);
     let expires_at = now() + 2;
     let (id, body, _) = stored(&*shared.store, None, expires_at);
     for _ in 0..2 {
@@ -332,6 +343,7 @@ async fn an_expired_envelope_is_not_found_even_when_its_body_was_kept(backend: B
 
 on_both_backends!(
     a_hot_envelope_is_fetched_once_then_only_its_metadata_is_read,
+    with_no_memory_for_hot_bodies_every_fetch_reads_the_body,
     a_revocation_on_another_node_is_seen_at_the_next_fetch,
     a_revocation_on_this_node_drops_the_kept_body_at_once,
     an_envelope_with_an_open_limit_is_always_fetched_from_the_store,

@@ -51,9 +51,9 @@ export async function newForm(p) {
   await p.waitForSelector("#compose:not([hidden])", WAIT);
 }
 
-/** Starts the relay, the browser and the business's context and page, into `env`. */
-export async function start(env) {
-  env.relay = await startRelay();
+/** Starts the relay (with `flags` added), the browser and the business's context and page, into `env`. */
+export async function start(env, { flags = [] } = {}) {
+  env.relay = await startRelay({ flags });
   env.browser = await launch();
   env.business = await context(env.browser);
   env.page = await env.business.newPage();

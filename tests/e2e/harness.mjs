@@ -42,7 +42,10 @@ export async function startRelay({ www = join(ROOT, "www"), pkg = join(ROOT, "pk
     sql: (statement, ...params) => execFileSync("python3", ["-c",
       "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2], sys.argv[3:]); c.commit()",
       join(data, "relay.sqlite3"), statement, ...params.map(String)]),
-    /** Flips one bit in the middle of a stored envelope, as a hostile relay could. */
+    /**
+     * Flips one bit in the middle of a stored envelope, as a hostile relay could. A relay
+     * started without `--hot-bodies 0` may still serve the body it kept from an earlier fetch.
+     */
     tamper: (id) => execFileSync("python3", ["-c", [
       "import sqlite3,sys",
       "c=sqlite3.connect(sys.argv[1])",
