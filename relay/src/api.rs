@@ -308,10 +308,9 @@ async fn fetch(State(state): Shared, Path(id): Path<String>) -> Result<Response,
     // microseconds, less than handing it to the blocking pool.
     let kept = match state.hot.get(&id) {
         Some(hot::Kept::Body(body)) => {
-            let meta = state.store.meta(&id, now).map_err(store_failed)?;
-            match meta {
-                Some(m) if m.state == EnvelopeState::Active && m.max_opens.is_none() => Some(body),
-                Some(m) if m.state == EnvelopeState::Active => {
+            match state.store.liveness(&id, now).map_err(store_failed)? {
+                Some((EnvelopeState::Active, false)) => Some(body),
+                Some((EnvelopeState::Active, true)) => {
                     state.hot.mark_limited(&id);
                     None
                 }

@@ -13,6 +13,7 @@ pub mod config;
 mod errors;
 mod handling;
 mod limits;
+pub mod log;
 mod metrics;
 pub mod migrate;
 pub mod postgres;

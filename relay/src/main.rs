@@ -14,7 +14,8 @@ use sealbill_relay::postgres::PgStore;
 use sealbill_relay::sqlite::{SqliteStore, SCHEMA_VERSION};
 use sealbill_relay::store::{Sender, Store};
 use sealbill_relay::{app, now, AppState};
-use sealbill_relay::{server, snapshot};
+use sealbill_relay::{log, server, snapshot};
+use tracing_subscriber::fmt::MakeWriter;
 
 /// How often expired envelopes are deleted.
 const PURGE_EVERY: Duration = Duration::from_secs(60);
@@ -26,7 +27,7 @@ fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_env("SEALBILL_LOG")
                 .unwrap_or_else(|_| "info".into()),
         )
-        .with_writer(std::io::stderr)
+        .with_writer(|| log::LOG.make_writer())
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let open = || open_store(&cli.data_dir, cli.database_url.as_ref());
@@ -41,6 +42,7 @@ fn main() -> ExitCode {
         Some(Command::Migrate { from, to }) => migrate(&from, &to),
         None => open().and_then(|store| serve(store, cli.serve)),
     };
+    log::flush();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -508,6 +508,20 @@ impl Store for PgStore {
         })
     }
 
+    fn liveness(&self, id: &str, now: u64) -> StoreResult<Option<(State, bool)>> {
+        let rows = self.query(
+            "SELECT state, max_opens IS NOT NULL FROM envelopes WHERE id = $1 AND expires_at > $2",
+            params![id.to_owned(), int(now)],
+        )?;
+        let Some(row) = rows.first() else {
+            return Ok(None);
+        };
+        Ok(Some((
+            State::of_code(get::<i16>(row, 0)?.into()),
+            get(row, 1)?,
+        )))
+    }
+
     fn meta(&self, id: &str, now: u64) -> StoreResult<Option<Meta>> {
         let rows = self.query(
             "SELECT expires_at, max_opens, opens, state, manage_hash, proof_hash, uploader,

@@ -246,6 +246,9 @@ pub trait Store: Send + Sync + 'static {
     fn fetch(&self, id: &str, now: u64) -> StoreResult<Fetched>;
     /// The metadata of an unexpired envelope.
     fn meta(&self, id: &str, now: u64) -> StoreResult<Option<Meta>>;
+    /// The state of an unexpired envelope and whether it has an open limit: what decides if
+    /// a body kept in memory may be served. Reads no more than that (no body page).
+    fn liveness(&self, id: &str, now: u64) -> StoreResult<Option<(State, bool)>>;
     /// Marks an envelope revoked and deletes its body (not its replies).
     fn revoke(&self, id: &str) -> StoreResult<()>;
     /// Counts a verified open of an active envelope; burns it (deleting its body) when it

@@ -1,5 +1,5 @@
 //! The kept bodies of hot envelopes (`fetch` in src/api.rs): a second fetch reads only the
-//! envelope's metadata from the store, and a revocation, a burn or an expiry, also by another
+//! envelope's state and open limit from the store (`Store::liveness`), and a revocation, a burn or an expiry, also by another
 //! node on the same store, is seen at the next fetch; envelopes with an open limit are always
 //! fetched from the store. Each test runs on SQLite and on the PostgreSQL server of
 //! `SEALBILL_TEST_DATABASE_URL` (scripts/postgres.sh starts one), through a store that counts
@@ -39,7 +39,8 @@ use sha2::{Digest, Sha256};
 use stores::{fresh_database, on_both_backends, Backend};
 use tower::ServiceExt;
 
-/// A real store that counts the body fetches and metadata reads made through it.
+/// A real store that counts the body fetches and the liveness reads (state and open limit,
+/// the metadata a kept body needs) made through it.
 struct Counting {
     inner: Arc<dyn Store>,
     fetches: AtomicUsize,
@@ -64,8 +65,15 @@ impl Store for Counting {
         self.inner.fetch(id, now)
     }
     fn meta(&self, id: &str, now: u64) -> StoreResult<Option<Meta>> {
-        self.metas.fetch_add(1, Ordering::SeqCst);
         self.inner.meta(id, now)
+    }
+    fn liveness(
+        &self,
+        id: &str,
+        now: u64,
+    ) -> StoreResult<Option<(sealbill_relay::store::State, bool)>> {
+        self.metas.fetch_add(1, Ordering::SeqCst);
+        self.inner.liveness(id, now)
     }
     fn revoke(&self, id: &str) -> StoreResult<()> {
         self.inner.revoke(id)
@@ -273,8 +281,7 @@ async fn a_revocation_on_this_node_drops_the_kept_body_at_once(backend: Backend)
     let (id, body, token) = stored(&*shared.store, None, now() + 3600);
     assert_eq!(fetch(&router, &id).await, (StatusCode::OK, body));
     assert_eq!(revoke(&router, &id, &token).await, StatusCode::NO_CONTENT);
-    // The revocation read the metadata once; nothing is kept, so the fetch asks the store
-    // for the body straight away.
+    // Nothing is kept, so the fetch asks the store for the body straight away.
     let before = counting.counts();
     assert_eq!(fetch(&router, &id).await.0, StatusCode::GONE);
     assert_eq!(counting.counts(), (before.0 + 1, before.1));

@@ -53,7 +53,8 @@ export async function startRelay({ www = join(ROOT, "www"), pkg = join(ROOT, "pk
       "b[len(b)//2]^=1",
       "c.execute('UPDATE envelopes SET body=? WHERE id=?',(bytes(b),sys.argv[2]))",
       "c.commit()"].join("\n"), join(data, "relay.sqlite3"), id]),
-    log: () => log,
+    /** The relay's stderr so far, once the lines it buffers (at most 100 ms) have been written. */
+    log: async () => { await new Promise((resolve) => setTimeout(resolve, 300)); return log; },
     stop: () => new Promise((resolve) => { child.once("exit", resolve); child.kill("SIGTERM"); }),
   };
 }

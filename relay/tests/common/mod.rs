@@ -103,7 +103,9 @@ impl Relay {
         self.child.wait().unwrap();
     }
 
+    /// The relay's log so far, read once the lines it buffers have been written.
     pub fn logs(&self) -> Vec<u8> {
+        std::thread::sleep(sealbill_relay::log::FLUSH_EVERY * 3);
         std::fs::read(&self.log).unwrap()
     }
 }
