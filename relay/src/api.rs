@@ -129,6 +129,19 @@ pub(crate) async fn blocking<T: Send + 'static>(
         .map_err(store_failed)
 }
 
+/// Runs a store read inline when the store answers reads at once ([`Store::reads_inline`]),
+/// on the blocking threads otherwise.
+async fn read<T: Send + 'static>(
+    state: &Arc<AppState>,
+    call: impl FnOnce(&dyn Store) -> crate::store::StoreResult<T> + Send + 'static,
+) -> Result<T, ApiError> {
+    if state.store.reads_inline() {
+        call(state.store.as_ref()).map_err(store_failed)
+    } else {
+        blocking(state, call).await
+    }
+}
+
 /// The id length: base64url of 16 random bytes.
 const ID_LEN: usize = 22;
 
@@ -298,17 +311,16 @@ const WRONG_PROOF: ApiError = ApiError::new(
 );
 
 /// An envelope's body. The store answers every fetch: a body kept in [`hot::HotBodies`] is
-/// served only if the store's metadata, read without the body, still shows the envelope
+/// served only if the store's liveness read, without the body, still shows the envelope
 /// active, unexpired and without an open limit; otherwise the store's fetch answers, with the
 /// body, 404 or 410.
 async fn fetch(State(state): Shared, Path(id): Path<String>) -> Result<Response, ApiError> {
     check_id(&id)?;
     let now = now();
-    // The hot path reads inline: a WAL read of one row never waits for writers and takes
-    // microseconds, less than handing it to the blocking pool.
     let kept = match state.hot.get(&id) {
         Some(hot::Kept::Body(body)) => {
-            match state.store.liveness(&id, now).map_err(store_failed)? {
+            let key = id.clone();
+            match read(&state, move |s| s.liveness(&key, now)).await? {
                 Some((EnvelopeState::Active, false)) => Some(body),
                 Some((EnvelopeState::Active, true)) => {
                     state.hot.mark_limited(&id);
@@ -324,11 +336,14 @@ async fn fetch(State(state): Shared, Path(id): Path<String>) -> Result<Response,
     };
     let body = match kept {
         Some(body) => body,
-        None => match state.store.fetch(&id, now).map_err(store_failed)? {
-            Fetched::Missing => return Err(NOT_FOUND),
-            Fetched::Gone => return Err(GONE),
-            Fetched::Body(bytes) => state.hot.keep(id, bytes),
-        },
+        None => {
+            let key = id.clone();
+            match read(&state, move |s| s.fetch(&key, now)).await? {
+                Fetched::Missing => return Err(NOT_FOUND),
+                Fetched::Gone => return Err(GONE),
+                Fetched::Body(bytes) => state.hot.keep(id, bytes),
+            }
+        }
     };
     state.metrics.served(body.len());
     Ok((

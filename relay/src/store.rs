@@ -249,6 +249,12 @@ pub trait Store: Send + Sync + 'static {
     /// The state of an unexpired envelope and whether it has an open limit: what decides if
     /// a body kept in memory may be served. Reads no more than that (no body page).
     fn liveness(&self, id: &str, now: u64) -> StoreResult<Option<(State, bool)>>;
+    /// Whether [`Store::fetch`] and [`Store::liveness`] answer without waiting on a writer or
+    /// the network, so that the relay calls them on its async threads; otherwise it hands
+    /// them to its blocking threads, as every other call.
+    fn reads_inline(&self) -> bool {
+        false
+    }
     /// Marks an envelope revoked and deletes its body (not its replies).
     fn revoke(&self, id: &str) -> StoreResult<()>;
     /// Counts a verified open of an active envelope; burns it (deleting its body) when it
