@@ -129,17 +129,26 @@ pub(crate) async fn blocking<T: Send + 'static>(
         .map_err(store_failed)
 }
 
-/// Runs a store read inline when the store answers reads at once ([`Store::reads_inline`]),
-/// on the blocking threads otherwise.
-async fn read<T: Send + 'static>(
-    state: &Arc<AppState>,
-    call: impl FnOnce(&dyn Store) -> crate::store::StoreResult<T> + Send + 'static,
-) -> Result<T, ApiError> {
-    if state.store.reads_inline() {
-        call(state.store.as_ref()).map_err(store_failed)
-    } else {
-        blocking(state, call).await
+/// [`Store::liveness`], awaited where the store reads asynchronously ([`Store::async_reads`]).
+async fn liveness(
+    state: &AppState,
+    id: &str,
+    now: u64,
+) -> Result<Option<(EnvelopeState, bool)>, ApiError> {
+    match state.store.async_reads() {
+        Some(reads) => reads.liveness(id.to_owned(), now).await,
+        None => state.store.liveness(id, now),
     }
+    .map_err(store_failed)
+}
+
+/// [`Store::fetch`], awaited where the store reads asynchronously ([`Store::async_reads`]).
+async fn fetch_body(state: &AppState, id: &str, now: u64) -> Result<Fetched, ApiError> {
+    match state.store.async_reads() {
+        Some(reads) => reads.fetch(id.to_owned(), now).await,
+        None => state.store.fetch(id, now),
+    }
+    .map_err(store_failed)
 }
 
 /// The id length: base64url of 16 random bytes.
@@ -318,32 +327,26 @@ async fn fetch(State(state): Shared, Path(id): Path<String>) -> Result<Response,
     check_id(&id)?;
     let now = now();
     let kept = match state.hot.get(&id) {
-        Some(hot::Kept::Body(body)) => {
-            let key = id.clone();
-            match read(&state, move |s| s.liveness(&key, now)).await? {
-                Some((EnvelopeState::Active, false)) => Some(body),
-                Some((EnvelopeState::Active, true)) => {
-                    state.hot.mark_limited(&id);
-                    None
-                }
-                _ => {
-                    state.hot.forget(&id);
-                    None
-                }
+        Some(hot::Kept::Body(body)) => match liveness(&state, &id, now).await? {
+            Some((EnvelopeState::Active, false)) => Some(body),
+            Some((EnvelopeState::Active, true)) => {
+                state.hot.mark_limited(&id);
+                None
             }
-        }
+            _ => {
+                state.hot.forget(&id);
+                None
+            }
+        },
         Some(hot::Kept::Limited) | None => None,
     };
     let body = match kept {
         Some(body) => body,
-        None => {
-            let key = id.clone();
-            match read(&state, move |s| s.fetch(&key, now)).await? {
-                Fetched::Missing => return Err(NOT_FOUND),
-                Fetched::Gone => return Err(GONE),
-                Fetched::Body(bytes) => state.hot.keep(id, bytes),
-            }
-        }
+        None => match fetch_body(&state, &id, now).await? {
+            Fetched::Missing => return Err(NOT_FOUND),
+            Fetched::Gone => return Err(GONE),
+            Fetched::Body(bytes) => state.hot.keep(id, bytes),
+        },
     };
     state.metrics.served(body.len());
     Ok((

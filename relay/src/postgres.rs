@@ -32,8 +32,8 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::{Config, NoTls, Row};
 
 use crate::store::{
-    self, Fetched, Meta, NewEnvelope, NewReply, NewRoster, Reply, ReplyInsert, Sender, State,
-    Stats, Store, StoreError, StoreResult, TeamEnvelope, TeamFile, TeamFilePut,
+    self, AsyncReads, Fetched, Meta, NewEnvelope, NewReply, NewRoster, Reply, ReplyInsert, Sender,
+    State, Stats, Store, StoreError, StoreFuture, StoreResult, TeamEnvelope, TeamFile, TeamFilePut,
     MAX_TEAMS_PER_MEMBER,
 };
 
@@ -343,10 +343,7 @@ impl PgStore {
         F: FnOnce(Pool) -> Fut,
         Fut: Future<Output = StoreResult<T>> + Send + 'static,
     {
-        let runtime = self
-            .runtime
-            .as_ref()
-            .ok_or_else(|| StoreError("the PostgreSQL runtime has stopped".into()))?;
+        let runtime = self.runtime.as_ref().ok_or_else(stopped)?;
         let (send, result) = mpsc::sync_channel(1);
         let future = work(self.pool.clone());
         runtime.spawn(async move {
@@ -358,11 +355,7 @@ impl PgStore {
     }
 
     /// Runs one statement and returns the rows it changed.
-    fn execute(
-        &self,
-        sql: &'static str,
-        params: Vec<Box<dyn tokio_postgres::types::ToSql + Send + Sync>>,
-    ) -> StoreResult<u64> {
+    fn execute(&self, sql: &'static str, params: Params) -> StoreResult<u64> {
         self.run(move |pool| async move {
             let client = pool.get().await.map_err(pool_err)?;
             let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
@@ -373,17 +366,19 @@ impl PgStore {
     }
 
     /// Runs one query and returns its rows.
-    fn query(
-        &self,
-        sql: &'static str,
-        params: Vec<Box<dyn tokio_postgres::types::ToSql + Send + Sync>>,
-    ) -> StoreResult<Vec<Row>> {
-        self.run(move |pool| async move {
-            let client = pool.get().await.map_err(pool_err)?;
-            let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
-                params.iter().map(|p| p.as_ref() as _).collect();
-            let statement = client.prepare_cached(sql).await.map_err(err)?;
-            client.query(&statement, &refs).await.map_err(err)
+    fn query(&self, sql: &'static str, params: Params) -> StoreResult<Vec<Row>> {
+        self.run(move |pool| rows(pool, sql, params))
+    }
+
+    /// Runs one query on the store's runtime, as a future for an async caller.
+    fn query_later(&self, sql: &'static str, params: Params) -> StoreFuture<Vec<Row>> {
+        let Some(runtime) = self.runtime.as_ref() else {
+            return Box::pin(std::future::ready(Err(stopped())));
+        };
+        let task = runtime.spawn(rows(self.pool.clone(), sql, params));
+        Box::pin(async move {
+            task.await
+                .map_err(|_| StoreError("the PostgreSQL call was cancelled".into()))?
         })
     }
 
@@ -400,6 +395,50 @@ macro_rules! params {
     ($($p:expr),* $(,)?) => {
         vec![$(Box::new($p) as Box<dyn tokio_postgres::types::ToSql + Send + Sync>),*]
     };
+}
+
+/// A statement's parameters.
+type Params = Vec<Box<dyn tokio_postgres::types::ToSql + Send + Sync>>;
+
+fn stopped() -> StoreError {
+    StoreError("the PostgreSQL runtime has stopped".into())
+}
+
+/// Runs one query with a pooled connection and returns its rows.
+async fn rows(pool: Pool, sql: &'static str, params: Params) -> StoreResult<Vec<Row>> {
+    let client = pool.get().await.map_err(pool_err)?;
+    let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
+        params.iter().map(|p| p.as_ref() as _).collect();
+    let statement = client.prepare_cached(sql).await.map_err(err)?;
+    client.query(&statement, &refs).await.map_err(err)
+}
+
+/// [`Store::fetch`]'s query, and its answer from the rows.
+const FETCH: &str = "SELECT state, body FROM envelopes WHERE id = $1 AND expires_at > $2";
+
+fn fetched(rows: &[Row]) -> StoreResult<Fetched> {
+    let Some(row) = rows.first() else {
+        return Ok(Fetched::Missing);
+    };
+    let state = State::of_code(get::<i16>(row, 0)?.into());
+    Ok(match (state, get::<Option<Vec<u8>>>(row, 1)?) {
+        (State::Active, Some(body)) => Fetched::Body(body),
+        _ => Fetched::Gone,
+    })
+}
+
+/// [`Store::liveness`]'s query, and its answer from the rows.
+const LIVENESS: &str =
+    "SELECT state, max_opens IS NOT NULL FROM envelopes WHERE id = $1 AND expires_at > $2";
+
+fn liveness(rows: &[Row]) -> StoreResult<Option<(State, bool)>> {
+    let Some(row) = rows.first() else {
+        return Ok(None);
+    };
+    Ok(Some((
+        State::of_code(get::<i16>(row, 0)?.into()),
+        get(row, 1)?,
+    )))
 }
 
 /// Column `i` of `row`, as a storage error if it is missing or of another type.
@@ -470,6 +509,19 @@ const PURGE_ORPHAN_REPLIES: &str = "DELETE FROM replies WHERE id IN (
 const PURGE_SEEN: &str = "DELETE FROM seen_requests WHERE key IN (
         SELECT key FROM seen_requests WHERE expires_at < $1 FOR UPDATE SKIP LOCKED)";
 
+/// The fetch path's reads, awaited by the relay: each is one query on the store's runtime.
+impl AsyncReads for PgStore {
+    fn fetch(&self, id: String, now: u64) -> StoreFuture<Fetched> {
+        let rows = self.query_later(FETCH, params![id, int(now)]);
+        Box::pin(async move { fetched(&rows.await?) })
+    }
+
+    fn liveness(&self, id: String, now: u64) -> StoreFuture<Option<(State, bool)>> {
+        let rows = self.query_later(LIVENESS, params![id, int(now)]);
+        Box::pin(async move { liveness(&rows.await?) })
+    }
+}
+
 impl Store for PgStore {
     fn insert(&self, e: NewEnvelope) -> StoreResult<()> {
         let size = int(e.body.len() as u64);
@@ -494,32 +546,15 @@ impl Store for PgStore {
     }
 
     fn fetch(&self, id: &str, now: u64) -> StoreResult<Fetched> {
-        let rows = self.query(
-            "SELECT state, body FROM envelopes WHERE id = $1 AND expires_at > $2",
-            params![id.to_owned(), int(now)],
-        )?;
-        let Some(row) = rows.first() else {
-            return Ok(Fetched::Missing);
-        };
-        let state = State::of_code(get::<i16>(row, 0)?.into());
-        Ok(match (state, get::<Option<Vec<u8>>>(row, 1)?) {
-            (State::Active, Some(body)) => Fetched::Body(body),
-            _ => Fetched::Gone,
-        })
+        fetched(&self.query(FETCH, params![id.to_owned(), int(now)])?)
     }
 
     fn liveness(&self, id: &str, now: u64) -> StoreResult<Option<(State, bool)>> {
-        let rows = self.query(
-            "SELECT state, max_opens IS NOT NULL FROM envelopes WHERE id = $1 AND expires_at > $2",
-            params![id.to_owned(), int(now)],
-        )?;
-        let Some(row) = rows.first() else {
-            return Ok(None);
-        };
-        Ok(Some((
-            State::of_code(get::<i16>(row, 0)?.into()),
-            get(row, 1)?,
-        )))
+        liveness(&self.query(LIVENESS, params![id.to_owned(), int(now)])?)
+    }
+
+    fn async_reads(&self) -> Option<&dyn AsyncReads> {
+        Some(self)
     }
 
     fn meta(&self, id: &str, now: u64) -> StoreResult<Option<Meta>> {

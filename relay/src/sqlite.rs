@@ -477,12 +477,6 @@ impl Store for SqliteStore {
         })
     }
 
-    fn reads_inline(&self) -> bool {
-        // A WAL read of one row never waits for writers and takes microseconds, less than
-        // handing it to the blocking threads.
-        true
-    }
-
     fn liveness(&self, id: &str, now: u64) -> StoreResult<Option<(State, bool)>> {
         self.reader()
             .prepare_cached(LIVENESS)

@@ -2,9 +2,12 @@
 //! (`crate::sqlite`, the default) and the PostgreSQL store (`crate::postgres`) that several
 //! relay nodes share.
 //!
-//! Calls are blocking; the server runs them on Tokio's blocking pool.
+//! Calls are blocking; the server runs them on Tokio's blocking pool, except the fetch path's
+//! reads, which it makes at once or awaits ([`Store::async_reads`]).
 
 use core::fmt;
+use core::future::Future;
+use core::pin::Pin;
 
 use sha2::{Digest, Sha256};
 
@@ -238,6 +241,17 @@ impl std::error::Error for StoreError {}
 /// The storage result type.
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// A store call's result, as a future that holds no reference to the store.
+pub type StoreFuture<T> = Pin<Box<dyn Future<Output = StoreResult<T>> + Send>>;
+
+/// [`Store::fetch`] and [`Store::liveness`] as futures ([`Store::async_reads`]).
+pub trait AsyncReads: Send + Sync {
+    /// [`Store::fetch`].
+    fn fetch(&self, id: String, now: u64) -> StoreFuture<Fetched>;
+    /// [`Store::liveness`].
+    fn liveness(&self, id: String, now: u64) -> StoreFuture<Option<(State, bool)>>;
+}
+
 /// Where envelopes and the sender allow-list live.
 pub trait Store: Send + Sync + 'static {
     /// Stores a new envelope durably (committed and synced) before returning.
@@ -249,11 +263,12 @@ pub trait Store: Send + Sync + 'static {
     /// The state of an unexpired envelope and whether it has an open limit: what decides if
     /// a body kept in memory may be served. Reads no more than that (no body page).
     fn liveness(&self, id: &str, now: u64) -> StoreResult<Option<(State, bool)>>;
-    /// Whether [`Store::fetch`] and [`Store::liveness`] answer without waiting on a writer or
-    /// the network, so that the relay calls them on its async threads; otherwise it hands
-    /// them to its blocking threads, as every other call.
-    fn reads_inline(&self) -> bool {
-        false
+    /// The fetch path's reads as futures, for a store whose driver is async (PostgreSQL): the
+    /// relay awaits them, holding no thread while the database answers. `None` (the default):
+    /// the relay calls [`Store::fetch`] and [`Store::liveness`] on its async threads, so they
+    /// must answer at once, without waiting on a writer or the network (SQLite's WAL reads).
+    fn async_reads(&self) -> Option<&dyn AsyncReads> {
+        None
     }
     /// Marks an envelope revoked and deletes its body (not its replies).
     fn revoke(&self, id: &str) -> StoreResult<()>;

@@ -67,9 +67,6 @@ impl Store for Counting {
     fn meta(&self, id: &str, now: u64) -> StoreResult<Option<Meta>> {
         self.inner.meta(id, now)
     }
-    fn reads_inline(&self) -> bool {
-        self.inner.reads_inline()
-    }
     fn liveness(
         &self,
         id: &str,
