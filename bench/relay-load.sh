@@ -179,8 +179,8 @@ PostgreSQL $pg_version, sealbill-relay $("$ROOT/target/release/sealbill-relay" -
 (release build, default log level). SQLite: WAL, synchronous=FULL. PostgreSQL: a throwaway
 cluster on loopback (as scripts/postgres.sh starts it) with fsync on and synchronous_commit
 on, each node with its pool of 16 connections. wrk: 2 threads, 64 connections (16 where a
-row says so), 10 s, loopback; each row is the median of three runs (by requests/s). With two nodes, one wrk
-process sends each thread's 32 connections to one node (a Lua \`setup\` picks the address),
+row says so), 10 s, loopback; each row is the median of three runs (by requests/s). With
+two nodes, one wrk process sends each thread's 32 connections to one node (a Lua \`setup\` picks the address),
 so the figures are the sum over both nodes and the percentiles cover every request.
 Envelope: $size bytes. Uploads run with --open-uploads: a signed upload adds one Ed25519
 verification and one allow-list lookup, which wrk cannot exercise (each signature is good
