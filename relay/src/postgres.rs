@@ -202,7 +202,8 @@ const WORKERS: usize = 2;
 /// its own, rather than the caller's handle and `block_on`, works from any thread: a blocking
 /// pool thread, a plain thread, or an async task (which it blocks, as a SQLite call does), with
 /// no panic when there is no runtime around, and no deadlock when the caller's runtime has one
-/// thread only.
+/// thread only. The fetch path's reads ([`AsyncReads`]) run on the same runtime, but the relay
+/// awaits them instead of waiting on a thread.
 pub struct PgStore {
     pool: Pool,
     runtime: Option<tokio::runtime::Runtime>,
