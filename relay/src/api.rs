@@ -129,28 +129,6 @@ pub(crate) async fn blocking<T: Send + 'static>(
         .map_err(store_failed)
 }
 
-/// [`Store::liveness`], awaited where the store reads asynchronously ([`Store::async_reads`]).
-async fn liveness(
-    state: &AppState,
-    id: &str,
-    now: u64,
-) -> Result<Option<(EnvelopeState, bool)>, ApiError> {
-    match state.store.async_reads() {
-        Some(reads) => reads.liveness(id.to_owned(), now).await,
-        None => state.store.liveness(id, now),
-    }
-    .map_err(store_failed)
-}
-
-/// [`Store::fetch`], awaited where the store reads asynchronously ([`Store::async_reads`]).
-async fn fetch_body(state: &AppState, id: &str, now: u64) -> Result<Fetched, ApiError> {
-    match state.store.async_reads() {
-        Some(reads) => reads.fetch(id.to_owned(), now).await,
-        None => state.store.fetch(id, now),
-    }
-    .map_err(store_failed)
-}
-
 /// The id length: base64url of 16 random bytes.
 const ID_LEN: usize = 22;
 
@@ -282,7 +260,11 @@ async fn upload(
     };
     let (id, expires_at, max_opens) =
         (envelope.id.clone(), envelope.expires_at, envelope.max_opens);
-    blocking(&state, move |s| s.insert(envelope)).await?;
+    state
+        .store
+        .insert_later(envelope)
+        .await
+        .map_err(store_failed)?;
     state.metrics.uploaded(size);
     let location = format!("/api/v1/envelopes/{id}");
     let body = json!({
@@ -327,7 +309,12 @@ async fn fetch(State(state): Shared, Path(id): Path<String>) -> Result<Response,
     check_id(&id)?;
     let now = now();
     let kept = match state.hot.get(&id) {
-        Some(hot::Kept::Body(body)) => match liveness(&state, &id, now).await? {
+        Some(hot::Kept::Body(body)) => match state
+            .store
+            .liveness_later(id.clone(), now)
+            .await
+            .map_err(store_failed)?
+        {
             Some((EnvelopeState::Active, false)) => Some(body),
             Some((EnvelopeState::Active, true)) => {
                 state.hot.mark_limited(&id);
@@ -342,7 +329,12 @@ async fn fetch(State(state): Shared, Path(id): Path<String>) -> Result<Response,
     };
     let body = match kept {
         Some(body) => body,
-        None => match fetch_body(&state, &id, now).await? {
+        None => match state
+            .store
+            .fetch_later(id.clone(), now)
+            .await
+            .map_err(store_failed)?
+        {
             Fetched::Missing => return Err(NOT_FOUND),
             Fetched::Gone => return Err(GONE),
             Fetched::Body(bytes) => state.hot.keep(id, bytes),

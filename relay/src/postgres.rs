@@ -32,8 +32,8 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::{Config, NoTls, Row};
 
 use crate::store::{
-    self, AsyncReads, Fetched, Meta, NewEnvelope, NewReply, NewRoster, Reply, ReplyInsert, Sender,
-    State, Stats, Store, StoreError, StoreFuture, StoreResult, TeamEnvelope, TeamFile, TeamFilePut,
+    self, Fetched, Meta, NewEnvelope, NewReply, NewRoster, Reply, ReplyInsert, Sender, State,
+    Stats, Store, StoreError, StoreFuture, StoreResult, TeamEnvelope, TeamFile, TeamFilePut,
     MAX_TEAMS_PER_MEMBER,
 };
 
@@ -202,8 +202,9 @@ const WORKERS: usize = 2;
 /// its own, rather than the caller's handle and `block_on`, works from any thread: a blocking
 /// pool thread, a plain thread, or an async task (which it blocks, as a SQLite call does), with
 /// no panic when there is no runtime around, and no deadlock when the caller's runtime has one
-/// thread only. The fetch path's reads ([`AsyncReads`]) run on the same runtime, but the relay
-/// awaits them instead of waiting on a thread.
+/// thread only. An upload's insert and a fetch's reads (`Store::insert_later`,
+/// `Store::fetch_later`, `Store::liveness_later`) run on the same runtime, but the relay awaits
+/// them instead of waiting on a thread.
 pub struct PgStore {
     pool: Pool,
     runtime: Option<tokio::runtime::Runtime>,
@@ -350,37 +351,32 @@ impl PgStore {
         runtime.spawn(async move {
             let _ = send.send(future.await);
         });
-        result
-            .recv()
-            .map_err(|_| StoreError("the PostgreSQL call was cancelled".into()))?
+        result.recv().map_err(|_| cancelled())?
+    }
+
+    /// Runs `work` on the store's runtime with a pooled connection, as a future for an async
+    /// caller (which [`PgStore::run`] is not).
+    fn later<T, F, Fut>(&self, work: F) -> StoreFuture<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(Pool) -> Fut,
+        Fut: Future<Output = StoreResult<T>> + Send + 'static,
+    {
+        let Some(runtime) = self.runtime.as_ref() else {
+            return store::ready(Err(stopped()));
+        };
+        let task = runtime.spawn(work(self.pool.clone()));
+        Box::pin(async move { task.await.map_err(|_| cancelled())? })
     }
 
     /// Runs one statement and returns the rows it changed.
     fn execute(&self, sql: &'static str, params: Params) -> StoreResult<u64> {
-        self.run(move |pool| async move {
-            let client = pool.get().await.map_err(pool_err)?;
-            let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
-                params.iter().map(|p| p.as_ref() as _).collect();
-            let statement = client.prepare_cached(sql).await.map_err(err)?;
-            client.execute(&statement, &refs).await.map_err(err)
-        })
+        self.run(move |pool| changed(pool, sql, params))
     }
 
     /// Runs one query and returns its rows.
     fn query(&self, sql: &'static str, params: Params) -> StoreResult<Vec<Row>> {
         self.run(move |pool| rows(pool, sql, params))
-    }
-
-    /// Runs one query on the store's runtime, as a future for an async caller.
-    fn query_later(&self, sql: &'static str, params: Params) -> StoreFuture<Vec<Row>> {
-        let Some(runtime) = self.runtime.as_ref() else {
-            return Box::pin(std::future::ready(Err(stopped())));
-        };
-        let task = runtime.spawn(rows(self.pool.clone(), sql, params));
-        Box::pin(async move {
-            task.await
-                .map_err(|_| StoreError("the PostgreSQL call was cancelled".into()))?
-        })
     }
 
     /// Asks the next expiry sweep to VACUUM once `deleted` rows held ciphertext.
@@ -405,6 +401,19 @@ fn stopped() -> StoreError {
     StoreError("the PostgreSQL runtime has stopped".into())
 }
 
+fn cancelled() -> StoreError {
+    StoreError("the PostgreSQL call was cancelled".into())
+}
+
+/// Runs one statement with a pooled connection and returns the rows it changed.
+async fn changed(pool: Pool, sql: &'static str, params: Params) -> StoreResult<u64> {
+    let client = pool.get().await.map_err(pool_err)?;
+    let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
+        params.iter().map(|p| p.as_ref() as _).collect();
+    let statement = client.prepare_cached(sql).await.map_err(err)?;
+    client.execute(&statement, &refs).await.map_err(err)
+}
+
 /// Runs one query with a pooled connection and returns its rows.
 async fn rows(pool: Pool, sql: &'static str, params: Params) -> StoreResult<Vec<Row>> {
     let client = pool.get().await.map_err(pool_err)?;
@@ -412,6 +421,27 @@ async fn rows(pool: Pool, sql: &'static str, params: Params) -> StoreResult<Vec<
         params.iter().map(|p| p.as_ref() as _).collect();
     let statement = client.prepare_cached(sql).await.map_err(err)?;
     client.query(&statement, &refs).await.map_err(err)
+}
+
+/// [`Store::insert`]'s statement, and its parameters from the envelope.
+const INSERT: &str = "INSERT INTO envelopes (id, body, size, created_at, expires_at, max_opens,
+        manage_hash, proof_hash, uploader, team_owner)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
+fn insert_params(e: NewEnvelope) -> Params {
+    let size = int(e.body.len() as u64);
+    params![
+        e.id,
+        e.body,
+        size,
+        int(e.created_at),
+        int(e.expires_at),
+        e.max_opens.map(i64::from),
+        e.manage_hash.to_vec(),
+        e.proof_hash.map(|h| h.to_vec()),
+        e.uploader.map(|k| k.to_vec()),
+        e.team_owner.map(|k| k.to_vec()),
+    ]
 }
 
 /// [`Store::fetch`]'s query, and its answer from the rows.
@@ -510,40 +540,14 @@ const PURGE_ORPHAN_REPLIES: &str = "DELETE FROM replies WHERE id IN (
 const PURGE_SEEN: &str = "DELETE FROM seen_requests WHERE key IN (
         SELECT key FROM seen_requests WHERE expires_at < $1 FOR UPDATE SKIP LOCKED)";
 
-/// The fetch path's reads, awaited by the relay: each is one query on the store's runtime.
-impl AsyncReads for PgStore {
-    fn fetch(&self, id: String, now: u64) -> StoreFuture<Fetched> {
-        let rows = self.query_later(FETCH, params![id, int(now)]);
-        Box::pin(async move { fetched(&rows.await?) })
-    }
-
-    fn liveness(&self, id: String, now: u64) -> StoreFuture<Option<(State, bool)>> {
-        let rows = self.query_later(LIVENESS, params![id, int(now)]);
-        Box::pin(async move { liveness(&rows.await?) })
-    }
-}
-
 impl Store for PgStore {
     fn insert(&self, e: NewEnvelope) -> StoreResult<()> {
-        let size = int(e.body.len() as u64);
-        self.execute(
-            "INSERT INTO envelopes (id, body, size, created_at, expires_at, max_opens,
-               manage_hash, proof_hash, uploader, team_owner)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            params![
-                e.id,
-                e.body,
-                size,
-                int(e.created_at),
-                int(e.expires_at),
-                e.max_opens.map(i64::from),
-                e.manage_hash.to_vec(),
-                e.proof_hash.map(|h| h.to_vec()),
-                e.uploader.map(|k| k.to_vec()),
-                e.team_owner.map(|k| k.to_vec()),
-            ],
-        )
-        .map(|_| ())
+        self.execute(INSERT, insert_params(e)).map(drop)
+    }
+
+    fn insert_later(&self, e: NewEnvelope) -> StoreFuture<()> {
+        let params = insert_params(e);
+        self.later(move |pool| async move { changed(pool, INSERT, params).await.map(drop) })
     }
 
     fn fetch(&self, id: &str, now: u64) -> StoreResult<Fetched> {
@@ -554,8 +558,14 @@ impl Store for PgStore {
         liveness(&self.query(LIVENESS, params![id.to_owned(), int(now)])?)
     }
 
-    fn async_reads(&self) -> Option<&dyn AsyncReads> {
-        Some(self)
+    fn fetch_later(&self, id: String, now: u64) -> StoreFuture<Fetched> {
+        let params = params![id, int(now)];
+        self.later(move |pool| async move { fetched(&rows(pool, FETCH, params).await?) })
+    }
+
+    fn liveness_later(&self, id: String, now: u64) -> StoreFuture<Option<(State, bool)>> {
+        let params = params![id, int(now)];
+        self.later(move |pool| async move { liveness(&rows(pool, LIVENESS, params).await?) })
     }
 
     fn meta(&self, id: &str, now: u64) -> StoreResult<Option<Meta>> {

@@ -12,14 +12,14 @@
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use crate::store::{
     self, Fetched, Meta, NewEnvelope, NewReply, NewRoster, Reply, ReplyInsert, Sender, State,
-    Stats, Store, StoreError, StoreResult, TeamEnvelope, TeamFile, TeamFilePut,
+    Stats, Store, StoreError, StoreFuture, StoreResult, TeamEnvelope, TeamFile, TeamFilePut,
     MAX_TEAMS_PER_MEMBER,
 };
 
@@ -167,13 +167,13 @@ const READERS: usize = 4;
 /// Uploads committed together at most.
 const BATCH: usize = 256;
 
-/// An upload waiting for the group commit, and where to send its result.
-type InsertJob = (NewEnvelope, SyncSender<StoreResult<()>>);
+/// An upload waiting for the group commit, and what takes its result.
+type InsertJob = (NewEnvelope, Box<dyn FnOnce(StoreResult<()>) + Send>);
 
 /// SQLite storage: a group-commit thread for uploads, one connection for other writes, and a
 /// few readers (WAL lets them run in parallel with the writers).
 pub struct SqliteStore {
-    inserts: Mutex<SyncSender<InsertJob>>,
+    inserts: mpsc::Sender<InsertJob>,
     stop: Arc<AtomicBool>,
     /// Set after a deletion, and at opening: the next checkpoint truncates the WAL.
     scrub: Arc<AtomicBool>,
@@ -244,9 +244,13 @@ fn commit_loop(mut conn: Connection, jobs: Receiver<InsertJob>) {
                 Ok(()) => Ok(()),
                 Err(_) => insert_one(&conn, &envelope).map_err(err),
             };
-            let _ = reply.send(result);
+            reply(result);
         }
     }
+}
+
+fn commit_stopped() -> StoreError {
+    StoreError("the commit thread has stopped".into())
 }
 
 fn err(e: rusqlite::Error) -> StoreError {
@@ -306,7 +310,9 @@ impl SqliteStore {
         let readers = (0..READERS)
             .map(|_| connect().map(Mutex::new))
             .collect::<StoreResult<Vec<_>>>()?;
-        let (send, jobs) = mpsc::sync_channel(BATCH * 4);
+        // Unbounded: each job's body is in memory already, and the relay bounds the
+        // requests in flight.
+        let (send, jobs) = mpsc::channel();
         let committer = connect()?;
         // Checkpoints run on their own thread, off the commit path (see checkpoint_loop).
         committer
@@ -328,7 +334,7 @@ impl SqliteStore {
             .spawn(move || commit_loop(committer, jobs))
             .map_err(|e| StoreError(format!("cannot start the commit thread: {e}")))?;
         Ok(SqliteStore {
-            inserts: Mutex::new(send),
+            inserts: send,
             stop,
             scrub,
             writer: Mutex::new(writer),
@@ -349,6 +355,17 @@ impl SqliteStore {
         if deleted > 0 {
             self.scrub.store(true, Ordering::Release);
         }
+    }
+
+    /// Queues an upload for the group commit; `reply` takes its result after the commit.
+    fn queue(
+        &self,
+        envelope: NewEnvelope,
+        reply: impl FnOnce(StoreResult<()>) + Send + 'static,
+    ) -> StoreResult<()> {
+        self.inserts
+            .send((envelope, Box::new(reply)))
+            .map_err(|_| commit_stopped())
     }
 
     /// A free reading connection, taken in turn; a read waits only when all are in use.
@@ -445,18 +462,17 @@ fn key_of(bytes: Vec<u8>) -> rusqlite::Result<[u8; 32]> {
 
 impl Store for SqliteStore {
     fn insert(&self, envelope: NewEnvelope) -> StoreResult<()> {
-        let (reply, result) = mpsc::sync_channel(1);
-        let queue = self
-            .inserts
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
-        queue
-            .send((envelope, reply))
-            .map_err(|_| StoreError("the commit thread has stopped".into()))?;
-        result
-            .recv()
-            .map_err(|_| StoreError("the commit thread has stopped".into()))?
+        let (send, result) = mpsc::sync_channel(1);
+        self.queue(envelope, move |r| drop(send.send(r)))?;
+        result.recv().map_err(|_| commit_stopped())?
+    }
+
+    fn insert_later(&self, envelope: NewEnvelope) -> StoreFuture<()> {
+        let (send, result) = tokio::sync::oneshot::channel();
+        if let Err(e) = self.queue(envelope, move |r| drop(send.send(r))) {
+            return store::ready(Err(e));
+        }
+        Box::pin(async move { result.await.map_err(|_| commit_stopped())? })
     }
 
     fn fetch(&self, id: &str, now: u64) -> StoreResult<Fetched> {

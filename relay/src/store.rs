@@ -2,8 +2,9 @@
 //! (`crate::sqlite`, the default) and the PostgreSQL store (`crate::postgres`) that several
 //! relay nodes share.
 //!
-//! Calls are blocking; the server runs them on Tokio's blocking pool, except the fetch path's
-//! reads, which it makes at once or awaits ([`Store::async_reads`]).
+//! Calls are blocking; the server runs them on Tokio's blocking pool, except an upload's
+//! insert and a fetch's reads, which it awaits (`Store::insert_later`, `Store::fetch_later`,
+//! `Store::liveness_later`).
 
 use core::fmt;
 use core::future::Future;
@@ -244,18 +245,17 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// A store call's result, as a future that holds no reference to the store.
 pub type StoreFuture<T> = Pin<Box<dyn Future<Output = StoreResult<T>> + Send>>;
 
-/// [`Store::fetch`] and [`Store::liveness`] as futures ([`Store::async_reads`]).
-pub trait AsyncReads: Send + Sync {
-    /// [`Store::fetch`].
-    fn fetch(&self, id: String, now: u64) -> StoreFuture<Fetched>;
-    /// [`Store::liveness`].
-    fn liveness(&self, id: String, now: u64) -> StoreFuture<Option<(State, bool)>>;
+/// A result as a future that is ready at once.
+pub fn ready<T: Send + 'static>(result: StoreResult<T>) -> StoreFuture<T> {
+    Box::pin(core::future::ready(result))
 }
 
 /// Where envelopes and the sender allow-list live.
 pub trait Store: Send + Sync + 'static {
     /// Stores a new envelope durably (committed and synced) before returning.
     fn insert(&self, envelope: NewEnvelope) -> StoreResult<()>;
+    /// [`Store::insert`] as a future, which an upload awaits without holding a thread.
+    fn insert_later(&self, envelope: NewEnvelope) -> StoreFuture<()>;
     /// The body of an active, unexpired envelope.
     fn fetch(&self, id: &str, now: u64) -> StoreResult<Fetched>;
     /// The metadata of an unexpired envelope.
@@ -263,12 +263,15 @@ pub trait Store: Send + Sync + 'static {
     /// The state of an unexpired envelope and whether it has an open limit: what decides if
     /// a body kept in memory may be served. Reads no more than that (no body page).
     fn liveness(&self, id: &str, now: u64) -> StoreResult<Option<(State, bool)>>;
-    /// The fetch path's reads as futures, for a store whose driver is async (PostgreSQL): the
-    /// relay awaits them, holding no thread while the database answers. `None` (the default):
-    /// the relay calls [`Store::fetch`] and [`Store::liveness`] on its async threads, so they
-    /// must answer at once, without waiting on a writer or the network (SQLite's WAL reads).
-    fn async_reads(&self) -> Option<&dyn AsyncReads> {
-        None
+    /// [`Store::fetch`] as a future, which a fetch awaits. The default makes the call at once
+    /// on the caller's thread, which suits a read that never waits on a writer or the network
+    /// (SQLite's WAL reads); a store whose reads wait overrides it.
+    fn fetch_later(&self, id: String, now: u64) -> StoreFuture<Fetched> {
+        ready(self.fetch(&id, now))
+    }
+    /// [`Store::liveness`] as a future, as [`Store::fetch_later`].
+    fn liveness_later(&self, id: String, now: u64) -> StoreFuture<Option<(State, bool)>> {
+        ready(self.liveness(&id, now))
     }
     /// Marks an envelope revoked and deletes its body (not its replies).
     fn revoke(&self, id: &str) -> StoreResult<()>;

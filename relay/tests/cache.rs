@@ -32,7 +32,7 @@ use sealbill_relay::postgres::PgStore;
 use sealbill_relay::sqlite::SqliteStore;
 use sealbill_relay::store::{
     Fetched, Meta, NewEnvelope, NewReply, NewRoster, Reply, ReplyInsert, Sender, Stats, Store,
-    StoreResult, TeamEnvelope, TeamFile, TeamFilePut,
+    StoreFuture, StoreResult, TeamEnvelope, TeamFile, TeamFilePut,
 };
 use sealbill_relay::{app, now, AppState};
 use sha2::{Digest, Sha256};
@@ -59,6 +59,9 @@ impl Counting {
 impl Store for Counting {
     fn insert(&self, envelope: NewEnvelope) -> StoreResult<()> {
         self.inner.insert(envelope)
+    }
+    fn insert_later(&self, envelope: NewEnvelope) -> StoreFuture<()> {
+        self.inner.insert_later(envelope)
     }
     fn fetch(&self, id: &str, now: u64) -> StoreResult<Fetched> {
         self.fetches.fetch_add(1, Ordering::SeqCst);
