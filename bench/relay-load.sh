@@ -128,7 +128,7 @@ cat "$work/post.lua" - > "$work/post-paced.lua" <<LUA
 function delay() return 17 end
 LUA
 
-# One wrk run: prints "requests/s p50_ms p99_ms"; fails if any answer was not 2xx (all 64
+# One wrk run: prints "requests/s p50_ms p99_ms"; fails if any answer was not 2xx (all the
 # connections come from one address: the relays run with --bodies-per-client 1024).
 run() {
   wrk -t2 -c64 -d10s --latency "$@" | awk '
@@ -187,8 +187,9 @@ PostgreSQL $pg_version, sealbill-relay $("$ROOT/target/release/sealbill-relay" -
 cluster on loopback (as scripts/postgres.sh starts it) with fsync on and synchronous_commit
 on, each node with its pool of 16 connections. wrk: 2 threads, 64 connections (40 for the
 paced row), 10 s, loopback; each row is the median of three runs (by requests/s). With
-two nodes, one wrk process sends each thread's 32 connections to one node (a Lua \`setup\` picks the address),
-so the figures are the sum over both nodes and the percentiles cover every request.
+two nodes, one wrk process sends each thread's 32 connections to one node (a Lua \`setup\`
+picks the address), so the figures are the sum over both nodes and the percentiles cover
+every request.
 Envelope: $size bytes. Uploads run with --open-uploads: a signed upload adds one Ed25519
 verification and one allow-list lookup, which wrk cannot exercise (each signature is good
 once).

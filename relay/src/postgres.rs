@@ -405,21 +405,34 @@ fn cancelled() -> StoreError {
     StoreError("the PostgreSQL call was cancelled".into())
 }
 
+/// A pooled connection with `sql` prepared on it, and `params` as the driver takes them.
+async fn prepared<'p>(
+    pool: &Pool,
+    sql: &str,
+    params: &'p Params,
+) -> StoreResult<(
+    deadpool_postgres::Object,
+    tokio_postgres::Statement,
+    Vec<&'p (dyn tokio_postgres::types::ToSql + Sync)>,
+)> {
+    let client = pool.get().await.map_err(pool_err)?;
+    let statement = client.prepare_cached(sql).await.map_err(err)?;
+    Ok((
+        client,
+        statement,
+        params.iter().map(|p| p.as_ref() as _).collect(),
+    ))
+}
+
 /// Runs one statement with a pooled connection and returns the rows it changed.
 async fn changed(pool: Pool, sql: &'static str, params: Params) -> StoreResult<u64> {
-    let client = pool.get().await.map_err(pool_err)?;
-    let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
-        params.iter().map(|p| p.as_ref() as _).collect();
-    let statement = client.prepare_cached(sql).await.map_err(err)?;
+    let (client, statement, refs) = prepared(&pool, sql, &params).await?;
     client.execute(&statement, &refs).await.map_err(err)
 }
 
 /// Runs one query with a pooled connection and returns its rows.
 async fn rows(pool: Pool, sql: &'static str, params: Params) -> StoreResult<Vec<Row>> {
-    let client = pool.get().await.map_err(pool_err)?;
-    let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> =
-        params.iter().map(|p| p.as_ref() as _).collect();
-    let statement = client.prepare_cached(sql).await.map_err(err)?;
+    let (client, statement, refs) = prepared(&pool, sql, &params).await?;
     client.query(&statement, &refs).await.map_err(err)
 }
 
