@@ -31,6 +31,8 @@ use std::time::Duration;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::{Config, NoTls, Row};
 
+mod liveness;
+
 use crate::store::{
     self, Fetched, Meta, NewEnvelope, NewReply, NewRoster, Reply, ReplyInsert, Sender, State,
     Stats, Store, StoreError, StoreFuture, StoreResult, TeamEnvelope, TeamFile, TeamFilePut,
@@ -204,9 +206,12 @@ const WORKERS: usize = 2;
 /// no panic when there is no runtime around, and no deadlock when the caller's runtime has one
 /// thread only. An upload's insert and a fetch's reads (`Store::insert_later`,
 /// `Store::fetch_later`, `Store::liveness_later`) run on the same runtime, but the relay awaits
-/// them instead of waiting on a thread.
+/// them instead of waiting on a thread; liveness reads that arrive together go as one query
+/// (`liveness`).
 pub struct PgStore {
     pool: Pool,
+    /// Shares liveness reads between concurrent fetches ([`Store::liveness_later`]).
+    liveness: liveness::Batcher,
     runtime: Option<tokio::runtime::Runtime>,
     /// Set after a deletion of ciphertext: the next expiry sweep runs VACUUM.
     vacuum: AtomicBool,
@@ -329,8 +334,13 @@ impl PgStore {
             .create_timeout(Some(CONNECT_TIMEOUT))
             .build()
             .map_err(|e| StoreError(format!("cannot make the connection pool: {e}")))?;
+        let liveness = {
+            let _entered = runtime.enter();
+            liveness::Batcher::start(pool.clone())
+        };
         let store = PgStore {
             pool,
+            liveness,
             runtime: Some(runtime),
             vacuum: AtomicBool::new(false),
         };
@@ -476,13 +486,15 @@ const LIVENESS: &str =
     "SELECT state, max_opens IS NOT NULL FROM envelopes WHERE id = $1 AND expires_at > $2";
 
 fn liveness(rows: &[Row]) -> StoreResult<Option<(State, bool)>> {
-    let Some(row) = rows.first() else {
-        return Ok(None);
-    };
-    Ok(Some((
-        State::of_code(get::<i16>(row, 0)?.into()),
-        get(row, 1)?,
-    )))
+    rows.first().map(|row| liveness_row(row, 0)).transpose()
+}
+
+/// The state and whether there is an open limit, from columns `at` and `at + 1` of `row`.
+fn liveness_row(row: &Row, at: usize) -> StoreResult<(State, bool)> {
+    Ok((
+        State::of_code(get::<i16>(row, at)?.into()),
+        get(row, at + 1)?,
+    ))
 }
 
 /// Column `i` of `row`, as a storage error if it is missing or of another type.
@@ -577,8 +589,8 @@ impl Store for PgStore {
     }
 
     fn liveness_later(&self, id: String, now: u64) -> StoreFuture<Option<(State, bool)>> {
-        let params = params![id, int(now)];
-        self.later(move |pool| async move { liveness(&rows(pool, LIVENESS, params).await?) })
+        let answer = self.liveness.ask(id, now);
+        Box::pin(async move { answer.await.map_err(|_| stopped())? })
     }
 
     fn meta(&self, id: &str, now: u64) -> StoreResult<Option<Meta>> {

@@ -78,6 +78,14 @@ impl Store for Counting {
         self.metas.fetch_add(1, Ordering::SeqCst);
         self.inner.liveness(id, now)
     }
+    fn liveness_later(
+        &self,
+        id: String,
+        now: u64,
+    ) -> StoreFuture<Option<(sealbill_relay::store::State, bool)>> {
+        self.metas.fetch_add(1, Ordering::SeqCst);
+        self.inner.liveness_later(id, now)
+    }
     fn revoke(&self, id: &str) -> StoreResult<()> {
         self.inner.revoke(id)
     }
@@ -351,7 +359,51 @@ async fn an_expired_envelope_is_not_found_even_when_its_body_was_kept(backend: B
     assert_eq!(fetch(&router, &id).await.0, StatusCode::NOT_FOUND);
 }
 
+/// Many fetches at once each get their own envelope's liveness at their own time, although
+/// PostgreSQL answers reads that arrive together with one query.
+async fn concurrent_liveness_reads_each_get_their_own_answer(backend: Backend) {
+    use sealbill_relay::store::State::{Active, Burned, Revoked};
+    let shared = shared(backend);
+    let store = &*shared.store;
+    let t = now();
+    let (open, ..) = stored(store, None, t + 3600);
+    let (limited, ..) = stored(store, Some(5), t + 3600);
+    let (revoked, ..) = stored(store, None, t + 3600);
+    store.revoke(&revoked).unwrap();
+    let (burned, ..) = stored(store, Some(1), t + 3600);
+    store.record_open(&burned).unwrap();
+    let (soon, ..) = stored(store, None, t + 100);
+    let expected = [
+        (open.clone(), t, Some((Active, false))),
+        (limited, t, Some((Active, true))),
+        (revoked, t, Some((Revoked, false))),
+        (burned, t, Some((Burned, true))),
+        (soon.clone(), t, Some((Active, false))),
+        // The same envelope, read at a time after its expiry.
+        (soon, t + 100, None),
+        (open, t + 3600, None),
+        ("unknownunknownunknown0".to_owned(), t, None),
+    ];
+    let reads: Vec<_> = (0..400)
+        .map(|i| {
+            let (id, at, _) = &expected[i % expected.len()];
+            tokio::spawn(store.liveness_later(id.clone(), *at))
+        })
+        .collect();
+    for (i, read) in reads.into_iter().enumerate() {
+        let (id, at, want) = &expected[i % expected.len()];
+        let got = read.await.unwrap().unwrap();
+        assert_eq!(got, *want, "read {i}: {id} at {at}");
+        assert_eq!(
+            got,
+            store.liveness(id, *at).unwrap(),
+            "read {i} against one read"
+        );
+    }
+}
+
 on_both_backends!(
+    concurrent_liveness_reads_each_get_their_own_answer,
     a_hot_envelope_is_fetched_once_then_only_its_metadata_is_read,
     with_no_memory_for_hot_bodies_every_fetch_reads_the_body,
     a_revocation_on_another_node_is_seen_at_the_next_fetch,
