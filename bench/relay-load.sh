@@ -214,9 +214,9 @@ Targets: fetches at ≥ 0.5× nginx's rate: $(fetch_target "$sqlite_fetch") on S
 $(fetch_target "$pg_fetch") on PostgreSQL with one node, $(fetch_target "$pg2_fetch") with two;
 uploads on SQLite ≥ 2,000/s with p99 < 25 ms: $(upload_target "$sqlite_paced") (paced row).
 Paced, 120 connections each wait 50 ms on average (exponentially distributed) before each
-request. As fast as it answers, wrk keeps
-64 uploads in flight, the relay writes each body twice (the WAL, then the database) at
-thousands a second, and p99 follows the disk's write-back.
+request. As fast as it answers, wrk keeps 64 uploads in flight, the relay writes each body
+twice (the WAL, then the database) at thousands a second, and p99 follows the disk's
+write-back.
 
 The machine has $(nproc) cores, shared by wrk, nginx or the relay under test, and PostgreSQL:
 wrk and the server compete for them, which weighs on every row alike, and the two-node rows
