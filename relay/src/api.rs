@@ -301,24 +301,29 @@ const WRONG_PROOF: ApiError = ApiError::new(
     "the open proof does not match this invoice",
 );
 
-/// An envelope's body. The store answers every fetch: a body kept in [`hot::HotBodies`] is
-/// served only if the store's liveness read, without the body, still shows the envelope
-/// active, unexpired and without an open limit; otherwise the store's fetch answers, with the
-/// body, 404 or 410.
+/// An envelope's body. A body kept in [`hot::HotBodies`] is served without asking the store
+/// while it is unexpired and the store's count of changes ([`Store::changes`]) is the one it
+/// was kept at: the store alone changes its envelopes, and has revoked or burned none since.
+/// Otherwise (always on a store that others change too) it is served only if the store's
+/// liveness read, without the body, still shows the envelope active and without an open
+/// limit. Anything else is the store's fetch's to answer, with the body, 404 or 410.
 async fn fetch(State(state): Shared, Path(id): Path<String>) -> Result<Response, ApiError> {
     check_id(&id)?;
     let now = now();
-    let kept = match state.hot.get(&id) {
-        Some(hot::Kept::Body(body)) => match state
+    // Read before the store: a revocation or a burn committed after this read shows at the
+    // next fetch as a changed count.
+    let changes = state.store.changes();
+    let kept = match state.hot.get(&id, now) {
+        Some(hot::Kept::Body(kept)) if kept.unchanged_since(changes) => Some(kept.bytes),
+        Some(hot::Kept::Body(kept)) => match state
             .store
             .liveness_later(id.clone(), now)
             .await
             .map_err(store_failed)?
         {
-            Some((EnvelopeState::Active, false)) => Some(body),
-            Some((EnvelopeState::Active, true)) => {
-                state.hot.mark_limited(&id);
-                None
+            Some((EnvelopeState::Active, false)) => {
+                state.hot.seen_live(&id, changes);
+                Some(kept.bytes)
             }
             _ => {
                 state.hot.forget(&id);
@@ -337,7 +342,11 @@ async fn fetch(State(state): Shared, Path(id): Path<String>) -> Result<Response,
         {
             Fetched::Missing => return Err(NOT_FOUND),
             Fetched::Gone => return Err(GONE),
-            Fetched::Body(bytes) => state.hot.keep(id, bytes),
+            Fetched::Body {
+                body,
+                expires_at,
+                limited,
+            } => state.hot.keep(id, body, expires_at, limited, changes),
         },
     };
     state.metrics.served(body.len());
@@ -736,13 +745,14 @@ pub fn app(state: Arc<AppState>) -> Router {
 }
 
 /// Bodies of envelopes fetched lately, shared with the responses that send them (no copy),
-/// so that fetching a hot envelope again reads only its metadata from the store.
+/// so that fetching a hot envelope again reads at most its state from the store.
 ///
-/// What is kept never decides an answer: [`fetch`] serves a kept body only after the store
-/// showed the envelope active and unexpired, so a revocation, a burn or an expiry, on this
-/// node or another one on the same store, takes effect at the next fetch. Envelopes with an
-/// open limit are marked [`Kept::Limited`] instead, and always fetched from the store. This
-/// node's revocations and burns drop the kept body at once.
+/// A kept body is served only while unexpired, and only after [`fetch`] saw the store's
+/// change count unchanged since it was kept, or the store showed the envelope active: a
+/// revocation, a burn or an expiry, on this node or another one on the same store, takes
+/// effect at the next fetch. Envelopes with an open limit are marked [`Kept::Limited`]
+/// instead, and always fetched from the store. This node's revocations and burns drop the
+/// kept body at once.
 mod hot {
     use std::collections::HashMap;
     use std::sync::Mutex;
@@ -758,9 +768,26 @@ mod hot {
     #[derive(Clone)]
     pub(super) enum Kept {
         /// Its body, as the store returned it.
-        Body(Bytes),
+        Body(KeptBody),
         /// It has an open limit: never served from here.
         Limited,
+    }
+
+    /// A kept body, with what decides whether it may be served without the store.
+    #[derive(Clone)]
+    pub(super) struct KeptBody {
+        /// The body.
+        pub(super) bytes: Bytes,
+        expires_at: u64,
+        /// The store's change count when the envelope was last seen live, if it keeps one.
+        seen: Option<u64>,
+    }
+
+    impl KeptBody {
+        /// Whether the store keeps a change count, and it is still the one seen.
+        pub(super) fn unchanged_since(&self, changes: Option<u64>) -> bool {
+            changes.is_some() && self.seen == changes
+        }
     }
 
     struct Inner {
@@ -787,27 +814,57 @@ mod hot {
             self.0.lock().unwrap_or_else(|p| p.into_inner())
         }
 
-        /// What is kept for `id`.
-        pub(super) fn get(&self, id: &str) -> Option<Kept> {
-            self.inner().entries.get(id).cloned()
-        }
-
-        /// Keeps the body the store just returned for `id`, unless it is too large or `id` is
-        /// marked, and returns it as shared bytes.
-        pub(super) fn keep(&self, id: String, body: Vec<u8>) -> Bytes {
-            let body = Bytes::from(body);
-            if body.len() <= MAX_BODY {
-                let mut inner = self.inner();
-                if body.len() <= inner.max_bytes && !inner.entries.contains_key(&id) {
-                    inner.put(id, Kept::Body(body.clone()));
+        /// What is kept for `id`, unless its envelope has expired at `now` (then it goes).
+        pub(super) fn get(&self, id: &str, now: u64) -> Option<Kept> {
+            let mut inner = self.inner();
+            match inner.entries.get(id)? {
+                Kept::Body(kept) if kept.expires_at <= now => {
+                    inner.remove(id);
+                    None
                 }
+                kept => Some(kept.clone()),
             }
-            body
         }
 
-        /// Marks `id` as an envelope with an open limit, dropping its body if one was kept.
-        pub(super) fn mark_limited(&self, id: &str) {
-            self.inner().put(id.to_owned(), Kept::Limited);
+        /// Keeps the body the store just returned for `id`, with its envelope's expiry and
+        /// the store's change count read before the store was (`seen`); or, for an envelope
+        /// with an open limit, marks it. Keeps nothing if the body is too large or `id` is
+        /// marked. Returns the body as shared bytes.
+        pub(super) fn keep(
+            &self,
+            id: String,
+            body: Vec<u8>,
+            expires_at: u64,
+            limited: bool,
+            seen: Option<u64>,
+        ) -> Bytes {
+            let bytes = Bytes::from(body);
+            let mut inner = self.inner();
+            if limited {
+                inner.put(id, Kept::Limited);
+            } else if bytes.len() <= MAX_BODY
+                && bytes.len() <= inner.max_bytes
+                && !inner.entries.contains_key(&id)
+            {
+                let kept = KeptBody {
+                    bytes: bytes.clone(),
+                    expires_at,
+                    seen,
+                };
+                inner.put(id, Kept::Body(kept));
+            }
+            bytes
+        }
+
+        /// Records that the store, at change count `seen` (read before it was asked), showed
+        /// `id`'s envelope active and without an open limit.
+        pub(super) fn seen_live(&self, id: &str, seen: Option<u64>) {
+            if seen.is_none() {
+                return;
+            }
+            if let Some(Kept::Body(kept)) = self.inner().entries.get_mut(id) {
+                kept.seen = seen;
+            }
         }
 
         /// Drops what is kept for `id`.
@@ -818,15 +875,15 @@ mod hot {
 
     impl Inner {
         fn remove(&mut self, id: &str) {
-            if let Some(Kept::Body(body)) = self.entries.remove(id) {
-                self.bytes -= body.len();
+            if let Some(Kept::Body(kept)) = self.entries.remove(id) {
+                self.bytes -= kept.bytes.len();
             }
         }
 
         fn put(&mut self, id: String, kept: Kept) {
             self.remove(&id);
             let size = match &kept {
-                Kept::Body(body) => body.len(),
+                Kept::Body(kept) => kept.bytes.len(),
                 Kept::Limited => 0,
             };
             while self.entries.len() >= MAX_ENTRIES || self.bytes + size > self.max_bytes {
@@ -846,12 +903,38 @@ mod hot {
 
         /// The default bound.
         const MAX_BYTES: usize = 32 * 1024 * 1024;
+        /// An expiry after every `NOW` of these tests.
+        const LATER: u64 = 2_000;
+        const NOW: u64 = 1_000;
+
+        /// Keeps an unlimited envelope's body, seen at change count 7.
+        fn keep(hot: &HotBodies, id: &str, body: Vec<u8>) {
+            hot.keep(id.to_owned(), body, LATER, false, Some(7));
+        }
 
         #[test]
         fn no_body_is_kept_when_the_bound_is_zero() {
             let hot = HotBodies::new(0);
-            hot.keep("id".into(), vec![1u8; 1]);
-            assert!(hot.get("id").is_none());
+            keep(&hot, "id", vec![1u8; 1]);
+            assert!(hot.get("id", NOW).is_none());
+            assert_eq!(hot.inner().bytes, 0);
+        }
+
+        #[test]
+        fn a_body_serves_without_the_store_only_unexpired_and_at_the_count_it_was_seen_at() {
+            let hot = HotBodies::new(MAX_BYTES);
+            keep(&hot, "id", vec![1u8; 16]);
+            let fresh = |count| matches!(hot.get("id", NOW), Some(Kept::Body(k)) if k.unchanged_since(count));
+            assert!(fresh(Some(7)));
+            assert!(!fresh(Some(8)), "a revocation or burn since");
+            assert!(!fresh(None), "a store that others change too");
+            hot.seen_live("id", Some(8));
+            assert!(fresh(Some(8)));
+            // Without a count, a liveness read leaves the entry as it was.
+            hot.seen_live("id", None);
+            assert!(fresh(Some(8)));
+            assert!(hot.get("id", LATER).is_none(), "expired");
+            assert!(hot.get("id", NOW).is_none(), "dropped at its expiry");
             assert_eq!(hot.inner().bytes, 0);
         }
 
@@ -861,14 +944,14 @@ mod hot {
             let body = vec![1u8; MAX_BODY];
             let kept = MAX_BYTES / MAX_BODY;
             for i in 0..kept + 3 {
-                hot.keep(format!("id{i}"), body.clone());
+                keep(&hot, &format!("id{i}"), body.clone());
             }
             let inner = hot.inner();
             assert_eq!(inner.entries.len(), kept);
             assert_eq!(inner.bytes, MAX_BYTES);
             drop(inner);
-            hot.keep("large".into(), vec![0; MAX_BODY + 1]);
-            assert!(hot.get("large").is_none());
+            keep(&hot, "large", vec![0; MAX_BODY + 1]);
+            assert!(hot.get("large", NOW).is_none());
             let id = hot
                 .inner()
                 .entries
@@ -876,15 +959,16 @@ mod hot {
                 .next()
                 .cloned()
                 .unwrap_or_default();
-            hot.mark_limited(&id);
-            assert!(matches!(hot.get(&id), Some(Kept::Limited)));
+            // The same envelope fetched again, now found to have an open limit.
+            hot.keep(id.clone(), body.clone(), LATER, true, Some(7));
+            assert!(matches!(hot.get(&id, NOW), Some(Kept::Limited)));
             assert_eq!(hot.inner().bytes, MAX_BYTES - MAX_BODY);
-            hot.keep(id.clone(), body);
-            assert!(matches!(hot.get(&id), Some(Kept::Limited)));
+            keep(&hot, &id, body);
+            assert!(matches!(hot.get(&id, NOW), Some(Kept::Limited)));
             hot.forget(&id);
-            assert!(hot.get(&id).is_none());
+            assert!(hot.get(&id, NOW).is_none());
             for i in 0..MAX_ENTRIES + 1 {
-                hot.mark_limited(&format!("m{i}"));
+                hot.keep(format!("m{i}"), vec![1], LATER, true, None);
             }
             let inner = hot.inner();
             assert_eq!(inner.entries.len(), MAX_ENTRIES);
@@ -892,7 +976,7 @@ mod hot {
                 .entries
                 .values()
                 .map(|kept| match kept {
-                    Kept::Body(body) => body.len(),
+                    Kept::Body(kept) => kept.bytes.len(),
                     Kept::Limited => 0,
                 })
                 .sum();

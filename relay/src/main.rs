@@ -30,17 +30,17 @@ fn main() -> ExitCode {
         .with_writer(|| log::LOG.make_writer())
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let open = || open_store(&cli.data_dir, cli.database_url.as_ref());
+    let open = |to_serve| open_store(&cli.data_dir, cli.database_url.as_ref(), to_serve);
     let result = match cli.command {
-        Some(Command::Senders { action }) => open().and_then(|store| senders(&*store, action)),
-        Some(Command::Rosters) => open().and_then(|store| rosters(&*store)),
+        Some(Command::Senders { action }) => open(false).and_then(|store| senders(&*store, action)),
+        Some(Command::Rosters) => open(false).and_then(|store| rosters(&*store)),
         Some(Command::Backup { .. } | Command::Restore { .. }) if cli.database_url.is_some() => {
             Err(SQLITE_ONLY.into())
         }
         Some(Command::Backup { to, force }) => backup(&cli.data_dir, &to, force),
         Some(Command::Restore { from }) => restore(&from, &cli.data_dir),
         Some(Command::Migrate { from, to }) => migrate(&from, &to),
-        None => open().and_then(|store| serve(store, cli.serve)),
+        None => open(true).and_then(|store| serve(store, cli.serve)),
     };
     log::flush();
     match result {
@@ -56,10 +56,12 @@ fn main() -> ExitCode {
 const SQLITE_ONLY: &str = "backup and restore work on the SQLite store of --data-dir; \
     back up a PostgreSQL store with PostgreSQL's own tools (pg_dump, pg_basebackup)";
 
-/// The PostgreSQL store of --database-url, or else the SQLite store in --data-dir.
+/// The PostgreSQL store of --database-url, or else the SQLite store in --data-dir (held
+/// exclusively by a relay that serves it).
 fn open_store(
     data_dir: &Path,
     database_url: Option<&DatabaseUrl>,
+    to_serve: bool,
 ) -> Result<Arc<dyn Store>, String> {
     match database_url {
         Some(url) => {
@@ -68,7 +70,12 @@ fn open_store(
             Ok(Arc::new(store))
         }
         None => {
-            let store = SqliteStore::open(data_dir).map_err(|e| e.to_string())?;
+            let open = if to_serve {
+                SqliteStore::open_to_serve
+            } else {
+                SqliteStore::open
+            };
+            let store = open(data_dir).map_err(|e| e.to_string())?;
             Ok(Arc::new(store))
         }
     }

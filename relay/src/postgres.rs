@@ -468,7 +468,8 @@ fn insert_params(e: NewEnvelope) -> Params {
 }
 
 /// [`Store::fetch`]'s query, and its answer from the rows.
-const FETCH: &str = "SELECT state, body FROM envelopes WHERE id = $1 AND expires_at > $2";
+const FETCH: &str = "SELECT state, body, expires_at, max_opens IS NOT NULL
+    FROM envelopes WHERE id = $1 AND expires_at > $2";
 
 fn fetched(rows: &[Row]) -> StoreResult<Fetched> {
     let Some(row) = rows.first() else {
@@ -476,7 +477,11 @@ fn fetched(rows: &[Row]) -> StoreResult<Fetched> {
     };
     let state = State::of_code(get::<i16>(row, 0)?.into());
     Ok(match (state, get::<Option<Vec<u8>>>(row, 1)?) {
-        (State::Active, Some(body)) => Fetched::Body(body),
+        (State::Active, Some(body)) => Fetched::Body {
+            body,
+            expires_at: time(get(row, 2)?),
+            limited: get(row, 3)?,
+        },
         _ => Fetched::Gone,
     })
 }

@@ -491,7 +491,9 @@ mod tests {
         let summary = restore(&file, &data).unwrap();
         assert_eq!((summary.schema_version, summary.envelopes), (1, 1));
         let store = SqliteStore::open(&data).unwrap();
-        assert!(matches!(store.fetch("kept", 50).unwrap(), Fetched::Body(b) if b == b"age1"));
+        assert!(
+            matches!(store.fetch("kept", 50).unwrap(), Fetched::Body { body: b, .. } if b == b"age1")
+        );
         drop(store);
         let upgraded = backup(&data, &dir.join("again.sqlite3"), false).unwrap();
         assert_eq!(upgraded.schema_version, SCHEMA_VERSION);

@@ -10,8 +10,9 @@
 //! checkpoint after a deletion (and the first after opening, for a relay that stopped in
 //! between) also truncates the WAL, which still holds the pages as they were before it.
 
+use std::fs::File;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 
@@ -25,6 +26,9 @@ use crate::store::{
 
 /// The database file in the data directory.
 pub const DATABASE_FILE: &str = "relay.sqlite3";
+/// The file a serving relay holds an exclusive lock on, beside [`DATABASE_FILE`]
+/// ([`SqliteStore::open_to_serve`]).
+pub const LOCK_FILE: &str = "relay.lock";
 
 /// The newest schema version (`PRAGMA user_version`) this relay knows; it opens any version
 /// from 1 up to this one, upgrading older ones in place.
@@ -185,6 +189,16 @@ pub struct SqliteStore {
     seen: Mutex<Connection>,
     readers: Vec<Mutex<Connection>>,
     next: AtomicUsize,
+    /// Set by [`SqliteStore::open_to_serve`].
+    alone: Option<Alone>,
+}
+
+/// What a store that alone changes its envelopes holds.
+struct Alone {
+    /// The exclusive lock on [`LOCK_FILE`], released when the store (or the process) goes.
+    _lock: File,
+    /// Revocations and burns committed ([`Store::changes`]).
+    changes: AtomicU64,
 }
 
 const INSERT: &str = "INSERT INTO envelopes (id, body, size, created_at, expires_at, max_opens,
@@ -286,8 +300,7 @@ const SCRUB_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
 impl SqliteStore {
     /// Opens (creating if needed) [`DATABASE_FILE`] in `dir`.
     pub fn open(dir: &Path) -> StoreResult<SqliteStore> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| StoreError(format!("cannot create {}: {e}", dir.display())))?;
+        create_dir(dir)?;
         let path = dir.join(DATABASE_FILE);
         let connect = || -> StoreResult<Connection> {
             let c = Connection::open(&path).map_err(err)?;
@@ -341,7 +354,46 @@ impl SqliteStore {
             seen: Mutex::new(seen),
             readers,
             next: AtomicUsize::new(0),
+            alone: None,
         })
+    }
+
+    /// Opens the store for the one relay that serves `dir`: takes an exclusive lock on
+    /// [`LOCK_FILE`] first, and refuses if another relay holds it. Nothing else changes the
+    /// envelopes then (the other commands change senders and rosters, or refuse a directory
+    /// with a store in it), so [`Store::changes`] counts every revocation and burn.
+    pub fn open_to_serve(dir: &Path) -> StoreResult<SqliteStore> {
+        create_dir(dir)?;
+        let path = dir.join(LOCK_FILE);
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| StoreError(format!("cannot open {}: {e}", path.display())))?;
+        lock.try_lock().map_err(|e| match e {
+            std::fs::TryLockError::WouldBlock => StoreError(format!(
+                "another relay serves {} (it holds {}): stop it, or give this relay its own --data-dir",
+                dir.display(),
+                path.display()
+            )),
+            std::fs::TryLockError::Error(e) => {
+                StoreError(format!("cannot lock {}: {e}", path.display()))
+            }
+        })?;
+        let mut store = SqliteStore::open(dir)?;
+        store.alone = Some(Alone {
+            _lock: lock,
+            changes: AtomicU64::new(0),
+        });
+        Ok(store)
+    }
+
+    /// Counts a committed revocation or burn (for [`Store::changes`]).
+    fn count_change(&self) {
+        if let Some(alone) = &self.alone {
+            alone.changes.fetch_add(1, Ordering::SeqCst);
+        }
     }
 
     fn writer(&self) -> MutexGuard<'_, Connection> {
@@ -383,6 +435,12 @@ impl SqliteStore {
             None => self.writer(),
         }
     }
+}
+
+/// Creates `dir` and its parents if missing.
+fn create_dir(dir: &Path) -> StoreResult<()> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| StoreError(format!("cannot create {}: {e}", dir.display())))
 }
 
 impl Drop for SqliteStore {
@@ -478,17 +536,29 @@ impl Store for SqliteStore {
     fn fetch(&self, id: &str, now: u64) -> StoreResult<Fetched> {
         let row = self
             .reader()
-            .prepare_cached("SELECT state, body FROM envelopes WHERE id = ?1 AND expires_at > ?2")
+            .prepare_cached(
+                "SELECT state, body, expires_at, max_opens IS NOT NULL
+                 FROM envelopes WHERE id = ?1 AND expires_at > ?2",
+            )
             .and_then(|mut s| {
                 s.query_row(params![id, now as i64], |r| {
-                    Ok((r.get::<_, i64>(0)?, r.get::<_, Option<Vec<u8>>>(1)?))
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, Option<Vec<u8>>>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get(3)?,
+                    ))
                 })
                 .optional()
             })
             .map_err(err)?;
         Ok(match row {
             None => Fetched::Missing,
-            Some((0, Some(body))) => Fetched::Body(body),
+            Some((0, Some(body), expires_at, limited)) => Fetched::Body {
+                body,
+                expires_at: expires_at as u64,
+                limited,
+            },
             Some(_) => Fetched::Gone,
         })
     }
@@ -530,6 +600,12 @@ impl Store for SqliteStore {
             .map_err(err)
     }
 
+    fn changes(&self) -> Option<u64> {
+        self.alone
+            .as_ref()
+            .map(|alone| alone.changes.load(Ordering::SeqCst))
+    }
+
     fn revoke(&self, id: &str) -> StoreResult<()> {
         let revoked = self
             .writer()
@@ -538,6 +614,9 @@ impl Store for SqliteStore {
                 params![id],
             )
             .map_err(err)?;
+        // Counted once committed: a fetch that read the count before sees the change at its
+        // next read of the count, and one that reads it after reads the revoked row.
+        self.count_change();
         self.scrub_after(revoked);
         Ok(())
     }
@@ -559,6 +638,7 @@ impl Store for SqliteStore {
             .optional()
             .map_err(err)?;
         if let Some((_, State::Burned)) = counted {
+            self.count_change();
             self.scrub_after(1);
         }
         Ok(counted)
@@ -956,6 +1036,42 @@ mod tests {
             plan(&dir, LIVENESS),
             ["SEARCH envelopes USING COVERING INDEX envelopes_liveness (id=? AND expires_at>?)"]
         );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn one_relay_at_a_time_serves_a_store_and_counts_its_revocations_and_burns() {
+        let dir = fresh_dir();
+        let serving = SqliteStore::open_to_serve(&dir).unwrap();
+        let Err(StoreError(refused)) = SqliteStore::open_to_serve(&dir) else {
+            unreachable!("a second relay served the same store");
+        };
+        assert!(refused.starts_with("another relay serves"), "{refused}");
+        // The other commands (senders, rosters) still open it, and count nothing.
+        let command = SqliteStore::open(&dir).unwrap();
+        assert_eq!(command.changes(), None);
+        let envelope = |id: &str, max_opens| NewEnvelope {
+            id: id.to_owned(),
+            body: b"age".to_vec(),
+            created_at: 1,
+            expires_at: 100,
+            max_opens,
+            manage_hash: [0; 32],
+            proof_hash: None,
+            uploader: None,
+            team_owner: None,
+        };
+        serving.insert(envelope("plain", None)).unwrap();
+        serving.insert(envelope("limited", Some(2))).unwrap();
+        assert_eq!(serving.changes(), Some(0));
+        serving.record_open("limited").unwrap();
+        assert_eq!(serving.changes(), Some(0), "an open that does not burn");
+        serving.record_open("limited").unwrap();
+        assert_eq!(serving.changes(), Some(1), "the burn");
+        serving.revoke("plain").unwrap();
+        assert_eq!(serving.changes(), Some(2));
+        drop((serving, command));
+        assert_eq!(SqliteStore::open_to_serve(&dir).unwrap().changes(), Some(0));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

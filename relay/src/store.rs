@@ -98,8 +98,15 @@ pub enum Fetched {
     Missing,
     /// Revoked or burned.
     Gone,
-    /// The stored bytes.
-    Body(Vec<u8>),
+    /// The stored bytes of an active envelope.
+    Body {
+        /// The envelope as uploaded.
+        body: Vec<u8>,
+        /// When it expires (Unix seconds).
+        expires_at: u64,
+        /// Whether it has an open limit (burns after its last open).
+        limited: bool,
+    },
 }
 
 /// A reply to an envelope as received: an age file from a reader who proved it opened the
@@ -272,6 +279,13 @@ pub trait Store: Send + Sync + 'static {
     /// [`Store::liveness`] as a future, as [`Store::fetch_later`].
     fn liveness_later(&self, id: String, now: u64) -> StoreFuture<Option<(State, bool)>> {
         ready(self.liveness(&id, now))
+    }
+    /// How many revocations and burns this store has committed, when nothing else can change
+    /// its envelopes (a SQLite store opened with `SqliteStore::open_to_serve`): while the
+    /// count stays the same, an envelope seen active and without an open limit stays so until
+    /// it expires. `None` when another process or node may change them (the default).
+    fn changes(&self) -> Option<u64> {
+        None
     }
     /// Marks an envelope revoked and deletes its body (not its replies).
     fn revoke(&self, id: &str) -> StoreResult<()>;

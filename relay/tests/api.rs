@@ -2900,7 +2900,7 @@ async fn lifecycle_fetch_expire_revoke_burn(backend: Backend) {
         store.insert(new_envelope("a", None)).is_err(),
         "ids are unique"
     );
-    assert!(matches!(store.fetch("a", 50).unwrap(), Fetched::Body(b) if b == b"age"));
+    assert!(matches!(store.fetch("a", 50).unwrap(), Fetched::Body { body: b, .. } if b == b"age"));
     assert!(matches!(store.fetch("a", 100).unwrap(), Fetched::Missing));
     assert!(matches!(store.fetch("zz", 50).unwrap(), Fetched::Missing));
     let meta = store.meta("b", 50).unwrap().unwrap();
@@ -3469,7 +3469,9 @@ fn upgrades_in_place(from: usize) {
         active,
         "the upgrade counts the active envelopes"
     );
-    assert!(matches!(store.fetch("kept", 50).unwrap(), Fetched::Body(b) if b == b"age1"));
+    assert!(
+        matches!(store.fetch("kept", 50).unwrap(), Fetched::Body { body: b, .. } if b == b"age1")
+    );
     let meta = store.meta("kept", 50).unwrap().unwrap();
     assert_eq!(
         (

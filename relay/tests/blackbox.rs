@@ -56,6 +56,42 @@ fn uploads_answered_201_survive_kill_9() {
 }
 
 #[test]
+fn a_second_relay_on_the_same_data_directory_refuses_to_start() {
+    let dir = temp_dir("second");
+    let relay = Relay::start(&dir, &["--open-uploads"]);
+    let mut second = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .args(["--listen", "127.0.0.1:0", "--www-dir"])
+        .arg(dir.join("www"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = second.try_wait().unwrap() {
+            break Some(status);
+        }
+        if Instant::now() > deadline {
+            second.kill().unwrap();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let output = second.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        status.is_some_and(|s| !s.success()),
+        "the second relay served: {stderr}"
+    );
+    assert!(stderr.contains("another relay serves"), "{stderr}");
+    assert_eq!(http(relay.addr, "GET", "/healthz", &[], b"").status, 200);
+    drop(relay);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
 fn the_allow_list_managed_by_the_cli_decides_who_uploads() {
     let dir = temp_dir("senders");
     let (acme, client) = (

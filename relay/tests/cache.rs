@@ -1,9 +1,10 @@
 //! The kept bodies of hot envelopes (`fetch` in src/api.rs): a second fetch reads only the
-//! envelope's state and open limit from the store (`Store::liveness`), and a revocation, a burn or an expiry, also by another
-//! node on the same store, is seen at the next fetch; envelopes with an open limit are always
-//! fetched from the store. Each test runs on SQLite and on the PostgreSQL server of
-//! `SEALBILL_TEST_DATABASE_URL` (scripts/postgres.sh starts one), through a store that counts
-//! the calls the relay makes.
+//! envelope's state and open limit from the store (`Store::liveness`), or nothing when the
+//! relay alone serves its SQLite store (`Store::changes`); a revocation, a burn or an expiry,
+//! also by another node on the same store, is seen at the next fetch; envelopes with an open
+//! limit are always fetched from the store. Most tests run on SQLite and on the PostgreSQL
+//! server of `SEALBILL_TEST_DATABASE_URL` (scripts/postgres.sh starts one), through a store
+//! that counts the calls the relay makes.
 
 #![allow(
     clippy::unwrap_used,
@@ -85,6 +86,9 @@ impl Store for Counting {
     ) -> StoreFuture<Option<(sealbill_relay::store::State, bool)>> {
         self.metas.fetch_add(1, Ordering::SeqCst);
         self.inner.liveness_later(id, now)
+    }
+    fn changes(&self) -> Option<u64> {
+        self.inner.changes()
     }
     fn revoke(&self, id: &str) -> StoreResult<()> {
         self.inner.revoke(id)
@@ -175,16 +179,26 @@ impl Drop for Shared {
 }
 
 fn shared(backend: Backend) -> Shared {
+    shared_store(|dir| match backend {
+        Backend::Sqlite => Arc::new(SqliteStore::open(dir).unwrap()),
+        Backend::Postgres => Arc::new(PgStore::open(fresh_database()).unwrap()),
+    })
+}
+
+/// A SQLite store as a serving relay opens it: held alone, counting its changes.
+fn shared_alone() -> Shared {
+    shared_store(|dir| Arc::new(SqliteStore::open_to_serve(dir).unwrap()))
+}
+
+/// The store `open` opens, given a fresh data directory.
+fn shared_store(open: impl FnOnce(&std::path::Path) -> Arc<dyn Store>) -> Shared {
     let dir = std::env::temp_dir().join(format!(
         "sealbill-relay-cache-{}-{}",
         std::process::id(),
         rand_core::RngCore::next_u64(&mut rand_core::OsRng)
     ));
     std::fs::create_dir_all(dir.join("www")).unwrap();
-    let store: Arc<dyn Store> = match backend {
-        Backend::Sqlite => Arc::new(SqliteStore::open(&dir.join("data")).unwrap()),
-        Backend::Postgres => Arc::new(PgStore::open(fresh_database()).unwrap()),
-    };
+    let store = open(&dir.join("data"));
     Shared { store, dir }
 }
 
@@ -305,15 +319,14 @@ async fn an_envelope_with_an_open_limit_is_always_fetched_from_the_store(backend
     for _ in 0..4 {
         assert_eq!(fetch(&router, &id).await, (StatusCode::OK, body.clone()));
     }
-    // One metadata read finds the limit; every body comes from the store.
-    assert_eq!(counting.counts(), (4, 1), "(body fetches, metadata reads)");
+    // Every body comes from the store, which tells the limit with the first.
+    assert_eq!(counting.counts(), (4, 0), "(body fetches, metadata reads)");
 }
 
 async fn a_burn_on_this_node_drops_the_kept_body_at_once(backend: Backend) {
     let shared = shared(backend);
     let (router, counting) = node(&shared, &[]);
     let (id, body, _) = stored(&*shared.store, Some(1), now() + 3600);
-    // The first fetch keeps the body: the open limit shows only in the metadata.
     assert_eq!(fetch(&router, &id).await, (StatusCode::OK, body));
     let opened = Request::post(format!("/api/v1/envelopes/{id}/opened"))
         .header("content-type", "application/json")
@@ -348,7 +361,12 @@ async fn an_expired_envelope_is_not_found_even_when_its_body_was_kept(backend: B
     for _ in 0..2 {
         assert_eq!(fetch(&router, &id).await, (StatusCode::OK, body.clone()));
     }
-    // At most 3 s: the envelope expires when the clock passes `expires_at`.
+    until_expired(expires_at).await;
+    assert_eq!(fetch(&router, &id).await.0, StatusCode::NOT_FOUND);
+}
+
+/// Waits until the clock passes `expires_at` (at most 3 s away).
+async fn until_expired(expires_at: u64) {
     for _ in 0..30 {
         if now() >= expires_at {
             break;
@@ -356,7 +374,50 @@ async fn an_expired_envelope_is_not_found_even_when_its_body_was_kept(backend: B
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(now() >= expires_at);
-    assert_eq!(fetch(&router, &id).await.0, StatusCode::NOT_FOUND);
+}
+
+/// A relay that alone serves its SQLite store serves a hot body from memory, reading nothing,
+/// until the store counts a revocation or a burn (through any node over it) or the envelope
+/// expires.
+#[tokio::test]
+async fn a_relay_alone_on_its_sqlite_store_serves_a_hot_body_without_reads() {
+    let shared = shared_alone();
+    let (a, counting) = node(&shared, &[]);
+    let (b, _) = node(&shared, &[]);
+    let (id, body, token) = stored(&*shared.store, None, now() + 3600);
+    let (other, other_body, _) = stored(&*shared.store, None, now() + 3600);
+    for _ in 0..3 {
+        assert_eq!(fetch(&a, &id).await, (StatusCode::OK, body.clone()));
+        assert_eq!(
+            fetch(&a, &other).await,
+            (StatusCode::OK, other_body.clone())
+        );
+    }
+    assert_eq!(counting.counts(), (2, 0), "(body fetches, metadata reads)");
+    // A revocation through the other node's state: a changed count, so each kept body needs
+    // one liveness read again.
+    assert_eq!(revoke(&b, &id, &token).await, StatusCode::NO_CONTENT);
+    assert_eq!(fetch(&a, &id).await.0, StatusCode::GONE);
+    for _ in 0..2 {
+        assert_eq!(
+            fetch(&a, &other).await,
+            (StatusCode::OK, other_body.clone())
+        );
+    }
+    assert_eq!(counting.counts(), (3, 2), "(body fetches, metadata reads)");
+    // A burn, counted by the store itself.
+    let (limited, limited_body, _) = stored(&*shared.store, Some(1), now() + 3600);
+    assert_eq!(fetch(&a, &limited).await, (StatusCode::OK, limited_body));
+    shared.store.record_open(&limited).unwrap();
+    assert_eq!(fetch(&a, &limited).await.0, StatusCode::GONE);
+    assert_eq!(fetch(&a, &other).await, (StatusCode::OK, other_body));
+    assert_eq!(counting.counts(), (5, 3), "(body fetches, metadata reads)");
+    // An expiry, from the expiry kept with the body.
+    let expires_at = now() + 2;
+    let (soon, soon_body, _) = stored(&*shared.store, None, expires_at);
+    assert_eq!(fetch(&a, &soon).await, (StatusCode::OK, soon_body));
+    until_expired(expires_at).await;
+    assert_eq!(fetch(&a, &soon).await.0, StatusCode::NOT_FOUND);
 }
 
 /// Many fetches at once each get their own envelope's liveness at their own time, although

@@ -151,7 +151,9 @@ fn reads(store: &dyn Store, at: u64) -> Vec<String> {
         let fetched = match store.fetch(id, at).unwrap() {
             Fetched::Missing => "missing".to_owned(),
             Fetched::Gone => "gone".to_owned(),
-            Fetched::Body(b) => format!("{} bytes, SHA-256 {}", b.len(), hex(&Sha256::digest(&b))),
+            Fetched::Body { body: b, .. } => {
+                format!("{} bytes, SHA-256 {}", b.len(), hex(&Sha256::digest(&b)))
+            }
         };
         out.push(format!("fetch {id}: {fetched}"));
         out.push(format!("meta {id}: {:?}", store.meta(id, at).unwrap()));
@@ -232,7 +234,7 @@ fn a_sqlite_store_moves_to_postgres_and_every_read_answers_the_same() {
     let postgres = PgStore::open(database.clone()).unwrap();
     assert_eq!(reads(&postgres, at), before);
     assert!(
-        matches!(postgres.fetch("large", at).unwrap(), Fetched::Body(b) if b == large),
+        matches!(postgres.fetch("large", at).unwrap(), Fetched::Body { body: b, .. } if b == large),
         "the 5 MiB body, byte for byte"
     );
     assert_eq!(
