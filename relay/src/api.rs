@@ -752,7 +752,8 @@ pub fn app(state: Arc<AppState>) -> Router {
 /// A kept body is served only while unexpired, and only after [`fetch`] saw the store's
 /// change count unchanged since it was kept, or the store showed the envelope active: a
 /// revocation, a burn or an expiry, on this node or another one on the same store, takes
-/// effect at the next fetch. Envelopes with an open limit are marked [`Kept::Limited`]
+/// effect at the next fetch (an edit by hand to a SQLite store, once the store has counted
+/// it: see [`crate::store::Store::changes`]). Envelopes with an open limit are marked [`Kept::Limited`]
 /// instead, and always fetched from the store. This node's revocations and burns drop the
 /// kept body at once.
 mod hot {

@@ -17,7 +17,8 @@
 //!
 //! The counters of the active envelopes (`envelope_stats`) are kept by triggers in both
 //! schemas, so they are compared, not copied: PostgreSQL's, made by its triggers from the
-//! copied envelopes, must equal the source's.
+//! copied envelopes, must equal the source's. The SQLite store's count of envelope changes
+//! (`envelope_changes`), which only the relay serving that file reads, is left behind.
 //!
 //! - **Source**: opened without creating anything, `query_only`, and read in one read
 //!   transaction, so the copy is one committed state of the store, also while a relay serves
@@ -52,6 +53,10 @@ const KEPT_BY_TRIGGERS: &[&str] = &["envelope_stats"];
 /// The PostgreSQL store's own bookkeeping (its schema version; SQLite keeps it in the file's
 /// header): neither copied nor compared.
 const POSTGRES_ONLY: &[&str] = &["schema_version"];
+
+/// The SQLite store's own bookkeeping (the count of envelope changes its relay reads,
+/// `Store::changes`): neither copied nor compared.
+const SQLITE_ONLY: &[&str] = &["envelope_changes"];
 
 /// Rows read back from PostgreSQL per round trip: few, as one envelope may be 25 MiB.
 const READ_BACK_ROWS: i32 = 4;
@@ -504,6 +509,10 @@ impl Source {
         if let Some(why) = schema_difference(&expected, &tables) {
             return Err(not_relay(why));
         }
+        let tables = tables
+            .into_iter()
+            .filter(|t| !SQLITE_ONLY.contains(&t.name.as_str()))
+            .collect();
         let envelopes = conn
             .query_row(
                 "SELECT count(*), count(body), coalesce(sum(length(body)), 0) FROM envelopes",

@@ -37,7 +37,7 @@ pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
 /// The schema, one step per version: step `i` takes a database from `user_version` i to
 /// i + 1. A released step is never edited; a change is a new step. Public so that tests can
 /// make a database of an older version as the relay made it then.
-pub const MIGRATIONS: [&str; 6] = [
+pub const MIGRATIONS: [&str; 7] = [
     // 1: envelopes and the sender allow-list.
     "CREATE TABLE IF NOT EXISTS envelopes (
         id          TEXT PRIMARY KEY,
@@ -139,6 +139,25 @@ pub const MIGRATIONS: [&str; 6] = [
     // 6: what a fetch of a body kept in memory reads (Store::liveness), in an index of its
     // own: in the table these columns follow the body, on its overflow pages.
     "CREATE INDEX envelopes_liveness ON envelopes (id, expires_at, state, max_opens);",
+    // 7: how many changes could have ended an envelope's life (a deletion; a change of its
+    // id, state, expiry or open limit), counted by triggers whatever process makes them, so
+    // that the relay serving the store also sees those it did not make (Store::changes).
+    "CREATE TABLE envelope_changes (
+        id          INTEGER PRIMARY KEY CHECK (id = 0),
+        changes     INTEGER NOT NULL
+    );
+    INSERT INTO envelope_changes (id, changes) VALUES (0, 0);
+    CREATE TRIGGER envelope_changes_delete AFTER DELETE ON envelopes
+    BEGIN
+        UPDATE envelope_changes SET changes = changes + 1 WHERE id = 0;
+    END;
+    CREATE TRIGGER envelope_changes_update AFTER UPDATE OF id, state, expires_at, max_opens
+        ON envelopes
+        WHEN old.id IS NOT new.id OR old.state IS NOT new.state
+          OR old.expires_at IS NOT new.expires_at OR old.max_opens IS NOT new.max_opens
+    BEGIN
+        UPDATE envelope_changes SET changes = changes + 1 WHERE id = 0;
+    END;",
 ];
 
 /// Brings the database to the newest schema version, every step in one transaction, and
@@ -189,16 +208,13 @@ pub struct SqliteStore {
     seen: Mutex<Connection>,
     readers: Vec<Mutex<Connection>>,
     next: AtomicUsize,
-    /// Set by [`SqliteStore::open_to_serve`].
-    alone: Option<Alone>,
-}
-
-/// What a store that alone changes its envelopes holds.
-struct Alone {
-    /// The exclusive lock on [`LOCK_FILE`], released when the store (or the process) goes.
-    _lock: File,
-    /// Revocations and burns committed ([`Store::changes`]).
-    changes: AtomicU64,
+    /// The store's count of changes to its envelopes ([`CHANGES`]), as last read: at once
+    /// after each of this store's own, and at every checkpoint tick for those of other
+    /// processes.
+    changes: Arc<AtomicU64>,
+    /// The exclusive lock on [`LOCK_FILE`] of the relay that serves the store
+    /// ([`SqliteStore::open_to_serve`]), released when the store (or the process) goes.
+    serving: Option<File>,
 }
 
 const INSERT: &str = "INSERT INTO envelopes (id, body, size, created_at, expires_at, max_opens,
@@ -206,6 +222,17 @@ const INSERT: &str = "INSERT INTO envelopes (id, body, size, created_at, expires
 
 /// The counters of the active envelopes: one row, kept by the triggers of schema version 5.
 const STATS: &str = "SELECT envelopes, bytes FROM envelope_stats WHERE id = 0";
+
+/// The count of changes that could have ended an envelope's life, kept by the triggers of
+/// schema version 7.
+const CHANGES: &str = "SELECT changes FROM envelope_changes WHERE id = 0";
+
+/// Reads [`CHANGES`].
+fn read_changes(conn: &Connection) -> rusqlite::Result<u64> {
+    conn.prepare_cached(CHANGES)?
+        .query_row([], |r| r.get::<_, i64>(0))
+        .map(|n| u64::try_from(n).unwrap_or(0))
+}
 
 /// [`Store::liveness`]: answered from the index `envelopes_liveness` alone, never the row,
 /// whose later columns sit after the body. Named, since the planner would take the unique
@@ -274,10 +301,19 @@ fn err(e: rusqlite::Error) -> StoreError {
 /// Copies the WAL back into the database every 250 ms, so that uploads never wait for a
 /// checkpoint. After a deletion (`scrub` set) the checkpoint also truncates the WAL, so that
 /// no copy of the deleted pages stays there; that one waits for the writers in flight
-/// (briefly: see [`SCRUB_WAIT`]) and is retried at the next tick if they hold it up. Ends
-/// when the store is dropped (or the connection fails).
-fn checkpoint_loop(conn: Connection, stop: Arc<AtomicBool>, scrub: Arc<AtomicBool>) {
+/// (briefly: see [`SCRUB_WAIT`]) and is retried at the next tick if they hold it up. Each
+/// tick also reads the count of envelope changes into `changes`, for those that other
+/// processes made. Ends when the store is dropped (or the connection fails).
+fn checkpoint_loop(
+    conn: Connection,
+    stop: Arc<AtomicBool>,
+    scrub: Arc<AtomicBool>,
+    changes: Arc<AtomicU64>,
+) {
     while !stop.load(Ordering::Relaxed) {
+        if let Ok(n) = read_changes(&conn) {
+            changes.fetch_max(n, Ordering::SeqCst);
+        }
         std::thread::sleep(std::time::Duration::from_millis(250));
         let truncate = scrub.swap(false, Ordering::AcqRel);
         let sql = if truncate {
@@ -337,10 +373,11 @@ impl SqliteStore {
         // The first checkpoint truncates the WAL: a relay that stopped between a deletion and
         // its truncating checkpoint left the deleted pages there.
         let scrub = Arc::new(AtomicBool::new(true));
-        let (stopped, scrubbed) = (stop.clone(), scrub.clone());
+        let changes = Arc::new(AtomicU64::new(read_changes(&writer).map_err(err)?));
+        let (stopped, scrubbed, counted) = (stop.clone(), scrub.clone(), changes.clone());
         std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
-            .spawn(move || checkpoint_loop(checkpointer, stopped, scrubbed))
+            .spawn(move || checkpoint_loop(checkpointer, stopped, scrubbed, counted))
             .map_err(|e| StoreError(format!("cannot start the checkpoint thread: {e}")))?;
         std::thread::Builder::new()
             .name("sqlite-commit".into())
@@ -354,14 +391,16 @@ impl SqliteStore {
             seen: Mutex::new(seen),
             readers,
             next: AtomicUsize::new(0),
-            alone: None,
+            changes,
+            serving: None,
         })
     }
 
     /// Opens the store for the one relay that serves `dir`: takes an exclusive lock on
-    /// [`LOCK_FILE`] first, and refuses if another relay holds it. Nothing else changes the
-    /// envelopes then (the other commands change senders and rosters, or refuse a directory
-    /// with a store in it), so [`Store::changes`] counts every revocation and burn.
+    /// [`LOCK_FILE`] first, and refuses if another relay holds it. Its own changes to the
+    /// envelopes then show in [`Store::changes`] at once; the other commands change senders
+    /// and rosters only (or refuse a directory with a store in it), and a change made by hand
+    /// shows at the next checkpoint tick.
     pub fn open_to_serve(dir: &Path) -> StoreResult<SqliteStore> {
         create_dir(dir)?;
         let path = dir.join(LOCK_FILE);
@@ -382,18 +421,14 @@ impl SqliteStore {
             }
         })?;
         let mut store = SqliteStore::open(dir)?;
-        store.alone = Some(Alone {
-            _lock: lock,
-            changes: AtomicU64::new(0),
-        });
+        store.serving = Some(lock);
         Ok(store)
     }
 
-    /// Counts a committed revocation or burn (for [`Store::changes`]).
-    fn count_change(&self) {
-        if let Some(alone) = &self.alone {
-            alone.changes.fetch_add(1, Ordering::SeqCst);
-        }
+    /// Takes the count of envelope changes `counted` in the transaction of a change, once
+    /// that transaction has committed (for [`Store::changes`]).
+    fn count_change(&self, counted: u64) {
+        self.changes.fetch_max(counted, Ordering::SeqCst);
     }
 
     fn writer(&self) -> MutexGuard<'_, Connection> {
@@ -601,29 +636,33 @@ impl Store for SqliteStore {
     }
 
     fn changes(&self) -> Option<u64> {
-        self.alone
+        self.serving
             .as_ref()
-            .map(|alone| alone.changes.load(Ordering::SeqCst))
+            .map(|_| self.changes.load(Ordering::SeqCst))
     }
 
     fn revoke(&self, id: &str) -> StoreResult<()> {
-        let revoked = self
-            .writer()
+        let mut conn = self.writer();
+        let tx = conn.transaction().map_err(err)?;
+        let revoked = tx
             .execute(
                 "UPDATE envelopes SET state = 1, body = NULL WHERE id = ?1 AND state = 0",
                 params![id],
             )
             .map_err(err)?;
+        let counted = read_changes(&tx).map_err(err)?;
+        tx.commit().map_err(err)?;
         // Counted once committed: a fetch that read the count before sees the change at its
         // next read of the count, and one that reads it after reads the revoked row.
-        self.count_change();
+        self.count_change(counted);
         self.scrub_after(revoked);
         Ok(())
     }
 
     fn record_open(&self, id: &str) -> StoreResult<Option<(u32, State)>> {
-        let counted = self
-            .writer()
+        let mut conn = self.writer();
+        let tx = conn.transaction().map_err(err)?;
+        let opened = tx
             .query_row(
                 "UPDATE envelopes SET opens = opens + 1,
                    state = CASE WHEN max_opens IS NOT NULL AND opens + 1 >= max_opens
@@ -637,11 +676,18 @@ impl Store for SqliteStore {
             )
             .optional()
             .map_err(err)?;
-        if let Some((_, State::Burned)) = counted {
-            self.count_change();
+        let burned = matches!(opened, Some((_, State::Burned)));
+        let counted = if burned {
+            Some(read_changes(&tx).map_err(err)?)
+        } else {
+            None
+        };
+        tx.commit().map_err(err)?;
+        if let Some(counted) = counted {
+            self.count_change(counted);
             self.scrub_after(1);
         }
-        Ok(counted)
+        Ok(opened)
     }
 
     fn purge_expired(&self, now: u64) -> StoreResult<usize> {
@@ -666,7 +712,9 @@ impl Store for SqliteStore {
             params![now as i64],
         )
         .map_err(err)?;
+        let counted = read_changes(&tx).map_err(err)?;
         tx.commit().map_err(err)?;
+        self.count_change(counted);
         self.scrub_after(purged + replies);
         Ok(purged)
     }
@@ -1040,14 +1088,14 @@ mod tests {
     }
 
     #[test]
-    fn one_relay_at_a_time_serves_a_store_and_counts_its_revocations_and_burns() {
+    fn one_relay_at_a_time_serves_a_store_and_counts_the_changes_to_its_envelopes() {
         let dir = fresh_dir();
         let serving = SqliteStore::open_to_serve(&dir).unwrap();
         let Err(StoreError(refused)) = SqliteStore::open_to_serve(&dir) else {
             unreachable!("a second relay served the same store");
         };
         assert!(refused.starts_with("another relay serves"), "{refused}");
-        // The other commands (senders, rosters) still open it, and count nothing.
+        // The other commands (senders, rosters) still open it, and do not serve it.
         let command = SqliteStore::open(&dir).unwrap();
         assert_eq!(command.changes(), None);
         let envelope = |id: &str, max_opens| NewEnvelope {
@@ -1061,17 +1109,57 @@ mod tests {
             uploader: None,
             team_owner: None,
         };
-        serving.insert(envelope("plain", None)).unwrap();
-        serving.insert(envelope("limited", Some(2))).unwrap();
-        assert_eq!(serving.changes(), Some(0));
+        for id in ["plain", "limited", "by-hand", "other"] {
+            serving
+                .insert(envelope(id, (id == "limited").then_some(2)))
+                .unwrap();
+        }
+        assert_eq!(serving.changes(), Some(0), "uploads");
         serving.record_open("limited").unwrap();
         assert_eq!(serving.changes(), Some(0), "an open that does not burn");
         serving.record_open("limited").unwrap();
         assert_eq!(serving.changes(), Some(1), "the burn");
         serving.revoke("plain").unwrap();
-        assert_eq!(serving.changes(), Some(2));
-        drop((serving, command));
-        assert_eq!(SqliteStore::open_to_serve(&dir).unwrap().changes(), Some(0));
+        assert_eq!(serving.changes(), Some(2), "the revocation");
+        serving.purge_expired(50).unwrap();
+        assert_eq!(
+            serving.changes(),
+            Some(2),
+            "a purge that finds nothing expired"
+        );
+        // A change made by another process (an operator's edit by hand) shows at a checkpoint
+        // tick; a change to anything but an envelope's life does not count.
+        let by_hand = Connection::open(dir.join(DATABASE_FILE)).unwrap();
+        by_hand
+            .execute("UPDATE envelopes SET opens = 5 WHERE id = 'by-hand'", [])
+            .unwrap();
+        by_hand
+            .execute(
+                "UPDATE envelopes SET expires_at = 1 WHERE id = 'by-hand'",
+                [],
+            )
+            .unwrap();
+        let seen = (0..40).any(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            serving.changes() == Some(3)
+        });
+        assert!(
+            seen,
+            "the edit by hand was counted: {:?}",
+            serving.changes()
+        );
+        assert_eq!(
+            serving.purge_expired(100).unwrap(),
+            4,
+            "every envelope, expired"
+        );
+        assert_eq!(
+            serving.changes(),
+            Some(7),
+            "the purge's deletions, one each"
+        );
+        drop((serving, command, by_hand));
+        assert_eq!(SqliteStore::open_to_serve(&dir).unwrap().changes(), Some(7));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

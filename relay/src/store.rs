@@ -280,10 +280,12 @@ pub trait Store: Send + Sync + 'static {
     fn liveness_later(&self, id: String, now: u64) -> StoreFuture<Option<(State, bool)>> {
         ready(self.liveness(&id, now))
     }
-    /// How many revocations and burns this store has committed, when nothing else can change
-    /// its envelopes (a SQLite store opened with `SqliteStore::open_to_serve`): while the
-    /// count stays the same, an envelope seen active and without an open limit stays so until
-    /// it expires. `None` when another process or node may change them (the default).
+    /// A count that grows with every change that could end an envelope's life (a deletion,
+    /// a revocation, a burn, a changed expiry or open limit), for the one relay serving this
+    /// store (a SQLite store opened with `SqliteStore::open_to_serve`): its own changes show
+    /// at once, those of other processes (an edit by hand) within a checkpoint tick, 250 ms.
+    /// While the count stays the same, an envelope seen active and without an open limit
+    /// stays so until it expires. `None` when other nodes change the envelopes (the default).
     fn changes(&self) -> Option<u64> {
         None
     }

@@ -1,8 +1,9 @@
 //! The kept bodies of hot envelopes (`fetch` in src/api.rs): a second fetch reads only the
 //! envelope's state and open limit from the store (`Store::liveness`), or nothing when the
 //! relay alone serves its SQLite store (`Store::changes`); a revocation, a burn or an expiry,
-//! also by another node on the same store, is seen at the next fetch; envelopes with an open
-//! limit are always fetched from the store. Most tests run on SQLite and on the PostgreSQL
+//! also by another node on the same store, is seen at the next fetch (an edit by hand to a
+//! SQLite store, within a checkpoint tick); envelopes with an open limit are always fetched
+//! from the store. Most tests run on SQLite and on the PostgreSQL
 //! server of `SEALBILL_TEST_DATABASE_URL` (scripts/postgres.sh starts one), through a store
 //! that counts the calls the relay makes.
 
@@ -30,7 +31,7 @@ use http_body_util::BodyExt;
 use sealbill::OpenProof;
 use sealbill_relay::config::Cli;
 use sealbill_relay::postgres::PgStore;
-use sealbill_relay::sqlite::SqliteStore;
+use sealbill_relay::sqlite::{SqliteStore, DATABASE_FILE};
 use sealbill_relay::store::{
     Fetched, Meta, NewEnvelope, NewReply, NewRoster, Reply, ReplyInsert, Sender, Stats, Store,
     StoreFuture, StoreResult, TeamEnvelope, TeamFile, TeamFilePut,
@@ -418,6 +419,44 @@ async fn a_relay_alone_on_its_sqlite_store_serves_a_hot_body_without_reads() {
     assert_eq!(fetch(&a, &soon).await, (StatusCode::OK, soon_body));
     until_expired(expires_at).await;
     assert_eq!(fetch(&a, &soon).await.0, StatusCode::NOT_FOUND);
+}
+
+/// An edit by hand to the SQLite store behind the serving relay's back (an operator deleting
+/// an envelope, or ending it early, with the `sqlite3` shell) ends the kept body too, within
+/// a checkpoint tick.
+#[tokio::test]
+async fn an_edit_by_hand_to_the_sqlite_store_ends_a_kept_body_within_a_tick() {
+    let shared = shared_alone();
+    let (a, counting) = node(&shared, &[]);
+    let (deleted, body, _) = stored(&*shared.store, None, now() + 3600);
+    let (ended, ended_body, _) = stored(&*shared.store, None, now() + 3600);
+    assert_eq!(fetch(&a, &deleted).await, (StatusCode::OK, body));
+    assert_eq!(fetch(&a, &ended).await, (StatusCode::OK, ended_body));
+    let by_hand = rusqlite::Connection::open(shared.dir.join("data").join(DATABASE_FILE)).unwrap();
+    by_hand
+        .execute("DELETE FROM envelopes WHERE id = ?1", [&deleted])
+        .unwrap();
+    by_hand
+        .execute(
+            "UPDATE envelopes SET expires_at = 1 WHERE id = ?1",
+            [&ended],
+        )
+        .unwrap();
+    let mut tries = 0;
+    while fetch(&a, &deleted).await.0 == StatusCode::OK && tries < 40 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        tries += 1;
+    }
+    assert!(tries < 40, "the edit was not seen within 2 s");
+    assert_eq!(fetch(&a, &deleted).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(fetch(&a, &ended).await.0, StatusCode::NOT_FOUND);
+    // Until the tick, from memory; then for each, a liveness read that finds it gone and a
+    // fetch from the store (two for the deleted one, which the loop fetched once more).
+    assert_eq!(
+        counting.counts(),
+        (2 + 3, 2),
+        "(body fetches, metadata reads)"
+    );
 }
 
 /// Many fetches at once each get their own envelope's liveness at their own time, although

@@ -38,10 +38,18 @@ export async function startRelay({ www = join(ROOT, "www"), pkg = join(ROOT, "pk
     db: join(data, "relay.sqlite3"),
     /** Registers a sender's card, as an operator would, with the relay running. */
     addSender: (card) => execFileSync(RELAY, ["--data-dir", data, "senders", "add", card]),
-    /** Runs one SQL statement on the store (simulating a hostile or aged relay). */
-    sql: (statement, ...params) => execFileSync("python3", ["-c",
-      "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2], sys.argv[3:]); c.commit()",
-      join(data, "relay.sqlite3"), statement, ...params.map(String)]),
+    /**
+     * Runs one SQL statement on the store (simulating a hostile or aged relay, or an edit by
+     * hand), then waits a second, by which the running relay has seen it.
+     */
+    sql: (statement, ...params) => {
+      execFileSync("python3", ["-c",
+        "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2], sys.argv[3:]); c.commit()",
+        join(data, "relay.sqlite3"), statement, ...params.map(String)]);
+      // The relay sees an edit by hand at its next checkpoint tick (every 250 ms): until then
+      // it may serve a body it kept in memory.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+    },
     /**
      * Flips one bit in the middle of a stored envelope, as a hostile relay could. A relay
      * started without `--hot-bodies 0` may still serve the body it kept from an earlier fetch.
