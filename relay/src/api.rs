@@ -303,15 +303,16 @@ const WRONG_PROOF: ApiError = ApiError::new(
 
 /// An envelope's body. A body kept in [`hot::HotBodies`] is served without asking the store
 /// while it is unexpired and the store's count of changes ([`Store::changes`]) is the one it
-/// was kept at: the store alone changes its envelopes, and has revoked or burned none since.
+/// was kept at: nothing has since deleted, revoked or burned an envelope, or changed one's
+/// expiry.
 /// Otherwise (always on a store that others change too) it is served only if the store's
 /// liveness read, without the body, still shows the envelope active and without an open
 /// limit. Anything else is the store's fetch's to answer, with the body, 404 or 410.
 async fn fetch(State(state): Shared, Path(id): Path<String>) -> Result<Response, ApiError> {
     check_id(&id)?;
     let now = now();
-    // Read before the store: a revocation or a burn committed after this read shows at the
-    // next fetch as a changed count.
+    // Read before the store: a change committed after this read shows at the next fetch as
+    // a changed count.
     let changes = state.store.changes();
     let kept = match state.hot.get(&id, now) {
         Some(hot::Kept::Body(kept)) if kept.unchanged_since(changes) => Some(kept.bytes),
@@ -753,9 +754,9 @@ pub fn app(state: Arc<AppState>) -> Router {
 /// change count unchanged since it was kept, or the store showed the envelope active: a
 /// revocation, a burn or an expiry, on this node or another one on the same store, takes
 /// effect at the next fetch (an edit by hand to a SQLite store, once the store has counted
-/// it: see [`crate::store::Store::changes`]). Envelopes with an open limit are marked [`Kept::Limited`]
-/// instead, and always fetched from the store. This node's revocations and burns drop the
-/// kept body at once.
+/// it: see [`crate::store::Store::changes`]). Envelopes with an open limit are marked
+/// [`Kept::Limited`] instead, and always fetched from the store. This node's revocations and
+/// burns drop the kept body at once.
 mod hot {
     use std::collections::HashMap;
     use std::sync::Mutex;

@@ -164,7 +164,7 @@ pub struct ServeArgs {
     /// Memory for the bodies of envelopes fetched lately, in bytes (bodies up to 256 KiB
     /// each), so that fetching one again reads at most its state from the store; 0 keeps
     /// none. A kept body is served only while the store shows its envelope still active, or
-    /// (SQLite) has revoked or burned none since it was kept.
+    /// (SQLite) has counted no change to any envelope's life since it was kept.
     #[arg(long, env = "SEALBILL_HOT_BODIES", default_value_t = 32 * 1024 * 1024)]
     pub hot_bodies: usize,
 

@@ -425,10 +425,14 @@ impl SqliteStore {
         Ok(store)
     }
 
-    /// Takes the count of envelope changes `counted` in the transaction of a change, once
-    /// that transaction has committed (for [`Store::changes`]).
-    fn count_change(&self, counted: u64) {
+    /// Commits `tx`, a change to the envelopes, and then takes the count of envelope changes
+    /// read in it (for [`Store::changes`]): a fetch that read the count before sees the
+    /// change at its next read of the count, and one that reads it after reads the new rows.
+    fn commit_counted(&self, tx: rusqlite::Transaction<'_>) -> StoreResult<()> {
+        let counted = read_changes(&tx).map_err(err)?;
+        tx.commit().map_err(err)?;
         self.changes.fetch_max(counted, Ordering::SeqCst);
+        Ok(())
     }
 
     fn writer(&self) -> MutexGuard<'_, Connection> {
@@ -650,11 +654,7 @@ impl Store for SqliteStore {
                 params![id],
             )
             .map_err(err)?;
-        let counted = read_changes(&tx).map_err(err)?;
-        tx.commit().map_err(err)?;
-        // Counted once committed: a fetch that read the count before sees the change at its
-        // next read of the count, and one that reads it after reads the revoked row.
-        self.count_change(counted);
+        self.commit_counted(tx)?;
         self.scrub_after(revoked);
         Ok(())
     }
@@ -676,15 +676,8 @@ impl Store for SqliteStore {
             )
             .optional()
             .map_err(err)?;
-        let burned = matches!(opened, Some((_, State::Burned)));
-        let counted = if burned {
-            Some(read_changes(&tx).map_err(err)?)
-        } else {
-            None
-        };
-        tx.commit().map_err(err)?;
-        if let Some(counted) = counted {
-            self.count_change(counted);
+        self.commit_counted(tx)?;
+        if let Some((_, State::Burned)) = opened {
             self.scrub_after(1);
         }
         Ok(opened)
@@ -712,9 +705,7 @@ impl Store for SqliteStore {
             params![now as i64],
         )
         .map_err(err)?;
-        let counted = read_changes(&tx).map_err(err)?;
-        tx.commit().map_err(err)?;
-        self.count_change(counted);
+        self.commit_counted(tx)?;
         self.scrub_after(purged + replies);
         Ok(purged)
     }
